@@ -1,0 +1,48 @@
+package org.torchwork.api;
+
+/** A callback threw in a stage; the message names the callback's id and the stage. */
+public final class CallbackException extends TorchworkException {
+  private static final long serialVersionUID = 1L;
+
+  private final String callbackId;
+  private final Stage stage;
+
+  /**
+   * Creates the exception.
+   *
+   * @param callbackId the id of the callback that threw
+   * @param stage the stage it threw in
+   * @param cause what it threw
+   */
+  public CallbackException(String callbackId, Stage stage, Throwable cause) {
+    super(
+        "Callback '"
+            + callbackId
+            + "' failed in "
+            + stage.id()
+            + ": "
+            + cause
+            + ". The run was stopped; on_exit ran for every callback.",
+        cause);
+    this.callbackId = callbackId;
+    this.stage = stage;
+  }
+
+  /**
+   * The id of the callback that threw.
+   *
+   * @return the id
+   */
+  public String callbackId() {
+    return callbackId;
+  }
+
+  /**
+   * The stage the callback threw in.
+   *
+   * @return the stage
+   */
+  public Stage stage() {
+    return stage;
+  }
+}

@@ -1,0 +1,216 @@
+package org.torchwork.api;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A supervised learning task: numeric features and a target, held in memory.
+ *
+ * <p>Features are stored row-major as {@code float}s. For classification the target of each
+ * row is the index of its class in {@link #classes()}; for regression it is the value. Tasks
+ * are immutable.
+ */
+public final class Task {
+  private final String id;
+  private final TaskType type;
+  private final String target;
+  private final List<String> features;
+  private final List<String> classes;
+  private final float[] x;
+  private final float[] y;
+  private final int nrow;
+
+  private Task(String id, TaskType type, String target, List<String> features, List<String> classes, float[] x, float[] y) {
+    this.id = Objects.requireNonNull(id, "id");
+    this.type = type;
+    this.target = Objects.requireNonNull(target, "target");
+    this.features = List.copyOf(features);
+    this.classes = List.copyOf(classes);
+    this.nrow = y.length;
+    if (features.isEmpty()) {
+      throw new TorchworkException("Task '" + id + "' has no features; a task needs at least one feature column besides the target '" + target + "'.");
+    }
+    if (x.length != nrow * features.size()) {
+      throw new IllegalArgumentException(
+          "Task '" + id + "': " + x.length + " feature values for " + nrow + " rows and " + features.size() + " features.");
+    }
+    this.x = x.clone();
+    this.y = y.clone();
+  }
+
+  /**
+   * A classification task.
+   *
+   * @param id the task's id
+   * @param target the target column's name
+   * @param features the feature names
+   * @param classes the class labels
+   * @param x the features, row-major, {@code nrow * features.size()} values
+   * @param y each row's class index into {@code classes}
+   * @return the task
+   */
+  public static Task classif(String id, String target, List<String> features, List<String> classes, float[] x, int[] y) {
+    if (classes.size() < 2) {
+      throw new TorchworkException(
+          "Task '" + id + "': target '" + target + "' has " + classes.size() + " class(es); classification needs at least 2.");
+    }
+    float[] labels = new float[y.length];
+    for (int i = 0; i < y.length; i++) {
+      if (y[i] < 0 || y[i] >= classes.size()) {
+        throw new IllegalArgumentException("Task '" + id + "': row " + i + " has class index " + y[i] + " of " + classes.size() + ".");
+      }
+      labels[i] = y[i];
+    }
+    return new Task(id, TaskType.CLASSIF, target, features, classes, x, labels);
+  }
+
+  /**
+   * A regression task.
+   *
+   * @param id the task's id
+   * @param target the target column's name
+   * @param features the feature names
+   * @param x the features, row-major, {@code nrow * features.size()} values
+   * @param y each row's target value
+   * @return the task
+   */
+  public static Task regr(String id, String target, List<String> features, float[] x, float[] y) {
+    return new Task(id, TaskType.REGR, target, features, List.of(), x, y);
+  }
+
+  /**
+   * The task's id.
+   *
+   * @return the id
+   */
+  public String id() {
+    return id;
+  }
+
+  /**
+   * Classification or regression.
+   *
+   * @return the type
+   */
+  public TaskType type() {
+    return type;
+  }
+
+  /**
+   * The target column's name.
+   *
+   * @return the name
+   */
+  public String target() {
+    return target;
+  }
+
+  /**
+   * The feature names, in column order.
+   *
+   * @return an unmodifiable list
+   */
+  public List<String> featureNames() {
+    return features;
+  }
+
+  /**
+   * The class labels of a classification task.
+   *
+   * @return an unmodifiable list; empty for regression
+   */
+  public List<String> classes() {
+    return classes;
+  }
+
+  /**
+   * The number of rows.
+   *
+   * @return the row count
+   */
+  public int nrow() {
+    return nrow;
+  }
+
+  /**
+   * The number of features.
+   *
+   * @return the feature count
+   */
+  public int nfeatures() {
+    return features.size();
+  }
+
+  /**
+   * One feature value.
+   *
+   * @param row the row index
+   * @param col the feature index
+   * @return the value
+   */
+  public float feature(int row, int col) {
+    return x[row * features.size() + col];
+  }
+
+  /**
+   * One row's target: the class index for classification, the value for regression.
+   *
+   * @param row the row index
+   * @return the target
+   */
+  public float target(int row) {
+    return y[row];
+  }
+
+  /**
+   * Copies the features of some rows, row-major, into {@code dest}.
+   *
+   * @param rows row indices
+   * @param from first position in {@code rows} to copy
+   * @param to position after the last one to copy
+   * @param dest receives {@code (to - from) * nfeatures()} values from index 0
+   */
+  public void copyFeatures(int[] rows, int from, int to, float[] dest) {
+    int p = features.size();
+    for (int i = from; i < to; i++) {
+      System.arraycopy(x, rows[i] * p, dest, (i - from) * p, p);
+    }
+  }
+
+  /**
+   * Copies the targets of some rows into {@code dest}.
+   *
+   * @param rows row indices
+   * @param from first position in {@code rows} to copy
+   * @param to position after the last one to copy
+   * @param dest receives {@code to - from} values from index 0
+   */
+  public void copyTargets(int[] rows, int from, int to, float[] dest) {
+    for (int i = from; i < to; i++) {
+      dest[i - from] = y[rows[i]];
+    }
+  }
+
+  /**
+   * A task with only some rows.
+   *
+   * @param newId the new task's id
+   * @param rows the row indices to keep, in order
+   * @return the subset
+   */
+  public Task subset(String newId, int[] rows) {
+    int p = features.size();
+    float[] sx = new float[rows.length * p];
+    float[] sy = new float[rows.length];
+    copyFeatures(rows, 0, rows.length, sx);
+    copyTargets(rows, 0, rows.length, sy);
+    return new Task(newId, type, target, features, classes, sx, sy);
+  }
+
+  @Override
+  public String toString() {
+    return "<Task" + (type == TaskType.CLASSIF ? "Classif" : "Regr") + ":" + id + "> (" + nrow + " x " + (features.size() + 1) + ")\n"
+        + "* Target: " + target + (type == TaskType.CLASSIF ? " (" + String.join(", ", classes) + ")" : "") + "\n"
+        + "* Features (" + features.size() + "): " + String.join(", ", features);
+  }
+}

@@ -1,0 +1,76 @@
+package org.torchwork.api.internal;
+
+import java.util.Collection;
+import java.util.Locale;
+
+/** Helpers for messages about ids: the nearest known id to a misspelled one. Not public API. */
+public final class Names {
+  private Names() {}
+
+  /**
+   * The known name closest to {@code wanted}, if it is close enough to be a likely typo.
+   *
+   * @param wanted the name that was not found
+   * @param known the names that exist
+   * @return the nearest known name, or {@code null} when none is close
+   */
+  public static String nearest(String wanted, Collection<String> known) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    String w = wanted.toLowerCase(Locale.ROOT);
+    for (String candidate : known) {
+      int d = distance(w, candidate.toLowerCase(Locale.ROOT));
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = candidate;
+      }
+    }
+    if (best == null) {
+      return null;
+    }
+    int allowed = Math.max(2, Math.min(wanted.length(), best.length()) / 3);
+    boolean prefix = best.toLowerCase(Locale.ROOT).startsWith(w) && w.length() >= 3;
+    return bestDistance <= allowed || prefix ? best : null;
+  }
+
+  /**
+   * A sentence fragment suggesting the nearest known name, or an empty string.
+   *
+   * @param wanted the name that was not found
+   * @param known the names that exist
+   * @return for example {@code " Did you mean 'history'?"}
+   */
+  public static String didYouMean(String wanted, Collection<String> known) {
+    String nearest = nearest(wanted, known);
+    return nearest == null ? "" : " Did you mean '" + nearest + "'?";
+  }
+
+  /**
+   * The known names as a comma-separated list, or "(none)".
+   *
+   * @param known the names
+   * @return the list
+   */
+  public static String list(Collection<String> known) {
+    return known.isEmpty() ? "(none)" : String.join(", ", known);
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}

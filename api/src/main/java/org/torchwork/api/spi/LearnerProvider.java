@@ -1,0 +1,15 @@
+package org.torchwork.api.spi;
+
+import java.util.List;
+
+/**
+ * Supplies learners, found with {@link java.util.ServiceLoader} like {@link CallbackProvider}.
+ */
+public interface LearnerProvider {
+  /**
+   * The learners this provider supplies; their ids must be unique across all providers.
+   *
+   * @return the descriptions
+   */
+  List<LearnerSpec> learners();
+}

@@ -1,0 +1,9 @@
+package org.torchwork.api.spi;
+
+/**
+ * The input and output sizes a learner's network must have for a task.
+ *
+ * @param inputs the number of features
+ * @param outputs the number of classes for classification, 1 for regression
+ */
+public record NetworkShape(int inputs, int outputs) {}

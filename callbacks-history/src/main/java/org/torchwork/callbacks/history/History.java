@@ -1,0 +1,77 @@
+package org.torchwork.callbacks.history;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.torchwork.api.CallbackSet;
+import org.torchwork.api.Context;
+import org.torchwork.api.Measure;
+
+/**
+ * Records, for every epoch, the mean training loss and every train and validation score: one row
+ * per epoch with the columns {@code epoch}, {@code train.loss}, {@code train.<measure>} and
+ * {@code valid.<measure>}. Validation columns are {@code null} in epochs that do not validate.
+ *
+ * <p>Unlike mlr3torch's history, the training loss is recorded even when no measure is set.
+ *
+ * <p>State: the table, as a list of rows (maps from column to value).
+ */
+public final class History extends CallbackSet {
+  private final List<Map<String, Object>> rows = new ArrayList<>();
+  private Map<String, Object> current;
+
+  /** Creates an empty history. */
+  public History() {}
+
+  @Override
+  public void onBeforeValid(Context ctx) {
+    current = new LinkedHashMap<>();
+    current.put("epoch", ctx.epoch());
+    current.put("train.loss", ctx.trainLoss());
+    for (Measure m : ctx.measuresTrain()) {
+      current.put("train." + m.id(), ctx.lastScoresTrain().get(m.id()));
+    }
+  }
+
+  @Override
+  public void onValidEnd(Context ctx) {
+    for (Measure m : ctx.measuresValid()) {
+      current.put("valid." + m.id(), ctx.lastScoresValid().get(m.id()));
+    }
+  }
+
+  @Override
+  public void onEpochEnd(Context ctx) {
+    for (Measure m : ctx.measuresValid()) {
+      current.putIfAbsent("valid." + m.id(), null);
+    }
+    rows.add(Collections.unmodifiableMap(current));
+    current = null;
+  }
+
+  /**
+   * The rows recorded so far.
+   *
+   * @return an unmodifiable view
+   */
+  public List<Map<String, Object>> rows() {
+    return Collections.unmodifiableList(rows);
+  }
+
+  @Override
+  public Object stateDict() {
+    return List.copyOf(rows.stream().map(r -> Collections.unmodifiableMap(new LinkedHashMap<>(r))).toList());
+  }
+
+  @Override
+  public void loadStateDict(Object state) {
+    rows.clear();
+    for (Object row : (List<?>) state) {
+      Map<String, Object> copy = new LinkedHashMap<>();
+      ((Map<?, ?>) row).forEach((k, v) -> copy.put((String) k, v));
+      rows.add(Collections.unmodifiableMap(copy));
+    }
+  }
+}

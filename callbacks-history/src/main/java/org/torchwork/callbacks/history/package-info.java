@@ -1,0 +1,2 @@
+/** Callback {@code history}. */
+package org.torchwork.callbacks.history;

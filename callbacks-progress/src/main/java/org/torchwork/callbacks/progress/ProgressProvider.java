@@ -1,0 +1,38 @@
+package org.torchwork.callbacks.progress;
+
+import java.util.List;
+import org.torchwork.api.Param;
+import org.torchwork.api.TorchCallback;
+import org.torchwork.api.spi.CallbackProvider;
+
+/** Provides callback {@code progress}. */
+public final class ProgressProvider implements CallbackProvider {
+  /** The descriptor of callback {@code progress}. */
+  public static final TorchCallback PROGRESS =
+      TorchCallback.builder("progress", Progress.class)
+          .label("Progress")
+          .description("Live progress per epoch (batches, running loss, time); plain lines when not on a terminal.")
+          .param(Param.integer("digits").range(0, 10).defaultValue(2).description("decimal places of losses and scores"))
+          .param(Param.choice("display", "auto", "bar", "plain").defaultValue("auto")
+              .description("auto: a live bar on a terminal, plain lines otherwise"))
+          .build(p -> new Progress(p.getInt("digits"), live(p.getString("display"))));
+
+  /** Creates the provider. */
+  public ProgressProvider() {}
+
+  @Override
+  public List<TorchCallback> callbacks() {
+    return List.of(PROGRESS);
+  }
+
+  private static boolean live(String display) {
+    switch (display) {
+      case "bar":
+        return true;
+      case "plain":
+        return false;
+      default:
+        return System.console() != null;
+    }
+  }
+}

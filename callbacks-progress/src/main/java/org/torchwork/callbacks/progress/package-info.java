@@ -1,0 +1,2 @@
+/** Callback {@code progress}. */
+package org.torchwork.callbacks.progress;

@@ -1,0 +1,42 @@
+package org.torchwork.cli;
+
+import java.nio.file.Path;
+import org.torchwork.runtime.Platform;
+import picocli.CommandLine.Option;
+
+/** Options every command shares. */
+final class Common {
+  @Option(
+      names = "--plugins",
+      paramLabel = "DIR",
+      description = "Plugins directory (default: $TORCHWORK_PLUGINS, else the distribution's plugins/).")
+  Path plugins;
+
+  @Option(names = "--verbose", description = "Show log messages, DJL's included, and stack traces.")
+  boolean verbose;
+
+  /** Builds the platform: everything on the module path plus the plugins directory. */
+  Platform platform() {
+    Platform.Builder b = Platform.builder();
+    Path dir = pluginsDir();
+    if (dir != null) {
+      b.pluginsDir(dir);
+    }
+    return b.build();
+  }
+
+  Path pluginsDir() {
+    if (plugins != null) {
+      return plugins;
+    }
+    String env = System.getenv("TORCHWORK_PLUGINS");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env);
+    }
+    String def = System.getProperty("torchwork.plugins.default");
+    if (def != null && !def.isBlank() && java.nio.file.Files.isDirectory(Path.of(def))) {
+      return Path.of(def);
+    }
+    return null;
+  }
+}

@@ -1,0 +1,83 @@
+package org.torchwork.cli;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+import org.torchwork.api.TorchworkException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code torchwork} command. */
+@Command(
+    name = "torchwork",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Trains DJL networks with mlr3torch-style callbacks found by id.",
+    subcommands = {TrainCommand.class, CallbacksCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  /** Exit status for errors the user can fix: bad ids, parameters, files. */
+  static final int USAGE_ERROR = 2;
+  /** Exit status for failures during a run. */
+  static final int RUN_ERROR = 1;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /**
+   * Runs the command.
+   *
+   * @param args the arguments
+   */
+  public static void main(String[] args) {
+    if (Arrays.asList(args).contains("--verbose")) {
+      System.setProperty("torchwork.log.level", "DEBUG");
+    }
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /**
+   * Runs the command with the given output streams.
+   *
+   * @param args the arguments
+   * @param out standard output
+   * @param err standard error
+   * @return the exit status
+   */
+  static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          boolean verbose = parseResult.matchedOption("--verbose") != null
+              || (parseResult.subcommand() != null && parseResult.subcommand().matchedOption("--verbose") != null);
+          if (e instanceof TorchworkException) {
+            err.println("error: " + e.getMessage());
+            if (verbose) {
+              e.printStackTrace(err);
+            }
+            return e instanceof org.torchwork.api.CallbackException ? RUN_ERROR : USAGE_ERROR;
+          }
+          err.println("error: " + e);
+          if (verbose) {
+            e.printStackTrace(err);
+          } else {
+            err.println("(run again with --verbose for the stack trace)");
+          }
+          return RUN_ERROR;
+        });
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Reports the version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"torchwork " + (v == null ? "(development)" : v)};
+    }
+  }
+}

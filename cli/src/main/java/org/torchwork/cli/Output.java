@@ -1,0 +1,140 @@
+package org.torchwork.cli;
+
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.torchwork.runtime.Platform;
+import org.torchwork.runtime.Plugin;
+
+/** Formatting of the command's output: numbers, tables and callback states. */
+final class Output {
+  private Output() {}
+
+  /** Prints each callback's state; a list of rows (like history's) as a table. */
+  static void states(PrintWriter out, Map<String, Object> states) {
+    out.println("Callback states (model.callbacks):");
+    if (states.isEmpty()) {
+      out.println("  (none: no callback kept a state)");
+    }
+    for (Map.Entry<String, Object> e : states.entrySet()) {
+      Object state = e.getValue();
+      if (isTable(state)) {
+        List<?> rows = (List<?>) state;
+        out.println(e.getKey() + ": " + rows.size() + " row(s)");
+        table(rows).print(out, "  ");
+      } else {
+        out.println(e.getKey() + ": " + value(state));
+      }
+    }
+  }
+
+  static String value(Object v) {
+    if (v == null) {
+      return "NA";
+    }
+    if (v instanceof Double || v instanceof Float) {
+      return number(((Number) v).doubleValue());
+    }
+    return String.valueOf(v);
+  }
+
+  /** Six significant digits, as R prints numbers. */
+  static String number(double d) {
+    if (Double.isNaN(d) || Double.isInfinite(d)) {
+      return Double.toString(d);
+    }
+    if (d == 0) {
+      return "0";
+    }
+    return new BigDecimal(d).round(new MathContext(6)).stripTrailingZeros().toPlainString();
+  }
+
+  static void warnAboutPlugins(Platform platform, PrintWriter err) {
+    for (Plugin p : platform.plugins()) {
+      p.problem().ifPresent(why -> err.println("warning: plugin " + p.path() + " was not loaded: " + why));
+    }
+  }
+
+  private static boolean isTable(Object state) {
+    if (!(state instanceof List) || ((List<?>) state).isEmpty()) {
+      return false;
+    }
+    for (Object row : (List<?>) state) {
+      if (!(row instanceof Map)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Table table(List<?> rows) {
+    Set<String> columns = new LinkedHashSet<>();
+    for (Object row : rows) {
+      for (Object key : ((Map<?, ?>) row).keySet()) {
+        columns.add(String.valueOf(key));
+      }
+    }
+    Table t = new Table(columns.toArray(String[]::new));
+    t.rightAlign = true;
+    for (Object row : rows) {
+      Map<?, ?> m = (Map<?, ?>) row;
+      List<String> cells = new ArrayList<>();
+      for (String c : columns) {
+        cells.add(value(m.get(c)));
+      }
+      t.row(cells.toArray(String[]::new));
+    }
+    return t;
+  }
+
+  /** A plain-text table with aligned columns. */
+  static final class Table {
+    private final String[] header;
+    private final List<String[]> rows = new ArrayList<>();
+    boolean rightAlign;
+
+    Table(String... header) {
+      this.header = header;
+    }
+
+    void row(String... cells) {
+      rows.add(cells);
+    }
+
+    void print(PrintWriter out) {
+      print(out, "");
+    }
+
+    void print(PrintWriter out, String indent) {
+      int[] width = new int[header.length];
+      for (int i = 0; i < header.length; i++) {
+        width[i] = header[i].length();
+        for (String[] r : rows) {
+          width[i] = Math.max(width[i], r[i].length());
+        }
+      }
+      out.println(indent + line(header, width));
+      for (String[] r : rows) {
+        out.println(indent + line(r, width));
+      }
+    }
+
+    private String line(String[] cells, int[] width) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < cells.length; i++) {
+        if (i > 0) {
+          sb.append("  ");
+        }
+        boolean last = i == cells.length - 1;
+        String pad = " ".repeat(width[i] - cells[i].length());
+        sb.append(rightAlign ? pad + cells[i] : cells[i] + (last ? "" : pad));
+      }
+      return sb.toString();
+    }
+  }
+}

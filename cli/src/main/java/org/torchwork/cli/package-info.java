@@ -1,0 +1,2 @@
+/** The {@code torchwork} command line: train, callbacks. */
+package org.torchwork.cli;

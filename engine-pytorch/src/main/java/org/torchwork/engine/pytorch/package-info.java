@@ -1,0 +1,2 @@
+/** The PyTorch backend. */
+package org.torchwork.engine.pytorch;

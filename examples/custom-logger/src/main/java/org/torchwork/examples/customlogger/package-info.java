@@ -1,0 +1,2 @@
+/** Example plugin: callback {@code custom_logger}. */
+package org.torchwork.examples.customlogger;

@@ -1,0 +1,26 @@
+/**
+ * The Torchwork runtime: the training loop on DJL, the built-in learners ({@code classif.mlp},
+ * {@code regr.mlp}), tasks ({@code iris}, CSV files) and measures, the registries that resolve
+ * ids through {@link java.util.ServiceLoader}, and the plugin layers.
+ *
+ * <p>Applications compile against this module; start with {@link org.torchwork.runtime.Torchwork}.
+ */
+module org.torchwork.runtime {
+  requires transitive org.torchwork.api;
+  requires org.slf4j;
+
+  exports org.torchwork.runtime;
+
+  uses org.torchwork.api.spi.CallbackProvider;
+  uses org.torchwork.api.spi.LearnerProvider;
+  uses org.torchwork.api.spi.BackendProvider;
+  uses org.torchwork.api.spi.TaskProvider;
+  uses org.torchwork.api.spi.MeasureProvider;
+
+  provides org.torchwork.api.spi.LearnerProvider with
+      org.torchwork.runtime.builtin.MlpLearners;
+  provides org.torchwork.api.spi.TaskProvider with
+      org.torchwork.runtime.builtin.BuiltinTasks;
+  provides org.torchwork.api.spi.MeasureProvider with
+      org.torchwork.runtime.builtin.BuiltinMeasures;
+}

@@ -1,0 +1,27 @@
+package org.torchwork.runtime;
+
+import java.util.List;
+import org.torchwork.api.Param;
+import org.torchwork.api.ParamSet;
+
+/** The parameters every learner has, as in mlr3torch's {@code LearnerTorch}. */
+final class LearnerParams {
+  private LearnerParams() {}
+
+  static final ParamSet COMMON =
+      ParamSet.of(
+          Param.integer("epochs").min(0).required().description("number of epochs to train").build(),
+          Param.integer("batch_size").min(1).required().description("rows per training batch").build(),
+          Param.choice("optimizer", "adam", "sgd", "adamw").defaultValue("adam").description("the optimizer").build(),
+          Param.number("opt.lr").greaterThan(0).defaultValue(0.001).description("learning rate").build(),
+          Param.number("opt.weight_decay").min(0).defaultValue(0).description("weight decay").build(),
+          Param.number("opt.momentum").min(0).lessThan(1).defaultValue(0).description("momentum (sgd)").build(),
+          Param.bool("shuffle").defaultValue(true).description("shuffle the training rows every epoch").build(),
+          Param.integer("seed").description("random seed; a random one when unset (recorded in the model)").build(),
+          Param.string("engine").description("auto, or a backend id such as pytorch").build(),
+          Param.string("device").description("auto, cpu, gpu or gpu:N").build(),
+          Param.strings("measures_train").defaultValue(List.of()).description("measures scored on the training predictions each epoch").build(),
+          Param.strings("measures_valid").defaultValue(List.of()).description("measures scored on the validation data").build(),
+          Param.number("validate").min(0).lessThan(1).description("share of the task's rows held out for validation").build(),
+          Param.integer("eval_freq").min(1).defaultValue(1).description("validate every this many epochs").build());
+}

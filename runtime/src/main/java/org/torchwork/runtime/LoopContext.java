@@ -1,0 +1,276 @@
+package org.torchwork.runtime;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Block;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import java.io.PrintStream;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.torchwork.api.CallbackSet;
+import org.torchwork.api.Context;
+import org.torchwork.api.Learner;
+import org.torchwork.api.Measure;
+import org.torchwork.api.Stage;
+import org.torchwork.api.Task;
+
+/** The loop's state as callbacks see it; the loop writes the fields, callbacks read them. */
+final class LoopContext implements Context {
+  private static final Set<Stage> BATCH_STAGES =
+      EnumSet.of(
+          Stage.ON_BATCH_BEGIN,
+          Stage.ON_AFTER_BACKWARD,
+          Stage.ON_BATCH_END,
+          Stage.ON_BATCH_VALID_BEGIN,
+          Stage.ON_BATCH_VALID_END);
+  private static final Set<Stage> Y_HAT_STAGES =
+      EnumSet.of(Stage.ON_AFTER_BACKWARD, Stage.ON_BATCH_END, Stage.ON_BATCH_VALID_END);
+  private static final Set<Stage> SKIP_STAGES = EnumSet.of(Stage.ON_BATCH_BEGIN, Stage.ON_AFTER_BACKWARD);
+
+  // Fixed for the run.
+  Learner learner;
+  Task taskTrain;
+  Task taskValid;
+  List<Measure> measuresTrain = List.of();
+  List<Measure> measuresValid = List.of();
+  Model model;
+  Trainer trainer;
+  Optimizer optimizer;
+  Loss loss;
+  int totalEpochs;
+  int evalFreq;
+  Device device;
+  String backend;
+  Map<String, CallbackSet> callbacks = Map.of();
+  PrintStream out;
+  final LearningRate learningRate = new LearningRate();
+
+  // Changing as the loop runs.
+  Stage stage = Stage.ON_BEGIN;
+  int epoch;
+  int step;
+  int globalStep;
+  int stepValid;
+  Batch batch;
+  NDList yHat;
+  double lastLoss = Double.NaN;
+  boolean hasLastLoss;
+  double trainLoss = Double.NaN;
+  boolean hasTrainLoss;
+  Map<String, Double> lastScoresTrain = Map.of();
+  Map<String, Double> lastScoresValid = Map.of();
+  Throwable failure;
+  boolean terminate;
+  boolean skipStep;
+
+  @Override
+  public Stage stage() {
+    return stage;
+  }
+
+  @Override
+  public Learner learner() {
+    return learner;
+  }
+
+  @Override
+  public Task taskTrain() {
+    return taskTrain;
+  }
+
+  @Override
+  public Optional<Task> taskValid() {
+    return Optional.ofNullable(taskValid);
+  }
+
+  @Override
+  public List<Measure> measuresTrain() {
+    return measuresTrain;
+  }
+
+  @Override
+  public List<Measure> measuresValid() {
+    return measuresValid;
+  }
+
+  @Override
+  public Model model() {
+    return model;
+  }
+
+  @Override
+  public Block network() {
+    return model.getBlock();
+  }
+
+  @Override
+  public Trainer trainer() {
+    return trainer;
+  }
+
+  @Override
+  public Optimizer optimizer() {
+    return optimizer;
+  }
+
+  @Override
+  public Loss loss() {
+    return loss;
+  }
+
+  @Override
+  public int totalEpochs() {
+    return totalEpochs;
+  }
+
+  @Override
+  public int evalFreq() {
+    return evalFreq;
+  }
+
+  @Override
+  public int epoch() {
+    return epoch;
+  }
+
+  @Override
+  public int step() {
+    return step;
+  }
+
+  @Override
+  public int globalStep() {
+    return globalStep;
+  }
+
+  @Override
+  public int stepValid() {
+    return stepValid;
+  }
+
+  @Override
+  public Batch batch() {
+    require("batch()", BATCH_STAGES);
+    return batch;
+  }
+
+  @Override
+  public NDList yHat() {
+    require("yHat()", Y_HAT_STAGES);
+    return yHat;
+  }
+
+  @Override
+  public double lastLoss() {
+    if (!hasLastLoss) {
+      throw new IllegalStateException(
+          "ctx.lastLoss() is not defined yet in " + stage + ": it is defined from the first on_after_backward on.");
+    }
+    return lastLoss;
+  }
+
+  @Override
+  public double trainLoss() {
+    if (!hasTrainLoss) {
+      throw new IllegalStateException(
+          "ctx.trainLoss() is not defined yet in " + stage + ": it is defined from the first on_before_valid on.");
+    }
+    return trainLoss;
+  }
+
+  @Override
+  public Map<String, Double> lastScoresTrain() {
+    return lastScoresTrain;
+  }
+
+  @Override
+  public Map<String, Double> lastScoresValid() {
+    return lastScoresValid;
+  }
+
+  @Override
+  public Device device() {
+    return device;
+  }
+
+  @Override
+  public String backend() {
+    return backend;
+  }
+
+  @Override
+  public Map<String, CallbackSet> callbacks() {
+    return callbacks;
+  }
+
+  @Override
+  public Optional<Throwable> failure() {
+    return stage == Stage.ON_EXIT ? Optional.ofNullable(failure) : Optional.empty();
+  }
+
+  @Override
+  public PrintStream out() {
+    return out;
+  }
+
+  @Override
+  public void terminate() {
+    terminate = true;
+  }
+
+  @Override
+  public boolean terminating() {
+    return terminate;
+  }
+
+  @Override
+  public double learningRate() {
+    return learningRate.value;
+  }
+
+  @Override
+  public void setLearningRate(double rate) {
+    if (!(rate > 0) || Double.isInfinite(rate)) {
+      throw new IllegalArgumentException("Learning rate must be positive and finite, got " + rate + ".");
+    }
+    learningRate.value = (float) rate;
+  }
+
+  @Override
+  public void skipStep() {
+    require("skipStep()", SKIP_STAGES);
+    skipStep = true;
+  }
+
+  private void require(String what, Set<Stage> stages) {
+    if (!stages.contains(stage)) {
+      throw new IllegalStateException(
+          "ctx." + what + " is not defined in " + stage + "; it is defined in "
+              + stages.stream().map(Stage::id).collect(Collectors.joining(", ")) + ".");
+    }
+  }
+
+  /** The learning rate the optimizer reads at every update; callbacks change it. */
+  static final class LearningRate implements Tracker {
+    volatile float value;
+
+    @Override
+    public float getNewValue(int numUpdate) {
+      return value;
+    }
+  }
+
+  static Map<String, CallbackSet> unmodifiable(Map<String, CallbackSet> map) {
+    return Collections.unmodifiableMap(map);
+  }
+}

@@ -1,0 +1,111 @@
+package org.torchwork.runtime;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.torchwork.api.TorchworkException;
+import org.torchwork.api.internal.Names;
+
+/**
+ * Things of one kind (callbacks, learners, backends, tasks, measures) by id, each with where it
+ * came from.
+ *
+ * @param <T> what is registered
+ */
+public final class Registry<T> {
+
+  /**
+   * One registered thing.
+   *
+   * @param id its id
+   * @param value the thing
+   * @param source where it came from: a module and jar, a plugin, or "registered by hand"
+   * @param <T> what is registered
+   */
+  public record Entry<T>(String id, T value, String source) {}
+
+  private final String kind;
+  private final String origin;
+  private final Map<String, Entry<T>> entries;
+
+  Registry(String kind, String origin, List<Entry<T>> list) {
+    this.kind = kind;
+    this.origin = origin;
+    Map<String, Entry<T>> map = new TreeMap<>();
+    for (Entry<T> e : list) {
+      Entry<T> previous = map.putIfAbsent(e.id(), e);
+      if (previous != null) {
+        throw new TorchworkException(
+            "Duplicate " + kind + " id '" + e.id() + "': provided by " + previous.source() + " and by "
+                + e.source() + ". Ids must be unique; remove one of the two from the module path or the"
+                + " plugins directory.");
+      }
+    }
+    this.entries = Collections.unmodifiableMap(map);
+  }
+
+  /**
+   * The thing with an id.
+   *
+   * @param id the id
+   * @return the thing
+   * @throws TorchworkException naming what exists and the nearest id when there is none
+   */
+  public T get(String id) {
+    return entry(id).value();
+  }
+
+  /**
+   * The entry with an id.
+   *
+   * @param id the id
+   * @return the entry
+   * @throws TorchworkException naming what exists and the nearest id when there is none
+   */
+  public Entry<T> entry(String id) {
+    Entry<T> e = entries.get(id);
+    if (e == null) {
+      throw new TorchworkException(
+          "Unknown " + kind + " '" + id + "'." + Names.didYouMean(id, entries.keySet()) + " Available "
+              + kind + "s: " + Names.list(entries.keySet()) + ". (" + capitalized() + "s are found on "
+              + origin + ".)");
+    }
+    return e;
+  }
+
+  /**
+   * The thing with an id, if registered.
+   *
+   * @param id the id
+   * @return the thing, or empty
+   */
+  public Optional<T> find(String id) {
+    return Optional.ofNullable(entries.get(id)).map(Entry::value);
+  }
+
+  /**
+   * All ids, sorted.
+   *
+   * @return an unmodifiable set
+   */
+  public Set<String> ids() {
+    return entries.keySet();
+  }
+
+  /**
+   * All entries, sorted by id.
+   *
+   * @return a list
+   */
+  public List<Entry<T>> entries() {
+    return new ArrayList<>(entries.values());
+  }
+
+  private String capitalized() {
+    return Character.toUpperCase(kind.charAt(0)) + kind.substring(1);
+  }
+}

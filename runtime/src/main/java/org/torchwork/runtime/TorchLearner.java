@@ -1,0 +1,440 @@
+package org.torchwork.runtime;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import org.torchwork.api.CallbackSet;
+import org.torchwork.api.Learner;
+import org.torchwork.api.Measure;
+import org.torchwork.api.Param;
+import org.torchwork.api.ParamSet;
+import org.torchwork.api.ParamValues;
+import org.torchwork.api.Prediction;
+import org.torchwork.api.Task;
+import org.torchwork.api.TaskType;
+import org.torchwork.api.TorchCallback;
+import org.torchwork.api.TorchworkException;
+import org.torchwork.api.internal.Names;
+import org.torchwork.api.spi.LearnerSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A configurable, trainable learner, like {@code lrn("classif.mlp", ...)} in mlr3torch.
+ *
+ * <p>Parameters are set with {@link #set(String, Object)}: the learner's own ({@code epochs},
+ * {@code batch_size}, {@code neurons}, {@code opt.lr}, ...) and its callbacks' as
+ * {@code cb.<id>.<param>}. Values are checked when set where possible, and everything is
+ * checked again before training starts, so a bad value never costs a training run.
+ *
+ * <pre>{@code
+ * TorchLearner mlp = Torchwork.lrn("classif.mlp")
+ *     .callbacks(Torchwork.clbk("history"))
+ *     .set("epochs", 5).set("batch_size", 64).set("neurons", 20);
+ * mlp.train(Torchwork.tsk("iris"));
+ * Object history = mlp.model().callbacks().get("history");
+ * }</pre>
+ *
+ * <p>A learner holds native memory once trained; close it when done.
+ */
+public final class TorchLearner implements Learner, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TorchLearner.class);
+
+  private final Platform platform;
+  private final LearnerSpec spec;
+  private final ParamSet paramSet;
+  private final Map<String, Object> values = new LinkedHashMap<>();
+  private final Map<String, Map<String, Object>> callbackValues = new LinkedHashMap<>();
+  private final Map<String, String> configDefaults = new LinkedHashMap<>();
+  private final List<TorchCallback> callbacks = new ArrayList<>();
+  private PrintStream out = System.out;
+  private TrainedModel model;
+
+  TorchLearner(Platform platform, LearnerSpec spec) {
+    this.platform = platform;
+    this.spec = spec;
+    this.paramSet = LearnerParams.COMMON.with(spec.params());
+  }
+
+  @Override
+  public String id() {
+    return spec.id();
+  }
+
+  @Override
+  public TaskType taskType() {
+    return spec.taskType();
+  }
+
+  /**
+   * The learner's parameters (without its callbacks').
+   *
+   * @return the parameter set
+   */
+  public ParamSet paramSet() {
+    return paramSet;
+  }
+
+  /**
+   * Sets a parameter: a learner parameter such as {@code epochs}, or a callback parameter
+   * {@code cb.<id>.<param>}.
+   *
+   * @param key the parameter
+   * @param value its value, as a Java object or a string; {@code null} unsets it
+   * @return this learner
+   * @throws TorchworkException when the parameter is unknown or the value not allowed
+   */
+  public TorchLearner set(String key, Object value) {
+    Objects.requireNonNull(key, "key");
+    if (key.startsWith("cb.")) {
+      String rest = key.substring(3);
+      int dot = rest.indexOf('.');
+      if (dot <= 0 || dot == rest.length() - 1) {
+        throw new TorchworkException(
+            "Parameter '" + key + "' is not of the form cb.<callback id>.<parameter>, e.g. cb.custom_logger.alpha=0.05.");
+      }
+      String id = rest.substring(0, dot);
+      String param = rest.substring(dot + 1);
+      Map<String, Object> forCallback = callbackValues.computeIfAbsent(id, k -> new LinkedHashMap<>());
+      if (value == null) {
+        forCallback.remove(param);
+        return this;
+      }
+      Optional<TorchCallback> cb = callbacks.stream().filter(c -> c.id().equals(id)).findFirst();
+      if (cb.isPresent()) {
+        Param p = cb.get().paramSet().find(param).orElseThrow(() -> cb.get().paramSet().unknown(param, "cb." + id + "."));
+        forCallback.put(param, p.convert(value, key));
+      } else {
+        forCallback.put(param, value);
+      }
+      return this;
+    }
+    Param p = paramSet.find(key).orElseThrow(() -> unknownParam(key));
+    if (value == null) {
+      values.remove(key);
+    } else {
+      values.put(key, p.convert(value, key));
+    }
+    return this;
+  }
+
+  /**
+   * Sets several parameters, as {@link #set(String, Object)} does.
+   *
+   * @param settings parameter values by key
+   * @return this learner
+   */
+  public TorchLearner set(Map<String, ?> settings) {
+    settings.forEach(this::set);
+    return this;
+  }
+
+  /**
+   * Sets the engine and device the run's config file names; learner parameters, system
+   * properties and the environment take precedence (see {@link BackendChoice}).
+   *
+   * @param engine the config file's engine, or null
+   * @param device the config file's device, or null
+   * @return this learner
+   */
+  public TorchLearner configDefaults(String engine, String device) {
+    configDefaults.clear();
+    if (engine != null) {
+      configDefaults.put("engine", engine);
+    }
+    if (device != null) {
+      configDefaults.put("device", device);
+    }
+    return this;
+  }
+
+  /**
+   * Replaces the learner's callbacks.
+   *
+   * @param descriptors the callbacks, in the order to run ties in weight
+   * @return this learner
+   * @throws TorchworkException when an id appears twice
+   */
+  public TorchLearner callbacks(List<TorchCallback> descriptors) {
+    Set<String> seen = new HashSet<>();
+    for (TorchCallback cb : descriptors) {
+      if (!seen.add(cb.id())) {
+        throw new TorchworkException(
+            "Callback '" + cb.id() + "' is given twice. Each callback may be used once per learner; remove the duplicate.");
+      }
+    }
+    callbacks.clear();
+    callbacks.addAll(descriptors);
+    return this;
+  }
+
+  /**
+   * Replaces the learner's callbacks.
+   *
+   * @param descriptors the callbacks
+   * @return this learner
+   */
+  public TorchLearner callbacks(TorchCallback... descriptors) {
+    return callbacks(List.of(descriptors));
+  }
+
+  /**
+   * Replaces the learner's callbacks by id.
+   *
+   * @param ids callback ids, resolved in this learner's platform
+   * @return this learner
+   * @throws TorchworkException for an unknown id
+   */
+  public TorchLearner callbacks(String... ids) {
+    List<TorchCallback> list = new ArrayList<>();
+    for (String id : ids) {
+      list.add(platform.callback(id));
+    }
+    return callbacks(list);
+  }
+
+  @Override
+  public List<TorchCallback> callbacks() {
+    return List.copyOf(callbacks);
+  }
+
+  /**
+   * Sends callbacks' output to another stream (standard output by default).
+   *
+   * @param stream the stream
+   * @return this learner
+   */
+  public TorchLearner out(PrintStream stream) {
+    this.out = Objects.requireNonNull(stream, "stream");
+    return this;
+  }
+
+  PrintStream out() {
+    return out;
+  }
+
+  /**
+   * The checked parameter values, defaults included.
+   *
+   * @return the values
+   * @throws TorchworkException when a required parameter is missing
+   */
+  @Override
+  public ParamValues params() {
+    return paramSet.resolve(values, "");
+  }
+
+  /**
+   * Checks every setting — learner parameters, callback parameters, measure ids — without
+   * training.
+   *
+   * @throws TorchworkException for the first problem found
+   */
+  public void validate() {
+    ParamValues p = params();
+    resolveCallbacks();
+    measures(p.getList("measures_train", String.class), "measures_train");
+    measures(p.getList("measures_valid", String.class), "measures_valid");
+  }
+
+  /**
+   * Trains on a task. Every parameter is checked first; then the loop runs every stage for
+   * every callback, and the model keeps each callback's non-null state.
+   *
+   * @param task the task; its type must match the learner's
+   * @return this learner
+   * @throws TorchworkException for bad settings, a failing callback or engine
+   */
+  public TorchLearner train(Task task) {
+    Objects.requireNonNull(task, "task");
+    if (task.type() != spec.taskType()) {
+      throw new TorchworkException(
+          "Learner '" + spec.id() + "' is for " + spec.taskType() + " tasks, but task '" + task.id() + "' is a "
+              + task.type() + " task. Use a " + task.type() + ".* learner, e.g. " + task.type() + ".mlp.");
+    }
+    ParamValues p = params();
+    List<TrainingLoop.Live> live = resolveCallbacks();
+    List<Measure> measuresTrain = measures(p.getList("measures_train", String.class), "measures_train");
+    List<Measure> measuresValid = measures(p.getList("measures_valid", String.class), "measures_valid");
+    int seed = p.has("seed") ? p.getInt("seed") : new Random().nextInt(Integer.MAX_VALUE);
+    Task train = task;
+    Task valid = null;
+    if (p.has("validate") && p.getDouble("validate") > 0) {
+      int[][] split = split(task.nrow(), p.getDouble("validate"), seed);
+      if (split[0].length == 0 || split[1].length == 0) {
+        throw new TorchworkException(
+            "validate=" + p.getDouble("validate") + " leaves " + split[0].length + " training and " + split[1].length
+                + " validation rows of task '" + task.id() + "' (" + task.nrow() + " rows). Choose a ratio that leaves rows on both sides.");
+      }
+      train = task.subset(task.id() + "_train", split[0]);
+      valid = task.subset(task.id() + "_valid", split[1]);
+    } else if (!measuresValid.isEmpty()) {
+      throw new TorchworkException(
+          "measures_valid is set but the learner has no validation data. Set validate=<ratio>, e.g. validate=0.3,"
+              + " or remove measures_valid.");
+    }
+    BackendChoice choice = backend(p);
+    LOG.info("Training {} on task {}: {}", spec.id(), task.id(), choice.describe());
+    close();
+    model =
+        new TrainingLoop(this, spec, p, live, train, valid, measuresTrain, measuresValid, choice, seed).run();
+    return this;
+  }
+
+  /**
+   * The engine and device training would use now, and which setting chose each; loads the
+   * engine's natives if needed.
+   *
+   * @return the choice
+   * @throws TorchworkException when the engine is unknown or cannot load, or the device is not
+   *     available
+   */
+  public BackendChoice backend() {
+    return backend(params());
+  }
+
+  private BackendChoice backend(ParamValues p) {
+    return BackendChoice.resolve(
+        platform.backends(), p.find("engine").map(Object::toString), p.find("device").map(Object::toString), configDefaults, System::getenv);
+  }
+
+  /**
+   * Predicts a task with the trained model.
+   *
+   * @param task a task with the features trained on
+   * @return the prediction, with the task's truth
+   * @throws TorchworkException when the learner is not trained or the features differ
+   */
+  public Prediction predict(Task task) {
+    TrainedModel m = model();
+    if (!task.featureNames().equals(m.features())) {
+      throw new TorchworkException(
+          "Task '" + task.id() + "' has features " + task.featureNames() + " but the model was trained on "
+              + m.features() + ". Predict a task with the same feature columns, in the same order.");
+    }
+    if (task.type() != m.taskType() || !task.classes().equals(m.classes())) {
+      throw new TorchworkException(
+          "Task '" + task.id() + "' does not match the model: " + task.type() + " " + task.classes() + " vs "
+              + m.taskType() + " " + m.classes() + ". Predict a task with the same target and classes.");
+    }
+    return TrainingLoop.predict(m, task, params().getInt("batch_size"));
+  }
+
+  /**
+   * The trained model.
+   *
+   * @return the model
+   * @throws IllegalStateException when the learner has not been trained
+   */
+  public TrainedModel model() {
+    if (model == null) {
+      throw new IllegalStateException("Learner '" + spec.id() + "' has not been trained yet. Call train(task) first.");
+    }
+    return model;
+  }
+
+  /** Releases the trained model's native memory; the learner can be trained again. */
+  @Override
+  public void close() {
+    if (model != null) {
+      model.close();
+      model = null;
+    }
+  }
+
+  private List<TrainingLoop.Live> resolveCallbacks() {
+    Set<String> ids = new HashSet<>();
+    callbacks.forEach(c -> ids.add(c.id()));
+    for (Map.Entry<String, Map<String, Object>> e : callbackValues.entrySet()) {
+      if (!ids.contains(e.getKey()) && !e.getValue().isEmpty()) {
+        String key = "cb." + e.getKey() + "." + e.getValue().keySet().iterator().next();
+        throw new TorchworkException(
+            "Parameter '" + key + "' is for callback '" + e.getKey() + "', which this learner does not use."
+                + Names.didYouMean(e.getKey(), ids) + " The learner's callbacks: " + Names.list(ids)
+                + ". Add the callback (--callbacks " + e.getKey() + ") or remove the setting.");
+      }
+    }
+    List<TrainingLoop.Live> live = new ArrayList<>();
+    List<ParamValues> resolved = new ArrayList<>();
+    for (TorchCallback cb : callbacks) {
+      resolved.add(cb.resolve(callbackValues.getOrDefault(cb.id(), Map.of())));
+    }
+    for (int i = 0; i < callbacks.size(); i++) {
+      TorchCallback cb = callbacks.get(i);
+      for (String warning : CallbackSet.suspiciousMethods(cb.generator())) {
+        LOG.warn("Callback '{}': {}", cb.id(), warning);
+      }
+      live.add(new TrainingLoop.Live(cb.id(), cb.weight(), cb.generate(resolved.get(i))));
+    }
+    live.sort(Comparator.comparingDouble(TrainingLoop.Live::weight));
+    return live;
+  }
+
+  private List<Measure> measures(List<String> ids, String param) {
+    List<Measure> list = new ArrayList<>();
+    for (String id : ids) {
+      Measure m = platform.measures().get(id);
+      if (m.taskType() != spec.taskType()) {
+        throw new TorchworkException(
+            "Parameter '" + param + "': measure '" + id + "' is for " + m.taskType() + " tasks but learner '"
+                + spec.id() + "' is a " + spec.taskType() + " learner. Use " + spec.taskType() + ".* measures: "
+                + Names.list(platform.measures().ids().stream().filter(x -> x.startsWith(spec.taskType().id() + ".")).toList()) + ".");
+      }
+      list.add(m);
+    }
+    return list;
+  }
+
+  private TorchworkException unknownParam(String key) {
+    String message = paramSet.unknown(key, "").getMessage();
+    return new TorchworkException(
+        message.replace(": it has no parameter", ": learner '" + spec.id() + "' has no parameter")
+            + " Callback parameters are set as cb.<callback id>.<parameter>.");
+  }
+
+  private static int[][] split(int n, double ratio, int seed) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    Random random = new Random(seed ^ 0x5DEECE66DL);
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    int nValid = (int) Math.round(n * ratio);
+    int[] valid = java.util.Arrays.copyOfRange(order, 0, nValid);
+    int[] train = java.util.Arrays.copyOfRange(order, nValid, n);
+    java.util.Arrays.sort(valid);
+    java.util.Arrays.sort(train);
+    return new int[][] {train, valid};
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("<Learner:").append(spec.id()).append("> ").append(spec.label()).append('\n');
+    sb.append("* Parameters: ").append(values.isEmpty() ? "(none set)" : new ParamValuesView(values)).append('\n');
+    sb.append("* Callbacks: ").append(callbacks.isEmpty() ? "(none)" : String.join(", ", callbacks.stream().map(TorchCallback::id).toList()));
+    return sb.toString();
+  }
+
+  private record ParamValuesView(Map<String, Object> values) {
+    @Override
+    public String toString() {
+      List<String> parts = new ArrayList<>();
+      values.forEach((k, v) -> parts.add(k + "=" + Param.format(v)));
+      return String.join(", ", parts);
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package org.torchwork.runtime;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.torchwork.api.Measure;
+import org.torchwork.api.Task;
+import org.torchwork.api.TaskType;
+import org.torchwork.api.TorchCallback;
+
+/**
+ * The short names mlr3 users know, on a shared {@link Platform}: {@link #tsk(String)},
+ * {@link #lrn(String, Object...)}, {@link #clbk(String, Object...)}, {@link #clbks(String...)}
+ * and {@link #msr(String)}.
+ *
+ * <p>The shared platform discovers everything on the module path, plus the plugins directory
+ * named by the system property {@code torchwork.plugins} or the environment variable
+ * {@code TORCHWORK_PLUGINS}, if set. For another set-up, build a {@link Platform} and use its
+ * methods instead.
+ *
+ * <pre>{@code
+ * TorchLearner mlp = lrn("classif.mlp", "epochs", 5, "batch_size", 64, "neurons", 20)
+ *     .callbacks(clbk("history"));
+ * mlp.train(tsk("iris"));
+ * }</pre>
+ */
+public final class Torchwork {
+  private static volatile Platform shared;
+
+  private Torchwork() {}
+
+  /**
+   * The shared platform, built on first use.
+   *
+   * @return the platform
+   */
+  public static Platform platform() {
+    Platform p = shared;
+    if (p == null) {
+      synchronized (Torchwork.class) {
+        p = shared;
+        if (p == null) {
+          Platform.Builder b = Platform.builder();
+          String dir = System.getProperty("torchwork.plugins", System.getenv("TORCHWORK_PLUGINS"));
+          if (dir != null && !dir.isBlank()) {
+            b.pluginsDir(Path.of(dir));
+          }
+          p = b.build();
+          shared = p;
+        }
+      }
+    }
+    return p;
+  }
+
+  /**
+   * A built-in task by id.
+   *
+   * @param id for example {@code "iris"}
+   * @return the task
+   */
+  public static Task tsk(String id) {
+    return platform().task(id);
+  }
+
+  /**
+   * A task from a CSV file.
+   *
+   * @param csv the file
+   * @param target the target column
+   * @param type classification or regression
+   * @return the task
+   */
+  public static Task tsk(Path csv, String target, TaskType type) {
+    return CsvTasks.read(csv, target, type);
+  }
+
+  /**
+   * A new learner by id, with parameters.
+   *
+   * @param id for example {@code "classif.mlp"}
+   * @param keyValues alternating parameter keys and values, e.g. {@code "epochs", 5}
+   * @return the learner
+   */
+  public static TorchLearner lrn(String id, Object... keyValues) {
+    TorchLearner learner = platform().learner(id);
+    pairs(keyValues, learner::set);
+    return learner;
+  }
+
+  /**
+   * A callback descriptor by id, with parameter values.
+   *
+   * @param id for example {@code "history"}
+   * @param keyValues alternating parameter ids and values
+   * @return the descriptor
+   */
+  public static TorchCallback clbk(String id, Object... keyValues) {
+    TorchCallback[] cb = {platform().callback(id)};
+    pairs(keyValues, (k, v) -> cb[0] = cb[0].with(k, v));
+    return cb[0];
+  }
+
+  /**
+   * Several callback descriptors by id.
+   *
+   * @param ids the ids
+   * @return the descriptors, in order
+   */
+  public static List<TorchCallback> clbks(String... ids) {
+    List<TorchCallback> list = new ArrayList<>();
+    for (String id : ids) {
+      list.add(clbk(id));
+    }
+    return list;
+  }
+
+  /**
+   * A measure by id.
+   *
+   * @param id for example {@code "classif.acc"}
+   * @return the measure
+   */
+  public static Measure msr(String id) {
+    return platform().measure(id);
+  }
+
+  private static void pairs(Object[] keyValues, java.util.function.BiConsumer<String, Object> sink) {
+    if (keyValues.length % 2 != 0) {
+      throw new IllegalArgumentException("Give parameters as key, value pairs; got " + keyValues.length + " arguments.");
+    }
+    for (int i = 0; i < keyValues.length; i += 2) {
+      if (!(keyValues[i] instanceof String)) {
+        throw new IllegalArgumentException("Parameter key " + keyValues[i] + " at position " + i + " is not a string.");
+      }
+      sink.accept((String) keyValues[i], keyValues[i + 1]);
+    }
+  }
+}

@@ -1,0 +1,425 @@
+package org.torchwork.runtime;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.translate.Batchifier;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.torchwork.api.CallbackException;
+import org.torchwork.api.CallbackSet;
+import org.torchwork.api.Context;
+import org.torchwork.api.Measure;
+import org.torchwork.api.ParamValues;
+import org.torchwork.api.Prediction;
+import org.torchwork.api.Stage;
+import org.torchwork.api.Task;
+import org.torchwork.api.TaskType;
+import org.torchwork.api.TorchworkException;
+import org.torchwork.api.spi.LearnerSpec;
+import org.torchwork.api.spi.NetworkShape;
+
+/**
+ * The one training loop, for every learner and engine. It runs the stages exactly as
+ * {@link Stage} documents, dispatching each only to the callbacks that implement it.
+ */
+final class TrainingLoop {
+
+  /** A callback of this run: its id, weight and live instance. */
+  record Live(String id, double weight, CallbackSet callback) {}
+
+  private final LearnerSpec spec;
+  private final ParamValues params;
+  private final List<Live> callbacks;
+  private final BackendChoice choice;
+  private final int seed;
+  private final LoopContext ctx = new LoopContext();
+  private final Map<Stage, List<Live>> byStage = new EnumMap<>(Stage.class);
+
+  TrainingLoop(
+      TorchLearner learner,
+      LearnerSpec spec,
+      ParamValues params,
+      List<Live> callbacks,
+      Task train,
+      Task valid,
+      List<Measure> measuresTrain,
+      List<Measure> measuresValid,
+      BackendChoice choice,
+      int seed) {
+    this.spec = spec;
+    this.params = params;
+    this.callbacks = callbacks;
+    this.choice = choice;
+    this.seed = seed;
+    for (Stage stage : Stage.values()) {
+      List<Live> list = new ArrayList<>();
+      for (Live live : callbacks) {
+        if (live.callback().stages().contains(stage)) {
+          list.add(live);
+        }
+      }
+      byStage.put(stage, list);
+    }
+    Map<String, CallbackSet> byId = new LinkedHashMap<>();
+    callbacks.forEach(l -> byId.put(l.id(), l.callback()));
+    ctx.callbacks = java.util.Collections.unmodifiableMap(byId);
+    ctx.learner = learner;
+    ctx.taskTrain = train;
+    ctx.taskValid = valid;
+    ctx.measuresTrain = List.copyOf(measuresTrain);
+    ctx.measuresValid = List.copyOf(measuresValid);
+    ctx.totalEpochs = params.getInt("epochs");
+    ctx.evalFreq = params.getInt("eval_freq");
+    ctx.device = choice.device();
+    ctx.backend = choice.backend().id();
+    ctx.out = learner.out();
+  }
+
+  /**
+   * Trains and returns the model; on failure, runs every on_exit, closes the model and rethrows.
+   */
+  TrainedModel run() {
+    Engine engine = choice.engine();
+    engine.setRandomSeed(seed);
+    Random random = new Random(seed);
+    Task train = ctx.taskTrain;
+    NetworkShape shape =
+        new NetworkShape(train.nfeatures(), spec.taskType() == TaskType.CLASSIF ? train.classes().size() : 1);
+    Model model = Model.newInstance(spec.id(), choice.device(), engine.getEngineName());
+    ctx.model = model;
+    Trainer trainer = null;
+    Throwable failure = null;
+    Map<String, Object> states = new LinkedHashMap<>();
+    try {
+      Block block = spec.network().create(shape, params);
+      model.setBlock(block);
+      ctx.learningRate.value = (float) params.getDouble("opt.lr");
+      ctx.optimizer = optimizer(params, ctx.learningRate);
+      ctx.loss = spec.taskType() == TaskType.CLASSIF ? Loss.softmaxCrossEntropyLoss("loss") : Loss.l2Loss("loss", 1f);
+      trainer =
+          model.newTrainer(
+              new DefaultTrainingConfig(ctx.loss).optOptimizer(ctx.optimizer).optDevices(new ai.djl.Device[] {choice.device()}));
+      trainer.initialize(new Shape(1, train.nfeatures()));
+      ctx.trainer = trainer;
+
+      dispatch(Stage.ON_BEGIN);
+      int[] order = new int[train.nrow()];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
+      }
+      boolean shuffle = params.getBoolean("shuffle");
+      while (ctx.epoch < ctx.totalEpochs && !ctx.terminate) {
+        ctx.epoch++;
+        ctx.step = 0;
+        ctx.stepValid = 0;
+        dispatch(Stage.ON_EPOCH_BEGIN);
+        if (shuffle) {
+          shuffle(order, random);
+        }
+        trainEpoch(trainer, order);
+        dispatch(Stage.ON_BEFORE_VALID);
+        if (ctx.taskValid != null
+            && (ctx.epoch % ctx.evalFreq == 0 || ctx.epoch == ctx.totalEpochs || ctx.terminate)) {
+          validate(trainer);
+        }
+        dispatch(Stage.ON_EPOCH_END);
+      }
+      dispatch(Stage.ON_END);
+      for (Live live : callbacks) {
+        Object state = stateOf(live);
+        if (state != null) {
+          states.put(live.id(), state);
+        }
+      }
+    } catch (Throwable t) {
+      failure = t;
+    }
+    ctx.batch = null;
+    ctx.yHat = null;
+    ctx.failure = failure;
+    CallbackException exitFailure = exit();
+    if (trainer != null) {
+      trainer.close();
+    }
+    if (failure == null && exitFailure == null) {
+      return new TrainedModel(model, states, spec.taskType(), train.featureNames(), train.classes(), choice, seed, ctx.epoch);
+    }
+    model.close();
+    if (failure == null) {
+      throw exitFailure;
+    }
+    if (exitFailure != null) {
+      failure.addSuppressed(exitFailure);
+    }
+    if (failure instanceof RuntimeException) {
+      throw (RuntimeException) failure;
+    }
+    if (failure instanceof Error) {
+      throw (Error) failure;
+    }
+    throw new TorchworkException("Training failed: " + failure, failure);
+  }
+
+  private void trainEpoch(Trainer trainer, int[] order) {
+    Task task = ctx.taskTrain;
+    int n = task.nrow();
+    int p = task.nfeatures();
+    int batchSize = params.getInt("batch_size");
+    int batches = (n + batchSize - 1) / batchSize;
+    float[] x = new float[batchSize * p];
+    float[] y = new float[batchSize];
+    boolean collect = !ctx.measuresTrain.isEmpty();
+    List<Prediction> parts = collect ? new ArrayList<>() : null;
+    double lossSum = 0;
+    for (int start = 0; start < n; start += batchSize) {
+      int size = Math.min(batchSize, n - start);
+      ctx.step++;
+      ctx.globalStep++;
+      ctx.skipStep = false;
+      try (NDManager manager = ctx.model.getNDManager().newSubManager(ctx.device)) {
+        task.copyFeatures(order, start, start + size, x);
+        task.copyTargets(order, start, start + size, y);
+        ctx.batch = batch(manager, x, y, size, p, ctx.step - 1, batches);
+        dispatch(Stage.ON_BATCH_BEGIN);
+        Batch batch = ctx.batch;
+        NDList yHat;
+        NDArray loss;
+        try (GradientCollector collector = trainer.newGradientCollector()) {
+          yHat = trainer.forward(batch.getData());
+          loss = ctx.loss.evaluate(batch.getLabels(), yHat);
+          collector.backward(loss);
+        }
+        ctx.yHat = yHat;
+        ctx.lastLoss = loss.getFloat();
+        ctx.hasLastLoss = true;
+        dispatch(Stage.ON_AFTER_BACKWARD);
+        if (!ctx.skipStep) {
+          trainer.step();
+        }
+        dispatch(Stage.ON_BATCH_END);
+        lossSum += ctx.lastLoss * size;
+        if (collect) {
+          parts.add(prediction(yHat.singletonOrThrow(), java.util.Arrays.copyOf(y, size)));
+        }
+      } finally {
+        ctx.batch = null;
+        ctx.yHat = null;
+      }
+    }
+    ctx.trainLoss = n == 0 ? Double.NaN : lossSum / n;
+    ctx.hasTrainLoss = true;
+    if (collect && !parts.isEmpty()) {
+      ctx.lastScoresTrain = java.util.Collections.unmodifiableMap(Prediction.concat(parts).score(ctx.measuresTrain));
+    }
+  }
+
+  private void validate(Trainer trainer) {
+    Task task = ctx.taskValid;
+    int n = task.nrow();
+    int p = task.nfeatures();
+    int batchSize = params.getInt("batch_size");
+    int batches = (n + batchSize - 1) / batchSize;
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    float[] x = new float[batchSize * p];
+    float[] y = new float[batchSize];
+    List<Prediction> parts = new ArrayList<>();
+    for (int start = 0; start < n; start += batchSize) {
+      int size = Math.min(batchSize, n - start);
+      ctx.stepValid++;
+      try (NDManager manager = ctx.model.getNDManager().newSubManager(ctx.device)) {
+        task.copyFeatures(order, start, start + size, x);
+        task.copyTargets(order, start, start + size, y);
+        ctx.batch = batch(manager, x, y, size, p, ctx.stepValid - 1, batches);
+        dispatch(Stage.ON_BATCH_VALID_BEGIN);
+        NDList yHat = trainer.evaluate(ctx.batch.getData());
+        ctx.yHat = yHat;
+        dispatch(Stage.ON_BATCH_VALID_END);
+        parts.add(prediction(yHat.singletonOrThrow(), java.util.Arrays.copyOf(y, size)));
+      } finally {
+        ctx.batch = null;
+        ctx.yHat = null;
+      }
+    }
+    if (!ctx.measuresValid.isEmpty() && !parts.isEmpty()) {
+      ctx.lastScoresValid = java.util.Collections.unmodifiableMap(Prediction.concat(parts).score(ctx.measuresValid));
+    }
+    dispatch(Stage.ON_VALID_END);
+  }
+
+  private Batch batch(NDManager manager, float[] x, float[] y, int size, int p, long progress, long total) {
+    NDArray data = manager.create(FloatBuffer.wrap(x, 0, size * p), new Shape(size, p));
+    Shape labelShape = spec.taskType() == TaskType.CLASSIF ? new Shape(size) : new Shape(size, 1);
+    NDArray labels = manager.create(FloatBuffer.wrap(y, 0, size), labelShape);
+    return new Batch(manager, new NDList(data), new NDList(labels), size, Batchifier.STACK, Batchifier.STACK, progress, total);
+  }
+
+  private Prediction prediction(NDArray output, float[] truth) {
+    return toPrediction(spec.taskType(), ctx.taskTrain.classes(), output, truth);
+  }
+
+  static Prediction toPrediction(TaskType type, List<String> classes, NDArray output, float[] truth) {
+    if (type == TaskType.CLASSIF) {
+      return Prediction.classif(classes, truth, output.softmax(-1).toFloatArray());
+    }
+    return Prediction.regr(truth, output.toFloatArray());
+  }
+
+  /** Predicts a task with a trained model, batch by batch, without training-mode layers. */
+  static Prediction predict(TrainedModel model, Task task, int batchSize) {
+    if (task.nrow() == 0) {
+      throw new TorchworkException("Task '" + task.id() + "' has no rows to predict.");
+    }
+    Model network = model.network();
+    Block block = network.getBlock();
+    int n = task.nrow();
+    int p = task.nfeatures();
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    float[] x = new float[batchSize * p];
+    float[] y = new float[batchSize];
+    List<Prediction> parts = new ArrayList<>();
+    for (int start = 0; start < n; start += batchSize) {
+      int size = Math.min(batchSize, n - start);
+      try (NDManager manager = network.getNDManager().newSubManager(model.device())) {
+        task.copyFeatures(order, start, start + size, x);
+        task.copyTargets(order, start, start + size, y);
+        NDArray data = manager.create(FloatBuffer.wrap(x, 0, size * p), new Shape(size, p));
+        NDList out = block.forward(new ParameterStore(manager, false), new NDList(data), false);
+        parts.add(toPrediction(model.taskType(), model.classes(), out.singletonOrThrow(), java.util.Arrays.copyOf(y, size)));
+      }
+    }
+    return Prediction.concat(parts);
+  }
+
+  private static Optimizer optimizer(ParamValues params, LoopContext.LearningRate rate) {
+    float weightDecay = (float) params.getDouble("opt.weight_decay");
+    switch (params.getString("optimizer")) {
+      case "sgd":
+        return Optimizer.sgd()
+            .setLearningRateTracker(rate)
+            .optMomentum((float) params.getDouble("opt.momentum"))
+            .optWeightDecays(weightDecay)
+            .build();
+      case "adamw":
+        return Optimizer.adamW().optLearningRateTracker(rate).optWeightDecays(weightDecay).build();
+      default:
+        return Optimizer.adam().optLearningRateTracker(rate).optWeightDecays(weightDecay).build();
+    }
+  }
+
+  private static void shuffle(int[] order, Random random) {
+    for (int i = order.length - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+  }
+
+  private void dispatch(Stage stage) {
+    ctx.stage = stage;
+    for (Live live : byStage.get(stage)) {
+      call(live, stage, ctx);
+    }
+  }
+
+  private CallbackException exit() {
+    ctx.stage = Stage.ON_EXIT;
+    CallbackException first = null;
+    for (Live live : byStage.get(Stage.ON_EXIT)) {
+      try {
+        call(live, Stage.ON_EXIT, ctx);
+      } catch (CallbackException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    return first;
+  }
+
+  private static Object stateOf(Live live) {
+    Object state;
+    try {
+      state = live.callback().stateDict();
+    } catch (RuntimeException e) {
+      throw new TorchworkException("Callback '" + live.id() + "' failed in stateDict(): " + e + ". Fix the callback.", e);
+    }
+    States.check(live.id(), state);
+    return state;
+  }
+
+  private static void call(Live live, Stage stage, Context ctx) {
+    CallbackSet cb = live.callback();
+    try {
+      switch (stage) {
+        case ON_BEGIN:
+          cb.onBegin(ctx);
+          break;
+        case ON_EPOCH_BEGIN:
+          cb.onEpochBegin(ctx);
+          break;
+        case ON_BATCH_BEGIN:
+          cb.onBatchBegin(ctx);
+          break;
+        case ON_AFTER_BACKWARD:
+          cb.onAfterBackward(ctx);
+          break;
+        case ON_BATCH_END:
+          cb.onBatchEnd(ctx);
+          break;
+        case ON_BEFORE_VALID:
+          cb.onBeforeValid(ctx);
+          break;
+        case ON_BATCH_VALID_BEGIN:
+          cb.onBatchValidBegin(ctx);
+          break;
+        case ON_BATCH_VALID_END:
+          cb.onBatchValidEnd(ctx);
+          break;
+        case ON_VALID_END:
+          cb.onValidEnd(ctx);
+          break;
+        case ON_EPOCH_END:
+          cb.onEpochEnd(ctx);
+          break;
+        case ON_END:
+          cb.onEnd(ctx);
+          break;
+        case ON_EXIT:
+          cb.onExit(ctx);
+          break;
+        default:
+          throw new AssertionError(stage);
+      }
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new CallbackException(live.id(), stage, t);
+    }
+  }
+}
