@@ -1,0 +1,101 @@
+package org.torchwork.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.torchwork.api.Task;
+import org.torchwork.api.TaskType;
+import org.torchwork.api.TorchworkException;
+
+class CsvTasksTest {
+  @TempDir Path dir;
+
+  static Task regressionTask() {
+    StringBuilder csv = new StringBuilder("x1,x2,y\n");
+    for (int i = 0; i < 40; i++) {
+      double a = i / 10.0;
+      double b = (i % 7) / 3.0;
+      csv.append(a).append(',').append(b).append(',').append(2 * a - b + 0.5).append('\n');
+    }
+    return read(csv.toString(), "y", TaskType.REGR);
+  }
+
+  private static Task read(String csv, String target, TaskType type) {
+    try {
+      return CsvTasks.read(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), "t.csv", "t", target, type);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void readsIrisAsPlatformTask() {
+    Task iris = Platform.builder().build().task("iris");
+    assertEquals(150, iris.nrow());
+    assertEquals(List.of("Sepal.Length", "Sepal.Width", "Petal.Length", "Petal.Width"), iris.featureNames());
+    assertEquals(List.of("setosa", "versicolor", "virginica"), iris.classes());
+    assertEquals(5.1f, iris.feature(0, 0));
+    assertEquals(0f, iris.target(0));
+    assertEquals(2f, iris.target(149));
+  }
+
+  @Test
+  void classesAreSortedAndQuotedValuesRead() {
+    Task t = read("a,\"label, quoted\"\n1,\"b\"\n2,a\n3,\"b\"\n", "label, quoted", TaskType.CLASSIF);
+    assertEquals(List.of("a", "b"), t.classes());
+    assertEquals(1f, t.target(0));
+    assertEquals(0f, t.target(1));
+  }
+
+  @Test
+  void aNonNumericFeatureNamesTheLineAndColumn() {
+    TorchworkException e = assertThrows(TorchworkException.class, () -> read("a,b,y\n1,2,x\n3,oops,y\n", "y", TaskType.CLASSIF));
+    assertEquals(
+        "Task file t.csv line 3, column 'b': 'oops' is not a number. Every feature column must be numeric;"
+            + " encode or drop column 'b', or name it as the target with --target.",
+        e.getMessage());
+  }
+
+  @Test
+  void aMissingTargetColumnListsTheColumns() {
+    TorchworkException e = assertThrows(TorchworkException.class, () -> read("a,b,Species\n1,2,x\n", "species", TaskType.CLASSIF));
+    assertEquals(
+        "Task file t.csv has no column 'species'. Did you mean 'Species'? Its columns: a, b, Species. Name the target with --target.",
+        e.getMessage());
+  }
+
+  @Test
+  void raggedRowsAndMissingValuesAreReported() {
+    assertEquals(
+        "Task file t.csv line 2 has 2 values but the header has 3 columns. Fix the line so every row has one value per column.",
+        assertThrows(TorchworkException.class, () -> read("a,b,y\n1,2\n", "y", TaskType.CLASSIF)).getMessage());
+    assertEquals(
+        "Task file t.csv line 2, column 'a': the feature value is missing. Remove or impute rows with missing values.",
+        assertThrows(TorchworkException.class, () -> read("a,b,y\nNA,2,x\n", "y", TaskType.CLASSIF)).getMessage());
+  }
+
+  @Test
+  void aFileThatDoesNotExistSaysSo() {
+    Path missing = dir.resolve("nope.csv");
+    TorchworkException e = assertThrows(TorchworkException.class, () -> CsvTasks.read(missing, "y", TaskType.REGR));
+    assertEquals("Task file " + missing + " does not exist. Give the path of a CSV file with a header row.", e.getMessage());
+  }
+
+  @Test
+  void readsAFile() throws IOException {
+    Path file = dir.resolve("small.csv");
+    Files.writeString(file, "x,y\n1,2.5\n2,3.5\n");
+    Task t = CsvTasks.read(file, "y", TaskType.REGR);
+    assertEquals("small", t.id());
+    assertEquals(3.5f, t.target(1));
+  }
+}
