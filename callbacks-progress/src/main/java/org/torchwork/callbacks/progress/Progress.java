@@ -62,7 +62,7 @@ public final class Progress extends CallbackSet {
     rows += size;
     if (bar != null) {
       bar.stepTo(ctx.step());
-      bar.setExtraMessage("loss " + format(lossSum / rows));
+      bar.setExtraMessage(" loss " + format(lossSum / rows));
     }
   }
 
@@ -150,7 +150,6 @@ public final class Progress extends CallbackSet {
         .setUnit(" batches", 1)
         .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
         .setConsumer(new ConsoleProgressBarConsumer(out))
-        .showSpeed()
         .build();
   }
 
