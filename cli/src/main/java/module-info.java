@@ -2,6 +2,7 @@
 module org.torchwork.cli {
   requires org.torchwork.runtime;
   requires info.picocli;
+  requires org.snakeyaml.engine.v2;
 
   opens org.torchwork.cli to info.picocli;
 }

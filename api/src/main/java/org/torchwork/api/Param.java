@@ -492,7 +492,7 @@ public final class Param {
   }
 
   private static String describe(Object raw) {
-    return raw.getClass().getSimpleName() + " " + raw;
+    return raw instanceof List ? "the list " + raw : "'" + raw + "'";
   }
 
   @Override

@@ -17,17 +17,28 @@ final class Common {
 
   /** Builds the platform: everything on the module path plus the plugins directory. */
   Platform platform() {
+    return platform(null);
+  }
+
+  /**
+   * Builds the platform, with the plugins directory a config file names when there is no
+   * {@code --plugins} flag.
+   */
+  Platform platform(Path fromConfig) {
     Platform.Builder b = Platform.builder();
-    Path dir = pluginsDir();
+    Path dir = pluginsDir(fromConfig);
     if (dir != null) {
       b.pluginsDir(dir);
     }
     return b.build();
   }
 
-  Path pluginsDir() {
+  private Path pluginsDir(Path fromConfig) {
     if (plugins != null) {
       return plugins;
+    }
+    if (fromConfig != null) {
+      return fromConfig;
     }
     String env = System.getenv("TORCHWORK_PLUGINS");
     if (env != null && !env.isBlank()) {

@@ -38,18 +38,22 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin Common common;
 
-  @Option(names = "--task", required = true, paramLabel = "ID|FILE.csv",
+  @Option(names = "--config", paramLabel = "FILE.yaml",
+      description = "A run config file holding any of the settings below; flags override it.")
+  Path config;
+
+  @Option(names = "--task", paramLabel = "ID|FILE.csv",
       description = "A built-in task id (iris) or a CSV file with a header row (then also --target).")
   String task;
 
   @Option(names = "--target", paramLabel = "COLUMN", description = "The target column of a CSV task.")
   String target;
 
-  @Option(names = "--learner", required = true, paramLabel = "ID", description = "The learner, e.g. classif.mlp or regr.mlp.")
+  @Option(names = "--learner", paramLabel = "ID", description = "The learner, e.g. classif.mlp or regr.mlp.")
   String learner;
 
   @Option(names = "--callbacks", split = ",", paramLabel = "ID[,ID...]", description = "Callbacks by id, e.g. history,progress.")
-  List<String> callbacks = new ArrayList<>();
+  List<String> callbacks;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
       description = "A learner parameter (epochs=5) or a callback parameter (cb.<id>.<param>=value); repeatable.")
@@ -68,20 +72,33 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Platform platform = common.platform();
+    RunConfig file = config == null ? null : RunConfig.read(config);
+    Platform platform = common.platform(file == null ? null : file.plugins().orElse(null));
     Output.warnAboutPlugins(platform, spec.commandLine().getErr());
-    LearnerSpec learnerSpec = platform.learners().get(learner);
-    Task data = loadTask(platform, learnerSpec.taskType());
+    String learnerId = setting(learner, file, "learner", "--learner ID (e.g. classif.mlp)");
+    LearnerSpec learnerSpec = locate(file, "learner", learner, () -> platform.learners().get(learnerId));
+    Task data = locate(file, "task", task, () -> loadTask(platform, learnerSpec.taskType(), file));
     List<TorchCallback> descriptors = new ArrayList<>();
-    for (String id : callbacks) {
-      descriptors.add(platform.callback(id.trim()));
+    if (callbacks != null) {
+      callbacks.forEach(id -> descriptors.add(platform.callback(id.trim())));
+    } else if (file != null && file.callbacks != null) {
+      file.callbacks.apply(() -> {
+        file.callbacks.value().forEach(id -> descriptors.add(platform.callback(id)));
+        return null;
+      });
     }
     List<Measure> measures = new ArrayList<>();
     for (String id : score) {
       measures.add(platform.measure(id.trim()));
     }
-    try (TorchLearner l = platform.learner(learner)) {
+    try (TorchLearner l = platform.learner(learnerId)) {
       l.callbacks(descriptors);
+      if (file != null) {
+        file.params.forEach((key, value) -> value.apply(() -> l.set(key, value.value())));
+        l.configDefaults(
+            file.scalar("engine").map(RunConfig.Located::value).orElse(null),
+            file.scalar("device").map(RunConfig.Located::value).orElse(null));
+      }
       for (Map.Entry<String, String> e : parseSettings().entrySet()) {
         l.set(e.getKey(), e.getValue());
       }
@@ -110,7 +127,29 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Task loadTask(Platform platform, TaskType type) {
+  /** A flag's value, else the config file's, else an error saying what to give. */
+  private static String setting(String flag, RunConfig file, String key, String how) {
+    if (flag != null) {
+      return flag;
+    }
+    if (file != null && file.scalar(key).isPresent()) {
+      return file.scalar(key).get().value();
+    }
+    throw new TorchworkException(
+        "No " + key + " given. Give " + how + ", or " + key + ": in a config file (--config run.yaml).");
+  }
+
+  /** Runs an action on a setting, naming the config file's line on failure when the setting came from it. */
+  private static <T> T locate(RunConfig file, String key, String flag, java.util.function.Supplier<T> action) {
+    if (flag != null || file == null || file.scalar(key).isEmpty()) {
+      return action.get();
+    }
+    return file.scalar(key).get().apply(action);
+  }
+
+  private Task loadTask(Platform platform, TaskType type, RunConfig file) {
+    String task = setting(this.task, file, "task", "--task ID or --task FILE.csv");
+    String target = this.target != null ? this.target : file == null ? null : file.scalar("target").map(RunConfig.Located::value).orElse(null);
     boolean looksLikeFile = task.endsWith(".csv") || task.contains("/") || Files.isRegularFile(Path.of(task));
     if (!looksLikeFile) {
       if (target != null) {
@@ -123,7 +162,12 @@ final class TrainCommand implements Callable<Integer> {
       throw new TorchworkException(
           "Task file " + task + " needs --target COLUMN to name the column to predict.");
     }
-    return CsvTasks.read(Path.of(task), target, type);
+    Path csv = Path.of(task);
+    if (this.task == null && !csv.isAbsolute()) {
+      Path dir = file.file.toAbsolutePath().getParent();
+      csv = dir == null ? csv : dir.resolve(csv).normalize();
+    }
+    return CsvTasks.read(csv, target, type);
   }
 
   private Map<String, String> parseSettings() {

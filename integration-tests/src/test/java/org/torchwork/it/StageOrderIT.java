@@ -12,10 +12,13 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The stage contract, end to end: a recording callback, built by the test and loaded from a
- * plugins directory, sees the exact sequence of stages through the torchwork command.
+ * plugins directory, sees the exact sequence of stages through the torchwork command, on each
+ * engine.
  */
 class StageOrderIT {
   @TempDir static Path tmp;
@@ -28,10 +31,10 @@ class StageOrderIT {
   }
 
   /** Trains iris (150 rows) with both recorders and returns "id stage" per recorded line. */
-  private static List<String> record(String name, int expectedExit, String... settings) throws IOException {
-    Path file = tmp.resolve(name + ".txt");
+  private static List<String> record(String engine, String name, int expectedExit, String... settings) throws IOException {
+    Path file = tmp.resolve(engine + "-" + name + ".txt");
     List<String> args = new ArrayList<>(List.of(
-        "train", "--task", "iris", "--learner", "classif.mlp", "--callbacks", "recorder,recorder_first",
+        "train", "--task", "iris", "--learner", "classif.mlp", "--callbacks", "recorder,recorder_first", "--engine", engine,
         "--set", "batch_size=64", "--set", "neurons=8", "--set", "seed=1",
         "--set", "cb.recorder.path=" + file, "--set", "cb.recorder_first.path=" + file));
     for (String s : settings) {
@@ -76,32 +79,36 @@ class StageOrderIT {
     return out;
   }
 
-  @Test
-  void withoutValidation() throws IOException {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"pytorch", "mxnet"})
+  void withoutValidation(String engine) throws IOException {
     // 150 rows in batches of 64: 3 batches per epoch.
-    assertEquals(expected(2, 3, 0, false, true), record("plain", 0, "epochs=2"));
+    assertEquals(expected(2, 3, 0, false, true), record(engine, "plain", 0, "epochs=2"));
   }
 
-  @Test
-  void withValidation() throws IOException {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"pytorch", "mxnet"})
+  void withValidation(String engine) throws IOException {
     // validate=0.2 holds out 30 rows (1 batch) and trains on 120 (2 batches).
-    assertEquals(expected(2, 2, 1, true, true), record("valid", 0, "epochs=2", "validate=0.2"));
+    assertEquals(expected(2, 2, 1, true, true), record(engine, "valid", 0, "epochs=2", "validate=0.2"));
   }
 
-  @Test
-  void withTerminate() throws IOException {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"pytorch", "mxnet"})
+  void withTerminate(String engine) throws IOException {
     // Terminating in epoch 2 of 5 finishes epoch 2, then ends normally.
-    assertEquals(expected(2, 3, 0, false, true), record("terminate", 0, "epochs=5", "cb.recorder.terminate_at=on_batch_begin@2"));
+    assertEquals(expected(2, 3, 0, false, true), record(engine, "terminate", 0, "epochs=5", "cb.recorder.terminate_at=on_batch_begin@2"));
   }
 
-  @Test
-  void withACallbackThatThrows() throws IOException {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"pytorch", "mxnet"})
+  void withACallbackThatThrows(String engine) throws IOException {
     // recorder throws in on_batch_end of the 2nd batch: recorder_first already ran that stage;
     // no later stage runs but on_exit, for both, and both see the failure.
     List<String> expected = new ArrayList<>(expected(1, 2, 0, false, false).subList(0, 2 + 2 + 3 * 2 * 2));
     expected.add("recorder_first on_exit failure=CallbackException");
     expected.add("recorder on_exit failure=CallbackException");
-    List<String> seen = record("throws", 1, "epochs=2", "cb.recorder.fail_at=on_batch_end@2");
+    List<String> seen = record(engine, "throws", 1, "epochs=2", "cb.recorder.fail_at=on_batch_end@2");
     assertEquals(expected, seen);
   }
 

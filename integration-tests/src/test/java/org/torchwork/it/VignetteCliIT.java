@@ -15,6 +15,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The README's first command, run as a user runs it: bin/torchwork with the repository's plugins/. */
 class VignetteCliIT {
@@ -28,6 +30,18 @@ class VignetteCliIT {
   @Test
   void theVignetteCommandPrintsFiveEpochLinesTheHistoryAndTheStates() {
     Dist.Result r = Dist.torchwork(null, VIGNETTE);
+    assertVignetteOutput(r, "pytorch");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"pytorch", "mxnet"})
+  void theVignetteRunsOnEachEngine(String engine) {
+    List<String> args = new ArrayList<>(List.of(VIGNETTE));
+    args.addAll(List.of("--engine", engine));
+    assertVignetteOutput(Dist.torchwork(null, args.toArray(String[]::new)), engine);
+  }
+
+  private static void assertVignetteOutput(Dist.Result r, String engine) {
     assertEquals(0, r.exit(), r.toString());
     List<String> lines = r.outLines();
     List<String> epochs = lines.stream().filter(l -> l.startsWith("Epoch ")).toList();
@@ -35,7 +49,7 @@ class VignetteCliIT {
     for (int i = 0; i < 5; i++) {
       assertTrue(epochs.get(i).matches("Epoch " + (i + 1) + ": \\d+\\.\\d\\d"), epochs.get(i));
     }
-    assertTrue(lines.get(0).startsWith("Training classif.mlp on task iris (150 rows, 4 features): engine pytorch"), lines.get(0));
+    assertTrue(lines.get(0).startsWith("Training classif.mlp on task iris (150 rows, 4 features): engine " + engine + " ("), lines.get(0));
     int states = lines.indexOf("Callback states (model.callbacks):");
     assertTrue(states > 0, r.toString());
     assertTrue(lines.get(states + 1).matches("custom_logger: \\d+\\.\\d+"), lines.get(states + 1));
@@ -47,15 +61,16 @@ class VignetteCliIT {
     assertEquals("", r.err(), "nothing on standard error: DJL's start-up messages stay out of the user's terminal");
   }
 
-  @Test
-  void theCustomLoggerPrintsTheRealMovingAverageOfTheBatchLosses() throws IOException {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"pytorch", "mxnet"})
+  void theCustomLoggerPrintsTheRealMovingAverageOfTheBatchLosses(String engine) throws IOException {
     Path plugins = Files.createDirectories(tmp.resolve("plugins"));
     Files.copy(Dist.REPO_PLUGINS.resolve("custom-logger.jar"), plugins.resolve("custom-logger.jar"));
     PluginJars.build("recorder", true, plugins.resolve("recorder.jar"));
     Path record = tmp.resolve("record.txt");
     List<String> args = new ArrayList<>(List.of(VIGNETTE));
     args.set(6, "custom_logger,history,recorder");
-    args.addAll(List.of("--set", "cb.recorder.path=" + record, "--set", "seed=5"));
+    args.addAll(List.of("--set", "cb.recorder.path=" + record, "--set", "seed=5", "--engine", engine));
     Dist.Result r = Dist.torchwork(plugins, args.toArray(String[]::new));
     assertEquals(0, r.exit(), r.toString());
 

@@ -39,6 +39,16 @@ public record BackendChoice(BackendProvider backend, Engine engine, Device devic
   /** Environment variable naming the device. */
   public static final String DEVICE_ENV = "TORCHWORK_DEVICE";
 
+  /** What to install for each backend Torchwork ships, for the message when one is missing. */
+  private static final Map<String, String> MODULES =
+      Map.of(
+          "pytorch",
+          "the module org.torchwork.engine.pytorch (torchwork-engine-pytorch.jar, with pytorch-engine-0.36.0.jar) and put"
+              + " pytorch-native-cpu-2.7.1-linux-x86_64.jar and pytorch-jni-2.7.1-0.36.0.jar on the class path",
+          "mxnet",
+          "the module org.torchwork.engine.mxnet (torchwork-engine-mxnet.jar, with mxnet-engine-0.36.0.jar) and put"
+              + " mxnet-native-mkl-1.9.1-linux-x86_64.jar on the class path");
+
   /**
    * One line for users: what was chosen and why.
    *
@@ -102,6 +112,12 @@ public record BackendChoice(BackendProvider backend, Engine engine, Device devic
       }
       engineSource = engine.source + (failures.isEmpty() ? ": first available" : ": first that loaded; " + String.join("; ", failures));
     } else {
+      if (backends.find(engine.value).isEmpty() && MODULES.containsKey(engine.value)) {
+        throw new TorchworkException(
+            "Backend '" + engine.value + "' (from " + engine.source + ") is not installed: its module is not on the module"
+                + " path. Add " + MODULES.get(engine.value) + ", or choose an installed backend: "
+                + String.join(", ", backends.ids()) + ".");
+      }
       backend = backends.get(engine.value);
       loaded = backend.engine();
       engineSource = engine.source;

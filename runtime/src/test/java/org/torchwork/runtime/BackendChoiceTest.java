@@ -38,6 +38,18 @@ class BackendChoiceTest {
   }
 
   @Test
+  void eachSourceCanSwapTheEngine() {
+    assertEquals("mxnet", resolve(Optional.empty(), Optional.empty(), Map.of("engine", "mxnet")).backend().id());
+    env.put(BackendChoice.ENGINE_ENV, "mxnet");
+    assertEquals("mxnet", resolve(Optional.empty(), Optional.empty(), Map.of("engine", "pytorch")).backend().id());
+    System.setProperty(BackendChoice.ENGINE_PROPERTY, "pytorch");
+    assertEquals("pytorch", resolve(Optional.empty(), Optional.empty(), Map.of()).backend().id());
+    BackendChoice param = resolve(Optional.of("mxnet"), Optional.empty(), Map.of());
+    assertEquals("mxnet", param.backend().id());
+    assertEquals("MXNet", param.engine().getEngineName());
+  }
+
+  @Test
   void eachSourceOverridesTheOnesBelowIt() {
     Map<String, String> config = Map.of("engine", "pytorch", "device", "cpu");
     assertEquals("config file", resolve(Optional.empty(), Optional.empty(), config).engineSource());
@@ -59,7 +71,7 @@ class BackendChoiceTest {
     env.put(BackendChoice.ENGINE_ENV, "tensorflow");
     TorchworkException e = assertThrows(TorchworkException.class, () -> resolve(Optional.empty(), Optional.empty(), Map.of()));
     assertEquals(
-        "Unknown backend 'tensorflow'. Available backends: pytorch. (Backends are found on the module path.)", e.getMessage());
+        "Unknown backend 'tensorflow'. Available backends: mxnet, pytorch. (Backends are found on the module path.)", e.getMessage());
     TorchworkException device = assertThrows(TorchworkException.class, () -> resolve(Optional.of("pytorch"), Optional.of("tpu"), Map.of()));
     assertEquals(
         "device 'tpu' (from learner parameter device) is not a device. Use auto, cpu, gpu or gpu:N (N the GPU's index).",

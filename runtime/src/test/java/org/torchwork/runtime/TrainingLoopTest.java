@@ -158,6 +158,15 @@ class TrainingLoopTest {
   }
 
   @Test
+  void theSameContractHoldsOnMxnet() {
+    Recorder r = new Recorder("r", log);
+    TorchLearner l = learner("epochs", 2, "validate", 0.2, "engine", "mxnet").callbacks(descriptor("r", r)).train(IRIS);
+    assertEquals(Recorder.expected("r", 2, 2, 1, new boolean[] {true, true}), log);
+    assertEquals("mxnet", l.model().backend());
+    assertTrue(l.model().backendChoice().startsWith("engine mxnet (MXNet "), l.model().backendChoice());
+  }
+
+  @Test
   void skipStepLeavesTheParametersAsTheyWere() {
     Recorder r = new Recorder("r", new ArrayList<>());
     Probe skip = new Probe(Stage.ON_AFTER_BACKWARD, Context::skipStep);

@@ -1,0 +1,218 @@
+package org.torchwork.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.torchwork.api.TorchworkException;
+import org.torchwork.api.internal.Names;
+
+/**
+ * A run's config file ({@code torchwork train --config run.yaml}): everything the flags hold.
+ *
+ * <pre>
+ * task: iris              # or a CSV file, with target: COLUMN
+ * learner: classif.mlp
+ * engine: mxnet           # auto | pytorch | mxnet
+ * device: auto            # auto | cpu | gpu | gpu:N
+ * callbacks: [custom_logger, history]
+ * plugins: plugins        # relative to this file
+ * params:
+ *   epochs: 5
+ *   cb.custom_logger.alpha: 0.05
+ * </pre>
+ *
+ * <p>Every value remembers its line, so that any problem with it — malformed YAML, an unknown
+ * key, a wrong type, a value a parameter refuses — is reported with the file, the line and the
+ * key.
+ */
+final class RunConfig {
+  static final List<String> KEYS = List.of("task", "target", "learner", "engine", "device", "callbacks", "plugins", "params");
+
+  /** A value from the file and where it stands. */
+  record Located<T>(T value, String where) {
+    /** Runs an action that uses the value, prefixing any error with the value's location. */
+    <R> R apply(Supplier<R> action) {
+      try {
+        return action.get();
+      } catch (TorchworkException e) {
+        throw new TorchworkException(where + ": " + e.getMessage(), e.getCause());
+      }
+    }
+  }
+
+  final Path file;
+  final Map<String, Located<String>> scalars = new LinkedHashMap<>();
+  Located<List<String>> callbacks;
+  final Map<String, Located<Object>> params = new LinkedHashMap<>();
+
+  private RunConfig(Path file) {
+    this.file = file;
+  }
+
+  Optional<Located<String>> scalar(String key) {
+    return Optional.ofNullable(scalars.get(key));
+  }
+
+  /** The plugins directory the file names, resolved against the file's directory. */
+  Optional<Path> plugins() {
+    return scalar("plugins").map(p -> {
+      Path dir = file.toAbsolutePath().getParent();
+      return dir == null ? Path.of(p.value()) : dir.resolve(p.value()).normalize();
+    });
+  }
+
+  static RunConfig read(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new TorchworkException(
+          "Config file " + file + " " + (Files.exists(file) ? "is not a regular file" : "does not exist")
+              + ". Give the path of a YAML run config (see the README).");
+    }
+    Node root;
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      root = new Compose(LoadSettings.builder().setLabel(file.toString()).build()).composeReader(reader).orElse(null);
+    } catch (MarkedYamlEngineException e) {
+      String at = e.getProblemMark().or(e::getContextMark).map(m -> " line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1)).orElse("");
+      throw new TorchworkException(
+          "Config file " + file + at + ": malformed YAML: " + e.getProblem() + ". Fix the syntax there.");
+    } catch (YamlEngineException e) {
+      throw new TorchworkException("Config file " + file + ": malformed YAML: " + e.getMessage() + ". Fix the syntax.");
+    } catch (IOException e) {
+      throw new TorchworkException("Config file " + file + " cannot be read: " + e.getMessage() + ".", e);
+    }
+    RunConfig config = new RunConfig(file);
+    if (root == null) {
+      return config;
+    }
+    if (!(root instanceof MappingNode)) {
+      throw new TorchworkException(config.where(root, null) + ": the file must be a mapping of keys (task:, learner:, ...), not "
+          + kind(root) + ".");
+    }
+    for (NodeTuple t : ((MappingNode) root).getValue()) {
+      String key = config.key(t.getKeyNode(), "");
+      Node value = t.getValueNode();
+      if (!KEYS.contains(key)) {
+        throw new TorchworkException(config.where(t.getKeyNode(), null) + ": unknown key '" + key + "'."
+            + Names.didYouMean(key, KEYS) + " Known keys: " + String.join(", ", KEYS) + ".");
+      }
+      switch (key) {
+        case "callbacks":
+          config.callbacks = new Located<>(config.strings(value, key), config.where(value, key));
+          break;
+        case "params":
+          if (!(value instanceof MappingNode)) {
+            throw config.wrongType(value, key, "a mapping of parameter: value");
+          }
+          for (NodeTuple p : ((MappingNode) value).getValue()) {
+            String param = config.key(p.getKeyNode(), "params.");
+            config.params.put(param, new Located<>(config.value(p.getValueNode(), "params." + param), config.where(p.getValueNode(), "params." + param)));
+          }
+          break;
+        default:
+          if (!(value instanceof ScalarNode)) {
+            throw config.wrongType(value, key, "a single value");
+          }
+          config.scalars.put(key, new Located<>(((ScalarNode) value).getValue(), config.where(value, key)));
+      }
+    }
+    return config;
+  }
+
+  private String key(Node node, String prefix) {
+    if (!(node instanceof ScalarNode)) {
+      throw new TorchworkException(where(node, null) + ": keys must be plain names, not " + kind(node) + ".");
+    }
+    return ((ScalarNode) node).getValue();
+  }
+
+  private List<String> strings(Node node, String key) {
+    List<String> out = new ArrayList<>();
+    if (node instanceof ScalarNode) {
+      for (String s : ((ScalarNode) node).getValue().split(",")) {
+        if (!s.isBlank()) {
+          out.add(s.trim());
+        }
+      }
+      return out;
+    }
+    if (!(node instanceof SequenceNode)) {
+      throw wrongType(node, key, "a list of callback ids, e.g. [custom_logger, history]");
+    }
+    for (Node element : ((SequenceNode) node).getValue()) {
+      if (!(element instanceof ScalarNode)) {
+        throw wrongType(element, key, "a callback id");
+      }
+      out.add(((ScalarNode) element).getValue());
+    }
+    return out;
+  }
+
+  private Object value(Node node, String key) {
+    if (node instanceof ScalarNode) {
+      return scalarValue((ScalarNode) node);
+    }
+    if (node instanceof SequenceNode) {
+      List<Object> list = new ArrayList<>();
+      for (Node element : ((SequenceNode) node).getValue()) {
+        if (!(element instanceof ScalarNode)) {
+          throw wrongType(element, key, "a number, string or boolean");
+        }
+        list.add(scalarValue((ScalarNode) element));
+      }
+      return list;
+    }
+    throw wrongType(node, key, "a value or a list of values");
+  }
+
+  private static Object scalarValue(ScalarNode node) {
+    String v = node.getValue();
+    Tag tag = node.getTag();
+    if (Tag.INT.equals(tag)) {
+      return Long.valueOf(v.replace("_", ""));
+    }
+    if (Tag.FLOAT.equals(tag)) {
+      return v;
+    }
+    if (Tag.BOOL.equals(tag)) {
+      return Boolean.valueOf(v.toLowerCase(java.util.Locale.ROOT));
+    }
+    return v;
+  }
+
+  private TorchworkException wrongType(Node node, String key, String expected) {
+    return new TorchworkException(where(node, key) + ": expected " + expected + ", got " + kind(node) + ".");
+  }
+
+  private static String kind(Node node) {
+    if (node instanceof MappingNode) {
+      return "a mapping";
+    }
+    if (node instanceof SequenceNode) {
+      return "a list";
+    }
+    return "'" + ((ScalarNode) node).getValue() + "'";
+  }
+
+  private String where(Node node, String key) {
+    Optional<Mark> mark = node.getStartMark();
+    return "Config file " + file + mark.map(m -> " line " + (m.getLine() + 1)).orElse("") + (key == null ? "" : ", key '" + key + "'");
+  }
+}

@@ -1,0 +1,2 @@
+/** The MXNet backend. */
+package org.torchwork.engine.mxnet;
