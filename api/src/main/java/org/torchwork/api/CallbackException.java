@@ -1,6 +1,7 @@
 package org.torchwork.api;
 
 /** A callback threw in a stage; the message names the callback's id and the stage. */
+@ApiStatus(value = ApiStatus.Status.STABLE, since = "0.1")
 public final class CallbackException extends TorchworkException {
   private static final long serialVersionUID = 1L;
 

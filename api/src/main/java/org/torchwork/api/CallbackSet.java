@@ -39,6 +39,7 @@ import java.util.Set;
  * }
  * }</pre>
  */
+@ApiStatus(value = ApiStatus.Status.STABLE, since = "0.1")
 public abstract class CallbackSet {
 
   private static final ClassValue<Set<Stage>> STAGES =

@@ -57,6 +57,7 @@ import java.util.Optional;
  *
  * <p>A context is used by one thread, the one that trains; do not keep it beyond the run.
  */
+@ApiStatus(value = ApiStatus.Status.STABLE, since = "0.1")
 public interface Context {
 
   /**

@@ -6,6 +6,7 @@ import java.util.List;
  * What callbacks see of the learner being trained: its id, task type, parameter values and
  * callbacks. The runtime's learner class implements it.
  */
+@ApiStatus(value = ApiStatus.Status.STABLE, since = "0.1")
 public interface Learner {
   /**
    * The learner's id.

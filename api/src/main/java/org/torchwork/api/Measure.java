@@ -4,6 +4,7 @@ package org.torchwork.api;
  * A performance measure, such as {@code classif.acc} or {@code regr.rmse}. Found by id through
  * {@link org.torchwork.api.spi.MeasureProvider}.
  */
+@ApiStatus(value = ApiStatus.Status.STABLE, since = "0.1")
 public interface Measure {
   /**
    * The measure's id, prefixed by its task type.

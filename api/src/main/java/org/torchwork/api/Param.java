@@ -20,9 +20,11 @@ import org.torchwork.api.internal.Names;
  *     .description("smoothing factor of the moving average").build();
  * }</pre>
  */
+@ApiStatus(value = ApiStatus.Status.STABLE, since = "0.1")
 public final class Param {
 
   /** The type of a parameter's value, and the Java type it converts to. */
+  @ApiStatus(value = ApiStatus.Status.STABLE, since = "0.1")
   public enum Type {
     /** An {@link Integer}. */
     INTEGER("an integer"),
@@ -501,6 +503,7 @@ public final class Param {
   }
 
   /** Builds a {@link Param}. */
+  @ApiStatus(value = ApiStatus.Status.STABLE, since = "0.1")
   public static final class Builder {
     private final String id;
     private final Type type;

@@ -16,6 +16,7 @@ import org.torchwork.api.internal.Names;
  * unknown ids, wrong types, out-of-range values and missing required values are all reported
  * before anything runs.
  */
+@ApiStatus(value = ApiStatus.Status.STABLE, since = "0.1")
 public final class ParamSet {
   private static final ParamSet EMPTY = new ParamSet(List.of());
 

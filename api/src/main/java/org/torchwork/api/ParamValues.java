@@ -10,6 +10,7 @@ import java.util.Optional;
  * Checked, typed parameter values, as produced by {@link ParamSet#resolve(Map, String)}:
  * every value set or defaulted, already converted to its parameter's Java type.
  */
+@ApiStatus(value = ApiStatus.Status.STABLE, since = "0.1")
 public final class ParamValues {
   private static final ParamValues EMPTY = new ParamValues(Map.of());
 

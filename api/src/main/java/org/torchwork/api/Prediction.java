@@ -13,6 +13,7 @@ import java.util.Map;
  * into {@link #classes()} and {@link #prob(int, int)} holds class probabilities; for regression
  * they are values and there are no probabilities.
  */
+@ApiStatus(value = ApiStatus.Status.STABLE, since = "0.1")
 public final class Prediction {
   private final TaskType type;
   private final List<String> classes;

@@ -37,6 +37,7 @@ import java.util.stream.Collectors;
  * {@link Context#step()} reset to 0; {@code on_after_backward} sees this batch's loss, not the
  * previous one; {@code on_exit} sees the failure that ended the run, if any.
  */
+@ApiStatus(value = ApiStatus.Status.STABLE, since = "0.1")
 public enum Stage {
   /** Once, before the first epoch. */
   ON_BEGIN,

@@ -10,6 +10,7 @@ import java.util.Objects;
  * row is the index of its class in {@link #classes()}; for regression it is the value. Tasks
  * are immutable.
  */
+@ApiStatus(value = ApiStatus.Status.STABLE, since = "0.1")
 public final class Task {
   private final String id;
   private final TaskType type;

@@ -1,6 +1,7 @@
 package org.torchwork.api;
 
 /** The kind of supervised task: classification or regression. */
+@ApiStatus(value = ApiStatus.Status.STABLE, since = "0.1")
 public enum TaskType {
   /** Classification: the target is one of a fixed set of classes. */
   CLASSIF("classif"),

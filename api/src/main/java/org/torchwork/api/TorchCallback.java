@@ -43,6 +43,7 @@ import java.util.stream.Collectors;
  * value set, like {@code t_clbk("checkpoint", freq = 2)}; a learner's {@code cb.<id>.<param>}
  * values take precedence over these.
  */
+@ApiStatus(value = ApiStatus.Status.STABLE, since = "0.1")
 public final class TorchCallback {
 
   private final String id;
@@ -298,6 +299,7 @@ public final class TorchCallback {
    *
    * @param <T> the callback class
    */
+  @ApiStatus(value = ApiStatus.Status.STABLE, since = "0.1")
   public static final class Builder<T extends CallbackSet> {
     private final String id;
     private final Class<T> type;

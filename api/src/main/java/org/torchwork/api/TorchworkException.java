@@ -5,6 +5,7 @@ package org.torchwork.api;
  * broken plugin, an engine that cannot load. Its message names the subject, the cause and the
  * fix.
  */
+@ApiStatus(value = ApiStatus.Status.STABLE, since = "0.1")
 public class TorchworkException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

@@ -15,6 +15,15 @@ final class Common {
   @Option(names = "--verbose", description = "Show log messages, DJL's included, and stack traces.")
   boolean verbose;
 
+  @Option(names = "--allow-writable-plugins",
+      description = "Load plugins even where other users can write (refused by default).")
+  boolean allowWritable;
+
+  @Option(names = "--plugin-allowlist", paramLabel = "FILE",
+      description = "Load only plugin jars whose SHA-256 is listed in FILE (lines as sha256sum prints them;"
+          + " default: $TORCHWORK_PLUGIN_ALLOWLIST).")
+  Path allowlist;
+
   /** Builds the platform: everything on the module path plus the plugins directory. */
   Platform platform() {
     return platform(null);
@@ -25,10 +34,16 @@ final class Common {
    * {@code --plugins} flag.
    */
   Platform platform(Path fromConfig) {
-    Platform.Builder b = Platform.builder();
+    Platform.Builder b = Platform.builder().allowWritablePlugins(allowWritable);
     Path dir = pluginsDir(fromConfig);
     if (dir != null) {
       b.pluginsDir(dir);
+    }
+    String envAllowlist = System.getenv("TORCHWORK_PLUGIN_ALLOWLIST");
+    if (allowlist != null) {
+      b.pluginAllowlist(allowlist);
+    } else if (envAllowlist != null && !envAllowlist.isBlank()) {
+      b.pluginAllowlist(Path.of(envAllowlist));
     }
     return b.build();
   }

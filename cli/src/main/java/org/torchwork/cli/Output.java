@@ -56,7 +56,9 @@ final class Output {
 
   static void warnAboutPlugins(Platform platform, PrintWriter err) {
     for (Plugin p : platform.plugins()) {
-      p.problem().ifPresent(why -> err.println("warning: plugin " + p.path() + " was not loaded: " + why));
+      p.problem().ifPresent(why -> err.println("warning: plugin " + p.path()
+          + (p.loaded() ? " loaded, but: " : " was not loaded (" + p.status().name().toLowerCase(java.util.Locale.ROOT) + "): ")
+          + why));
     }
   }
 

@@ -31,21 +31,43 @@ public final class Registry<T> {
   private final String kind;
   private final String origin;
   private final Map<String, Entry<T>> entries;
+  private final Map<String, List<String>> conflicts;
 
   Registry(String kind, String origin, List<Entry<T>> list) {
     this.kind = kind;
     this.origin = origin;
     Map<String, Entry<T>> map = new TreeMap<>();
+    Map<String, List<String>> clash = new TreeMap<>();
     for (Entry<T> e : list) {
       Entry<T> previous = map.putIfAbsent(e.id(), e);
       if (previous != null) {
-        throw new TorchworkException(
-            "Duplicate " + kind + " id '" + e.id() + "': provided by " + previous.source() + " and by "
-                + e.source() + ". Ids must be unique; remove one of the two from the module path or the"
-                + " plugins directory.");
+        clash.computeIfAbsent(e.id(), id -> new ArrayList<>(List.of(previous.source()))).add(e.source());
       }
     }
     this.entries = Collections.unmodifiableMap(map);
+    this.conflicts = Collections.unmodifiableMap(clash);
+  }
+
+  /**
+   * Ids provided more than once, each with every source that provides it. Such an id cannot be
+   * used until all but one source is removed; everything else keeps working.
+   *
+   * @return sources by id; empty when every id is unique
+   */
+  public Map<String, List<String>> conflicts() {
+    return conflicts;
+  }
+
+  /**
+   * The error for an id provided more than once.
+   *
+   * @param id the id
+   * @return the exception naming every source
+   */
+  TorchworkException conflict(String id) {
+    return new TorchworkException(
+        "Duplicate " + kind + " id '" + id + "': provided by " + String.join(" and by ", conflicts.get(id))
+            + ". Ids must be unique; remove all but one of them from the module path or the plugins directory.");
   }
 
   /**
@@ -67,6 +89,9 @@ public final class Registry<T> {
    * @throws TorchworkException naming what exists and the nearest id when there is none
    */
   public Entry<T> entry(String id) {
+    if (conflicts.containsKey(id)) {
+      throw conflict(id);
+    }
     Entry<T> e = entries.get(id);
     if (e == null) {
       throw new TorchworkException(
@@ -84,6 +109,9 @@ public final class Registry<T> {
    * @return the thing, or empty
    */
   public Optional<T> find(String id) {
+    if (conflicts.containsKey(id)) {
+      throw conflict(id);
+    }
     return Optional.ofNullable(entries.get(id)).map(Entry::value);
   }
 

@@ -43,14 +43,18 @@ class PlatformTest {
   }
 
   @Test
-  void aDuplicateIdNamesBothSources() {
-    TorchworkException e = assertThrows(TorchworkException.class, () -> Platform.builder().discover(false)
-        .callback(TorchCallback.of("dup", Noop.class, Noop::new), TorchCallback.of("dup", Noop.class, Noop::new))
-        .build());
+  void aDuplicateIdIsUnusableAndNamesBothSourcesWhileTheRestWorks() {
+    Platform p = Platform.builder().discover(false)
+        .callback(TorchCallback.of("dup", Noop.class, Noop::new), TorchCallback.of("dup", Noop.class, Noop::new),
+            TorchCallback.of("fine", Noop.class, Noop::new))
+        .build();
+    TorchworkException e = assertThrows(TorchworkException.class, () -> p.callback("dup"));
     assertEquals(
         "Duplicate callback id 'dup': provided by registered by hand and by registered by hand. Ids must be unique;"
-            + " remove one of the two from the module path or the plugins directory.",
+            + " remove all but one of them from the module path or the plugins directory.",
         e.getMessage());
+    assertEquals(java.util.Map.of("dup", java.util.List.of("registered by hand", "registered by hand")), p.callbacks().conflicts());
+    assertEquals("fine", p.callback("fine").id());
   }
 
   @Test

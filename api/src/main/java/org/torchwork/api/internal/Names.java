@@ -1,9 +1,11 @@
 package org.torchwork.api.internal;
 
+import org.torchwork.api.ApiStatus;
 import java.util.Collection;
 import java.util.Locale;
 
 /** Helpers for messages about ids: the nearest known id to a misspelled one. Not public API. */
+@ApiStatus(value = ApiStatus.Status.INTERNAL, since = "0.1")
 public final class Names {
   private Names() {}
 

@@ -1,5 +1,6 @@
 package org.torchwork.api.spi;
 
+import org.torchwork.api.ApiStatus;
 import ai.djl.engine.Engine;
 
 /**
@@ -9,6 +10,7 @@ import ai.djl.engine.Engine;
  * <p>The constructor, {@link #id()}, {@link #engineName()} and {@link #priority()} must not load
  * native code; {@link #engine()} does, on first use.
  */
+@ApiStatus(value = ApiStatus.Status.STABLE, since = "0.1")
 public interface BackendProvider {
   /**
    * The backend's id, as users select it ({@code engine=pytorch}).

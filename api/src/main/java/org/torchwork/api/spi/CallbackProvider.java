@@ -1,5 +1,6 @@
 package org.torchwork.api.spi;
 
+import org.torchwork.api.ApiStatus;
 import java.util.List;
 import org.torchwork.api.TorchCallback;
 
@@ -11,6 +12,7 @@ import org.torchwork.api.TorchCallback;
  *
  * <p>Keep the constructor and {@link #callbacks()} cheap: they run at start-up for every command.
  */
+@ApiStatus(value = ApiStatus.Status.STABLE, since = "0.1")
 public interface CallbackProvider {
   /**
    * The callbacks this provider supplies; their ids must be unique across all providers.

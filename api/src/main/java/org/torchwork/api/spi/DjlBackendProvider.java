@@ -1,5 +1,6 @@
 package org.torchwork.api.spi;
 
+import org.torchwork.api.ApiStatus;
 import ai.djl.engine.Engine;
 import java.util.Objects;
 import org.torchwork.api.TorchworkException;
@@ -9,6 +10,7 @@ import org.torchwork.api.TorchworkException;
  * Loads the engine offline ({@code ai.djl.offline=true} unless set otherwise), and turns a
  * native-library failure into one message naming the jars expected.
  */
+@ApiStatus(value = ApiStatus.Status.STABLE, since = "0.1")
 public abstract class DjlBackendProvider implements BackendProvider {
   private final String id;
   private final String engineName;

@@ -1,5 +1,6 @@
 package org.torchwork.api.spi;
 
+import org.torchwork.api.ApiStatus;
 import java.util.Objects;
 import org.torchwork.api.ParamSet;
 import org.torchwork.api.TaskType;
@@ -9,6 +10,7 @@ import org.torchwork.api.TaskType;
  * network. The runtime adds the parameters every learner has (epochs, batch_size, opt.lr, seed,
  * device, measures, validate, ...), and trains the network with the shared loop.
  */
+@ApiStatus(value = ApiStatus.Status.STABLE, since = "0.1")
 public final class LearnerSpec {
   private final String id;
   private final String label;

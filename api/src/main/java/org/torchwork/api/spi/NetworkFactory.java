@@ -1,10 +1,12 @@
 package org.torchwork.api.spi;
 
+import org.torchwork.api.ApiStatus;
 import ai.djl.nn.Block;
 import org.torchwork.api.ParamValues;
 
 /** Builds a learner's network for a task's shape from the learner's parameter values. */
 @FunctionalInterface
+@ApiStatus(value = ApiStatus.Status.STABLE, since = "0.1")
 public interface NetworkFactory {
   /**
    * Builds a fresh, uninitialised network.

@@ -1,0 +1,57 @@
+package org.torchwork.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.torchwork.api.ApiVersion;
+import org.torchwork.runtime.Platform;
+import org.torchwork.runtime.Plugin;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code torchwork plugins}: every plugin with its status, ids, version and SHA-256. */
+@Command(
+    name = "plugins",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Lists every plugin in the plugins directory: its status, the ids it provides, its version, the api version it",
+      "was built against and its SHA-256, then what is wrong with each one that is not loaded. Exits with 1 when any",
+      "plugin has a problem."
+    })
+final class PluginsCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin Common common;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    Platform platform = common.platform();
+    if (platform.pluginsDir().isEmpty()) {
+      out.println("No plugins directory: give --plugins DIR or set TORCHWORK_PLUGINS.");
+      return 0;
+    }
+    List<Plugin> plugins = platform.plugins();
+    out.println("Plugins directory " + platform.pluginsDir().get() + ": " + plugins.size() + " plugin(s); Torchwork API "
+        + ApiVersion.current() + ".");
+    Output.Table table = new Output.Table("status", "plugin", "version", "api", "provides", "sha256");
+    for (Plugin p : plugins) {
+      table.row(p.status().name(), p.path().getFileName().toString(), p.version(), p.apiVersion(),
+          p.ids().isEmpty() ? "-" : String.join(",", p.ids()), p.sha256());
+    }
+    table.print(out);
+    boolean problems = false;
+    for (Plugin p : plugins) {
+      if (p.problem().isPresent()) {
+        if (!problems) {
+          out.println();
+        }
+        problems = true;
+        out.println(p.path().getFileName() + ": " + p.problem().get());
+      }
+    }
+    return problems ? Main.RUN_ERROR : 0;
+  }
+}

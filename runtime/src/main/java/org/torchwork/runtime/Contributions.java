@@ -1,0 +1,104 @@
+package org.torchwork.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.torchwork.api.Measure;
+import org.torchwork.api.TorchCallback;
+import org.torchwork.api.spi.BackendProvider;
+import org.torchwork.api.spi.CallbackProvider;
+import org.torchwork.api.spi.LearnerProvider;
+import org.torchwork.api.spi.LearnerSpec;
+import org.torchwork.api.spi.MeasureProvider;
+import org.torchwork.api.spi.TaskProvider;
+import org.torchwork.api.spi.TaskProvider.TaskSource;
+
+/** What providers contribute — callbacks, learners, backends, tasks, measures — each with its source. */
+final class Contributions {
+  final List<Registry.Entry<TorchCallback>> callbacks = new ArrayList<>();
+  final List<Registry.Entry<LearnerSpec>> learners = new ArrayList<>();
+  final List<Registry.Entry<BackendProvider>> backends = new ArrayList<>();
+  final List<Registry.Entry<TaskSource>> tasks = new ArrayList<>();
+  final List<Registry.Entry<Measure>> measures = new ArrayList<>();
+
+  /** A provider that failed; discovery on the module path reports it and goes on. */
+  record Failure(String provider, String source, Throwable cause) {}
+
+  /**
+   * Collects the providers of every SPI that a loader or layer sees.
+   *
+   * @param loaders how to find the providers of one SPI
+   * @param layer only providers defined in this layer count; null for all
+   * @param failures receives each failing provider
+   */
+  void collect(Loaders loaders, ModuleLayer layer, List<Failure> failures) {
+    each(loaders.find(CallbackProvider.class), layer, CallbackProvider::callbacks, TorchCallback::id, callbacks, failures);
+    each(loaders.find(LearnerProvider.class), layer, LearnerProvider::learners, LearnerSpec::id, learners, failures);
+    each(loaders.find(BackendProvider.class), layer, List::of, BackendProvider::id, backends, failures);
+    each(loaders.find(TaskProvider.class), layer, TaskProvider::tasks, TaskSource::id, tasks, failures);
+    each(loaders.find(MeasureProvider.class), layer, MeasureProvider::measures, Measure::id, measures, failures);
+  }
+
+  /** Finds the providers of a service. */
+  interface Loaders {
+    <S> Stream<ServiceLoader.Provider<S>> find(Class<S> service);
+  }
+
+  private static <P, T> void each(
+      Stream<ServiceLoader.Provider<P>> providers,
+      ModuleLayer layer,
+      Function<P, List<T>> contents,
+      Function<T, String> id,
+      List<Registry.Entry<T>> out,
+      List<Failure> failures) {
+    providers
+        .filter(p -> layer == null || p.type().getModule().getLayer() == layer)
+        .forEach(p -> {
+          String source = Locations.of(p.type());
+          try {
+            for (T item : contents.apply(p.get())) {
+              out.add(new Registry.Entry<>(id.apply(item), item, source));
+            }
+          } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+            failures.add(new Failure(p.type().getName(), source, e));
+          }
+        });
+  }
+
+  /** Labels every entry with a source, keeping where inside it the entry came from. */
+  void relabel(String source) {
+    relabel(callbacks, source);
+    relabel(learners, source);
+    relabel(backends, source);
+    relabel(tasks, source);
+    relabel(measures, source);
+  }
+
+  private static <T> void relabel(List<Registry.Entry<T>> list, String source) {
+    list.replaceAll(e -> new Registry.Entry<>(e.id(), e.value(), source));
+  }
+
+  /** Every id contributed, prefixed by its kind ({@code callback:history}). */
+  List<String> ids() {
+    Set<String> ids = new TreeSet<>();
+    callbacks.forEach(e -> ids.add("callback:" + e.id()));
+    learners.forEach(e -> ids.add("learner:" + e.id()));
+    backends.forEach(e -> ids.add("backend:" + e.id()));
+    tasks.forEach(e -> ids.add("task:" + e.id()));
+    measures.forEach(e -> ids.add("measure:" + e.id()));
+    return new ArrayList<>(ids);
+  }
+
+  void addAll(Contributions other) {
+    callbacks.addAll(other.callbacks);
+    learners.addAll(other.learners);
+    backends.addAll(other.backends);
+    tasks.addAll(other.tasks);
+    measures.addAll(other.measures);
+  }
+}

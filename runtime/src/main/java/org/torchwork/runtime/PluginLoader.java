@@ -1,0 +1,385 @@
+package org.torchwork.runtime;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.module.Configuration;
+import java.lang.module.FindException;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReference;
+import java.lang.module.ResolutionException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.torchwork.api.ApiVersion;
+import org.torchwork.api.TorchworkException;
+import org.torchwork.runtime.Plugin.Status;
+
+/**
+ * Loads the plugins directory: each jar, or folder of jars, into its own {@link ModuleLayer}
+ * over the layer of the runtime, after safety checks. Every failure is caught per plugin and
+ * reported with the file, the cause and the fix; the other plugins load regardless.
+ */
+final class PluginLoader {
+  private static final Logger LOG = LoggerFactory.getLogger(PluginLoader.class);
+  private static final String API_MODULE = "org.torchwork.api";
+
+  /** A plugin that loaded, and what it contributes. */
+  record Loaded(Plugin plugin, Contributions contributions) {}
+
+  private final Path dir;
+  private final boolean allowWritable;
+  private final Map<String, String> allowlist;
+  private final Path allowlistFile;
+
+  PluginLoader(Path dir, boolean allowWritable, Path allowlistFile) {
+    this.dir = dir;
+    this.allowWritable = allowWritable;
+    this.allowlistFile = allowlistFile;
+    this.allowlist = allowlistFile == null ? null : readAllowlist(allowlistFile);
+  }
+
+  List<Loaded> load() {
+    if (!Files.isDirectory(dir)) {
+      throw new TorchworkException(
+          "Plugins directory " + dir + " " + (Files.exists(dir) ? "is not a directory" : "does not exist")
+              + ". Create it, or point to an existing directory (--plugins DIR).");
+    }
+    List<Path> entries;
+    try (Stream<Path> s = Files.list(dir)) {
+      entries = s.filter(p -> !p.getFileName().toString().startsWith("."))
+          .filter(p -> Files.isDirectory(p) || p.getFileName().toString().endsWith(".jar"))
+          .sorted(Comparator.comparing(Path::toString))
+          .collect(Collectors.toList());
+    } catch (IOException e) {
+      throw new TorchworkException("Plugins directory " + dir + " cannot be read: " + e.getMessage() + ". Check its permissions.", e);
+    }
+    Optional<String> dirWritable = writableByOthers(dir);
+    List<Loaded> loaded = new ArrayList<>();
+    for (Path entry : entries) {
+      loaded.add(dirWritable.isPresent() && !allowWritable
+          ? refused(entry, List.of(), "-", "-", sha256Quietly(entry), "the plugins directory " + dir + " is writable by other users"
+              + " (" + dirWritable.get() + "), so anyone on this machine could put code into Torchwork. Run 'chmod go-w "
+              + dir + "', or pass --allow-writable-plugins if you trust everyone who can write there.")
+          : loadOne(entry));
+    }
+    return loaded;
+  }
+
+  private Loaded loadOne(Path entry) {
+    List<Path> jars;
+    String sha;
+    try {
+      jars = jarsOf(entry);
+      sha = sha256(entry, jars);
+    } catch (IOException e) {
+      return failed(entry, List.of(), "-", "-", "-", "cannot be read: " + e.getMessage() + ". Check its permissions.");
+    }
+    if (jars.isEmpty()) {
+      return failed(entry, List.of(), "-", "-", sha, "holds no jar. Put the plugin's jar (and its dependencies) in it, or remove it.");
+    }
+    if (!allowWritable) {
+      for (Path p : withParent(entry, jars)) {
+        Optional<String> perms = writableByOthers(p);
+        if (perms.isPresent()) {
+          return refused(entry, List.of(), "-", "-", sha, p + " is writable by other users (" + perms.get() + "), so anyone on"
+              + " this machine could change its code. Run 'chmod go-w " + p + "', or pass --allow-writable-plugins if you"
+              + " trust everyone who can write there.");
+        }
+      }
+    }
+    if (allowlist != null) {
+      for (Path jar : jars) {
+        String jarSha = sha256Quietly(jar);
+        if (!allowlist.containsKey(jarSha)) {
+          return refused(entry, List.of(), "-", "-", sha, jar.getFileName() + " is not in the allow-list " + allowlistFile
+              + ": its SHA-256 is " + jarSha + ". If you trust it, add the line '" + jarSha + "  " + jar.getFileName()
+              + "' to the allow-list.");
+        }
+      }
+    }
+    for (Path jar : jars) {
+      Optional<String> problem = checkJar(jar);
+      if (problem.isPresent()) {
+        return failed(entry, List.of(), "-", "-", sha, problem.get());
+      }
+    }
+    ModuleLayer parent = PluginLoader.class.getModule().getLayer();
+    if (parent == null) {
+      return failed(entry, List.of(), "-", "-", sha, "Torchwork runs on the class path here, so plugins cannot be loaded into"
+          + " module layers. Put Torchwork's jars on the module path (as bin/torchwork does).");
+    }
+    List<String> modules = List.of();
+    String version = "-";
+    String api = "undeclared";
+    try {
+      ModuleFinder finder = ModuleFinder.of(jars.toArray(Path[]::new));
+      Set<ModuleReference> refs = finder.findAll();
+      modules = refs.stream().map(r -> r.descriptor().name()).sorted().collect(Collectors.toList());
+      version = version(refs, jars);
+      Optional<String> declared = apiVersion(refs);
+      api = declared.orElse("undeclared");
+      if (declared.isPresent()) {
+        ApiVersion built;
+        try {
+          built = ApiVersion.parse(declared.get());
+        } catch (IllegalArgumentException e) {
+          return refused(entry, modules, version, api, sha, "declares api version '" + declared.get() + "', which is not a"
+              + " version. Declare the version of torchwork-api it was built against, e.g. " + ApiVersion.current() + ".");
+        }
+        if (!built.runsOn(ApiVersion.current())) {
+          return refused(entry, modules, version, api, sha, "was built against Torchwork API " + built + ", but this Torchwork has"
+              + " API " + ApiVersion.current() + "; a plugin must match the major version (" + ApiVersion.current().major()
+              + "). Use a build of the plugin for API " + ApiVersion.current().major() + ".x.");
+        }
+      }
+      Configuration cf = parent.configuration().resolveAndBind(finder, ModuleFinder.of(), Set.copyOf(modules));
+      ModuleLayer layer = parent.defineModulesWithOneLoader(cf, PluginLoader.class.getClassLoader());
+      Contributions mine = new Contributions();
+      List<Contributions.Failure> failures = new ArrayList<>();
+      mine.collect(new Contributions.Loaders() {
+        @Override
+        public <S> Stream<ServiceLoader.Provider<S>> find(Class<S> service) {
+          return ServiceLoader.load(layer, service).stream();
+        }
+      }, layer, failures);
+      if (!failures.isEmpty()) {
+        Contributions.Failure f = failures.get(0);
+        return failed(entry, modules, version, api, sha, "its provider " + f.provider() + " failed: " + causes(f.cause())
+            + ". Fix the provider (its constructor and the list it returns must not throw), or remove the plugin.");
+      }
+      mine.relabel("plugin " + entry);
+      List<String> ids = mine.ids();
+      if (ids.isEmpty()) {
+        return failed(entry, modules, version, api, sha, "provides nothing: no module in it declares 'provides"
+            + " org.torchwork.api.spi.CallbackProvider with ...' (or another Torchwork SPI) in module-info.java or"
+            + " META-INF/services. Add the declaration and rebuild the plugin.");
+      }
+      LOG.debug("Loaded plugin {}: modules {}, provides {}", entry, modules, ids);
+      return new Loaded(new Plugin(entry, Status.LOADED, version, api, sha, modules, ids, Optional.empty()), mine);
+    } catch (FindException e) {
+      return failed(entry, modules, version, api, sha, "cannot be read as a module: " + causes(e) + ". Rebuild the jar, or remove it.");
+    } catch (ResolutionException e) {
+      String hint = e.getMessage() != null && e.getMessage().contains("not found")
+          ? "Put the jars it needs beside it, in a folder of its own (plugins/<name>/*.jar)."
+          : "Make sure no two of its jars, and none of its jars and Torchwork, contain the same package.";
+      return failed(entry, modules, version, api, sha, "cannot be resolved: " + e.getMessage() + ". " + hint);
+    } catch (LayerInstantiationException | SecurityException e) {
+      return failed(entry, modules, version, api, sha, "cannot be loaded: " + causes(e)
+          + ". Make sure none of its packages is also in Torchwork or in another of its jars.");
+    }
+  }
+
+  private static List<Path> withParent(Path entry, List<Path> jars) {
+    List<Path> all = new ArrayList<>();
+    if (Files.isDirectory(entry)) {
+      all.add(entry);
+    }
+    all.addAll(jars);
+    return all;
+  }
+
+  /** A readable jar whose classes this Java can run, or why not. */
+  private static Optional<String> checkJar(Path jar) {
+    int supported = Runtime.version().feature();
+    try (JarFile file = new JarFile(jar.toFile())) {
+      Enumeration<? extends ZipEntry> entries = file.entries();
+      while (entries.hasMoreElements()) {
+        ZipEntry e = entries.nextElement();
+        String name = e.getName();
+        if (!name.endsWith(".class") || versioned(name) > supported) {
+          continue;
+        }
+        try (InputStream in = file.getInputStream(e)) {
+          byte[] header = in.readNBytes(8);
+          if (header.length == 8) {
+            int major = ((header[6] & 0xff) << 8) | (header[7] & 0xff);
+            int java = major - 44;
+            if (java > supported) {
+              return Optional.of(jar.getFileName() + " was compiled for Java " + java + " (class file version " + major + ", "
+                  + name + "), but Torchwork runs on Java " + supported + ". Rebuild it with --release " + supported
+                  + " (maven.compiler.release), or run Torchwork on Java " + java + " or newer.");
+            }
+          }
+        }
+      }
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of(jar.getFileName() + " is not a readable jar (" + e.getMessage() + "). Rebuild or re-download it, or"
+          + " remove it.");
+    }
+  }
+
+  private static int versioned(String name) {
+    if (!name.startsWith("META-INF/versions/")) {
+      return 0;
+    }
+    String rest = name.substring("META-INF/versions/".length());
+    int slash = rest.indexOf('/');
+    try {
+      return slash < 0 ? 0 : Integer.parseInt(rest.substring(0, slash));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static String version(Set<ModuleReference> refs, List<Path> jars) {
+    for (ModuleReference r : refs) {
+      Optional<String> v = r.descriptor().rawVersion();
+      if (v.isPresent() && providesSomething(r.descriptor())) {
+        return v.get();
+      }
+    }
+    for (Path jar : jars) {
+      String v = manifest(jar, Attributes.Name.IMPLEMENTATION_VERSION.toString());
+      if (v != null) {
+        return v;
+      }
+    }
+    return "-";
+  }
+
+  private static boolean providesSomething(ModuleDescriptor d) {
+    return d.isAutomatic() || !d.provides().isEmpty();
+  }
+
+  private static Optional<String> apiVersion(Set<ModuleReference> refs) {
+    for (ModuleReference r : refs) {
+      ModuleDescriptor d = r.descriptor();
+      for (ModuleDescriptor.Requires req : d.requires()) {
+        if (req.name().equals(API_MODULE) && req.rawCompiledVersion().isPresent()) {
+          return req.rawCompiledVersion();
+        }
+      }
+      if (d.isAutomatic() && r.location().isPresent()) {
+        String v = manifest(Path.of(r.location().get()), ApiVersion.MANIFEST_ATTRIBUTE);
+        if (v != null) {
+          return Optional.of(v);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String manifest(Path jar, String attribute) {
+    try (JarFile file = new JarFile(jar.toFile())) {
+      return file.getManifest() == null ? null : file.getManifest().getMainAttributes().getValue(attribute);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static Optional<String> writableByOthers(Path p) {
+    try {
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+      if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+        return Optional.of(PosixFilePermissions.toString(perms));
+      }
+      return Optional.empty();
+    } catch (UnsupportedOperationException | IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static List<Path> jarsOf(Path entry) throws IOException {
+    if (!Files.isDirectory(entry)) {
+      return List.of(entry);
+    }
+    try (Stream<Path> s = Files.list(entry)) {
+      return s.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().collect(Collectors.toList());
+    }
+  }
+
+  private static String sha256(Path entry, List<Path> jars) throws IOException {
+    if (!Files.isDirectory(entry)) {
+      return digest(Files.readAllBytes(entry));
+    }
+    StringBuilder listing = new StringBuilder();
+    for (Path jar : jars) {
+      listing.append(digest(Files.readAllBytes(jar))).append("  ").append(jar.getFileName()).append('\n');
+    }
+    return digest(listing.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String sha256Quietly(Path p) {
+    try {
+      return Files.isDirectory(p) ? sha256(p, jarsOf(p)) : digest(Files.readAllBytes(p));
+    } catch (IOException e) {
+      return "-";
+    }
+  }
+
+  private static String digest(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always available", e);
+    }
+  }
+
+  private static Map<String, String> readAllowlist(Path file) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new TorchworkException("Plugin allow-list " + file + " cannot be read (" + e.getMessage() + "). Give an existing"
+          + " file of 'SHA256  name' lines, as sha256sum prints them.");
+    }
+    Map<String, String> map = new HashMap<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).trim();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      String[] parts = line.split("\\s+", 2);
+      if (!parts[0].matches("[0-9a-fA-F]{64}")) {
+        throw new TorchworkException("Plugin allow-list " + file + " line " + (i + 1) + ": '" + parts[0] + "' is not a SHA-256."
+            + " Each line is '<64 hex digits>  <jar name>', as 'sha256sum *.jar' prints it.");
+      }
+      map.put(parts[0].toLowerCase(java.util.Locale.ROOT), parts.length > 1 ? parts[1] : "");
+    }
+    return map;
+  }
+
+  static String causes(Throwable e) {
+    StringBuilder sb = new StringBuilder(e.getMessage() == null ? e.toString() : e.getMessage());
+    for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+      sb.append(": ").append(t);
+    }
+    return sb.toString();
+  }
+
+  private static Loaded failed(Path entry, List<String> modules, String version, String api, String sha, String why) {
+    return notLoaded(Status.FAILED, entry, modules, version, api, sha, why);
+  }
+
+  private static Loaded refused(Path entry, List<String> modules, String version, String api, String sha, String why) {
+    return notLoaded(Status.REFUSED, entry, modules, version, api, sha, why);
+  }
+
+  private static Loaded notLoaded(Status status, Path entry, List<String> modules, String version, String api, String sha, String why) {
+    LOG.warn("Plugin {} was not loaded: {}", entry, why);
+    return new Loaded(new Plugin(entry, status, version, api, sha, modules, List.of(), Optional.of(why)), new Contributions());
+  }
+}
