@@ -62,6 +62,17 @@ final class Dist {
     }
   }
 
+  /** A file's SHA-256, in hex. */
+  static String sha256(Path file) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Runs a command, waiting for it to end. */
   static Result run(List<String> command, Map<String, String> env) {
     ProcessBuilder pb = new ProcessBuilder(command).directory(REPO.toFile());

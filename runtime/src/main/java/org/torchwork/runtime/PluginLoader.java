@@ -133,9 +133,14 @@ final class PluginLoader {
     List<String> modules = List.of();
     String version = "-";
     String api = "undeclared";
+    ModuleFinder finder = ModuleFinder.of(jars.toArray(Path[]::new));
+    Set<ModuleReference> refs;
     try {
-      ModuleFinder finder = ModuleFinder.of(jars.toArray(Path[]::new));
-      Set<ModuleReference> refs = finder.findAll();
+      refs = finder.findAll();
+    } catch (FindException e) {
+      return failed(entry, modules, version, api, sha, "cannot be read as a module: " + causes(e) + ". Rebuild the jar, or remove it.");
+    }
+    try {
       modules = refs.stream().map(r -> r.descriptor().name()).sorted().collect(Collectors.toList());
       version = version(refs, jars);
       Optional<String> declared = apiVersion(refs);
@@ -153,6 +158,10 @@ final class PluginLoader {
               + " API " + ApiVersion.current() + "; a plugin must match the major version (" + ApiVersion.current().major()
               + "). Use a build of the plugin for API " + ApiVersion.current().major() + ".x.");
         }
+      }
+      Optional<String> split = splitPackage(refs, parent);
+      if (split.isPresent()) {
+        return failed(entry, modules, version, api, sha, split.get());
       }
       Configuration cf = parent.configuration().resolveAndBind(finder, ModuleFinder.of(), Set.copyOf(modules));
       ModuleLayer layer = parent.defineModulesWithOneLoader(cf, PluginLoader.class.getClassLoader());
@@ -178,9 +187,7 @@ final class PluginLoader {
       }
       LOG.debug("Loaded plugin {}: modules {}, provides {}", entry, modules, ids);
       return new Loaded(new Plugin(entry, Status.LOADED, version, api, sha, modules, ids, Optional.empty()), mine);
-    } catch (FindException e) {
-      return failed(entry, modules, version, api, sha, "cannot be read as a module: " + causes(e) + ". Rebuild the jar, or remove it.");
-    } catch (ResolutionException e) {
+    } catch (FindException | ResolutionException e) {
       String hint = e.getMessage() != null && e.getMessage().contains("not found")
           ? "Put the jars it needs beside it, in a folder of its own (plugins/<name>/*.jar)."
           : "Make sure no two of its jars, and none of its jars and Torchwork, contain the same package.";
@@ -189,6 +196,33 @@ final class PluginLoader {
       return failed(entry, modules, version, api, sha, "cannot be loaded: " + causes(e)
           + ". Make sure none of its packages is also in Torchwork or in another of its jars.");
     }
+  }
+
+  /** A package in two of the plugin's modules, or in one of them and a module Torchwork runs with. */
+  private static Optional<String> splitPackage(Set<ModuleReference> refs, ModuleLayer parent) {
+    Map<String, String> owner = new HashMap<>();
+    for (ModuleReference r : refs) {
+      String where = r.descriptor().name() + r.location().map(l -> " (" + Path.of(l).getFileName() + ")").orElse("");
+      for (String pkg : r.descriptor().packages()) {
+        String other = owner.putIfAbsent(pkg, where);
+        if (other != null) {
+          return Optional.of("package " + pkg + " is in two of its modules, " + other + " and " + where + ". A package may"
+              + " live in one module only: remove one of the jars, or rebuild them with distinct packages.");
+        }
+      }
+    }
+    for (ModuleLayer layer = parent; layer != null; layer = layer.parents().isEmpty() ? null : layer.parents().get(0)) {
+      for (Module m : layer.modules()) {
+        for (String pkg : m.getPackages()) {
+          if (owner.containsKey(pkg)) {
+            return Optional.of("package " + pkg + " of " + owner.get(pkg) + " is also in module " + m.getName() + ", which"
+                + " Torchwork runs with. A package may live in one module only: rename the plugin's package, or leave out"
+                + " the jar that duplicates " + m.getName() + ".");
+          }
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   private static List<Path> withParent(Path entry, List<Path> jars) {

@@ -1,0 +1,3 @@
+module org.example.missing {
+  exports org.example.missing;
+}

@@ -1,0 +1,7 @@
+package org.example.missing;
+
+public final class Helper {
+  public static String name() {
+    return "helper";
+  }
+}

@@ -1,0 +1,3 @@
+module @MODULE@ {
+  exports org.example.util;
+}
