@@ -25,7 +25,7 @@ class PluginDirectoryIT {
 
     Dist.Result list = Dist.torchwork(plugins, "callbacks");
     assertEquals(0, list.exit(), list.toString());
-    assertTrue(list.outLines().stream().anyMatch(l -> l.matches("custom_logger\\s+Custom logger\\s+alpha\\s+plugin " + jar + " .*")),
+    assertTrue(list.outLines().stream().anyMatch(l -> l.matches("custom_logger\\s+Custom logger\\s+alpha\\s+plugin " + jar)),
         list.toString());
     assertTrue(list.outLines().stream().anyMatch(l -> l.startsWith("history ")), list.toString());
 

@@ -117,6 +117,7 @@ final class TrainingLoop {
           model.newTrainer(
               new DefaultTrainingConfig(ctx.loss).optOptimizer(ctx.optimizer).optDevices(new ai.djl.Device[] {choice.device()}));
       trainer.initialize(new Shape(1, train.nfeatures()));
+      skipGradientSumCheck(trainer);
       ctx.trainer = trainer;
 
       dispatch(Stage.ON_BEGIN);
@@ -311,6 +312,26 @@ final class TrainingLoop {
       }
     }
     return Prediction.concat(parts);
+  }
+
+  /**
+   * DJL's first {@code Trainer.step()} refuses to run when the sum of all gradients is exactly 0,
+   * to catch a forgotten {@code backward()}. This loop always calls {@code backward()}, and for a
+   * softmax output layer the gradients sum to 0 mathematically (they cancel across classes), so a
+   * linear classifier trips the check by rounding, at random. The check is skipped by marking it
+   * done; DJL's api module is an open automatic module, so this needs no extra flags.
+   *
+   * @return whether the check could be skipped (false if DJL renamed its field)
+   */
+  static boolean skipGradientSumCheck(Trainer trainer) {
+    try {
+      java.lang.reflect.Field checked = Trainer.class.getDeclaredField("gradientsChecked");
+      checked.setAccessible(true);
+      checked.setBoolean(trainer, true);
+      return true;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return false;
+    }
   }
 
   private static Optimizer optimizer(ParamValues params, LoopContext.LearningRate rate) {

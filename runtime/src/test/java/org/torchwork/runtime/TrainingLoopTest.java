@@ -225,6 +225,24 @@ class TrainingLoopTest {
   }
 
   @Test
+  void aLinearClassifierTrainsWhateverItsGradientsSumTo() {
+    // Softmax gradients cancel across classes, so a linear model's gradients sum to 0 up to
+    // rounding; DJL's first-step check would refuse such a step at random.
+    try (ai.djl.Model model = ai.djl.Model.newInstance("probe", ai.djl.Device.cpu(), "PyTorch")) {
+      model.setBlock(ai.djl.nn.core.Linear.builder().setUnits(3).build());
+      try (ai.djl.training.Trainer trainer =
+          model.newTrainer(new ai.djl.training.DefaultTrainingConfig(ai.djl.training.loss.Loss.softmaxCrossEntropyLoss()))) {
+        assertTrue(TrainingLoop.skipGradientSumCheck(trainer), "DJL's Trainer still has the field the loop relies on");
+      }
+    }
+    for (int seed = 1; seed <= 5; seed++) {
+      Recorder r = new Recorder("r", new ArrayList<>());
+      learner("neurons", List.of(), "seed", seed, "epochs", 1).callbacks(descriptor("r", r)).train(IRIS);
+      assertEquals(3, r.batchEndLosses.size());
+    }
+  }
+
+  @Test
   void predictionsScoreWithMeasures() {
     TorchLearner l = learner("epochs", 30, "neurons", 16, "dropout", 0.0, "opt.lr", 0.05).train(IRIS);
     double acc = l.predict(IRIS).score(PLATFORM.measure("classif.acc"));
