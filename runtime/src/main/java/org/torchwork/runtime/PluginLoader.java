@@ -136,7 +136,8 @@ final class PluginLoader {
     ModuleFinder finder = ModuleFinder.of(jars.toArray(Path[]::new));
     Set<ModuleReference> refs;
     try {
-      refs = finder.findAll();
+      refs = new java.util.TreeSet<>(Comparator.comparing((ModuleReference r) -> r.descriptor().name()));
+      refs.addAll(finder.findAll());
     } catch (FindException e) {
       return failed(entry, modules, version, api, sha, "cannot be read as a module: " + causes(e) + ". Rebuild the jar, or remove it.");
     }
