@@ -8,8 +8,12 @@
 module org.torchwork.runtime {
   requires transitive org.torchwork.api;
   requires org.slf4j;
+  requires com.google.gson;
 
   exports org.torchwork.runtime;
+
+  // Checkpoint metadata is a record that Gson reads and writes reflectively.
+  opens org.torchwork.runtime to com.google.gson;
 
   uses org.torchwork.api.spi.CallbackProvider;
   uses org.torchwork.api.spi.LearnerProvider;

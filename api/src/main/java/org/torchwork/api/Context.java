@@ -289,6 +289,18 @@ public interface Context {
   void setLearningRate(double learningRate);
 
   /**
+   * Saves a checkpoint of the run to a file, atomically: the network, the optimizer's state, the
+   * random state that orders the data, the epoch, the learning rate and every callback's
+   * {@link CallbackSet#stateDict()} by id. A learner given {@code resume=<file>} continues from
+   * it exactly. Available from {@code on_begin} to {@code on_end}; a crash while writing leaves
+   * an existing file intact.
+   *
+   * @param file the checkpoint file to write
+   * @throws TorchworkException when the file cannot be written
+   */
+  void saveCheckpoint(java.nio.file.Path file);
+
+  /**
    * Skips the optimizer step of the current training batch; the gradients are discarded.
    * Allowed in {@code on_batch_begin} and {@code on_after_backward}.
    *

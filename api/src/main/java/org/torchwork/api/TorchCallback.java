@@ -55,6 +55,7 @@ public final class TorchCallback {
   private final double weight;
   private final List<String> packages;
   private final Map<String, Object> values;
+  private final boolean savesCheckpoints;
 
   private TorchCallback(Builder<?> b, Function<ParamValues, ? extends CallbackSet> factory, Map<String, Object> values) {
     this.id = b.id;
@@ -66,6 +67,7 @@ public final class TorchCallback {
     this.weight = b.weight;
     this.packages = b.packages.isEmpty() ? List.of(packageOf(b.type)) : List.copyOf(b.packages);
     this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    this.savesCheckpoints = b.savesCheckpoints;
   }
 
   private TorchCallback(TorchCallback base, Map<String, Object> values) {
@@ -78,6 +80,7 @@ public final class TorchCallback {
     this.weight = base.weight;
     this.packages = base.packages;
     this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    this.savesCheckpoints = base.savesCheckpoints;
   }
 
   /**
@@ -168,6 +171,30 @@ public final class TorchCallback {
    */
   public List<String> packages() {
     return packages;
+  }
+
+  /**
+   * Whether the callback saves checkpoints ({@link Context#saveCheckpoint}). A callback that
+   * keeps state must not run after it in a stage, or its state would be saved stale; training
+   * refuses such an order.
+   *
+   * @return true for checkpointing callbacks
+   */
+  public boolean savesCheckpoints() {
+    return savesCheckpoints;
+  }
+
+  /**
+   * Whether the generator keeps state: it overrides {@link CallbackSet#stateDict()}.
+   *
+   * @return true when stateful
+   */
+  public boolean stateful() {
+    try {
+      return generator.getMethod("stateDict").getDeclaringClass() != CallbackSet.class;
+    } catch (NoSuchMethodException e) {
+      throw new AssertionError("CallbackSet declares stateDict()", e);
+    }
   }
 
   /**
@@ -308,6 +335,7 @@ public final class TorchCallback {
     private final List<Param> params = new ArrayList<>();
     private double weight;
     private final List<String> packages = new ArrayList<>();
+    private boolean savesCheckpoints;
 
     private Builder(String id, Class<T> type) {
       if (id == null || !id.matches("[a-z][a-z0-9_]*")) {
@@ -378,6 +406,17 @@ public final class TorchCallback {
         throw new IllegalArgumentException("Callback '" + id + "': weight must not be NaN.");
       }
       this.weight = weight;
+      return this;
+    }
+
+    /**
+     * Declares that the callback saves checkpoints, so that stateful callbacks ordered after it
+     * are refused.
+     *
+     * @return this builder
+     */
+    public Builder<T> savesCheckpoints() {
+      this.savesCheckpoints = true;
       return this;
     }
 

@@ -23,5 +23,12 @@ final class LearnerParams {
           Param.strings("measures_train").defaultValue(List.of()).description("measures scored on the training predictions each epoch").build(),
           Param.strings("measures_valid").defaultValue(List.of()).description("measures scored on the validation data").build(),
           Param.number("validate").min(0).lessThan(1).description("share of the task's rows held out for validation").build(),
-          Param.integer("eval_freq").min(1).defaultValue(1).description("validate every this many epochs").build());
+          Param.integer("eval_freq").min(1).defaultValue(1).description("validate every this many epochs").build(),
+          Param.integer("patience").min(0).defaultValue(0)
+              .description("early stopping: validation rounds without improvement before stopping; 0 is off").build(),
+          Param.number("min_delta").min(0).defaultValue(0)
+              .description("early stopping: the least change of the first validation measure that counts as improvement").build(),
+          Param.bool("restore_best_weights").defaultValue(false)
+              .description("early stopping: end with the weights of the best epoch").build(),
+          Param.string("resume").description("a checkpoint file (or the directory the checkpoint callback wrote to) to continue from").build());
 }

@@ -10,7 +10,6 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import java.io.PrintStream;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +71,7 @@ final class LoopContext implements Context {
   Throwable failure;
   boolean terminate;
   boolean skipStep;
+  java.util.function.Consumer<java.nio.file.Path> checkpointWriter;
 
   @Override
   public Stage stage() {
@@ -247,6 +247,15 @@ final class LoopContext implements Context {
   }
 
   @Override
+  public void saveCheckpoint(java.nio.file.Path file) {
+    if (checkpointWriter == null || stage == Stage.ON_EXIT) {
+      throw new IllegalStateException("ctx.saveCheckpoint() is not available in " + stage + "; it is available from"
+          + " on_begin to on_end.");
+    }
+    checkpointWriter.accept(file);
+  }
+
+  @Override
   public void skipStep() {
     require("skipStep()", SKIP_STAGES);
     skipStep = true;
@@ -270,7 +279,4 @@ final class LoopContext implements Context {
     }
   }
 
-  static Map<String, CallbackSet> unmodifiable(Map<String, CallbackSet> map) {
-    return Collections.unmodifiableMap(map);
-  }
 }

@@ -264,7 +264,8 @@ public final class TorchLearner implements Learner, AutoCloseable {
     List<TrainingLoop.Live> live = resolveCallbacks();
     List<Measure> measuresTrain = measures(p.getList("measures_train", String.class), "measures_train");
     List<Measure> measuresValid = measures(p.getList("measures_valid", String.class), "measures_valid");
-    int seed = p.has("seed") ? p.getInt("seed") : new Random().nextInt(Integer.MAX_VALUE);
+    Checkpoints.Loaded resume = p.has("resume") ? checkResume(Checkpoints.read(java.nio.file.Path.of(p.getString("resume"))), task, p) : null;
+    int seed = resume != null ? resume.meta().seed() : p.has("seed") ? p.getInt("seed") : new Random().nextInt(Integer.MAX_VALUE);
     Task train = task;
     Task valid = null;
     if (p.has("validate") && p.getDouble("validate") > 0) {
@@ -285,7 +286,7 @@ public final class TorchLearner implements Learner, AutoCloseable {
     LOG.info("Training {} on task {}: {}", spec.id(), task.id(), choice.describe());
     close();
     model =
-        new TrainingLoop(this, spec, p, live, train, valid, measuresTrain, measuresValid, choice, seed).run();
+        new TrainingLoop(this, spec, p, live, train, valid, measuresTrain, measuresValid, choice, seed, resume).run();
     return this;
   }
 
@@ -350,6 +351,41 @@ public final class TorchLearner implements Learner, AutoCloseable {
     }
   }
 
+  /** A checkpoint must come from the same learner, task columns, callbacks and seed. */
+  private Checkpoints.Loaded checkResume(Checkpoints.Loaded c, Task task, ParamValues p) {
+    Checkpoints.Meta meta = c.meta();
+    String where = "Checkpoint " + c.file();
+    if (!meta.learner().equals(spec.id())) {
+      throw new TorchworkException(where + " was saved by learner '" + meta.learner() + "', not '" + spec.id()
+          + "'. Resume with --learner " + meta.learner() + ".");
+    }
+    if (!meta.features().equals(task.featureNames()) || !meta.classes().equals(task.classes())) {
+      throw new TorchworkException(where + " was trained on features " + meta.features() + (meta.classes().isEmpty() ? "" : " and classes "
+          + meta.classes()) + ", but task '" + task.id() + "' has " + task.featureNames() + (task.classes().isEmpty() ? "" : " and "
+          + task.classes()) + ". Resume on the task the checkpoint was trained on.");
+    }
+    java.util.Set<String> saved = new java.util.TreeSet<>(meta.callbackIds());
+    java.util.Set<String> now = new java.util.TreeSet<>();
+    callbacks.forEach(cb -> now.add(cb.id()));
+    if (p.getInt("patience") > 0) {
+      now.add(EarlyStopping.ID);
+    }
+    if (!saved.equals(now)) {
+      java.util.Set<String> missing = new java.util.TreeSet<>(saved);
+      missing.removeAll(now);
+      java.util.Set<String> extra = new java.util.TreeSet<>(now);
+      extra.removeAll(saved);
+      throw new TorchworkException(where + " holds the state of callbacks " + saved + ", but this run has " + now + ("."
+          + (missing.isEmpty() ? "" : " Missing here: " + missing + ".") + (extra.isEmpty() ? "" : " Not in the checkpoint: " + extra + "."))
+          + " Resume with the same callbacks, so that no state is silently dropped or invented.");
+    }
+    if (p.has("seed") && p.getInt("seed") != meta.seed()) {
+      throw new TorchworkException(where + " was trained with seed " + meta.seed() + ", but seed=" + p.getInt("seed")
+          + " is set. Leave seed unset (the checkpoint's is used) or set it to " + meta.seed() + ".");
+    }
+    return c;
+  }
+
   private List<TrainingLoop.Live> resolveCallbacks() {
     Set<String> ids = new HashSet<>();
     callbacks.forEach(c -> ids.add(c.id()));
@@ -362,20 +398,55 @@ public final class TorchLearner implements Learner, AutoCloseable {
                 + ". Add the callback (--callbacks " + e.getKey() + ") or remove the setting.");
       }
     }
+    List<TorchCallback> all = new ArrayList<>(callbacks);
+    ParamValues p = params();
+    if (p.getInt("patience") > 0) {
+      if (all.stream().anyMatch(c -> c.id().equals(EarlyStopping.ID))) {
+        throw new TorchworkException("Callback id '" + EarlyStopping.ID + "' is reserved for early stopping, which the"
+            + " learner parameters patience, min_delta and restore_best_weights set up. Rename the callback.");
+      }
+      if (!p.has("validate") || p.getList("measures_valid", String.class).isEmpty()) {
+        throw new TorchworkException("Early stopping (patience=" + p.getInt("patience") + ") watches the first validation"
+            + " measure, but the learner has " + (p.has("validate") ? "no measures_valid" : "no validation data")
+            + ". Set validate=<ratio> and measures_valid=<measure>, e.g. validate=0.3 measures_valid=classif.ce.");
+      }
+      all.add(EarlyStopping.descriptor(p.getInt("patience"), p.getDouble("min_delta"), p.getBoolean("restore_best_weights")));
+    }
     List<TrainingLoop.Live> live = new ArrayList<>();
     List<ParamValues> resolved = new ArrayList<>();
-    for (TorchCallback cb : callbacks) {
+    for (TorchCallback cb : all) {
       resolved.add(cb.resolve(callbackValues.getOrDefault(cb.id(), Map.of())));
     }
-    for (int i = 0; i < callbacks.size(); i++) {
-      TorchCallback cb = callbacks.get(i);
+    for (int i = 0; i < all.size(); i++) {
+      TorchCallback cb = all.get(i);
       for (String warning : CallbackSet.suspiciousMethods(cb.generator())) {
         LOG.warn("Callback '{}': {}", cb.id(), warning);
       }
-      live.add(new TrainingLoop.Live(cb.id(), cb.weight(), cb.generate(resolved.get(i))));
+      live.add(new TrainingLoop.Live(cb.id(), cb.weight(), cb.generate(resolved.get(i)), cb));
     }
     live.sort(Comparator.comparingDouble(TrainingLoop.Live::weight));
+    checkOrder(live);
     return live;
+  }
+
+  /** A stateful callback that runs after a checkpointing one would have its state saved stale. */
+  private void checkOrder(List<TrainingLoop.Live> live) {
+    String checkpointing = null;
+    for (TrainingLoop.Live l : live) {
+      if (checkpointing != null && l.descriptor().stateful()) {
+        throw new TorchworkException(
+            "Callback '" + l.id() + "' keeps state but runs after '" + checkpointing + "', which saves checkpoints, so its"
+                + " state would be saved stale. Give '" + l.id() + "' a lower weight than '" + checkpointing + "' (weight "
+                + Param.format(weightOf(live, checkpointing)) + "), or list it first.");
+      }
+      if (l.descriptor().savesCheckpoints() && checkpointing == null) {
+        checkpointing = l.id();
+      }
+    }
+  }
+
+  private static double weightOf(List<TrainingLoop.Live> live, String id) {
+    return live.stream().filter(l -> l.id().equals(id)).findFirst().orElseThrow().weight();
   }
 
   private List<Measure> measures(List<String> ids, String param) {

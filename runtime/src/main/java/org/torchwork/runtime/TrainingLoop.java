@@ -13,7 +13,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.translate.Batchifier;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -21,7 +20,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.torchwork.api.CallbackException;
 import org.torchwork.api.CallbackSet;
 import org.torchwork.api.Context;
@@ -41,8 +39,8 @@ import org.torchwork.api.spi.NetworkShape;
  */
 final class TrainingLoop {
 
-  /** A callback of this run: its id, weight and live instance. */
-  record Live(String id, double weight, CallbackSet callback) {}
+  /** A callback of this run: its id, weight, live instance and descriptor. */
+  record Live(String id, double weight, CallbackSet callback, org.torchwork.api.TorchCallback descriptor) {}
 
   private final LearnerSpec spec;
   private final ParamValues params;
@@ -50,6 +48,8 @@ final class TrainingLoop {
   private final BackendChoice choice;
   private final int seed;
   private final LoopContext ctx = new LoopContext();
+  private final Checkpoints.Loaded resume;
+  private Optimizers.Stateful optimizer;
   private final Map<Stage, List<Live>> byStage = new EnumMap<>(Stage.class);
 
   TrainingLoop(
@@ -62,8 +62,10 @@ final class TrainingLoop {
       List<Measure> measuresTrain,
       List<Measure> measuresValid,
       BackendChoice choice,
-      int seed) {
+      int seed,
+      Checkpoints.Loaded resume) {
     this.spec = spec;
+    this.resume = resume;
     this.params = params;
     this.callbacks = callbacks;
     this.choice = choice;
@@ -98,7 +100,7 @@ final class TrainingLoop {
   TrainedModel run() {
     Engine engine = choice.engine();
     engine.setRandomSeed(seed);
-    Random random = new Random(seed);
+    ShuffleRandom random = new ShuffleRandom(seed);
     Task train = ctx.taskTrain;
     NetworkShape shape =
         new NetworkShape(train.nfeatures(), spec.taskType() == TaskType.CLASSIF ? train.classes().size() : 1);
@@ -110,8 +112,12 @@ final class TrainingLoop {
     try {
       Block block = spec.network().create(shape, params);
       model.setBlock(block);
-      ctx.learningRate.value = (float) params.getDouble("opt.lr");
-      ctx.optimizer = optimizer(params, ctx.learningRate);
+      if (resume != null) {
+        Checkpoints.loadNetwork(resume, block, model.getNDManager());
+      }
+      ctx.learningRate.value = (float) (resume != null ? resume.meta().learningRate() : params.getDouble("opt.lr"));
+      optimizer = Optimizers.create(params, ctx.learningRate, model.getNDManager());
+      ctx.optimizer = optimizer;
       ctx.loss = spec.taskType() == TaskType.CLASSIF ? Loss.softmaxCrossEntropyLoss("loss") : Loss.l2Loss("loss", 1f);
       trainer =
           model.newTrainer(
@@ -119,6 +125,10 @@ final class TrainingLoop {
       trainer.initialize(new Shape(1, train.nfeatures()));
       skipGradientSumCheck(trainer);
       ctx.trainer = trainer;
+      ctx.checkpointWriter = file -> writeCheckpoint(file, random);
+      if (resume != null) {
+        restore(resume, random);
+      }
 
       dispatch(Stage.ON_BEGIN);
       int[] order = new int[train.nrow()];
@@ -130,9 +140,12 @@ final class TrainingLoop {
         ctx.epoch++;
         ctx.step = 0;
         ctx.stepValid = 0;
+        // Dropout and other random layers draw from the engine; a seed per epoch makes a resumed
+        // run draw what an uninterrupted one would.
+        engine.setRandomSeed((int) (seed * 1_000_003L + ctx.epoch));
         dispatch(Stage.ON_EPOCH_BEGIN);
         if (shuffle) {
-          shuffle(order, random);
+          random.shuffle(order);
         }
         trainEpoch(trainer, order);
         dispatch(Stage.ON_BEFORE_VALID);
@@ -202,6 +215,7 @@ final class TrainingLoop {
         Batch batch = ctx.batch;
         NDList yHat;
         NDArray loss;
+        zeroGradients(ctx.model.getBlock());
         try (GradientCollector collector = trainer.newGradientCollector()) {
           yHat = trainer.forward(batch.getData());
           loss = ctx.loss.evaluate(batch.getLabels(), yHat);
@@ -315,6 +329,24 @@ final class TrainingLoop {
   }
 
   /**
+   * Sets every trainable parameter's gradient to 0 before a batch's backward pass. PyTorch adds
+   * gradients up across backward passes; DJL's own PyTorch optimizers zero them after each step,
+   * so without this, optimizers that do not (and skipped steps) would carry gradients over.
+   */
+  private static void zeroGradients(Block block) {
+    for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block.getParameters()) {
+      ai.djl.nn.Parameter parameter = p.getValue();
+      if (parameter.requiresGradient() && parameter.isInitialized() && parameter.getArray().hasGradient()) {
+        try (NDArray gradient = parameter.getArray().getGradient()) {
+          gradient.set(ALL, 0);
+        }
+      }
+    }
+  }
+
+  private static final ai.djl.ndarray.index.NDIndex ALL = new ai.djl.ndarray.index.NDIndex("...");
+
+  /**
    * DJL's first {@code Trainer.step()} refuses to run when the sum of all gradients is exactly 0,
    * to catch a forgotten {@code backward()}. This loop always calls {@code backward()}, and for a
    * softmax output layer the gradients sum to 0 mathematically (they cancel across classes), so a
@@ -334,28 +366,45 @@ final class TrainingLoop {
     }
   }
 
-  private static Optimizer optimizer(ParamValues params, LoopContext.LearningRate rate) {
-    float weightDecay = (float) params.getDouble("opt.weight_decay");
-    switch (params.getString("optimizer")) {
-      case "sgd":
-        return Optimizer.sgd()
-            .setLearningRateTracker(rate)
-            .optMomentum((float) params.getDouble("opt.momentum"))
-            .optWeightDecays(weightDecay)
-            .build();
-      case "adamw":
-        return Optimizer.adamW().optLearningRateTracker(rate).optWeightDecays(weightDecay).build();
-      default:
-        return Optimizer.adam().optLearningRateTracker(rate).optWeightDecays(weightDecay).build();
+  /** Saves everything the run needs to continue: network, optimizer, shuffle state, epoch, callback states. */
+  private void writeCheckpoint(java.nio.file.Path file, ShuffleRandom random) {
+    Map<String, Object> states = new LinkedHashMap<>();
+    for (Live live : callbacks) {
+      Object state = stateOf(live);
+      if (state != null) {
+        states.put(live.id(), state);
+      }
     }
+    Map<String, String> idToName = Checkpoints.idToName(ctx.model.getBlock());
+    Map<String, Integer> steps = new LinkedHashMap<>();
+    optimizer.steps.forEach((id, n) -> steps.put(idToName.get(id), n));
+    Checkpoints.Meta meta = new Checkpoints.Meta(
+        Checkpoints.FORMAT, spec.id(), ctx.epoch, ctx.globalStep, seed, random.state(), ctx.learningRate.value,
+        ctx.taskTrain.featureNames(), ctx.taskTrain.classes(), params.getString("optimizer"), steps,
+        callbacks.stream().map(Live::id).toList(), states);
+    Checkpoints.write(file, meta, ctx.model.getBlock(), idToName, optimizer);
   }
 
-  private static void shuffle(int[] order, Random random) {
-    for (int i = order.length - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
+  /** Continues from a checkpoint: optimizer, shuffle state, epoch, learning rate, callback states. */
+  private void restore(Checkpoints.Loaded checkpoint, ShuffleRandom random) {
+    Checkpoints.Meta meta = checkpoint.meta();
+    Map<String, String> nameToId = new LinkedHashMap<>();
+    Checkpoints.idToName(ctx.model.getBlock()).forEach((id, name) -> nameToId.put(name, id));
+    Checkpoints.loadOptimizer(checkpoint, optimizer, nameToId, ctx.model.getNDManager());
+    random.restore(meta.shuffleState());
+    ctx.epoch = meta.epoch();
+    ctx.globalStep = meta.globalStep();
+    for (Live live : callbacks) {
+      Object state = meta.callbacks().get(live.id());
+      if (state != null) {
+        try {
+          live.callback().loadStateDict(state);
+        } catch (RuntimeException e) {
+          throw new TorchworkException("Callback '" + live.id() + "' could not load its state from checkpoint "
+              + checkpoint.file() + ": " + e + ". The callback's loadStateDict() does not accept what its stateDict()"
+              + " returned; fix the callback.", e);
+        }
+      }
     }
   }
 

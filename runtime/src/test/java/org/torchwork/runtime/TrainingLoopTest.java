@@ -242,9 +242,13 @@ class TrainingLoopTest {
     }
   }
 
-  @Test
-  void predictionsScoreWithMeasures() {
-    TorchLearner l = learner("epochs", 30, "neurons", 16, "dropout", 0.0, "opt.lr", 0.05).train(IRIS);
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} {1}")
+  @org.junit.jupiter.params.provider.CsvSource({
+    "pytorch, adam", "pytorch, adamw", "pytorch, sgd", "mxnet, adam", "mxnet, adamw", "mxnet, sgd"
+  })
+  void everyOptimizerLearnsIrisOnEveryEngine(String engine, String optimizer) {
+    TorchLearner l = learner("epochs", 30, "neurons", 16, "dropout", 0.0, "opt.lr", 0.01, "opt.momentum", 0.9,
+        "optimizer", optimizer, "engine", engine).train(IRIS);
     double acc = l.predict(IRIS).score(PLATFORM.measure("classif.acc"));
     assertTrue(acc > 0.9, "an MLP learns iris; accuracy " + acc);
   }

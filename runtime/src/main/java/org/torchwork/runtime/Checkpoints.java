@@ -1,0 +1,262 @@
+package org.torchwork.runtime;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import com.google.gson.ToNumberStrategy;
+import com.google.gson.reflect.TypeToken;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.torchwork.api.TorchworkException;
+
+/**
+ * Checkpoint files: everything a run needs to continue exactly where it stopped. A checkpoint is
+ * one zip file holding
+ *
+ * <ul>
+ *   <li>{@code checkpoint.json}: the format, learner, epoch, global step, seed, shuffle state,
+ *       learning rate, task columns, optimizer step counts, and every callback's state by id;
+ *   <li>{@code network.params}: the network's parameters (DJL's parameter format);
+ *   <li>{@code optimizer.bin}: the optimizer's moment tensors, by parameter name.
+ * </ul>
+ *
+ * <p>A save writes a temporary file beside the target, flushes it to disk, then renames it over
+ * the target in one atomic step: a crash mid-write leaves the previous checkpoint intact.
+ */
+final class Checkpoints {
+  static final int FORMAT = 1;
+  private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)\\.zip");
+  private static final Gson GSON = new GsonBuilder()
+      .serializeNulls()
+      .serializeSpecialFloatingPointValues()
+      .setPrettyPrinting()
+      .setObjectToNumberStrategy((ToNumberStrategy) in -> {
+        String s = in.nextString();
+        if (s.matches("-?\\d+")) {
+          BigDecimal d = new BigDecimal(s);
+          return d.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0 && d.compareTo(BigDecimal.valueOf(Integer.MIN_VALUE)) >= 0
+              ? (Number) Integer.valueOf(s) : (Number) Long.valueOf(s);
+        }
+        return Double.valueOf(s);
+      })
+      .create();
+
+  private Checkpoints() {}
+
+  /** The file name of the checkpoint saved after an epoch. */
+  static String fileName(int epoch) {
+    return "checkpoint-" + epoch + ".zip";
+  }
+
+  /** What a checkpoint holds besides tensors. */
+  record Meta(
+      int format,
+      String learner,
+      int epoch,
+      int globalStep,
+      int seed,
+      long shuffleState,
+      double learningRate,
+      List<String> features,
+      List<String> classes,
+      String optimizer,
+      Map<String, Integer> optimizerSteps,
+      List<String> callbackIds,
+      Map<String, Object> callbacks) {}
+
+  /** A checkpoint read back. */
+  record Loaded(Path file, Meta meta, byte[] network, Map<String, List<byte[]>> optimizerSlots) {}
+
+  /** Writes a checkpoint atomically. */
+  static void write(Path file, Meta meta, Block network, Map<String, String> idToName, Optimizers.Stateful optimizer) {
+    try {
+      Path dir = file.toAbsolutePath().getParent();
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+      try {
+        try (FileOutputStream fos = new FileOutputStream(tmp.toFile()); ZipOutputStream zip = new ZipOutputStream(fos)) {
+          zip.putNextEntry(new ZipEntry("checkpoint.json"));
+          zip.write(GSON.toJson(meta).getBytes(StandardCharsets.UTF_8));
+          zip.closeEntry();
+          zip.putNextEntry(new ZipEntry("network.params"));
+          DataOutputStream out = new DataOutputStream(zip);
+          network.saveParameters(out);
+          out.flush();
+          zip.closeEntry();
+          zip.putNextEntry(new ZipEntry("optimizer.bin"));
+          writeSlots(out, optimizer, idToName);
+          out.flush();
+          zip.closeEntry();
+          zip.finish();
+          fos.getFD().sync();
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new TorchworkException("Checkpoint " + file + " could not be written: " + e + ". Check that its directory is"
+          + " writable and the disk has room; the previous checkpoint, if any, is unchanged.", e);
+    }
+  }
+
+  private static void writeSlots(DataOutputStream out, Optimizers.Stateful optimizer, Map<String, String> idToName)
+      throws IOException {
+    out.writeInt(optimizer.slots.size());
+    for (Map.Entry<String, NDArray[]> e : optimizer.slots.entrySet()) {
+      out.writeUTF(idToName.get(e.getKey()));
+      out.writeInt(e.getValue().length);
+      for (NDArray a : e.getValue()) {
+        byte[] bytes = a.encode();
+        out.writeInt(bytes.length);
+        out.write(bytes);
+      }
+    }
+  }
+
+  /**
+   * Reads a checkpoint: a checkpoint file, or a directory, whose latest {@code checkpoint-N.zip}
+   * is read.
+   */
+  static Loaded read(Path path) {
+    Path file = Files.isDirectory(path) ? latest(path) : path;
+    if (!Files.isRegularFile(file)) {
+      throw new TorchworkException("Checkpoint " + file + " does not exist. Give resume= a checkpoint file, or the"
+          + " directory the checkpoint callback wrote to.");
+    }
+    try (ZipFile zip = new ZipFile(file.toFile())) {
+      Meta meta = GSON.fromJson(new String(entry(zip, "checkpoint.json", file), StandardCharsets.UTF_8), Meta.class);
+      if (meta == null || meta.format() != FORMAT) {
+        throw new TorchworkException("Checkpoint " + file + " has format " + (meta == null ? "?" : meta.format())
+            + "; this Torchwork reads format " + FORMAT + ". Resume with the Torchwork version that wrote it.");
+      }
+      byte[] network = entry(zip, "network.params", file);
+      Map<String, List<byte[]>> slots = new LinkedHashMap<>();
+      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(entry(zip, "optimizer.bin", file)))) {
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+          String name = in.readUTF();
+          int count = in.readInt();
+          List<byte[]> arrays = new ArrayList<>();
+          for (int j = 0; j < count; j++) {
+            arrays.add(in.readNBytes(in.readInt()));
+          }
+          slots.put(name, arrays);
+        }
+      }
+      return new Loaded(file, meta, network, slots);
+    } catch (IOException | JsonParseException e) {
+      throw new TorchworkException("Checkpoint " + file + " cannot be read: " + e + ". It is damaged or not a Torchwork"
+          + " checkpoint; resume from another one.", e);
+    }
+  }
+
+  private static byte[] entry(ZipFile zip, String name, Path file) throws IOException {
+    ZipEntry e = zip.getEntry(name);
+    if (e == null) {
+      throw new TorchworkException("Checkpoint " + file + " has no " + name + "; it is not a complete Torchwork checkpoint.");
+    }
+    try (InputStream in = zip.getInputStream(e)) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static Path latest(Path dir) {
+    try (Stream<Path> s = Files.list(dir)) {
+      Optional<Path> best = s.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
+          .max((a, b) -> Integer.compare(epochOf(a), epochOf(b)));
+      return best.orElseThrow(() -> new TorchworkException("Directory " + dir + " holds no checkpoint (checkpoint-N.zip)."
+          + " Give resume= the directory the checkpoint callback wrote to, or a checkpoint file."));
+    } catch (IOException e) {
+      throw new TorchworkException("Directory " + dir + " cannot be read: " + e.getMessage() + ".", e);
+    }
+  }
+
+  private static int epochOf(Path p) {
+    Matcher m = NAME.matcher(p.getFileName().toString());
+    return m.matches() ? Integer.parseInt(m.group(1)) : -1;
+  }
+
+  /** Loads saved parameters into a network that is not initialized yet. */
+  static void loadNetwork(Loaded checkpoint, Block network, NDManager manager) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(checkpoint.network()))) {
+      network.loadParameters(manager, in);
+    } catch (IOException | MalformedModelException | RuntimeException e) {
+      throw new TorchworkException("Checkpoint " + checkpoint.file() + " does not fit this network: " + e + ". Resume with"
+          + " the same learner and network parameters (neurons, layers, ...) the checkpoint was saved with.", e);
+    }
+  }
+
+  /** Restores the optimizer's state, matching saved parameter names to this network's parameter ids. */
+  static void loadOptimizer(Loaded checkpoint, Optimizers.Stateful optimizer, Map<String, String> nameToId, NDManager manager) {
+    Map<String, Integer> steps = new HashMap<>();
+    Map<String, List<NDArray>> slots = new LinkedHashMap<>();
+    checkpoint.meta().optimizerSteps().forEach((name, n) -> steps.put(require(nameToId, name, checkpoint), n));
+    checkpoint.optimizerSlots().forEach((name, arrays) -> {
+      List<NDArray> decoded = new ArrayList<>();
+      for (byte[] bytes : arrays) {
+        decoded.add(NDArray.decode(manager, bytes));
+      }
+      slots.put(require(nameToId, name, checkpoint), decoded);
+    });
+    optimizer.restore(steps, slots);
+  }
+
+  private static String require(Map<String, String> nameToId, String name, Loaded checkpoint) {
+    String id = nameToId.get(name);
+    if (id == null) {
+      throw new TorchworkException("Checkpoint " + checkpoint.file() + " has optimizer state for parameter '" + name
+          + "', which this network does not have. Resume with the network the checkpoint was saved with.");
+    }
+    return id;
+  }
+
+  /** Parameter id to stable name, and back, for a network. */
+  static Map<String, String> idToName(Block network) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (Pair<String, Parameter> p : network.getParameters()) {
+      map.put(p.getValue().getId(), p.getKey());
+    }
+    return map;
+  }
+
+  static String json(Object value) {
+    return GSON.toJson(value);
+  }
+
+  static Map<String, Object> fromJson(String json) {
+    return GSON.fromJson(json, new TypeToken<Map<String, Object>>() {}.getType());
+  }
+
+  static byte[] bytes(ByteArrayOutputStream out) {
+    return out.toByteArray();
+  }
+}

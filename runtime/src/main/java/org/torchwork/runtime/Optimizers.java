@@ -1,0 +1,180 @@
+package org.torchwork.runtime;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.ParameterTracker;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.torchwork.api.ParamValues;
+
+/**
+ * The optimizers the loop trains with: SGD (with momentum), Adam and AdamW, following PyTorch's
+ * update rules. Unlike DJL's own optimizers they expose their state (step counts and moment
+ * tensors per parameter), so that a checkpoint can save it and a resumed run continues exactly
+ * where it stopped.
+ */
+final class Optimizers {
+  private Optimizers() {}
+
+  /**
+   * Creates the optimizer the learner's parameters ask for.
+   *
+   * @param params the learner's parameters
+   * @param learningRate the learning rate in force, read at every update
+   * @param stateManager owns the optimizer's state tensors for the whole run (engines may pass
+   *     {@code update} arrays whose managers live only for that call)
+   */
+  static Stateful create(ParamValues params, ParameterTracker learningRate, NDManager stateManager) {
+    float weightDecay = (float) params.getDouble("opt.weight_decay");
+    Stateful optimizer;
+    switch (params.getString("optimizer")) {
+      case "sgd":
+        optimizer = new Sgd(learningRate, weightDecay, (float) params.getDouble("opt.momentum"));
+        break;
+      case "adamw":
+        optimizer = new Adam(learningRate, weightDecay, true);
+        break;
+      default:
+        optimizer = new Adam(learningRate, weightDecay, false);
+    }
+    optimizer.stateManager = stateManager;
+    return optimizer;
+  }
+
+  /** An optimizer whose per-parameter state can be saved and restored. */
+  abstract static class Stateful extends Optimizer {
+    /** Per parameter id: the number of updates and the state tensors, in a fixed order. */
+    final Map<String, Integer> steps = new LinkedHashMap<>();
+    final Map<String, NDArray[]> slots = new LinkedHashMap<>();
+    final ParameterTracker learningRate;
+    NDManager stateManager;
+
+    Stateful(ParameterTracker learningRate) {
+      super(new Builder());
+      this.learningRate = learningRate;
+    }
+
+    abstract int slotCount();
+
+    NDArray[] slotsFor(String id, NDArray weight) {
+      return slots.computeIfAbsent(id, k -> {
+        NDArray[] s = new NDArray[slotCount()];
+        for (int i = 0; i < s.length; i++) {
+          s[i] = stateManager != null
+              ? stateManager.zeros(weight.getShape(), weight.getDataType(), weight.getDevice())
+              : weight.zerosLike();
+        }
+        return s;
+      });
+    }
+
+    float lr(String id, int step) {
+      return learningRate.getNewValue(id, step);
+    }
+
+    /** Drops all state, e.g. before loading a checkpoint's. */
+    void restore(Map<String, Integer> savedSteps, Map<String, List<NDArray>> savedSlots) {
+      steps.clear();
+      steps.putAll(savedSteps);
+      slots.values().forEach(arrays -> {
+        for (NDArray a : arrays) {
+          a.close();
+        }
+      });
+      slots.clear();
+      savedSlots.forEach((id, arrays) -> slots.put(id, arrays.toArray(NDArray[]::new)));
+    }
+  }
+
+  /** SGD with optional momentum and L2 weight decay, as {@code torch.optim.SGD}. */
+  static final class Sgd extends Stateful {
+    private final float weightDecay;
+    private final float momentum;
+
+    Sgd(ParameterTracker learningRate, float weightDecay, float momentum) {
+      super(learningRate);
+      this.weightDecay = weightDecay;
+      this.momentum = momentum;
+    }
+
+    @Override
+    int slotCount() {
+      return momentum > 0 ? 1 : 0;
+    }
+
+    @Override
+    public void update(String id, NDArray weight, NDArray grad) {
+      int step = steps.merge(id, 1, Integer::sum);
+      float lr = lr(id, step);
+      NDArray[] s = slotsFor(id, weight);
+      try (NDManager scope = weight.getManager().newSubManager()) {
+        scope.tempAttachAll(grad);
+        NDArray g = weightDecay > 0 ? grad.add(weight.mul(weightDecay)) : grad;
+        if (momentum > 0) {
+          NDArray buf = s[0];
+          if (step == 1) {
+            buf.subi(buf).addi(g);
+          } else {
+            buf.muli(momentum).addi(g);
+          }
+          g = buf;
+        }
+        weight.subi(g.mul(lr));
+      }
+    }
+  }
+
+  /** Adam ({@code torch.optim.Adam}) or, with decoupled weight decay, AdamW. */
+  static final class Adam extends Stateful {
+    private static final float BETA1 = 0.9f;
+    private static final float BETA2 = 0.999f;
+    private static final float EPSILON = 1e-8f;
+    private final float weightDecay;
+    private final boolean decoupled;
+
+    Adam(ParameterTracker learningRate, float weightDecay, boolean decoupled) {
+      super(learningRate);
+      this.weightDecay = weightDecay;
+      this.decoupled = decoupled;
+    }
+
+    @Override
+    int slotCount() {
+      return 2;
+    }
+
+    @Override
+    public void update(String id, NDArray weight, NDArray grad) {
+      int step = steps.merge(id, 1, Integer::sum);
+      float lr = lr(id, step);
+      NDArray[] s = slotsFor(id, weight);
+      try (NDManager scope = weight.getManager().newSubManager()) {
+        scope.tempAttachAll(grad);
+        NDArray g = grad;
+        if (weightDecay > 0) {
+          if (decoupled) {
+            weight.muli(1 - lr * weightDecay);
+          } else {
+            g = grad.add(weight.mul(weightDecay));
+          }
+        }
+        NDArray m = s[0].muli(BETA1).addi(g.mul(1 - BETA1));
+        NDArray v = s[1].muli(BETA2).addi(g.square().mul(1 - BETA2));
+        float biasCorrection1 = (float) (1 - Math.pow(BETA1, step));
+        float biasCorrection2 = (float) (1 - Math.pow(BETA2, step));
+        NDArray denominator = v.div(biasCorrection2).sqrt().add(EPSILON);
+        weight.subi(m.div(denominator).mul(lr / biasCorrection1));
+      }
+    }
+  }
+
+  /** DJL's optimizer base class wants a builder; these optimizers take their settings directly. */
+  private static final class Builder extends Optimizer.OptimizerBuilder<Builder> {
+    @Override
+    protected Builder self() {
+      return this;
+    }
+  }
+}
