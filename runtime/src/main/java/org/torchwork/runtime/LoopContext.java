@@ -235,7 +235,7 @@ final class LoopContext implements Context {
 
   @Override
   public double learningRate() {
-    return learningRate.value;
+    return learningRate.rate();
   }
 
   @Override
@@ -243,7 +243,7 @@ final class LoopContext implements Context {
     if (!(rate > 0) || Double.isInfinite(rate)) {
       throw new IllegalArgumentException("Learning rate must be positive and finite, got " + rate + ".");
     }
-    learningRate.value = (float) rate;
+    learningRate.set(rate);
   }
 
   @Override
@@ -271,7 +271,17 @@ final class LoopContext implements Context {
 
   /** The learning rate the optimizer reads at every update; callbacks change it. */
   static final class LearningRate implements Tracker {
-    volatile float value;
+    private double rate;
+    private float value;
+
+    void set(double rate) {
+      this.rate = rate;
+      this.value = (float) rate;
+    }
+
+    double rate() {
+      return rate;
+    }
 
     @Override
     public float getNewValue(int numUpdate) {

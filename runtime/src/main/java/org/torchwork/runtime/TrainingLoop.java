@@ -115,7 +115,7 @@ final class TrainingLoop {
       if (resume != null) {
         Checkpoints.loadNetwork(resume, block, model.getNDManager());
       }
-      ctx.learningRate.value = (float) (resume != null ? resume.meta().learningRate() : params.getDouble("opt.lr"));
+      ctx.learningRate.set(resume != null ? resume.meta().learningRate() : params.getDouble("opt.lr"));
       optimizer = Optimizers.create(params, ctx.learningRate, model.getNDManager());
       ctx.optimizer = optimizer;
       ctx.loss = spec.taskType() == TaskType.CLASSIF ? Loss.softmaxCrossEntropyLoss("loss") : Loss.l2Loss("loss", 1f);
@@ -145,6 +145,11 @@ final class TrainingLoop {
         engine.setRandomSeed((int) (seed * 1_000_003L + ctx.epoch));
         dispatch(Stage.ON_EPOCH_BEGIN);
         if (shuffle) {
+          // From the identity each epoch, so the order depends on the random state alone (which a
+          // checkpoint saves), not on the previous epoch's order.
+          for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+          }
           random.shuffle(order);
         }
         trainEpoch(trainer, order);
@@ -379,7 +384,7 @@ final class TrainingLoop {
     Map<String, Integer> steps = new LinkedHashMap<>();
     optimizer.steps.forEach((id, n) -> steps.put(idToName.get(id), n));
     Checkpoints.Meta meta = new Checkpoints.Meta(
-        Checkpoints.FORMAT, spec.id(), ctx.epoch, ctx.globalStep, seed, random.state(), ctx.learningRate.value,
+        Checkpoints.FORMAT, spec.id(), ctx.epoch, ctx.globalStep, seed, random.state(), ctx.learningRate.rate(),
         ctx.taskTrain.featureNames(), ctx.taskTrain.classes(), params.getString("optimizer"), steps,
         callbacks.stream().map(Live::id).toList(), states);
     Checkpoints.write(file, meta, ctx.model.getBlock(), idToName, optimizer);

@@ -13,7 +13,7 @@ class OptimizersTest {
 
   @Test
   void adamTakesPyTorchsFirstSteps() {
-    LR.value = 0.1f;
+    LR.set(0.1);
     try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
       NDArray w = m.create(new float[] {1f, -2f});
       NDArray g = m.create(new float[] {0.5f, -0.25f});
@@ -28,7 +28,7 @@ class OptimizersTest {
 
   @Test
   void sgdWithMomentumAccumulates() {
-    LR.value = 0.1f;
+    LR.set(0.1);
     try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
       NDArray w = m.create(new float[] {1f});
       NDArray g = m.create(new float[] {1f});

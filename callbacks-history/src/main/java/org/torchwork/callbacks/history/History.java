@@ -10,9 +10,10 @@ import org.torchwork.api.Context;
 import org.torchwork.api.Measure;
 
 /**
- * Records, for every epoch, the mean training loss and every train and validation score: one row
- * per epoch with the columns {@code epoch}, {@code train.loss}, {@code train.<measure>} and
- * {@code valid.<measure>}. Validation columns are {@code null} in epochs that do not validate.
+ * Records, for every epoch, the learning rate in force, the mean training loss and every train
+ * and validation score: one row per epoch with the columns {@code epoch}, {@code lr},
+ * {@code train.loss}, {@code train.<measure>} and {@code valid.<measure>}. Validation columns are
+ * {@code null} in epochs that do not validate.
  *
  * <p>Unlike mlr3torch's history, the training loss is recorded even when no measure is set.
  *
@@ -29,6 +30,7 @@ public final class History extends CallbackSet {
   public void onBeforeValid(Context ctx) {
     current = new LinkedHashMap<>();
     current.put("epoch", ctx.epoch());
+    current.put("lr", ctx.learningRate());
     current.put("train.loss", ctx.trainLoss());
     for (Measure m : ctx.measuresTrain()) {
       current.put("train." + m.id(), ctx.lastScoresTrain().get(m.id()));

@@ -23,7 +23,7 @@ class HistoryTest {
       @SuppressWarnings("unchecked")
       List<Map<String, Object>> rows = (List<Map<String, Object>>) l.model().callbacks().get("history");
       assertEquals(3, rows.size());
-      assertEquals(List.of("epoch", "train.loss", "train.classif.acc", "valid.classif.acc", "valid.classif.ce"), List.copyOf(rows.get(0).keySet()));
+      assertEquals(List.of("epoch", "lr", "train.loss", "train.classif.acc", "valid.classif.acc", "valid.classif.ce"), List.copyOf(rows.get(0).keySet()));
       assertEquals(List.of(1, 2, 3), rows.stream().map(r -> r.get("epoch")).toList());
       assertNull(rows.get(0).get("valid.classif.acc"), "epoch 1 does not validate with eval_freq 2");
       for (Map<String, Object> row : rows) {

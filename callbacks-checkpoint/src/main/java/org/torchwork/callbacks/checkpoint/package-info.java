@@ -1,0 +1,2 @@
+/** Callback {@code checkpoint}. */
+package org.torchwork.callbacks.checkpoint;
