@@ -23,7 +23,8 @@ public final class CallbackException extends TorchworkException {
             + stage.id()
             + ": "
             + cause
-            + ". The run was stopped; on_exit ran for every callback.",
+            + (String.valueOf(cause).endsWith(".") ? "" : ".")
+            + " The run was stopped; on_exit ran for every callback.",
         cause);
     this.callbackId = callbackId;
     this.stage = stage;

@@ -1,0 +1,98 @@
+package org.torchwork.callbacks.tools;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import java.util.ArrayList;
+import java.util.List;
+import org.torchwork.api.CallbackSet;
+import org.torchwork.api.Context;
+
+/**
+ * Clips gradients in {@code on_after_backward}, before the optimizer step: by their global norm
+ * ({@code max_norm}, as {@code torch.nn.utils.clip_grad_norm_}) or element-wise by value
+ * ({@code value}, as {@code clip_grad_value_}).
+ *
+ * <p>State: how many batches were clipped.
+ */
+public final class GradClip extends CallbackSet {
+  private static final NDIndex ALL = new NDIndex("...");
+  private final Double maxNorm;
+  private final double normType;
+  private final Double value;
+  private int clipped;
+
+  /**
+   * Creates the callback; exactly one of {@code maxNorm} and {@code value} is set.
+   *
+   * @param maxNorm the largest global gradient norm, or null
+   * @param normType the norm's order (2 for Euclidean)
+   * @param value the largest absolute gradient element, or null
+   */
+  public GradClip(Double maxNorm, double normType, Double value) {
+    this.maxNorm = maxNorm;
+    this.normType = normType;
+    this.value = value;
+  }
+
+  @Override
+  public void onAfterBackward(Context ctx) {
+    List<NDArray> grads = new ArrayList<>();
+    try {
+      for (Pair<String, Parameter> p : ctx.network().getParameters()) {
+        if (p.getValue().requiresGradient() && p.getValue().getArray().hasGradient()) {
+          grads.add(p.getValue().getArray().getGradient());
+        }
+      }
+      boolean any = value != null ? clipByValue(grads) : clipByNorm(grads);
+      if (any) {
+        clipped++;
+      }
+    } finally {
+      grads.forEach(NDArray::close);
+    }
+  }
+
+  private boolean clipByValue(List<NDArray> grads) {
+    boolean any = false;
+    float v = value.floatValue();
+    for (NDArray g : grads) {
+      try (NDArray limited = g.clip(-v, v)) {
+        if (!limited.contentEquals(g)) {
+          any = true;
+          g.set(ALL, limited);
+        }
+      }
+    }
+    return any;
+  }
+
+  private boolean clipByNorm(List<NDArray> grads) {
+    double total = 0;
+    for (NDArray g : grads) {
+      try (NDArray abs = g.abs(); NDArray powered = abs.pow(normType); NDArray sum = powered.sum()) {
+        total += sum.getFloat();
+      }
+    }
+    double norm = Math.pow(total, 1 / normType);
+    if (norm <= maxNorm) {
+      return false;
+    }
+    float scale = (float) (maxNorm / (norm + 1e-6));
+    for (NDArray g : grads) {
+      g.muli(scale);
+    }
+    return true;
+  }
+
+  @Override
+  public Object stateDict() {
+    return clipped;
+  }
+
+  @Override
+  public void loadStateDict(Object state) {
+    clipped = ((Number) state).intValue();
+  }
+}

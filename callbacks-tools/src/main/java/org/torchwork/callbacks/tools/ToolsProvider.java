@@ -1,0 +1,51 @@
+package org.torchwork.callbacks.tools;
+
+import java.util.List;
+import org.torchwork.api.Param;
+import org.torchwork.api.TorchCallback;
+import org.torchwork.api.TorchworkException;
+import org.torchwork.api.spi.CallbackProvider;
+
+/** Provides {@code grad_clip}, {@code terminate_on_nan}, {@code timer} and {@code unfreeze}. */
+public final class ToolsProvider implements CallbackProvider {
+  /** {@code grad_clip}. */
+  public static final TorchCallback GRAD_CLIP = TorchCallback.builder("grad_clip", GradClip.class)
+      .label("Gradient clipping").description("Clips gradients by global norm (max_norm) or by value, before each step.")
+      .param(Param.number("max_norm").greaterThan(0).description("largest global gradient norm"))
+      .param(Param.number("norm_type").greaterThan(0).defaultValue(2).description("order of the norm"))
+      .param(Param.number("value").greaterThan(0).description("largest absolute gradient element"))
+      .build(p -> {
+        if (p.has("max_norm") == p.has("value")) {
+          throw new TorchworkException("Callback 'grad_clip' needs exactly one of cb.grad_clip.max_norm (clip by norm)"
+              + " and cb.grad_clip.value (clip by value); " + (p.has("value") ? "both are" : "neither is") + " set.");
+        }
+        return new GradClip(p.has("max_norm") ? p.getDouble("max_norm") : null, p.getDouble("norm_type"),
+            p.has("value") ? p.getDouble("value") : null);
+      });
+
+  /** {@code terminate_on_nan}. */
+  public static final TorchCallback TERMINATE_ON_NAN = TorchCallback.builder("terminate_on_nan", TerminateOnNan.class)
+      .label("Terminate on NaN").description("Skips the step and stops cleanly when the training loss is NaN or infinite.")
+      .build(p -> new TerminateOnNan());
+
+  /** {@code timer}. */
+  public static final TorchCallback TIMER = TorchCallback.builder("timer", Timer.class)
+      .label("Timer").description("Seconds per epoch and per stage.")
+      .weight(Double.NEGATIVE_INFINITY)
+      .build(p -> new Timer());
+
+  /** {@code unfreeze}. */
+  public static final TorchCallback UNFREEZE = TorchCallback.builder("unfreeze", Unfreeze.class)
+      .label("Unfreeze").description("Trains some parameters first and unfreezes others at given epochs or batches.")
+      .param(Param.string("starting_weights").required().description("regex of the parameters trained from the start"))
+      .param(Param.strings("unfreeze").defaultValue(List.of()).description("entries epoch=N:REGEX or batch=N:REGEX"))
+      .build(p -> new Unfreeze(p.getString("starting_weights"), p.getList("unfreeze", String.class)));
+
+  /** Creates the provider. */
+  public ToolsProvider() {}
+
+  @Override
+  public List<TorchCallback> callbacks() {
+    return List.of(GRAD_CLIP, TERMINATE_ON_NAN, TIMER, UNFREEZE);
+  }
+}
