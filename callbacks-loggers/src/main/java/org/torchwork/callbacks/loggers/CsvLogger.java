@@ -1,0 +1,146 @@
+package org.torchwork.callbacks.loggers;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.torchwork.api.Context;
+import org.torchwork.api.CallbackSet;
+import org.torchwork.api.Measure;
+import org.torchwork.api.TorchworkException;
+
+/**
+ * Writes one CSV row per epoch — {@code epoch,lr,train.loss,train.<measure>...,valid.<measure>...}
+ * — or, with {@code per_batch}, one row per training batch ({@code epoch,step,global_step,lr,loss}).
+ * Each row is flushed as it is written, so the file can be followed while training runs. A resumed
+ * run appends to the file. Validation cells are empty in epochs that do not validate.
+ *
+ * <p>State: the number of rows written.
+ */
+public final class CsvLogger extends CallbackSet {
+  private final Path file;
+  private final boolean perBatch;
+  private BufferedWriter out;
+  private int rows;
+  private double lr;
+
+  /**
+   * Creates the logger.
+   *
+   * @param file the CSV file
+   * @param perBatch one row per batch instead of per epoch
+   */
+  public CsvLogger(Path file, boolean perBatch) {
+    this.file = file;
+    this.perBatch = perBatch;
+  }
+
+  @Override
+  public void onBegin(Context ctx) {
+    try {
+      if (file.toAbsolutePath().getParent() != null) {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+      }
+      boolean append = rows > 0 && Files.exists(file);
+      out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+          append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
+      if (!append) {
+        write(header(ctx));
+      }
+    } catch (IOException e) {
+      throw new TorchworkException("csv_logger cannot write " + file + ": " + e.getMessage() + ". Check the path and"
+          + " its directory's permissions (cb.csv_logger.path).", e);
+    }
+  }
+
+  private List<String> header(Context ctx) {
+    List<String> h = new ArrayList<>(perBatch
+        ? List.of("epoch", "step", "global_step", "lr", "loss")
+        : List.of("epoch", "lr", "train.loss"));
+    if (!perBatch) {
+      ctx.measuresTrain().forEach(m -> h.add("train." + m.id()));
+      ctx.measuresValid().forEach(m -> h.add("valid." + m.id()));
+    }
+    return h;
+  }
+
+  @Override
+  public void onBatchEnd(Context ctx) {
+    if (perBatch) {
+      write(List.of(str(ctx.epoch()), str(ctx.step()), str(ctx.globalStep()), num(ctx.learningRate()), num(ctx.lastLoss())));
+      rows++;
+    }
+  }
+
+  @Override
+  public void onEpochBegin(Context ctx) {
+    lr = ctx.learningRate();
+  }
+
+  @Override
+  public void onEpochEnd(Context ctx) {
+    if (perBatch) {
+      return;
+    }
+    List<String> row = new ArrayList<>(List.of(str(ctx.epoch()), num(lr), num(ctx.trainLoss())));
+    for (Measure m : ctx.measuresTrain()) {
+      row.add(cell(ctx.lastScoresTrain().get(m.id())));
+    }
+    boolean validated = ctx.stepValid() > 0;
+    for (Measure m : ctx.measuresValid()) {
+      row.add(validated ? cell(ctx.lastScoresValid().get(m.id())) : "");
+    }
+    write(row);
+    rows++;
+  }
+
+  @Override
+  public void onExit(Context ctx) {
+    if (out != null) {
+      try {
+        out.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      out = null;
+    }
+  }
+
+  private void write(List<String> cells) {
+    try {
+      out.write(String.join(",", cells));
+      out.newLine();
+      out.flush();
+    } catch (IOException e) {
+      throw new TorchworkException("csv_logger cannot write " + file + ": " + e.getMessage() + ".", e);
+    }
+  }
+
+  private static String cell(Double v) {
+    return v == null ? "" : num(v);
+  }
+
+  private static String num(double v) {
+    return Double.isNaN(v) ? "NaN" : String.format(Locale.ROOT, "%s", v);
+  }
+
+  private static String str(int v) {
+    return Integer.toString(v);
+  }
+
+  @Override
+  public Object stateDict() {
+    return rows;
+  }
+
+  @Override
+  public void loadStateDict(Object state) {
+    rows = ((Number) state).intValue();
+  }
+}
