@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Trains DJL networks with mlr3torch-style callbacks found by id.",
-    subcommands = {TrainCommand.class, CallbacksCommand.class, EnginesCommand.class, PluginsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TrainCommand.class, CallbacksCommand.class, EnginesCommand.class, PluginsCommand.class, ScheduleCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit status for errors the user can fix: bad ids, parameters, files. */
   static final int USAGE_ERROR = 2;
@@ -64,7 +64,10 @@ public final class Main implements Runnable {
           }
           return RUN_ERROR;
         });
-    return cli.execute(args);
+    int status = cli.execute(args);
+    out.flush();
+    err.flush();
+    return status;
   }
 
   @Override

@@ -65,6 +65,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--device", paramLabel = "DEVICE", description = "auto, cpu, gpu or gpu:N (same as --set device=...).")
   String device;
 
+  @Option(names = "--resume", paramLabel = "PATH",
+      description = "Continue from a checkpoint file, or the latest in a directory the checkpoint callback wrote to"
+          + " (same as --set resume=PATH).")
+  Path resume;
+
   @Option(names = "--score", split = ",", paramLabel = "MEASURE[,MEASURE...]",
       description = "After training, predict the task and print these scores, e.g. classif.acc.")
   List<String> score = new ArrayList<>();
@@ -107,6 +112,9 @@ final class TrainCommand implements Callable<Integer> {
       }
       if (device != null) {
         l.set("device", device);
+      }
+      if (resume != null) {
+        l.set("resume", resume.toString());
       }
       l.validate();
       out.println("Training " + l.id() + " on task " + data.id() + " (" + data.nrow() + " rows, " + data.nfeatures()

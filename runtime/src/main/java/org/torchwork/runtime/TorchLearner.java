@@ -291,6 +291,28 @@ public final class TorchLearner implements Learner, AutoCloseable {
   }
 
   /**
+   * Which callbacks would run in each stage, in order, with weights: the learner's callbacks plus
+   * early stopping when {@code patience} is set.
+   *
+   * @return the schedule
+   */
+  public Schedule schedule() {
+    List<TorchCallback> all = new ArrayList<>(callbacks);
+    ParamValues p = paramSet.resolve(withDefaultsForSchedule(), "");
+    if (p.getInt("patience") > 0) {
+      all.add(EarlyStopping.descriptor(p.getInt("patience"), p.getDouble("min_delta"), p.getBoolean("restore_best_weights")));
+    }
+    return Schedule.of(all);
+  }
+
+  private Map<String, Object> withDefaultsForSchedule() {
+    Map<String, Object> v = new LinkedHashMap<>(values);
+    v.putIfAbsent("epochs", 1);
+    v.putIfAbsent("batch_size", 1);
+    return v;
+  }
+
+  /**
    * The engine and device training would use now, and which setting chose each; loads the
    * engine's natives if needed.
    *
@@ -471,7 +493,7 @@ public final class TorchLearner implements Learner, AutoCloseable {
             + " Callback parameters are set as cb.<callback id>.<parameter>.");
   }
 
-  private static int[][] split(int n, double ratio, int seed) {
+  static int[][] split(int n, double ratio, int seed) {
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;
