@@ -64,8 +64,10 @@ class PluginDirectoryIT {
     Dist.Result r = Dist.torchwork(empty, TRAIN);
     assertEquals(2, r.exit(), r.toString());
     assertEquals(
-        "error: Unknown callback 'custom_logger'. Available callbacks: history, progress. (Callbacks are found on the"
-            + " module path and in the plugins directory " + empty + ".)\n",
+        "error: Unknown callback 'custom_logger'. Available callbacks: checkpoint, csv_logger, grad_clip, history,"
+            + " lr_cosine_annealing, lr_exponential, lr_lambda, lr_one_cycle, lr_reduce_on_plateau, lr_step, progress, tb,"
+            + " terminate_on_nan, timer, unfreeze. (Callbacks are found on the module path and in the plugins directory "
+            + empty + ".)\n",
         r.err());
   }
 

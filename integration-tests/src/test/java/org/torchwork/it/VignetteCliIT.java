@@ -54,9 +54,9 @@ class VignetteCliIT {
     assertTrue(states > 0, r.toString());
     assertTrue(lines.get(states + 1).matches("custom_logger: \\d+\\.\\d+"), lines.get(states + 1));
     assertEquals("history: 5 row(s)", lines.get(states + 2));
-    assertTrue(lines.get(states + 3).matches("\\s+epoch\\s+train\\.loss"), lines.get(states + 3));
+    assertTrue(lines.get(states + 3).matches("\\s+epoch\\s+lr\\s+train\\.loss"), lines.get(states + 3));
     for (int i = 1; i <= 5; i++) {
-      assertTrue(lines.get(states + 3 + i).matches("\\s+" + i + "\\s+\\d+\\.\\d+"), lines.get(states + 3 + i));
+      assertTrue(lines.get(states + 3 + i).matches("\\s+" + i + "\\s+0\\.001\\s+\\d+\\.\\d+"), lines.get(states + 3 + i));
     }
     assertEquals("", r.err(), "nothing on standard error: DJL's start-up messages stay out of the user's terminal");
   }
