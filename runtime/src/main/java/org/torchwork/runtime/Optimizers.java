@@ -70,9 +70,33 @@ final class Optimizers {
       });
     }
 
-    float lr(String id, int step) {
-      return learningRate.getNewValue(id, step);
+    @Override
+    public final void update(String id, NDArray weight, NDArray grad) {
+      int step = steps.merge(id, 1, Integer::sum);
+      float lr = learningRate.getNewValue(id, step);
+      NDArray[] state = slotsFor(id, weight);
+      // While the update runs, its arrays belong to a scope, so every temporary the arithmetic
+      // creates is freed when the scope closes; the arrays themselves go back to their owners.
+      try (NDManager scope = weight.getManager().newSubManager()) {
+        NDArray[] involved = new NDArray[state.length + 2];
+        involved[0] = weight;
+        involved[1] = grad;
+        System.arraycopy(state, 0, involved, 2, state.length);
+        scope.tempAttachAll(involved);
+        apply(weight, grad, state, lr, step);
+      }
     }
+
+    /**
+     * Updates one parameter in place.
+     *
+     * @param weight the parameter
+     * @param grad its gradient
+     * @param state its state tensors, {@link #slotCount()} of them
+     * @param lr the learning rate in force
+     * @param step the update's number for this parameter, from 1
+     */
+    abstract void apply(NDArray weight, NDArray grad, NDArray[] state, float lr, int step);
 
     /** Drops all state, e.g. before loading a checkpoint's. */
     void restore(Map<String, Integer> savedSteps, Map<String, List<NDArray>> savedSlots) {
@@ -105,24 +129,18 @@ final class Optimizers {
     }
 
     @Override
-    public void update(String id, NDArray weight, NDArray grad) {
-      int step = steps.merge(id, 1, Integer::sum);
-      float lr = lr(id, step);
-      NDArray[] s = slotsFor(id, weight);
-      try (NDManager scope = weight.getManager().newSubManager()) {
-        scope.tempAttachAll(grad);
-        NDArray g = weightDecay > 0 ? grad.add(weight.mul(weightDecay)) : grad;
-        if (momentum > 0) {
-          NDArray buf = s[0];
-          if (step == 1) {
-            buf.subi(buf).addi(g);
-          } else {
-            buf.muli(momentum).addi(g);
-          }
-          g = buf;
+    void apply(NDArray weight, NDArray grad, NDArray[] state, float lr, int step) {
+      NDArray g = weightDecay > 0 ? grad.add(weight.mul(weightDecay)) : grad;
+      if (momentum > 0) {
+        NDArray buf = state[0];
+        if (step == 1) {
+          buf.subi(buf).addi(g);
+        } else {
+          buf.muli(momentum).addi(g);
         }
-        weight.subi(g.mul(lr));
+        g = buf;
       }
+      weight.subi(g.mul(lr));
     }
   }
 
@@ -146,27 +164,21 @@ final class Optimizers {
     }
 
     @Override
-    public void update(String id, NDArray weight, NDArray grad) {
-      int step = steps.merge(id, 1, Integer::sum);
-      float lr = lr(id, step);
-      NDArray[] s = slotsFor(id, weight);
-      try (NDManager scope = weight.getManager().newSubManager()) {
-        scope.tempAttachAll(grad);
-        NDArray g = grad;
-        if (weightDecay > 0) {
-          if (decoupled) {
-            weight.muli(1 - lr * weightDecay);
-          } else {
-            g = grad.add(weight.mul(weightDecay));
-          }
+    void apply(NDArray weight, NDArray grad, NDArray[] state, float lr, int step) {
+      NDArray g = grad;
+      if (weightDecay > 0) {
+        if (decoupled) {
+          weight.muli(1 - lr * weightDecay);
+        } else {
+          g = grad.add(weight.mul(weightDecay));
         }
-        NDArray m = s[0].muli(BETA1).addi(g.mul(1 - BETA1));
-        NDArray v = s[1].muli(BETA2).addi(g.square().mul(1 - BETA2));
-        float biasCorrection1 = (float) (1 - Math.pow(BETA1, step));
-        float biasCorrection2 = (float) (1 - Math.pow(BETA2, step));
-        NDArray denominator = v.div(biasCorrection2).sqrt().add(EPSILON);
-        weight.subi(m.div(denominator).mul(lr / biasCorrection1));
       }
+      NDArray m = state[0].muli(BETA1).addi(g.mul(1 - BETA1));
+      NDArray v = state[1].muli(BETA2).addi(g.square().mul(1 - BETA2));
+      float biasCorrection1 = (float) (1 - Math.pow(BETA1, step));
+      float biasCorrection2 = (float) (1 - Math.pow(BETA2, step));
+      NDArray denominator = v.div(biasCorrection2).sqrt().add(EPSILON);
+      weight.subi(m.div(denominator).mul(lr / biasCorrection1));
     }
   }
 

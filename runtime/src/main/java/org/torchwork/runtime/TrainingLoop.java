@@ -220,7 +220,7 @@ final class TrainingLoop {
         Batch batch = ctx.batch;
         NDList yHat;
         NDArray loss;
-        zeroGradients(ctx.model.getBlock());
+        zeroGradients(ctx.model.getBlock(), manager);
         try (GradientCollector collector = trainer.newGradientCollector()) {
           yHat = trainer.forward(batch.getData());
           loss = ctx.loss.evaluate(batch.getLabels(), yHat);
@@ -338,13 +338,14 @@ final class TrainingLoop {
    * gradients up across backward passes; DJL's own PyTorch optimizers zero them after each step,
    * so without this, optimizers that do not (and skipped steps) would carry gradients over.
    */
-  private static void zeroGradients(Block block) {
+  private static void zeroGradients(Block block, NDManager scope) {
     for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block.getParameters()) {
       ai.djl.nn.Parameter parameter = p.getValue();
       if (parameter.requiresGradient() && parameter.isInitialized() && parameter.getArray().hasGradient()) {
-        try (NDArray gradient = parameter.getArray().getGradient()) {
-          gradient.set(ALL, 0);
-        }
+        // The handle and the temporaries of set() belong to the batch's scope and die with it.
+        NDArray gradient = parameter.getArray().getGradient();
+        gradient.attach(scope);
+        gradient.set(ALL, 0);
       }
     }
   }
