@@ -10,9 +10,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import com.google.gson.ToNumberStrategy;
-import com.google.gson.reflect.TypeToken;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.FileOutputStream;
@@ -246,17 +244,5 @@ final class Checkpoints {
       map.put(p.getValue().getId(), p.getKey());
     }
     return map;
-  }
-
-  static String json(Object value) {
-    return GSON.toJson(value);
-  }
-
-  static Map<String, Object> fromJson(String json) {
-    return GSON.fromJson(json, new TypeToken<Map<String, Object>>() {}.getType());
-  }
-
-  static byte[] bytes(ByteArrayOutputStream out) {
-    return out.toByteArray();
   }
 }
