@@ -16,9 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "plugins",
     mixinStandardHelpOptions = true,
     description = {
-      "Lists every plugin in the plugins directory: its status, the ids it provides, its version, the api version it",
-      "was built against and its SHA-256, then what is wrong with each one that is not loaded. Exits with 1 when any",
-      "plugin has a problem."
+      "Lists every plugin with its status, ids, version, api version and SHA-256.",
+      "Then says what is wrong with each plugin that is not loaded; exits with 1 when any has a problem."
     })
 final class PluginsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -52,7 +52,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--learner", paramLabel = "ID", description = "The learner, e.g. classif.mlp or regr.mlp.")
   String learner;
 
-  @Option(names = "--callbacks", split = ",", paramLabel = "ID[,ID...]", description = "Callbacks by id, e.g. history,progress.")
+  @Option(names = "--callbacks", split = ",", paramLabel = "ID", description = "Callbacks by id, e.g. history,progress.")
   List<String> callbacks;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
@@ -70,7 +70,7 @@ final class TrainCommand implements Callable<Integer> {
           + " (same as --set resume=PATH).")
   Path resume;
 
-  @Option(names = "--score", split = ",", paramLabel = "MEASURE[,MEASURE...]",
+  @Option(names = "--score", split = ",", paramLabel = "MEASURE",
       description = "After training, predict the task and print these scores, e.g. classif.acc.")
   List<String> score = new ArrayList<>();
 
