@@ -32,7 +32,8 @@ import java.util.Optional;
  * <tr><td>{@link #step()}</td><td>all stages: 0 in {@code on_epoch_begin}, the 1-based batch
  *     number from {@code on_batch_begin} to {@code on_batch_end}, the epoch's batch count
  *     afterwards</td></tr>
- * <tr><td>{@link #globalStep()}</td><td>all stages: training batches started in this run</td></tr>
+ * <tr><td>{@link #globalStep()}</td><td>all stages: training batches started in this run and,
+ *     after a resume, in the run it continues</td></tr>
  * <tr><td>{@link #stepValid()}</td><td>all stages: the 1-based validation batch number in
  *     {@code on_batch_valid_*}, the count in {@code on_valid_end}, 0 before validation</td></tr>
  * <tr><td>{@link #batch()}</td><td>{@code on_batch_begin}, {@code on_after_backward},
@@ -48,6 +49,9 @@ import java.util.Optional;
  * <tr><td>{@link #lastScoresValid()}</td><td>from the first {@code on_valid_end} on; empty
  *     before, and when the run does not validate</td></tr>
  * <tr><td>{@link #failure()}</td><td>{@code on_exit}; empty elsewhere</td></tr>
+ * <tr><td>{@link #trainer()}, {@link #optimizer()}, {@link #loss()}</td><td>all stages, except
+ *     that in {@code on_exit} after a failure while the network was being built they are
+ *     {@code null}</td></tr>
  * </table>
  *
  * <h2>Actions</h2>
@@ -166,7 +170,7 @@ public interface Context {
   int step();
 
   /**
-   * The training batches started in this run, across epochs.
+   * The training batches started, across epochs (after a resume, counting the resumed run's).
    *
    * @return the global step
    */

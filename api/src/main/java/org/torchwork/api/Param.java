@@ -341,7 +341,7 @@ public final class Param {
    * @return the default, or a value within the bounds
    */
   public String example() {
-    if (defaultValue != null) {
+    if (defaultValue != null && !(defaultValue instanceof List && ((List<?>) defaultValue).isEmpty())) {
       return format(defaultValue);
     }
     switch (type) {

@@ -14,9 +14,9 @@ import picocli.CommandLine.Command;
     description = "Trains DJL networks with mlr3torch-style callbacks found by id.",
     subcommands = {TrainCommand.class, CallbacksCommand.class, EnginesCommand.class, PluginsCommand.class, ScheduleCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
-  /** Exit status for errors the user can fix: bad ids, parameters, files. */
+  /** Exit status for settings the user can fix before training: bad ids, parameters, files. */
   static final int USAGE_ERROR = 2;
-  /** Exit status for failures during a run. */
+  /** Exit status for failures during a run (a callback that throws, a checkpoint that cannot be written). */
   static final int RUN_ERROR = 1;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -49,12 +49,19 @@ public final class Main implements Runnable {
         (e, commandLine, parseResult) -> {
           boolean verbose = parseResult.matchedOption("--verbose") != null
               || (parseResult.subcommand() != null && parseResult.subcommand().matchedOption("--verbose") != null);
+          if (e instanceof RunFailed) {
+            err.println("error: " + e.getCause().getMessage());
+            if (verbose) {
+              e.getCause().printStackTrace(err);
+            }
+            return RUN_ERROR;
+          }
           if (e instanceof TorchworkException) {
             err.println("error: " + e.getMessage());
             if (verbose) {
               e.printStackTrace(err);
             }
-            return e instanceof org.torchwork.api.CallbackException ? RUN_ERROR : USAGE_ERROR;
+            return USAGE_ERROR;
           }
           err.println("error: " + e);
           if (verbose) {
@@ -73,6 +80,15 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** A failure while training, after every setting was checked: exit status 1, not 2. */
+  static final class RunFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    RunFailed(TorchworkException cause) {
+      super(cause.getMessage(), cause);
+    }
   }
 
   /** Reports the version from the jar's manifest. */

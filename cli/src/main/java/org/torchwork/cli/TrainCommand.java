@@ -94,7 +94,13 @@ final class TrainCommand implements Callable<Integer> {
     }
     List<Measure> measures = new ArrayList<>();
     for (String id : score) {
-      measures.add(platform.measure(id.trim()));
+      Measure m = platform.measure(id.trim());
+      if (m.taskType() != learnerSpec.taskType()) {
+        throw new TorchworkException("--score " + m.id() + " is a " + m.taskType() + " measure, but learner '"
+            + learnerSpec.id() + "' is a " + learnerSpec.taskType() + " learner. Score with " + learnerSpec.taskType()
+            + ".* measures, e.g. " + (learnerSpec.taskType() == TaskType.CLASSIF ? "classif.acc" : "regr.rmse") + ".");
+      }
+      measures.add(m);
     }
     try (TorchLearner l = platform.learner(learnerId)) {
       l.callbacks(descriptors);
@@ -116,11 +122,15 @@ final class TrainCommand implements Callable<Integer> {
       if (resume != null) {
         l.set("resume", resume.toString());
       }
-      l.validate();
+      l.validate(data);
       out.println("Training " + l.id() + " on task " + data.id() + " (" + data.nrow() + " rows, " + data.nfeatures()
           + " features): " + l.backend().describe());
       out.flush();
-      l.train(data);
+      try {
+        l.train(data);
+      } catch (TorchworkException e) {
+        throw new Main.RunFailed(e);
+      }
       TrainedModel model = l.model();
       out.println("Trained " + model.epochs() + " epoch(s) with seed " + model.seed() + ".");
       out.println();

@@ -24,6 +24,7 @@ import org.torchwork.api.TorchCallback;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.api.internal.Names;
 import org.torchwork.api.spi.LearnerSpec;
+import org.torchwork.api.spi.NetworkShape;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -233,27 +234,29 @@ public final class TorchLearner implements Learner, AutoCloseable {
   }
 
   /**
-   * Checks every setting — learner parameters, callback parameters, measure ids — without
-   * training.
+   * Checks every setting against a task without training: learner and callback parameters,
+   * measure ids and types, the validation split, the network's parameters and the checkpoint to
+   * resume from. {@link #train(Task)} runs the same checks first.
    *
+   * @param task the task to train on
    * @throws TorchworkException for the first problem found
    */
-  public void validate() {
-    ParamValues p = params();
-    resolveCallbacks();
-    measures(p.getList("measures_train", String.class), "measures_train");
-    measures(p.getList("measures_valid", String.class), "measures_valid");
+  public void validate(Task task) {
+    plan(task);
   }
 
-  /**
-   * Trains on a task. Every parameter is checked first; then the loop runs every stage for
-   * every callback, and the model keeps each callback's non-null state.
-   *
-   * @param task the task; its type must match the learner's
-   * @return this learner
-   * @throws TorchworkException for bad settings, a failing callback or engine
-   */
-  public TorchLearner train(Task task) {
+  /** Everything a run needs, checked. Creates the callbacks. */
+  private record Plan(
+      ParamValues params,
+      List<Resolved> callbacks,
+      List<Measure> measuresTrain,
+      List<Measure> measuresValid,
+      Checkpoints.Loaded resume,
+      int seed,
+      Task train,
+      Task valid) {}
+
+  private Plan plan(Task task) {
     Objects.requireNonNull(task, "task");
     if (task.type() != spec.taskType()) {
       throw new TorchworkException(
@@ -261,7 +264,7 @@ public final class TorchLearner implements Learner, AutoCloseable {
               + task.type() + " task. Use a " + task.type() + ".* learner, e.g. " + task.type() + ".mlp.");
     }
     ParamValues p = params();
-    List<TrainingLoop.Live> live = resolveCallbacks();
+    List<Resolved> live = resolveCallbacks(p);
     List<Measure> measuresTrain = measures(p.getList("measures_train", String.class), "measures_train");
     List<Measure> measuresValid = measures(p.getList("measures_valid", String.class), "measures_valid");
     Checkpoints.Loaded resume = p.has("resume") ? checkResume(Checkpoints.read(java.nio.file.Path.of(p.getString("resume"))), task, p) : null;
@@ -282,11 +285,26 @@ public final class TorchLearner implements Learner, AutoCloseable {
           "measures_valid is set but the learner has no validation data. Set validate=<ratio>, e.g. validate=0.3,"
               + " or remove measures_valid.");
     }
-    BackendChoice choice = backend(p);
+    // Building the network (not initializing it) checks its parameters, e.g. layers against neurons.
+    spec.network().create(new NetworkShape(task.nfeatures(), spec.taskType() == TaskType.CLASSIF ? task.classes().size() : 1), p);
+    return new Plan(p, live, measuresTrain, measuresValid, resume, seed, train, valid);
+  }
+
+  /**
+   * Trains on a task. Every setting is checked first ({@link #validate(Task)}); then the loop
+   * runs every stage for every callback, and the model keeps each callback's non-null state.
+   *
+   * @param task the task; its type must match the learner's
+   * @return this learner
+   * @throws TorchworkException for bad settings, a failing callback or engine
+   */
+  public TorchLearner train(Task task) {
+    Plan plan = plan(task);
+    BackendChoice choice = backend(plan.params());
     LOG.info("Training {} on task {}: {}", spec.id(), task.id(), choice.describe());
     close();
-    model =
-        new TrainingLoop(this, spec, p, live, train, valid, measuresTrain, measuresValid, choice, seed, resume).run();
+    model = new TrainingLoop(this, spec, plan.params(), generate(plan.callbacks()), plan.train(), plan.valid(), plan.measuresTrain(),
+        plan.measuresValid(), choice, plan.seed(), plan.resume()).run();
     return this;
   }
 
@@ -408,20 +426,30 @@ public final class TorchLearner implements Learner, AutoCloseable {
     return c;
   }
 
-  private List<TrainingLoop.Live> resolveCallbacks() {
+  /** A callback with its checked parameter values. */
+  private record Resolved(TorchCallback descriptor, ParamValues values) {}
+
+  /**
+   * Checks the callbacks and their parameters and orders them by weight (stable); creates no
+   * callback instance.
+   */
+  private List<Resolved> resolveCallbacks(ParamValues p) {
     Set<String> ids = new HashSet<>();
     callbacks.forEach(c -> ids.add(c.id()));
     for (Map.Entry<String, Map<String, Object>> e : callbackValues.entrySet()) {
       if (!ids.contains(e.getKey()) && !e.getValue().isEmpty()) {
         String key = "cb." + e.getKey() + "." + e.getValue().keySet().iterator().next();
+        Set<String> known = new java.util.TreeSet<>(platform.callbacks().ids());
+        known.addAll(ids);
+        String fix = known.contains(e.getKey())
+            ? " Add the callback (--callbacks " + e.getKey() + ") or remove the setting."
+            : " There is no callback '" + e.getKey() + "'." + Names.didYouMean(e.getKey(), known) + " Fix the id or remove the setting.";
         throw new TorchworkException(
-            "Parameter '" + key + "' is for callback '" + e.getKey() + "', which this learner does not use."
-                + Names.didYouMean(e.getKey(), ids) + " The learner's callbacks: " + Names.list(ids)
-                + ". Add the callback (--callbacks " + e.getKey() + ") or remove the setting.");
+            "Parameter '" + key + "' is for callback '" + e.getKey() + "', which this learner does not use. The learner's"
+                + " callbacks: " + Names.list(ids) + "." + fix);
       }
     }
     List<TorchCallback> all = new ArrayList<>(callbacks);
-    ParamValues p = params();
     if (p.getInt("patience") > 0) {
       if (all.stream().anyMatch(c -> c.id().equals(EarlyStopping.ID))) {
         throw new TorchworkException("Callback id '" + EarlyStopping.ID + "' is reserved for early stopping, which the"
@@ -434,42 +462,45 @@ public final class TorchLearner implements Learner, AutoCloseable {
       }
       all.add(EarlyStopping.descriptor(p.getInt("patience"), p.getDouble("min_delta"), p.getBoolean("restore_best_weights")));
     }
-    List<TrainingLoop.Live> live = new ArrayList<>();
-    List<ParamValues> resolved = new ArrayList<>();
+    List<Resolved> resolved = new ArrayList<>();
     for (TorchCallback cb : all) {
-      resolved.add(cb.resolve(callbackValues.getOrDefault(cb.id(), Map.of())));
+      resolved.add(new Resolved(cb, cb.resolve(callbackValues.getOrDefault(cb.id(), Map.of()))));
     }
-    for (int i = 0; i < all.size(); i++) {
-      TorchCallback cb = all.get(i);
+    resolved.sort(Comparator.comparingDouble(r -> r.descriptor().weight()));
+    checkOrder(resolved);
+    return resolved;
+  }
+
+  /** Fresh callback instances for a run, in the order they run. */
+  private static List<TrainingLoop.Live> generate(List<Resolved> resolved) {
+    List<TrainingLoop.Live> live = new ArrayList<>();
+    for (Resolved r : resolved) {
+      TorchCallback cb = r.descriptor();
       for (String warning : CallbackSet.suspiciousMethods(cb.generator())) {
         LOG.warn("Callback '{}': {}", cb.id(), warning);
       }
-      live.add(new TrainingLoop.Live(cb.id(), cb.weight(), cb.generate(resolved.get(i)), cb));
+      live.add(new TrainingLoop.Live(cb.id(), cb.weight(), cb.generate(r.values()), cb));
     }
-    live.sort(Comparator.comparingDouble(TrainingLoop.Live::weight));
-    checkOrder(live);
     return live;
   }
 
   /** A stateful callback that runs after a checkpointing one would have its state saved stale. */
-  private void checkOrder(List<TrainingLoop.Live> live) {
-    String checkpointing = null;
-    for (TrainingLoop.Live l : live) {
-      if (checkpointing != null && l.descriptor().stateful()) {
+  private static void checkOrder(List<Resolved> ordered) {
+    TorchCallback checkpointing = null;
+    for (Resolved r : ordered) {
+      TorchCallback cb = r.descriptor();
+      if (checkpointing != null && cb.stateful()) {
         throw new TorchworkException(
-            "Callback '" + l.id() + "' keeps state but runs after '" + checkpointing + "', which saves checkpoints, so its"
-                + " state would be saved stale. Give '" + l.id() + "' a lower weight than '" + checkpointing + "' (weight "
-                + Param.format(weightOf(live, checkpointing)) + "), or list it first.");
+            "Callback '" + cb.id() + "' keeps state but runs after '" + checkpointing.id() + "', which saves checkpoints, so"
+                + " its state would be saved stale. Give '" + cb.id() + "' a lower weight than '" + checkpointing.id()
+                + "' (weight " + Param.format(checkpointing.weight()) + "), or list it first.");
       }
-      if (l.descriptor().savesCheckpoints() && checkpointing == null) {
-        checkpointing = l.id();
+      if (cb.savesCheckpoints() && checkpointing == null) {
+        checkpointing = cb;
       }
     }
   }
 
-  private static double weightOf(List<TrainingLoop.Live> live, String id) {
-    return live.stream().filter(l -> l.id().equals(id)).findFirst().orElseThrow().weight();
-  }
 
   private List<Measure> measures(List<String> ids, String param) {
     List<Measure> list = new ArrayList<>();

@@ -48,7 +48,8 @@ public final class TrainedModel implements AutoCloseable {
   }
 
   /**
-   * Each callback's final {@code stateDict()} by callback id; callbacks whose state was
+   * Each callback's {@code stateDict()} by callback id, as it was after {@code on_end} (as in
+   * mlr3torch, states are collected before {@code on_exit}); callbacks whose state was
    * {@code null} are absent.
    *
    * @return an unmodifiable map, in the order the callbacks ran

@@ -108,7 +108,7 @@ final class TrainingLoop {
     ctx.model = model;
     Trainer trainer = null;
     Throwable failure = null;
-    Map<String, Object> states = new LinkedHashMap<>();
+    Map<String, Object> states = Map.of();
     try {
       Block block = spec.network().create(shape, params);
       model.setBlock(block);
@@ -161,21 +161,20 @@ final class TrainingLoop {
         dispatch(Stage.ON_EPOCH_END);
       }
       dispatch(Stage.ON_END);
-      for (Live live : callbacks) {
-        Object state = stateOf(live);
-        if (state != null) {
-          states.put(live.id(), state);
-        }
-      }
+      states = collectStates();
     } catch (Throwable t) {
       failure = t;
     }
     ctx.batch = null;
     ctx.yHat = null;
     ctx.failure = failure;
-    CallbackException exitFailure = exit();
-    if (trainer != null) {
-      trainer.close();
+    CallbackException exitFailure;
+    try {
+      exitFailure = exit();
+    } finally {
+      if (trainer != null) {
+        trainer.close();
+      }
     }
     if (failure == null && exitFailure == null) {
       return new TrainedModel(model, states, spec.taskType(), train.featureNames(), train.classes(), choice, seed, ctx.epoch);
@@ -217,13 +216,12 @@ final class TrainingLoop {
         task.copyTargets(order, start, start + size, y);
         ctx.batch = batch(manager, x, y, size, p, ctx.step - 1, batches);
         dispatch(Stage.ON_BATCH_BEGIN);
-        Batch batch = ctx.batch;
         NDList yHat;
         NDArray loss;
         zeroGradients(ctx.model.getBlock(), manager);
         try (GradientCollector collector = trainer.newGradientCollector()) {
-          yHat = trainer.forward(batch.getData());
-          loss = ctx.loss.evaluate(batch.getLabels(), yHat);
+          yHat = trainer.forward(ctx.batch.getData());
+          loss = ctx.loss.evaluate(ctx.batch.getLabels(), yHat);
           collector.backward(loss);
         }
         ctx.yHat = yHat;
@@ -374,13 +372,7 @@ final class TrainingLoop {
 
   /** Saves everything the run needs to continue: network, optimizer, shuffle state, epoch, callback states. */
   private void writeCheckpoint(java.nio.file.Path file, ShuffleRandom random) {
-    Map<String, Object> states = new LinkedHashMap<>();
-    for (Live live : callbacks) {
-      Object state = stateOf(live);
-      if (state != null) {
-        states.put(live.id(), state);
-      }
-    }
+    Map<String, Object> states = collectStates();
     Map<String, String> idToName = Checkpoints.idToName(ctx.model.getBlock());
     Map<String, Integer> steps = new LinkedHashMap<>();
     optimizer.steps.forEach((id, n) -> steps.put(idToName.get(id), n));
@@ -421,13 +413,15 @@ final class TrainingLoop {
     }
   }
 
+  /** Runs every on_exit, whatever each throws; returns the first failure, the others suppressed in it. */
   private CallbackException exit() {
     ctx.stage = Stage.ON_EXIT;
     CallbackException first = null;
     for (Live live : byStage.get(Stage.ON_EXIT)) {
       try {
         call(live, Stage.ON_EXIT, ctx);
-      } catch (CallbackException e) {
+      } catch (Throwable t) {
+        CallbackException e = t instanceof CallbackException ? (CallbackException) t : new CallbackException(live.id(), Stage.ON_EXIT, t);
         if (first == null) {
           first = e;
         } else {
@@ -436,6 +430,18 @@ final class TrainingLoop {
       }
     }
     return first;
+  }
+
+  /** Every callback's non-null state, by id, in the order the callbacks run. */
+  private Map<String, Object> collectStates() {
+    Map<String, Object> states = new LinkedHashMap<>();
+    for (Live live : callbacks) {
+      Object state = stateOf(live);
+      if (state != null) {
+        states.put(live.id(), state);
+      }
+    }
+    return states;
   }
 
   private static Object stateOf(Live live) {
