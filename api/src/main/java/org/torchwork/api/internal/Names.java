@@ -31,7 +31,7 @@ public final class Names {
       return null;
     }
     // A typo changes a few characters of a name, never most of it.
-    int allowed = Math.max(1, Math.min(wanted.length(), best.length()) / 3);
+    int allowed = Math.max(2, Math.min(wanted.length(), best.length()) / 3);
     boolean prefix = best.toLowerCase(Locale.ROOT).startsWith(w) && w.length() >= 3;
     return (bestDistance <= allowed && bestDistance < w.length()) || prefix ? best : null;
   }
