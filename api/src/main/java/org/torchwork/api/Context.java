@@ -293,16 +293,36 @@ public interface Context {
   void setLearningRate(double learningRate);
 
   /**
-   * Saves a checkpoint of the run to a file, atomically: the network, the optimizer's state, the
-   * random state that orders the data, the epoch, the learning rate and every callback's
-   * {@link CallbackSet#stateDict()} by id. A learner given {@code resume=<file>} continues from
-   * it exactly. Available from {@code on_begin} to {@code on_end}; a crash while writing leaves
-   * an existing file intact.
+   * Saves a checkpoint of the run, atomically, as {@code checkpoint-<epoch>.zip} in a directory:
+   * the network, the optimizer's state, the random state that orders the data, the epoch, the
+   * learning rate and every callback's {@link CallbackSet#stateDict()} by id. A learner given
+   * {@code resume=<directory or file>} continues from it exactly. A crash while writing leaves an
+   * existing file intact.
    *
-   * @param file the checkpoint file to write
+   * <p>Allowed where the run is between epochs: {@code on_begin}, {@code on_epoch_end} and
+   * {@code on_end}. (A save in the middle of an epoch could not be resumed exactly.)
+   *
+   * @param directory the directory to write to; created if missing
+   * @return the file written
+   * @throws IllegalStateException in other stages
    * @throws TorchworkException when the file cannot be written
    */
-  void saveCheckpoint(java.nio.file.Path file);
+  java.nio.file.Path saveCheckpoint(java.nio.file.Path directory);
+
+  /**
+   * Whether the current epoch validated.
+   *
+   * @return true from {@code on_valid_end} to {@code on_epoch_end} of an epoch that validated;
+   *     false otherwise
+   */
+  boolean validated();
+
+  /**
+   * The number of training batches per epoch.
+   *
+   * @return the batches
+   */
+  int batches();
 
   /**
    * Skips the optimizer step of the current training batch; the gradients are discarded.

@@ -122,12 +122,12 @@ final class TrainCommand implements Callable<Integer> {
       if (resume != null) {
         l.set("resume", resume.toString());
       }
-      l.validate(data);
+      TorchLearner.PreparedRun run = l.prepare(data);
       out.println("Training " + l.id() + " on task " + data.id() + " (" + data.nrow() + " rows, " + data.nfeatures()
-          + " features): " + l.backend().describe());
+          + " features): " + run.backend().describe());
       out.flush();
       try {
-        l.train(data);
+        run.train();
       } catch (TorchworkException e) {
         throw new Main.RunFailed(e);
       }

@@ -60,8 +60,12 @@ final class Checkpoints {
         String s = in.nextString();
         if (s.matches("-?\\d+")) {
           BigDecimal d = new BigDecimal(s);
-          return d.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0 && d.compareTo(BigDecimal.valueOf(Integer.MIN_VALUE)) >= 0
-              ? (Number) Integer.valueOf(s) : (Number) Long.valueOf(s);
+          if (d.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0 && d.compareTo(BigDecimal.valueOf(Integer.MIN_VALUE)) >= 0) {
+            return Integer.valueOf(s);
+          }
+          if (d.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0 && d.compareTo(BigDecimal.valueOf(Long.MIN_VALUE)) >= 0) {
+            return Long.valueOf(s);
+          }
         }
         return Double.valueOf(s);
       })
@@ -85,16 +89,37 @@ final class Checkpoints {
       double learningRate,
       List<String> features,
       List<String> classes,
-      String optimizer,
+      Map<String, String> settings,
       Map<String, Integer> optimizerSteps,
       List<String> callbackIds,
       Map<String, Object> callbacks) {}
 
   /** A checkpoint read back. */
-  record Loaded(Path file, Meta meta, byte[] network, Map<String, List<byte[]>> optimizerSlots) {}
+  record Loaded(Path file, Meta meta, byte[] network, Map<String, List<byte[]>> optimizerSlots, List<byte[]> bestWeights) {}
+
+  /** Learner parameters a resumed run may change; every other one must match the checkpoint's. */
+  static final java.util.Set<String> CHANGEABLE = java.util.Set.of("epochs", "resume", "engine", "device", "seed");
+
+  /** The learner's parameters that a resume must keep, formatted as users write them. */
+  static Map<String, String> settings(org.torchwork.api.ParamValues params) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    params.asMap().forEach((k, v) -> {
+      if (!CHANGEABLE.contains(k)) {
+        out.put(k, org.torchwork.api.Param.format(v));
+      }
+    });
+    return out;
+  }
+
+  /** A value as it comes back from a checkpoint (JSON): lists, maps, strings, booleans, Integer, Long, Double. */
+  @SuppressWarnings("unchecked")
+  static <T> T plain(T value) {
+    return value == null ? null : (T) GSON.fromJson(GSON.toJson(value), Object.class);
+  }
 
   /** Writes a checkpoint atomically. */
-  static void write(Path file, Meta meta, Block network, Map<String, String> idToName, Optimizers.Stateful optimizer) {
+  static void write(Path file, Meta meta, Block network, Map<String, String> idToName, Optimizers.Stateful optimizer,
+      List<NDArray> bestWeights) {
     try {
       Path dir = file.toAbsolutePath().getParent();
       Files.createDirectories(dir);
@@ -113,6 +138,12 @@ final class Checkpoints {
           writeSlots(out, optimizer, idToName);
           out.flush();
           zip.closeEntry();
+          if (!bestWeights.isEmpty()) {
+            zip.putNextEntry(new ZipEntry("best_weights.bin"));
+            writeArrays(out, bestWeights);
+            out.flush();
+            zip.closeEntry();
+          }
           zip.finish();
           fos.getFD().sync();
         }
@@ -131,13 +162,26 @@ final class Checkpoints {
     out.writeInt(optimizer.slots.size());
     for (Map.Entry<String, NDArray[]> e : optimizer.slots.entrySet()) {
       out.writeUTF(idToName.get(e.getKey()));
-      out.writeInt(e.getValue().length);
-      for (NDArray a : e.getValue()) {
-        byte[] bytes = a.encode();
-        out.writeInt(bytes.length);
-        out.write(bytes);
-      }
+      writeArrays(out, List.of(e.getValue()));
     }
+  }
+
+  private static void writeArrays(DataOutputStream out, List<NDArray> arrays) throws IOException {
+    out.writeInt(arrays.size());
+    for (NDArray a : arrays) {
+      byte[] bytes = a.encode();
+      out.writeInt(bytes.length);
+      out.write(bytes);
+    }
+  }
+
+  private static List<byte[]> readArrays(DataInputStream in) throws IOException {
+    int count = in.readInt();
+    List<byte[]> arrays = new ArrayList<>();
+    for (int j = 0; j < count; j++) {
+      arrays.add(in.readNBytes(in.readInt()));
+    }
+    return arrays;
   }
 
   /**
@@ -162,16 +206,17 @@ final class Checkpoints {
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
           String name = in.readUTF();
-          int count = in.readInt();
-          List<byte[]> arrays = new ArrayList<>();
-          for (int j = 0; j < count; j++) {
-            arrays.add(in.readNBytes(in.readInt()));
-          }
-          slots.put(name, arrays);
+          slots.put(name, readArrays(in));
         }
       }
-      return new Loaded(file, meta, network, slots);
-    } catch (IOException | JsonParseException e) {
+      List<byte[]> best = List.of();
+      if (zip.getEntry("best_weights.bin") != null) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(entry(zip, "best_weights.bin", file)))) {
+          best = readArrays(in);
+        }
+      }
+      return new Loaded(file, meta, network, slots, best);
+    } catch (IOException | JsonParseException | NumberFormatException e) {
       throw new TorchworkException("Checkpoint " + file + " cannot be read: " + e + ". It is damaged or not a Torchwork"
           + " checkpoint; resume from another one.", e);
     }

@@ -20,7 +20,8 @@ import org.torchwork.api.TorchCallback;
  * {@code restore_best_weights} the run ends with the weights of the best epoch.
  *
  * <p>It runs as callback {@value #ID} with weight 1000; its state (best epoch, best score,
- * stagnation) is kept in the model and in checkpoints like any callback's.
+ * stagnation) is kept in the model and in checkpoints like any callback's, and checkpoints also
+ * hold the best weights, so {@code restore_best_weights} works across a resume.
  */
 final class EarlyStopping extends CallbackSet {
   static final String ID = "early_stopping";
@@ -96,6 +97,19 @@ final class EarlyStopping extends CallbackSet {
     for (Parameter p : parameters(ctx)) {
       bestWeights.add(p.getArray().duplicate());
     }
+  }
+
+  /** The weights of the best epoch so far (the loop saves them in checkpoints); empty if none. */
+  List<NDArray> bestWeights() {
+    return bestWeights == null ? List.of() : bestWeights;
+  }
+
+  /** Takes the best weights from a checkpoint. */
+  void restoreBestWeights(List<NDArray> weights) {
+    if (bestWeights != null) {
+      bestWeights.forEach(NDArray::close);
+    }
+    bestWeights = new ArrayList<>(weights);
   }
 
   private static List<Parameter> parameters(Context ctx) {

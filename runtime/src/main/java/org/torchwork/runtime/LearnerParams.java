@@ -14,7 +14,7 @@ final class LearnerParams {
           Param.integer("batch_size").min(1).required().description("rows per training batch").build(),
           Param.choice("optimizer", "adam", "sgd", "adamw").defaultValue("adam").description("the optimizer").build(),
           Param.number("opt.lr").greaterThan(0).defaultValue(0.001).description("learning rate").build(),
-          Param.number("opt.weight_decay").min(0).defaultValue(0).description("weight decay").build(),
+          Param.number("opt.weight_decay").min(0).description("weight decay; unset: 0.01 for adamw, 0 otherwise (as PyTorch)").build(),
           Param.number("opt.momentum").min(0).lessThan(1).defaultValue(0).description("momentum (sgd)").build(),
           Param.bool("shuffle").defaultValue(true).description("shuffle the training rows every epoch").build(),
           Param.integer("seed").description("random seed; a random one when unset (recorded in the model)").build(),

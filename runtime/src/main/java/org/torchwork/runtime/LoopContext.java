@@ -35,6 +35,7 @@ final class LoopContext implements Context {
   private static final Set<Stage> Y_HAT_STAGES =
       EnumSet.of(Stage.ON_AFTER_BACKWARD, Stage.ON_BATCH_END, Stage.ON_BATCH_VALID_END);
   private static final Set<Stage> SKIP_STAGES = EnumSet.of(Stage.ON_BATCH_BEGIN, Stage.ON_AFTER_BACKWARD);
+  private static final Set<Stage> CHECKPOINT_STAGES = EnumSet.of(Stage.ON_BEGIN, Stage.ON_EPOCH_END, Stage.ON_END);
 
   // Fixed for the run.
   Learner learner;
@@ -71,7 +72,9 @@ final class LoopContext implements Context {
   Throwable failure;
   boolean terminate;
   boolean skipStep;
-  java.util.function.Consumer<java.nio.file.Path> checkpointWriter;
+  java.util.function.UnaryOperator<java.nio.file.Path> checkpointWriter;
+  boolean validated;
+  int batches;
 
   @Override
   public Stage stage() {
@@ -247,12 +250,22 @@ final class LoopContext implements Context {
   }
 
   @Override
-  public void saveCheckpoint(java.nio.file.Path file) {
-    if (checkpointWriter == null || stage == Stage.ON_EXIT) {
-      throw new IllegalStateException("ctx.saveCheckpoint() is not available in " + stage + "; it is available from"
-          + " on_begin to on_end.");
+  public java.nio.file.Path saveCheckpoint(java.nio.file.Path directory) {
+    if (checkpointWriter == null || !CHECKPOINT_STAGES.contains(stage)) {
+      throw new IllegalStateException("ctx.saveCheckpoint() is not allowed in " + stage + "; it is allowed in"
+          + " on_begin, on_epoch_end and on_end, where the run is between epochs and can be resumed exactly.");
     }
-    checkpointWriter.accept(file);
+    return checkpointWriter.apply(directory);
+  }
+
+  @Override
+  public boolean validated() {
+    return validated;
+  }
+
+  @Override
+  public int batches() {
+    return batches;
   }
 
   @Override

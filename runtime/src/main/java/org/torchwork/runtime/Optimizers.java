@@ -27,9 +27,11 @@ final class Optimizers {
    *     {@code update} arrays whose managers live only for that call)
    */
   static Stateful create(ParamValues params, ParameterTracker learningRate, NDManager stateManager) {
-    float weightDecay = (float) params.getDouble("opt.weight_decay");
+    String kind = params.getString("optimizer");
+    // PyTorch's defaults: AdamW decays weights by 0.01 unless told otherwise; SGD and Adam do not.
+    float weightDecay = (float) (params.has("opt.weight_decay") ? params.getDouble("opt.weight_decay") : kind.equals("adamw") ? 0.01 : 0);
     Stateful optimizer;
-    switch (params.getString("optimizer")) {
+    switch (kind) {
       case "sgd":
         optimizer = new Sgd(learningRate, weightDecay, (float) params.getDouble("opt.momentum"));
         break;
@@ -62,9 +64,7 @@ final class Optimizers {
       return slots.computeIfAbsent(id, k -> {
         NDArray[] s = new NDArray[slotCount()];
         for (int i = 0; i < s.length; i++) {
-          s[i] = stateManager != null
-              ? stateManager.zeros(weight.getShape(), weight.getDataType(), weight.getDevice())
-              : weight.zerosLike();
+          s[i] = stateManager.zeros(weight.getShape(), weight.getDataType(), weight.getDevice());
         }
         return s;
       });
@@ -98,7 +98,7 @@ final class Optimizers {
      */
     abstract void apply(NDArray weight, NDArray grad, NDArray[] state, float lr, int step);
 
-    /** Drops all state, e.g. before loading a checkpoint's. */
+    /** Replaces all state with a checkpoint's, freeing the tensors held so far. */
     void restore(Map<String, Integer> savedSteps, Map<String, List<NDArray>> savedSlots) {
       steps.clear();
       steps.putAll(savedSteps);

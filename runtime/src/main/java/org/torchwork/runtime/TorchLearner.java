@@ -234,21 +234,69 @@ public final class TorchLearner implements Learner, AutoCloseable {
   }
 
   /**
-   * Checks every setting against a task without training: learner and callback parameters,
-   * measure ids and types, the validation split, the network's parameters and the checkpoint to
-   * resume from. {@link #train(Task)} runs the same checks first.
+   * Checks every setting against a task without training: learner and callback parameters (the
+   * callbacks are created, so that their factories check theirs, then discarded), measure ids and
+   * types, the validation split, the network's parameters, the checkpoint to resume from and the
+   * engine and device. {@link #train(Task)} runs the same checks first.
    *
    * @param task the task to train on
    * @throws TorchworkException for the first problem found
    */
   public void validate(Task task) {
-    plan(task);
+    prepare(task);
+  }
+
+  /**
+   * Checks every setting and creates the run, without training yet: the caller may look at the
+   * engine and device chosen (for example to show them) and then train.
+   *
+   * @param task the task to train on
+   * @return the run, ready to train
+   * @throws TorchworkException for the first problem found
+   */
+  public PreparedRun prepare(Task task) {
+    Plan plan = plan(task);
+    return new PreparedRun(plan, backend(plan.params()));
+  }
+
+  /** A checked run of this learner on a task, ready to train. */
+  public final class PreparedRun {
+    private final Plan plan;
+    private final BackendChoice backend;
+
+    private PreparedRun(Plan plan, BackendChoice backend) {
+      this.plan = plan;
+      this.backend = backend;
+    }
+
+    /**
+     * The engine and device the run will use, and which setting chose each.
+     *
+     * @return the choice
+     */
+    public BackendChoice backend() {
+      return backend;
+    }
+
+    /**
+     * Trains; can be called once.
+     *
+     * @return the learner, now holding the trained model
+     * @throws TorchworkException for a failing callback or engine
+     */
+    public TorchLearner train() {
+      LOG.info("Training {} on task {}: {}", spec.id(), plan.train().id(), backend.describe());
+      TorchLearner.this.close();
+      model = new TrainingLoop(TorchLearner.this, spec, plan.params(), plan.callbacks(), plan.train(), plan.valid(),
+          plan.measuresTrain(), plan.measuresValid(), backend, plan.seed(), plan.resume()).run();
+      return TorchLearner.this;
+    }
   }
 
   /** Everything a run needs, checked. Creates the callbacks. */
   private record Plan(
       ParamValues params,
-      List<Resolved> callbacks,
+      List<TrainingLoop.Live> callbacks,
       List<Measure> measuresTrain,
       List<Measure> measuresValid,
       Checkpoints.Loaded resume,
@@ -287,7 +335,7 @@ public final class TorchLearner implements Learner, AutoCloseable {
     }
     // Building the network (not initializing it) checks its parameters, e.g. layers against neurons.
     spec.network().create(new NetworkShape(task.nfeatures(), spec.taskType() == TaskType.CLASSIF ? task.classes().size() : 1), p);
-    return new Plan(p, live, measuresTrain, measuresValid, resume, seed, train, valid);
+    return new Plan(p, generate(live), measuresTrain, measuresValid, resume, seed, train, valid);
   }
 
   /**
@@ -299,13 +347,7 @@ public final class TorchLearner implements Learner, AutoCloseable {
    * @throws TorchworkException for bad settings, a failing callback or engine
    */
   public TorchLearner train(Task task) {
-    Plan plan = plan(task);
-    BackendChoice choice = backend(plan.params());
-    LOG.info("Training {} on task {}: {}", spec.id(), task.id(), choice.describe());
-    close();
-    model = new TrainingLoop(this, spec, plan.params(), generate(plan.callbacks()), plan.train(), plan.valid(), plan.measuresTrain(),
-        plan.measuresValid(), choice, plan.seed(), plan.resume()).run();
-    return this;
+    return prepare(task).train();
   }
 
   /**
@@ -419,6 +461,26 @@ public final class TorchLearner implements Learner, AutoCloseable {
           + (missing.isEmpty() ? "" : " Missing here: " + missing + ".") + (extra.isEmpty() ? "" : " Not in the checkpoint: " + extra + "."))
           + " Resume with the same callbacks, so that no state is silently dropped or invented.");
     }
+    Map<String, String> settings = Checkpoints.settings(p);
+    if (!settings.equals(meta.settings())) {
+      List<String> differences = new ArrayList<>();
+      java.util.Set<String> keys = new java.util.TreeSet<>(settings.keySet());
+      keys.addAll(meta.settings().keySet());
+      for (String k : keys) {
+        String then = meta.settings().get(k);
+        String here = settings.get(k);
+        if (!java.util.Objects.equals(then, here)) {
+          differences.add(k + " was " + (then == null ? "unset" : then) + ", is " + (here == null ? "unset" : here));
+        }
+      }
+      throw new TorchworkException(where + " was trained with other settings: " + String.join("; ", differences)
+          + ". A resumed run must keep every learner parameter but " + String.join(", ", new java.util.TreeSet<>(Checkpoints.CHANGEABLE))
+          + "; set them as the checkpoint has them.");
+    }
+    if (p.getInt("epochs") <= meta.epoch()) {
+      throw new TorchworkException(where + " is at epoch " + meta.epoch() + ", so epochs=" + p.getInt("epochs")
+          + " leaves nothing to train. Set epochs above " + meta.epoch() + ".");
+    }
     if (p.has("seed") && p.getInt("seed") != meta.seed()) {
       throw new TorchworkException(where + " was trained with seed " + meta.seed() + ", but seed=" + p.getInt("seed")
           + " is set. Leave seed unset (the checkpoint's is used) or set it to " + meta.seed() + ".");
@@ -479,7 +541,7 @@ public final class TorchLearner implements Learner, AutoCloseable {
       for (String warning : CallbackSet.suspiciousMethods(cb.generator())) {
         LOG.warn("Callback '{}': {}", cb.id(), warning);
       }
-      live.add(new TrainingLoop.Live(cb.id(), cb.weight(), cb.generate(r.values()), cb));
+      live.add(new TrainingLoop.Live(cb.id(), cb.generate(r.values())));
     }
     return live;
   }

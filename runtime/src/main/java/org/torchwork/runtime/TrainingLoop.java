@@ -13,8 +13,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
-import ai.djl.translate.Batchifier;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -39,8 +37,8 @@ import org.torchwork.api.spi.NetworkShape;
  */
 final class TrainingLoop {
 
-  /** A callback of this run: its id, weight, live instance and descriptor. */
-  record Live(String id, double weight, CallbackSet callback, org.torchwork.api.TorchCallback descriptor) {}
+  /** A callback of this run: its id and live instance. */
+  record Live(String id, CallbackSet callback) {}
 
   private final LearnerSpec spec;
   private final ParamValues params;
@@ -98,18 +96,20 @@ final class TrainingLoop {
    * Trains and returns the model; on failure, runs every on_exit, closes the model and rethrows.
    */
   TrainedModel run() {
-    Engine engine = choice.engine();
-    engine.setRandomSeed(seed);
-    ShuffleRandom random = new ShuffleRandom(seed);
     Task train = ctx.taskTrain;
     NetworkShape shape =
         new NetworkShape(train.nfeatures(), spec.taskType() == TaskType.CLASSIF ? train.classes().size() : 1);
-    Model model = Model.newInstance(spec.id(), choice.device(), engine.getEngineName());
-    ctx.model = model;
+    ShuffleRandom random = new ShuffleRandom(seed);
+    ctx.batches = Batches.count(train.nrow(), params.getInt("batch_size"));
+    Model model = null;
     Trainer trainer = null;
     Throwable failure = null;
     Map<String, Object> states = Map.of();
     try {
+      Engine engine = choice.engine();
+      engine.setRandomSeed(seed);
+      model = Model.newInstance(spec.id(), choice.device(), engine.getEngineName());
+      ctx.model = model;
       Block block = spec.network().create(shape, params);
       model.setBlock(block);
       if (resume != null) {
@@ -125,21 +125,19 @@ final class TrainingLoop {
       trainer.initialize(new Shape(1, train.nfeatures()));
       skipGradientSumCheck(trainer);
       ctx.trainer = trainer;
-      ctx.checkpointWriter = file -> writeCheckpoint(file, random);
+      ctx.checkpointWriter = dir -> writeCheckpoint(dir, random);
       if (resume != null) {
         restore(resume, random);
       }
 
       dispatch(Stage.ON_BEGIN);
-      int[] order = new int[train.nrow()];
-      for (int i = 0; i < order.length; i++) {
-        order[i] = i;
-      }
+      int[] order = Batches.identity(train.nrow());
       boolean shuffle = params.getBoolean("shuffle");
       while (ctx.epoch < ctx.totalEpochs && !ctx.terminate) {
         ctx.epoch++;
         ctx.step = 0;
         ctx.stepValid = 0;
+        ctx.validated = false;
         // Dropout and other random layers draw from the engine; a seed per epoch makes a resumed
         // run draw what an uninterrupted one would.
         engine.setRandomSeed((int) (seed * 1_000_003L + ctx.epoch));
@@ -147,9 +145,7 @@ final class TrainingLoop {
         if (shuffle) {
           // From the identity each epoch, so the order depends on the random state alone (which a
           // checkpoint saves), not on the previous epoch's order.
-          for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-          }
+          order = Batches.identity(train.nrow());
           random.shuffle(order);
         }
         trainEpoch(trainer, order);
@@ -179,7 +175,9 @@ final class TrainingLoop {
     if (failure == null && exitFailure == null) {
       return new TrainedModel(model, states, spec.taskType(), train.featureNames(), train.classes(), choice, seed, ctx.epoch);
     }
-    model.close();
+    if (model != null) {
+      model.close();
+    }
     if (failure == null) {
       throw exitFailure;
     }
@@ -196,25 +194,16 @@ final class TrainingLoop {
   }
 
   private void trainEpoch(Trainer trainer, int[] order) {
-    Task task = ctx.taskTrain;
-    int n = task.nrow();
-    int p = task.nfeatures();
-    int batchSize = params.getInt("batch_size");
-    int batches = (n + batchSize - 1) / batchSize;
-    float[] x = new float[batchSize * p];
-    float[] y = new float[batchSize];
+    Batches batches = new Batches(ctx.taskTrain, order, params.getInt("batch_size"));
     boolean collect = !ctx.measuresTrain.isEmpty();
     List<Prediction> parts = collect ? new ArrayList<>() : null;
     double lossSum = 0;
-    for (int start = 0; start < n; start += batchSize) {
-      int size = Math.min(batchSize, n - start);
+    for (int i = 0; i < batches.count(); i++) {
       ctx.step++;
       ctx.globalStep++;
       ctx.skipStep = false;
       try (NDManager manager = ctx.model.getNDManager().newSubManager(ctx.device)) {
-        task.copyFeatures(order, start, start + size, x);
-        task.copyTargets(order, start, start + size, y);
-        ctx.batch = batch(manager, x, y, size, p, ctx.step - 1, batches);
+        ctx.batch = batches.get(manager, i);
         dispatch(Stage.ON_BATCH_BEGIN);
         NDList yHat;
         NDArray loss;
@@ -232,63 +221,44 @@ final class TrainingLoop {
           trainer.step();
         }
         dispatch(Stage.ON_BATCH_END);
-        lossSum += ctx.lastLoss * size;
+        lossSum += ctx.lastLoss * ctx.batch.getSize();
         if (collect) {
-          parts.add(prediction(yHat.singletonOrThrow(), java.util.Arrays.copyOf(y, size)));
+          parts.add(prediction(yHat.singletonOrThrow(), batches.truth(ctx.batch)));
         }
       } finally {
         ctx.batch = null;
         ctx.yHat = null;
       }
     }
-    ctx.trainLoss = n == 0 ? Double.NaN : lossSum / n;
+    ctx.trainLoss = lossSum / ctx.taskTrain.nrow();
     ctx.hasTrainLoss = true;
-    if (collect && !parts.isEmpty()) {
+    if (collect) {
       ctx.lastScoresTrain = java.util.Collections.unmodifiableMap(Prediction.concat(parts).score(ctx.measuresTrain));
     }
   }
 
   private void validate(Trainer trainer) {
-    Task task = ctx.taskValid;
-    int n = task.nrow();
-    int p = task.nfeatures();
-    int batchSize = params.getInt("batch_size");
-    int batches = (n + batchSize - 1) / batchSize;
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    float[] x = new float[batchSize * p];
-    float[] y = new float[batchSize];
+    Batches batches = new Batches(ctx.taskValid, Batches.identity(ctx.taskValid.nrow()), params.getInt("batch_size"));
     List<Prediction> parts = new ArrayList<>();
-    for (int start = 0; start < n; start += batchSize) {
-      int size = Math.min(batchSize, n - start);
+    for (int i = 0; i < batches.count(); i++) {
       ctx.stepValid++;
       try (NDManager manager = ctx.model.getNDManager().newSubManager(ctx.device)) {
-        task.copyFeatures(order, start, start + size, x);
-        task.copyTargets(order, start, start + size, y);
-        ctx.batch = batch(manager, x, y, size, p, ctx.stepValid - 1, batches);
+        ctx.batch = batches.get(manager, i);
         dispatch(Stage.ON_BATCH_VALID_BEGIN);
         NDList yHat = trainer.evaluate(ctx.batch.getData());
         ctx.yHat = yHat;
         dispatch(Stage.ON_BATCH_VALID_END);
-        parts.add(prediction(yHat.singletonOrThrow(), java.util.Arrays.copyOf(y, size)));
+        parts.add(prediction(yHat.singletonOrThrow(), batches.truth(ctx.batch)));
       } finally {
         ctx.batch = null;
         ctx.yHat = null;
       }
     }
-    if (!ctx.measuresValid.isEmpty() && !parts.isEmpty()) {
+    if (!ctx.measuresValid.isEmpty()) {
       ctx.lastScoresValid = java.util.Collections.unmodifiableMap(Prediction.concat(parts).score(ctx.measuresValid));
     }
+    ctx.validated = true;
     dispatch(Stage.ON_VALID_END);
-  }
-
-  private Batch batch(NDManager manager, float[] x, float[] y, int size, int p, long progress, long total) {
-    NDArray data = manager.create(FloatBuffer.wrap(x, 0, size * p), new Shape(size, p));
-    Shape labelShape = spec.taskType() == TaskType.CLASSIF ? new Shape(size) : new Shape(size, 1);
-    NDArray labels = manager.create(FloatBuffer.wrap(y, 0, size), labelShape);
-    return new Batch(manager, new NDList(data), new NDList(labels), size, Batchifier.STACK, Batchifier.STACK, progress, total);
   }
 
   private Prediction prediction(NDArray output, float[] truth) {
@@ -309,23 +279,13 @@ final class TrainingLoop {
     }
     Model network = model.network();
     Block block = network.getBlock();
-    int n = task.nrow();
-    int p = task.nfeatures();
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    float[] x = new float[batchSize * p];
-    float[] y = new float[batchSize];
+    Batches batches = new Batches(task, Batches.identity(task.nrow()), batchSize);
     List<Prediction> parts = new ArrayList<>();
-    for (int start = 0; start < n; start += batchSize) {
-      int size = Math.min(batchSize, n - start);
+    for (int i = 0; i < batches.count(); i++) {
       try (NDManager manager = network.getNDManager().newSubManager(model.device())) {
-        task.copyFeatures(order, start, start + size, x);
-        task.copyTargets(order, start, start + size, y);
-        NDArray data = manager.create(FloatBuffer.wrap(x, 0, size * p), new Shape(size, p));
-        NDList out = block.forward(new ParameterStore(manager, false), new NDList(data), false);
-        parts.add(toPrediction(model.taskType(), model.classes(), out.singletonOrThrow(), java.util.Arrays.copyOf(y, size)));
+        Batch batch = batches.get(manager, i);
+        NDList out = block.forward(new ParameterStore(manager, false), batch.getData(), false);
+        parts.add(toPrediction(model.taskType(), model.classes(), out.singletonOrThrow(), batches.truth(batch)));
       }
     }
     return Prediction.concat(parts);
@@ -371,16 +331,23 @@ final class TrainingLoop {
   }
 
   /** Saves everything the run needs to continue: network, optimizer, shuffle state, epoch, callback states. */
-  private void writeCheckpoint(java.nio.file.Path file, ShuffleRandom random) {
+  private java.nio.file.Path writeCheckpoint(java.nio.file.Path dir, ShuffleRandom random) {
+    java.nio.file.Path file = dir.resolve(Checkpoints.fileName(ctx.epoch));
     Map<String, Object> states = collectStates();
     Map<String, String> idToName = Checkpoints.idToName(ctx.model.getBlock());
     Map<String, Integer> steps = new LinkedHashMap<>();
     optimizer.steps.forEach((id, n) -> steps.put(idToName.get(id), n));
     Checkpoints.Meta meta = new Checkpoints.Meta(
         Checkpoints.FORMAT, spec.id(), ctx.epoch, ctx.globalStep, seed, random.state(), ctx.learningRate.rate(),
-        ctx.taskTrain.featureNames(), ctx.taskTrain.classes(), params.getString("optimizer"), steps,
+        ctx.taskTrain.featureNames(), ctx.taskTrain.classes(), Checkpoints.settings(params), steps,
         callbacks.stream().map(Live::id).toList(), states);
-    Checkpoints.write(file, meta, ctx.model.getBlock(), idToName, optimizer);
+    List<NDArray> best = earlyStopping().map(EarlyStopping::bestWeights).orElse(List.of());
+    Checkpoints.write(file, meta, ctx.model.getBlock(), idToName, optimizer, best);
+    return file;
+  }
+
+  private java.util.Optional<EarlyStopping> earlyStopping() {
+    return callbacks.stream().map(Live::callback).filter(EarlyStopping.class::isInstance).map(EarlyStopping.class::cast).findFirst();
   }
 
   /** Continues from a checkpoint: optimizer, shuffle state, epoch, learning rate, callback states. */
@@ -392,6 +359,11 @@ final class TrainingLoop {
     random.restore(meta.shuffleState());
     ctx.epoch = meta.epoch();
     ctx.globalStep = meta.globalStep();
+    if (!checkpoint.bestWeights().isEmpty()) {
+      List<NDArray> best = new ArrayList<>();
+      checkpoint.bestWeights().forEach(bytes -> best.add(NDArray.decode(ctx.model.getNDManager(), bytes)));
+      earlyStopping().ifPresent(e -> e.restoreBestWeights(best));
+    }
     for (Live live : callbacks) {
       Object state = meta.callbacks().get(live.id());
       if (state != null) {
@@ -432,7 +404,11 @@ final class TrainingLoop {
     return first;
   }
 
-  /** Every callback's non-null state, by id, in the order the callbacks run. */
+  /**
+   * Every callback's non-null state, by id, in the order the callbacks run, as a checkpoint
+   * stores it: numbers come back as Integer, Long or Double, so a model's states and a resumed
+   * run's are the same values.
+   */
   private Map<String, Object> collectStates() {
     Map<String, Object> states = new LinkedHashMap<>();
     for (Live live : callbacks) {
@@ -441,7 +417,7 @@ final class TrainingLoop {
         states.put(live.id(), state);
       }
     }
-    return states;
+    return Checkpoints.plain(states);
   }
 
   private static Object stateOf(Live live) {

@@ -18,6 +18,7 @@ class OptimizersTest {
       NDArray w = m.create(new float[] {1f, -2f});
       NDArray g = m.create(new float[] {0.5f, -0.25f});
       Optimizers.Adam adam = new Optimizers.Adam(LR, 0, false);
+      adam.stateManager = m;
       adam.update("w", w, g);
       // Step 1: m = 0.1 g, v = 0.001 g^2, bias-corrected m/sqrt(v) = sign(g): w -= lr * sign(g).
       assertArrayEquals(new float[] {0.9f, -1.9f}, w.toFloatArray(), 1e-5f);
@@ -33,6 +34,7 @@ class OptimizersTest {
       NDArray w = m.create(new float[] {1f});
       NDArray g = m.create(new float[] {1f});
       Optimizers.Sgd sgd = new Optimizers.Sgd(LR, 0, 0.9f);
+      sgd.stateManager = m;
       sgd.update("w", w, g);
       assertArrayEquals(new float[] {0.9f}, w.toFloatArray(), 1e-6f);
       sgd.update("w", w, g);

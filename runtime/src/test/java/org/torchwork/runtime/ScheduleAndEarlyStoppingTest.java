@@ -90,6 +90,7 @@ class ScheduleAndEarlyStoppingTest {
       Map<String, Object> state = (Map<String, Object>) l.model().callbacks().get("early_stopping");
       // The validation rows are a fixed subset (seed 5); with the best weights restored, the model
       // scores the best score on them again.
+      assertTrue((Integer) state.get("best_epoch") < l.model().epochs(), "the best epoch is not the last: " + state);
       int[] split = TorchLearnerTestAccess.validationRows(150, 0.3, 5);
       org.torchwork.api.Task valid = PLATFORM.task("iris").subset("valid", split);
       double ce = l.predict(valid).score(PLATFORM.measure("classif.ce"));

@@ -45,16 +45,14 @@ public final class Checkpoint extends CallbackSet {
 
   @Override
   public void onEnd(Context ctx) {
-    if (lastSaved != ctx.epoch()) {
+    if (lastSaved != ctx.epoch() && ctx.epoch() > 0) {
       save(ctx);
     }
   }
 
   private void save(Context ctx) {
-    Path file = dir.resolve("checkpoint-" + ctx.epoch() + ".zip");
-    written.add(file.toString());
     lastSaved = ctx.epoch();
-    ctx.saveCheckpoint(file);
+    written.add(ctx.saveCheckpoint(dir).toString());
   }
 
   @Override

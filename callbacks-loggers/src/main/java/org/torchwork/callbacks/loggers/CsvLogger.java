@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +18,8 @@ import org.torchwork.api.TorchworkException;
  * Writes one CSV row per epoch — {@code epoch,lr,train.loss,train.<measure>...,valid.<measure>...}
  * — or, with {@code per_batch}, one row per training batch ({@code epoch,step,global_step,lr,loss}).
  * Each row is flushed as it is written, so the file can be followed while training runs. A resumed
- * run appends to the file. Validation cells are empty in epochs that do not validate.
+ * run keeps the rows its checkpoint knew of and continues after them. Validation cells are empty
+ * in epochs that do not validate.
  *
  * <p>State: the number of rows written.
  */
@@ -47,11 +47,23 @@ public final class CsvLogger extends CallbackSet {
       if (file.toAbsolutePath().getParent() != null) {
         Files.createDirectories(file.toAbsolutePath().getParent());
       }
-      boolean append = rows > 0 && Files.exists(file);
-      out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-          append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
-      if (!append) {
+      List<String> kept = new ArrayList<>();
+      if (rows > 0 && Files.exists(file)) {
+        // A resumed run: keep the header and the rows the checkpoint knew of, drop any written after it.
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        kept.addAll(lines.subList(0, Math.min(lines.size(), rows + 1)));
+      }
+      out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+      if (kept.isEmpty()) {
         write(header(ctx));
+        rows = 0;
+      } else {
+        for (String line : kept) {
+          out.write(line);
+          out.newLine();
+        }
+        out.flush();
+        rows = kept.size() - 1;
       }
     } catch (IOException e) {
       throw new TorchworkException("csv_logger cannot write " + file + ": " + e.getMessage() + ". Check the path and"
@@ -92,9 +104,8 @@ public final class CsvLogger extends CallbackSet {
     for (Measure m : ctx.measuresTrain()) {
       row.add(cell(ctx.lastScoresTrain().get(m.id())));
     }
-    boolean validated = ctx.stepValid() > 0;
     for (Measure m : ctx.measuresValid()) {
-      row.add(validated ? cell(ctx.lastScoresValid().get(m.id())) : "");
+      row.add(ctx.validated() ? cell(ctx.lastScoresValid().get(m.id())) : "");
     }
     write(row);
     rows++;

@@ -75,7 +75,7 @@ public final class TensorBoard extends CallbackSet {
         scalar("train/" + m.id(), v, ctx.epoch());
       }
     }
-    if (ctx.stepValid() > 0) {
+    if (ctx.validated()) {
       for (Measure m : ctx.measuresValid()) {
         Double v = ctx.lastScoresValid().get(m.id());
         if (v != null) {

@@ -40,8 +40,7 @@ public final class LrOneCycle extends LrSchedule {
 
   @Override
   public void onBatchBegin(Context ctx) {
-    int batchSize = ctx.learner().params().getInt("batch_size");
-    int perEpoch = (ctx.taskTrain().nrow() + batchSize - 1) / batchSize;
+    int perEpoch = ctx.batches();
     long total = (long) ctx.totalEpochs() * perEpoch;
     if (ctx.globalStep() > total) {
       throw new TorchworkException("lr_one_cycle planned " + total + " steps (" + ctx.totalEpochs() + " epochs of " + perEpoch

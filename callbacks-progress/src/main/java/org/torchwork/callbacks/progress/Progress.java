@@ -51,7 +51,7 @@ public final class Progress extends CallbackSet {
     lossSum = 0;
     rows = 0;
     if (live) {
-      bar = bar(ctx.out(), "Epoch " + ctx.epoch() + "/" + ctx.totalEpochs(), batches(ctx.taskTrain().nrow(), ctx));
+      bar = bar(ctx.out(), "Epoch " + ctx.epoch() + "/" + ctx.totalEpochs(), ctx.batches());
     }
   }
 
@@ -74,7 +74,7 @@ public final class Progress extends CallbackSet {
     } else {
       ctx.out().println(
           String.format(Locale.ROOT, "Epoch %d/%d: %d/%d batches, loss %s, %s",
-              ctx.epoch(), ctx.totalEpochs(), ctx.step(), batches(ctx.taskTrain().nrow(), ctx),
+              ctx.epoch(), ctx.totalEpochs(), ctx.step(), ctx.batches(),
               format(ctx.trainLoss()), seconds(System.nanoTime() - epochStart)));
     }
   }
@@ -82,7 +82,8 @@ public final class Progress extends CallbackSet {
   @Override
   public void onBatchValidBegin(Context ctx) {
     if (live && bar == null && ctx.stepValid() == 1) {
-      bar = bar(ctx.out(), "Validation", batches(ctx.taskValid().orElseThrow().nrow(), ctx));
+      int batchSize = ctx.learner().params().getInt("batch_size");
+      bar = bar(ctx.out(), "Validation", (ctx.taskValid().orElseThrow().nrow() + batchSize - 1) / batchSize);
     }
   }
 
@@ -103,7 +104,9 @@ public final class Progress extends CallbackSet {
     List<String> parts = new ArrayList<>();
     parts.add("train.loss " + format(ctx.trainLoss()));
     scores(parts, "train.", ctx.lastScoresTrain());
-    scores(parts, "valid.", ctx.lastScoresValid());
+    if (ctx.validated()) {
+      scores(parts, "valid.", ctx.lastScoresValid());
+    }
     ctx.out().println("[epoch " + ctx.epoch() + "] " + String.join(", ", parts));
   }
 
@@ -136,11 +139,6 @@ public final class Progress extends CallbackSet {
 
   private void scores(List<String> parts, String prefix, Map<String, Double> scores) {
     scores.forEach((id, v) -> parts.add(prefix + id + " " + format(v)));
-  }
-
-  private static int batches(int rows, Context ctx) {
-    int batchSize = ctx.learner().params().getInt("batch_size");
-    return (rows + batchSize - 1) / batchSize;
   }
 
   private ProgressBar bar(PrintStream out, String task, int total) {

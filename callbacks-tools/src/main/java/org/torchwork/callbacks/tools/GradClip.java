@@ -1,6 +1,7 @@
 package org.torchwork.callbacks.tools;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
@@ -12,7 +13,8 @@ import org.torchwork.api.Context;
 /**
  * Clips gradients in {@code on_after_backward}, before the optimizer step: by their global norm
  * ({@code max_norm}, as {@code torch.nn.utils.clip_grad_norm_}) or element-wise by value
- * ({@code value}, as {@code clip_grad_value_}).
+ * ({@code value}, as {@code clip_grad_value_}). {@code norm_type} may be {@code inf} (the largest
+ * absolute element).
  *
  * <p>State: how many batches were clipped.
  */
@@ -38,19 +40,19 @@ public final class GradClip extends CallbackSet {
 
   @Override
   public void onAfterBackward(Context ctx) {
-    List<NDArray> grads = new ArrayList<>();
-    try {
+    // Gradient handles and every temporary belong to a scope that closes after this call.
+    try (NDManager scope = ctx.model().getNDManager().newSubManager()) {
+      List<NDArray> grads = new ArrayList<>();
       for (Pair<String, Parameter> p : ctx.network().getParameters()) {
         if (p.getValue().requiresGradient() && p.getValue().getArray().hasGradient()) {
-          grads.add(p.getValue().getArray().getGradient());
+          NDArray g = p.getValue().getArray().getGradient();
+          g.attach(scope);
+          grads.add(g);
         }
       }
-      boolean any = value != null ? clipByValue(grads) : clipByNorm(grads);
-      if (any) {
+      if (value != null ? clipByValue(grads) : clipByNorm(grads)) {
         clipped++;
       }
-    } finally {
-      grads.forEach(NDArray::close);
     }
   }
 
@@ -58,24 +60,29 @@ public final class GradClip extends CallbackSet {
     boolean any = false;
     float v = value.floatValue();
     for (NDArray g : grads) {
-      try (NDArray limited = g.clip(-v, v)) {
-        if (!limited.contentEquals(g)) {
-          any = true;
-          g.set(ALL, limited);
-        }
+      NDArray limited = g.clip(-v, v);
+      if (!limited.contentEquals(g)) {
+        any = true;
+        g.set(ALL, limited);
       }
     }
     return any;
   }
 
   private boolean clipByNorm(List<NDArray> grads) {
-    double total = 0;
-    for (NDArray g : grads) {
-      try (NDArray abs = g.abs(); NDArray powered = abs.pow(normType); NDArray sum = powered.sum()) {
-        total += sum.getFloat();
+    double norm;
+    if (Double.isInfinite(normType)) {
+      norm = 0;
+      for (NDArray g : grads) {
+        norm = Math.max(norm, g.abs().max().getFloat());
       }
+    } else {
+      double total = 0;
+      for (NDArray g : grads) {
+        total += g.abs().pow(normType).sum().getFloat();
+      }
+      norm = Math.pow(total, 1 / normType);
     }
-    double norm = Math.pow(total, 1 / normType);
     if (norm <= maxNorm) {
       return false;
     }

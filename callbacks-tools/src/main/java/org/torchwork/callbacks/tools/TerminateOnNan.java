@@ -37,6 +37,14 @@ public final class TerminateOnNan extends CallbackSet {
   }
 
   @Override
+  public void onBegin(Context ctx) {
+    if (Boolean.TRUE.equals(state.get("terminated"))) {
+      // Resumed from a checkpoint of a run this callback stopped: stop again, train nothing more.
+      ctx.terminate();
+    }
+  }
+
+  @Override
   public void onBatchBegin(Context ctx) {
     if (Boolean.TRUE.equals(state.get("terminated"))) {
       ctx.skipStep();

@@ -1,0 +1,75 @@
+package org.torchwork.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.nn.SequentialBlock;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.torchwork.api.TorchworkException;
+
+/** Checkpoint files are replaced atomically, and states come back as the plain values they were. */
+class CheckpointsTest {
+  @TempDir Path tmp;
+
+  /** A network whose saving dies half-way, as if the process crashed mid-write. */
+  static final class DiesWhileSaving extends SequentialBlock {
+    @Override
+    public void saveParameters(DataOutputStream os) throws IOException {
+      os.write(new byte[4096]);
+      throw new IOException("disk gone");
+    }
+  }
+
+  private static Checkpoints.Meta meta(int epoch) {
+    return new Checkpoints.Meta(Checkpoints.FORMAT, "classif.mlp", epoch, 3 * epoch, 1, 7L, 0.01, List.of("a"), List.of("x", "y"),
+        Map.of(), Map.of(), List.of("history"), Map.of("history", List.of(Map.of("epoch", 1, "train.loss", 0.5))));
+  }
+
+  @Test
+  void aWriteThatDiesHalfWayLeavesThePreviousCheckpointIntact() throws IOException {
+    Path file = tmp.resolve("checkpoint-1.zip");
+    Optimizers.Adam optimizer = new Optimizers.Adam(new LoopContext.LearningRate(), 0, false);
+    try (ai.djl.ndarray.NDManager manager = ai.djl.engine.Engine.getEngine("PyTorch").newBaseManager()) {
+      SequentialBlock network = new SequentialBlock().add(ai.djl.nn.core.Linear.builder().setUnits(2).build());
+      network.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 3));
+      Checkpoints.write(file, meta(1), network, Map.of(), optimizer, List.of());
+    }
+    byte[] before = Files.readAllBytes(file);
+
+    TorchworkException e = assertThrows(TorchworkException.class,
+        () -> Checkpoints.write(file, meta(2), new DiesWhileSaving(), Map.of(), optimizer, List.of()));
+    assertTrue(e.getMessage().startsWith("Checkpoint " + file + " could not be written: java.io.IOException: disk gone."),
+        e.getMessage());
+    assertTrue(e.getMessage().endsWith("the previous checkpoint, if any, is unchanged."), e.getMessage());
+    assertArrayEquals(before, Files.readAllBytes(file));
+    try (Stream<Path> s = Files.list(tmp)) {
+      assertEquals(List.of(file), s.toList(), "no temporary file is left behind");
+    }
+    assertEquals(1, Checkpoints.read(tmp).meta().epoch());
+  }
+
+  @Test
+  void statesComeBackWithTheSameValues() {
+    Map<String, Object> states = Map.of("a", List.of(Map.of("epoch", 1, "lr", 0.01, "big", 1L << 40, "none", "x")));
+    assertEquals(states, Checkpoints.plain(states));
+    assertEquals(Map.of("f", 0.5), Checkpoints.plain(Map.of("f", 0.5f)), "a float comes back as the double it is");
+  }
+
+  @Test
+  void aDamagedCheckpointSaysSo() throws IOException {
+    Path file = Files.write(tmp.resolve("checkpoint-1.zip"), new byte[] {1, 2, 3});
+    TorchworkException e = assertThrows(TorchworkException.class, () -> Checkpoints.read(file));
+    assertTrue(e.getMessage().startsWith("Checkpoint " + file + " cannot be read: "), e.getMessage());
+    assertTrue(e.getMessage().endsWith("It is damaged or not a Torchwork checkpoint; resume from another one."), e.getMessage());
+  }
+}
