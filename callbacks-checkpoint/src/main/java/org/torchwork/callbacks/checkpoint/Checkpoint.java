@@ -2,7 +2,9 @@ package org.torchwork.callbacks.checkpoint;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.torchwork.api.CallbackSet;
 import org.torchwork.api.Context;
 
@@ -17,13 +19,14 @@ import org.torchwork.api.Context;
  * <p>Weight {@code +infinity}: it runs after every other callback in a stage, so the states it
  * saves are current; a stateful callback ordered after it is refused.
  *
- * <p>State: the files written, in order.
+ * <p>State: the epochs saved so far ({@code saved}), the directory ({@code path}) and the last
+ * file written ({@code last}).
  */
 public final class Checkpoint extends CallbackSet {
   private final Path dir;
   private final int freq;
-  private final List<String> written = new ArrayList<>();
-  private int lastSaved = -1;
+  private final List<Integer> saved = new ArrayList<>();
+  private String last;
 
   /**
    * Creates the callback.
@@ -45,26 +48,33 @@ public final class Checkpoint extends CallbackSet {
 
   @Override
   public void onEnd(Context ctx) {
-    if (lastSaved != ctx.epoch() && ctx.epoch() > 0) {
+    if (ctx.epoch() > 0 && !saved.contains(ctx.epoch())) {
       save(ctx);
     }
   }
 
   private void save(Context ctx) {
-    lastSaved = ctx.epoch();
-    written.add(ctx.saveCheckpoint(dir).toString());
+    // Recorded before saving, so that the checkpoint's own copy of this state includes it.
+    saved.add(ctx.epoch());
+    last = ctx.saveCheckpoint(dir).toString();
   }
 
   @Override
   public Object stateDict() {
-    return List.copyOf(written);
+    Map<String, Object> state = new LinkedHashMap<>();
+    state.put("path", dir.toString());
+    state.put("saved", List.copyOf(saved));
+    state.put("last", last);
+    return state;
   }
 
   @Override
   public void loadStateDict(Object state) {
-    written.clear();
-    for (Object o : (List<?>) state) {
-      written.add(o.toString());
+    Map<?, ?> map = (Map<?, ?>) state;
+    saved.clear();
+    for (Object o : (List<?>) map.get("saved")) {
+      saved.add(((Number) o).intValue());
     }
+    last = (String) map.get("last");
   }
 }

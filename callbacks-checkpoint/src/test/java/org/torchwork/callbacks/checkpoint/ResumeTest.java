@@ -96,6 +96,9 @@ class ResumeTest {
         assertEquals(straightStates.get(id), rest.model().callbacks().get(id), id + "'s state differs");
       }
       assertEquals(6, rest.model().epochs());
+      Map<?, ?> checkpoint = (Map<?, ?>) rest.model().callbacks().get("checkpoint");
+      assertEquals(List.of(1, 2, 3, 4, 5, 6), checkpoint.get("saved"), "every epoch saved once, across the resume");
+      assertEquals(tmp.resolve("parts/checkpoint-6.zip").toString(), checkpoint.get("last"));
     }
     if (extras.contains("csv")) {
       assertEquals(Files.readAllLines(tmp.resolve("full/log.csv")), Files.readAllLines(tmp.resolve("parts/log.csv")));
