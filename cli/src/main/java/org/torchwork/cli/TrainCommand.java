@@ -15,7 +15,7 @@ import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchCallback;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.api.spi.LearnerSpec;
-import org.torchwork.runtime.CsvTasks;
+import org.torchwork.runtime.Torchwork;
 import org.torchwork.runtime.Platform;
 import org.torchwork.runtime.TorchLearner;
 import org.torchwork.runtime.TrainedModel;
@@ -185,7 +185,7 @@ final class TrainCommand implements Callable<Integer> {
       Path dir = file.file.toAbsolutePath().getParent();
       csv = dir == null ? csv : dir.resolve(csv).normalize();
     }
-    return CsvTasks.read(csv, target, type);
+    return Torchwork.tsk(csv, target, type);
   }
 
   private Map<String, String> parseSettings() {

@@ -12,6 +12,8 @@ import org.torchwork.api.TorchCallback;
 import org.torchwork.api.spi.BackendProvider;
 import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.api.spi.TaskProvider.TaskSource;
+import org.torchwork.runtime.plugin.Contributions;
+import org.torchwork.runtime.plugin.PluginLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

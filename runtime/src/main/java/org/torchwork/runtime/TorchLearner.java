@@ -1,6 +1,7 @@
 package org.torchwork.runtime;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -25,6 +26,10 @@ import org.torchwork.api.TorchworkException;
 import org.torchwork.api.internal.Names;
 import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.api.spi.NetworkShape;
+import org.torchwork.runtime.data.Splits;
+import org.torchwork.runtime.loop.CallbackPlan;
+import org.torchwork.runtime.loop.TrainingLoop;
+import org.torchwork.runtime.store.Checkpoints;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -218,10 +223,6 @@ public final class TorchLearner implements Learner, AutoCloseable {
     return this;
   }
 
-  PrintStream out() {
-    return out;
-  }
-
   /**
    * The checked parameter values, defaults included.
    *
@@ -287,8 +288,11 @@ public final class TorchLearner implements Learner, AutoCloseable {
     public TorchLearner train() {
       LOG.info("Training {} on task {}: {}", spec.id(), plan.train().id(), backend.describe());
       TorchLearner.this.close();
-      model = new TrainingLoop(TorchLearner.this, spec, plan.params(), plan.callbacks(), plan.train(), plan.valid(),
-          plan.measuresTrain(), plan.measuresValid(), backend, plan.seed(), plan.resume()).run();
+      TrainingLoop.Outcome outcome = new TrainingLoop(TorchLearner.this, out, spec, plan.params(), plan.callbacks(), plan.train(),
+          plan.valid(), plan.measuresTrain(), plan.measuresValid(), backend, plan.seed(), plan.resume()).run();
+      Task train = plan.train();
+      model = new TrainedModel(outcome.model(), outcome.states(), spec.taskType(), train.featureNames(), train.classes(), backend,
+          plan.seed(), outcome.epochs());
       return TorchLearner.this;
     }
   }
@@ -312,15 +316,19 @@ public final class TorchLearner implements Learner, AutoCloseable {
               + task.type() + " task. Use a " + task.type() + ".* learner, e.g. " + task.type() + ".mlp.");
     }
     ParamValues p = params();
-    List<Resolved> live = resolveCallbacks(p);
+    List<CallbackPlan.Resolved> live = CallbackPlan.resolve(callbacks, callbackValues, p, platform.callbacks().ids());
     List<Measure> measuresTrain = measures(p.getList("measures_train", String.class), "measures_train");
     List<Measure> measuresValid = measures(p.getList("measures_valid", String.class), "measures_valid");
-    Checkpoints.Loaded resume = p.has("resume") ? checkResume(Checkpoints.read(java.nio.file.Path.of(p.getString("resume"))), task, p) : null;
+    Checkpoints.Loaded resume = null;
+    if (p.has("resume")) {
+      resume = Checkpoints.read(Path.of(p.getString("resume")));
+      Checkpoints.checkFits(resume, spec.id(), task, CallbackPlan.ids(callbacks, p), p);
+    }
     int seed = resume != null ? resume.meta().seed() : p.has("seed") ? p.getInt("seed") : new Random().nextInt(Integer.MAX_VALUE);
     Task train = task;
     Task valid = null;
     if (p.has("validate") && p.getDouble("validate") > 0) {
-      int[][] split = split(task.nrow(), p.getDouble("validate"), seed);
+      int[][] split = Splits.holdout(task.nrow(), p.getDouble("validate"), seed);
       if (split[0].length == 0 || split[1].length == 0) {
         throw new TorchworkException(
             "validate=" + p.getDouble("validate") + " leaves " + split[0].length + " training and " + split[1].length
@@ -335,7 +343,7 @@ public final class TorchLearner implements Learner, AutoCloseable {
     }
     // Building the network (not initializing it) checks its parameters, e.g. layers against neurons.
     spec.network().create(new NetworkShape(task.nfeatures(), spec.taskType() == TaskType.CLASSIF ? task.classes().size() : 1), p);
-    return new Plan(p, generate(live), measuresTrain, measuresValid, resume, seed, train, valid);
+    return new Plan(p, CallbackPlan.generate(live), measuresTrain, measuresValid, resume, seed, train, valid);
   }
 
   /**
@@ -357,12 +365,7 @@ public final class TorchLearner implements Learner, AutoCloseable {
    * @return the schedule
    */
   public Schedule schedule() {
-    List<TorchCallback> all = new ArrayList<>(callbacks);
-    ParamValues p = paramSet.resolve(withDefaultsForSchedule(), "");
-    if (p.getInt("patience") > 0) {
-      all.add(EarlyStopping.descriptor(p.getInt("patience"), p.getDouble("min_delta"), p.getBoolean("restore_best_weights")));
-    }
-    return Schedule.of(all);
+    return Schedule.of(CallbackPlan.withEarlyStopping(callbacks, paramSet.resolve(withDefaultsForSchedule(), "")));
   }
 
   private Map<String, Object> withDefaultsForSchedule() {
@@ -408,7 +411,7 @@ public final class TorchLearner implements Learner, AutoCloseable {
           "Task '" + task.id() + "' does not match the model: " + task.type() + " " + task.classes() + " vs "
               + m.taskType() + " " + m.classes() + ". Predict a task with the same target and classes.");
     }
-    return TrainingLoop.predict(m, task, params().getInt("batch_size"));
+    return TrainingLoop.predict(m.network(), m.device(), m.taskType(), m.classes(), task, params().getInt("batch_size"));
   }
 
   /**
@@ -433,137 +436,6 @@ public final class TorchLearner implements Learner, AutoCloseable {
     }
   }
 
-  /** A checkpoint must come from the same learner, task columns, callbacks and seed. */
-  private Checkpoints.Loaded checkResume(Checkpoints.Loaded c, Task task, ParamValues p) {
-    Checkpoints.Meta meta = c.meta();
-    String where = "Checkpoint " + c.file();
-    if (!meta.learner().equals(spec.id())) {
-      throw new TorchworkException(where + " was saved by learner '" + meta.learner() + "', not '" + spec.id()
-          + "'. Resume with --learner " + meta.learner() + ".");
-    }
-    if (!meta.features().equals(task.featureNames()) || !meta.classes().equals(task.classes())) {
-      throw new TorchworkException(where + " was trained on features " + meta.features() + (meta.classes().isEmpty() ? "" : " and classes "
-          + meta.classes()) + ", but task '" + task.id() + "' has " + task.featureNames() + (task.classes().isEmpty() ? "" : " and "
-          + task.classes()) + ". Resume on the task the checkpoint was trained on.");
-    }
-    java.util.Set<String> saved = new java.util.TreeSet<>(meta.callbackIds());
-    java.util.Set<String> now = new java.util.TreeSet<>();
-    callbacks.forEach(cb -> now.add(cb.id()));
-    if (p.getInt("patience") > 0) {
-      now.add(EarlyStopping.ID);
-    }
-    if (!saved.equals(now)) {
-      java.util.Set<String> missing = new java.util.TreeSet<>(saved);
-      missing.removeAll(now);
-      java.util.Set<String> extra = new java.util.TreeSet<>(now);
-      extra.removeAll(saved);
-      throw new TorchworkException(where + " holds the state of callbacks " + saved + ", but this run has " + now + ("."
-          + (missing.isEmpty() ? "" : " Missing here: " + missing + ".") + (extra.isEmpty() ? "" : " Not in the checkpoint: " + extra + "."))
-          + " Resume with the same callbacks, so that no state is silently dropped or invented.");
-    }
-    Map<String, String> settings = Checkpoints.settings(p);
-    if (!settings.equals(meta.settings())) {
-      List<String> differences = new ArrayList<>();
-      java.util.Set<String> keys = new java.util.TreeSet<>(settings.keySet());
-      keys.addAll(meta.settings().keySet());
-      for (String k : keys) {
-        String then = meta.settings().get(k);
-        String here = settings.get(k);
-        if (!java.util.Objects.equals(then, here)) {
-          differences.add(k + " was " + (then == null ? "unset" : then) + ", is " + (here == null ? "unset" : here));
-        }
-      }
-      throw new TorchworkException(where + " was trained with other settings: " + String.join("; ", differences)
-          + ". A resumed run must keep every learner parameter but " + String.join(", ", new java.util.TreeSet<>(Checkpoints.CHANGEABLE))
-          + "; set them as the checkpoint has them.");
-    }
-    if (p.getInt("epochs") <= meta.epoch()) {
-      throw new TorchworkException(where + " is at epoch " + meta.epoch() + ", so epochs=" + p.getInt("epochs")
-          + " leaves nothing to train. Set epochs above " + meta.epoch() + ".");
-    }
-    if (p.has("seed") && p.getInt("seed") != meta.seed()) {
-      throw new TorchworkException(where + " was trained with seed " + meta.seed() + ", but seed=" + p.getInt("seed")
-          + " is set. Leave seed unset (the checkpoint's is used) or set it to " + meta.seed() + ".");
-    }
-    return c;
-  }
-
-  /** A callback with its checked parameter values. */
-  private record Resolved(TorchCallback descriptor, ParamValues values) {}
-
-  /**
-   * Checks the callbacks and their parameters and orders them by weight (stable); creates no
-   * callback instance.
-   */
-  private List<Resolved> resolveCallbacks(ParamValues p) {
-    Set<String> ids = new HashSet<>();
-    callbacks.forEach(c -> ids.add(c.id()));
-    for (Map.Entry<String, Map<String, Object>> e : callbackValues.entrySet()) {
-      if (!ids.contains(e.getKey()) && !e.getValue().isEmpty()) {
-        String key = "cb." + e.getKey() + "." + e.getValue().keySet().iterator().next();
-        Set<String> known = new java.util.TreeSet<>(platform.callbacks().ids());
-        known.addAll(ids);
-        String fix = known.contains(e.getKey())
-            ? " Add the callback (--callbacks " + e.getKey() + ") or remove the setting."
-            : " There is no callback '" + e.getKey() + "'." + Names.didYouMean(e.getKey(), known) + " Fix the id or remove the setting.";
-        throw new TorchworkException(
-            "Parameter '" + key + "' is for callback '" + e.getKey() + "', which this learner does not use. The learner's"
-                + " callbacks: " + Names.list(ids) + "." + fix);
-      }
-    }
-    List<TorchCallback> all = new ArrayList<>(callbacks);
-    if (p.getInt("patience") > 0) {
-      if (all.stream().anyMatch(c -> c.id().equals(EarlyStopping.ID))) {
-        throw new TorchworkException("Callback id '" + EarlyStopping.ID + "' is reserved for early stopping, which the"
-            + " learner parameters patience, min_delta and restore_best_weights set up. Rename the callback.");
-      }
-      if (!p.has("validate") || p.getList("measures_valid", String.class).isEmpty()) {
-        throw new TorchworkException("Early stopping (patience=" + p.getInt("patience") + ") watches the first validation"
-            + " measure, but the learner has " + (p.has("validate") ? "no measures_valid" : "no validation data")
-            + ". Set validate=<ratio> and measures_valid=<measure>, e.g. validate=0.3 measures_valid=classif.ce.");
-      }
-      all.add(EarlyStopping.descriptor(p.getInt("patience"), p.getDouble("min_delta"), p.getBoolean("restore_best_weights")));
-    }
-    List<Resolved> resolved = new ArrayList<>();
-    for (TorchCallback cb : all) {
-      resolved.add(new Resolved(cb, cb.resolve(callbackValues.getOrDefault(cb.id(), Map.of()))));
-    }
-    resolved.sort(Comparator.comparingDouble(r -> r.descriptor().weight()));
-    checkOrder(resolved);
-    return resolved;
-  }
-
-  /** Fresh callback instances for a run, in the order they run. */
-  private static List<TrainingLoop.Live> generate(List<Resolved> resolved) {
-    List<TrainingLoop.Live> live = new ArrayList<>();
-    for (Resolved r : resolved) {
-      TorchCallback cb = r.descriptor();
-      for (String warning : CallbackSet.suspiciousMethods(cb.generator())) {
-        LOG.warn("Callback '{}': {}", cb.id(), warning);
-      }
-      live.add(new TrainingLoop.Live(cb.id(), cb.generate(r.values())));
-    }
-    return live;
-  }
-
-  /** A stateful callback that runs after a checkpointing one would have its state saved stale. */
-  private static void checkOrder(List<Resolved> ordered) {
-    TorchCallback checkpointing = null;
-    for (Resolved r : ordered) {
-      TorchCallback cb = r.descriptor();
-      if (checkpointing != null && cb.stateful()) {
-        throw new TorchworkException(
-            "Callback '" + cb.id() + "' keeps state but runs after '" + checkpointing.id() + "', which saves checkpoints, so"
-                + " its state would be saved stale. Give '" + cb.id() + "' a lower weight than '" + checkpointing.id()
-                + "' (weight " + Param.format(checkpointing.weight()) + "), or list it first.");
-      }
-      if (cb.savesCheckpoints() && checkpointing == null) {
-        checkpointing = cb;
-      }
-    }
-  }
-
-
   private List<Measure> measures(List<String> ids, String param) {
     List<Measure> list = new ArrayList<>();
     for (String id : ids) {
@@ -584,26 +456,6 @@ public final class TorchLearner implements Learner, AutoCloseable {
     return new TorchworkException(
         message.replace(": it has no parameter", ": learner '" + spec.id() + "' has no parameter")
             + " Callback parameters are set as cb.<callback id>.<parameter>.");
-  }
-
-  static int[][] split(int n, double ratio, int seed) {
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    Random random = new Random(seed ^ 0x5DEECE66DL);
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-    int nValid = (int) Math.round(n * ratio);
-    int[] valid = java.util.Arrays.copyOfRange(order, 0, nValid);
-    int[] train = java.util.Arrays.copyOfRange(order, nValid, n);
-    java.util.Arrays.sort(valid);
-    java.util.Arrays.sort(train);
-    return new int[][] {train, valid};
   }
 
   @Override

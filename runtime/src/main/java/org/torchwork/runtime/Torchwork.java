@@ -7,6 +7,7 @@ import org.torchwork.api.Measure;
 import org.torchwork.api.Task;
 import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchCallback;
+import org.torchwork.runtime.data.CsvTasks;
 
 /**
  * The short names mlr3 users know, on a shared {@link Platform}: {@link #tsk(String)},

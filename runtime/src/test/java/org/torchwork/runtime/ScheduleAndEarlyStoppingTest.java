@@ -13,6 +13,7 @@ import org.torchwork.api.Context;
 import org.torchwork.api.Stage;
 import org.torchwork.api.TorchCallback;
 import org.torchwork.api.TorchworkException;
+import org.torchwork.runtime.data.Splits;
 
 class ScheduleAndEarlyStoppingTest {
   private static final Platform PLATFORM = Platform.builder().build();
@@ -91,7 +92,7 @@ class ScheduleAndEarlyStoppingTest {
       // The validation rows are a fixed subset (seed 5); with the best weights restored, the model
       // scores the best score on them again.
       assertTrue((Integer) state.get("best_epoch") < l.model().epochs(), "the best epoch is not the last: " + state);
-      int[] split = TorchLearnerTestAccess.validationRows(150, 0.3, 5);
+      int[] split = Splits.holdout(150, 0.3, 5)[1];
       org.torchwork.api.Task valid = PLATFORM.task("iris").subset("valid", split);
       double ce = l.predict(valid).score(PLATFORM.measure("classif.ce"));
       assertEquals((Double) state.get("best_score"), ce, 1e-12);

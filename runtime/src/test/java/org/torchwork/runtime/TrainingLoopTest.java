@@ -21,6 +21,8 @@ import org.torchwork.api.Stage;
 import org.torchwork.api.Task;
 import org.torchwork.api.TorchCallback;
 import org.torchwork.api.TorchworkException;
+import org.torchwork.runtime.data.CsvTasksTest;
+import org.torchwork.runtime.loop.TrainingLoop;
 
 /** The stage contract, run for real on the PyTorch engine with the iris task. */
 class TrainingLoopTest {

@@ -7,7 +7,7 @@ import java.util.List;
 import org.torchwork.api.Task;
 import org.torchwork.api.TaskType;
 import org.torchwork.api.spi.TaskProvider;
-import org.torchwork.runtime.CsvTasks;
+import org.torchwork.runtime.data.CsvTasks;
 
 /** The built-in tasks: {@code iris}. */
 public final class BuiltinTasks implements TaskProvider {

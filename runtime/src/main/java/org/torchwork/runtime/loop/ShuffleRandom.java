@@ -1,4 +1,4 @@
-package org.torchwork.runtime;
+package org.torchwork.runtime.loop;
 
 /**
  * The random numbers that order the training rows (SplitMix64). Unlike {@link java.util.Random}

@@ -1,4 +1,4 @@
-package org.torchwork.runtime;
+package org.torchwork.runtime.plugin;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -6,7 +6,7 @@ import java.security.CodeSource;
 import java.util.Optional;
 
 /** Where classes come from, for messages and listings. */
-final class Locations {
+public final class Locations {
   private Locations() {}
 
   /**
@@ -15,7 +15,7 @@ final class Locations {
    * @param type the class
    * @return for example {@code "module org.torchwork.callbacks.history (lib/torchwork-callbacks-history.jar)"}
    */
-  static String of(Class<?> type) {
+  public static String of(Class<?> type) {
     Module module = type.getModule();
     Optional<String> jar = jarOf(type);
     if (module.isNamed()) {

@@ -1,4 +1,4 @@
-package org.torchwork.runtime;
+package org.torchwork.runtime.store;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -7,10 +7,17 @@ import java.util.Map;
 import org.torchwork.api.TorchworkException;
 
 /** Checks that callback states are plain data (what can be saved as JSON). */
-final class States {
+public final class States {
   private States() {}
 
-  static void check(String callbackId, Object state) {
+  /**
+   * Checks a callback's state.
+   *
+   * @param callbackId the callback, for the message
+   * @param state its state
+   * @throws TorchworkException when the state is not plain data
+   */
+  public static void check(String callbackId, Object state) {
     check(callbackId, state, "state");
   }
 

@@ -1,4 +1,4 @@
-package org.torchwork.runtime;
+package org.torchwork.runtime.plugin;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,17 +17,18 @@ import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.api.spi.MeasureProvider;
 import org.torchwork.api.spi.TaskProvider;
 import org.torchwork.api.spi.TaskProvider.TaskSource;
+import org.torchwork.runtime.Registry;
 
 /** What providers contribute — callbacks, learners, backends, tasks, measures — each with its source. */
-final class Contributions {
-  final List<Registry.Entry<TorchCallback>> callbacks = new ArrayList<>();
-  final List<Registry.Entry<LearnerSpec>> learners = new ArrayList<>();
-  final List<Registry.Entry<BackendProvider>> backends = new ArrayList<>();
-  final List<Registry.Entry<TaskSource>> tasks = new ArrayList<>();
-  final List<Registry.Entry<Measure>> measures = new ArrayList<>();
+public final class Contributions {
+  public final List<Registry.Entry<TorchCallback>> callbacks = new ArrayList<>();
+  public final List<Registry.Entry<LearnerSpec>> learners = new ArrayList<>();
+  public final List<Registry.Entry<BackendProvider>> backends = new ArrayList<>();
+  public final List<Registry.Entry<TaskSource>> tasks = new ArrayList<>();
+  public final List<Registry.Entry<Measure>> measures = new ArrayList<>();
 
   /** A provider that failed; discovery on the module path reports it and goes on. */
-  record Failure(String provider, String source, Throwable cause) {}
+  public record Failure(String provider, String source, Throwable cause) {}
 
   /**
    * Collects the providers of every SPI that a loader or layer sees.
@@ -36,7 +37,7 @@ final class Contributions {
    * @param layer only providers defined in this layer count; null for all
    * @param failures receives each failing provider
    */
-  void collect(Loaders loaders, ModuleLayer layer, List<Failure> failures) {
+  public void collect(Loaders loaders, ModuleLayer layer, List<Failure> failures) {
     each(loaders.find(CallbackProvider.class), layer, CallbackProvider::callbacks, TorchCallback::id, callbacks, failures);
     each(loaders.find(LearnerProvider.class), layer, LearnerProvider::learners, LearnerSpec::id, learners, failures);
     each(loaders.find(BackendProvider.class), layer, List::of, BackendProvider::id, backends, failures);
@@ -45,7 +46,7 @@ final class Contributions {
   }
 
   /** Finds the providers of a service. */
-  interface Loaders {
+  public interface Loaders {
     <S> Stream<ServiceLoader.Provider<S>> find(Class<S> service);
   }
 
@@ -71,7 +72,7 @@ final class Contributions {
   }
 
   /** Labels every entry with a source, keeping where inside it the entry came from. */
-  void relabel(String source) {
+  public void relabel(String source) {
     relabel(callbacks, source);
     relabel(learners, source);
     relabel(backends, source);
@@ -84,7 +85,7 @@ final class Contributions {
   }
 
   /** Every id contributed, prefixed by its kind ({@code callback:history}). */
-  List<String> ids() {
+  public List<String> ids() {
     Set<String> ids = new TreeSet<>();
     callbacks.forEach(e -> ids.add("callback:" + e.id()));
     learners.forEach(e -> ids.add("learner:" + e.id()));
@@ -94,7 +95,7 @@ final class Contributions {
     return new ArrayList<>(ids);
   }
 
-  void addAll(Contributions other) {
+  public void addAll(Contributions other) {
     callbacks.addAll(other.callbacks);
     learners.addAll(other.learners);
     backends.addAll(other.backends);

@@ -1,4 +1,4 @@
-package org.torchwork.runtime;
+package org.torchwork.runtime.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,11 +15,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.torchwork.api.Task;
 import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchworkException;
+import org.torchwork.runtime.Platform;
 
-class CsvTasksTest {
+public class CsvTasksTest {
   @TempDir Path dir;
 
-  static Task regressionTask() {
+  /**
+   * A small regression task.
+   *
+   * @return the task
+   */
+  public static Task regressionTask() {
     StringBuilder csv = new StringBuilder("x1,x2,y\n");
     for (int i = 0; i < 40; i++) {
       double a = i / 10.0;

@@ -1,4 +1,4 @@
-package org.torchwork.runtime;
+package org.torchwork.runtime.data;
 
 import java.io.BufferedReader;
 import java.io.IOException;

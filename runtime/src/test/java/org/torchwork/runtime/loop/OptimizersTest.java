@@ -1,4 +1,4 @@
-package org.torchwork.runtime;
+package org.torchwork.runtime.loop;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 

@@ -1,4 +1,4 @@
-package org.torchwork.runtime;
+package org.torchwork.runtime.loop;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

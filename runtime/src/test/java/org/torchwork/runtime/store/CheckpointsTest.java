@@ -1,4 +1,4 @@
-package org.torchwork.runtime;
+package org.torchwork.runtime.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,16 +38,15 @@ class CheckpointsTest {
   @Test
   void aWriteThatDiesHalfWayLeavesThePreviousCheckpointIntact() throws IOException {
     Path file = tmp.resolve("checkpoint-1.zip");
-    Optimizers.Adam optimizer = new Optimizers.Adam(new LoopContext.LearningRate(), 0, false);
     try (ai.djl.ndarray.NDManager manager = ai.djl.engine.Engine.getEngine("PyTorch").newBaseManager()) {
       SequentialBlock network = new SequentialBlock().add(ai.djl.nn.core.Linear.builder().setUnits(2).build());
       network.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 3));
-      Checkpoints.write(file, meta(1), network, Map.of(), optimizer, List.of());
+      Checkpoints.write(file, meta(1), network, Map.of(), List.of());
     }
     byte[] before = Files.readAllBytes(file);
 
     TorchworkException e = assertThrows(TorchworkException.class,
-        () -> Checkpoints.write(file, meta(2), new DiesWhileSaving(), Map.of(), optimizer, List.of()));
+        () -> Checkpoints.write(file, meta(2), new DiesWhileSaving(), Map.of(), List.of()));
     assertTrue(e.getMessage().startsWith("Checkpoint " + file + " could not be written: java.io.IOException: disk gone."),
         e.getMessage());
     assertTrue(e.getMessage().endsWith("the previous checkpoint, if any, is unchanged."), e.getMessage());

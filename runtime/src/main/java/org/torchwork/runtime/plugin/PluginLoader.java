@@ -1,4 +1,4 @@
-package org.torchwork.runtime;
+package org.torchwork.runtime.plugin;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.torchwork.api.ApiVersion;
 import org.torchwork.api.TorchworkException;
+import org.torchwork.runtime.Plugin;
 import org.torchwork.runtime.Plugin.Status;
 
 /**
@@ -41,26 +42,38 @@ import org.torchwork.runtime.Plugin.Status;
  * over the layer of the runtime, after safety checks. Every failure is caught per plugin and
  * reported with the file, the cause and the fix; the other plugins load regardless.
  */
-final class PluginLoader {
+public final class PluginLoader {
   private static final Logger LOG = LoggerFactory.getLogger(PluginLoader.class);
   private static final String API_MODULE = "org.torchwork.api";
 
   /** A plugin that loaded, and what it contributes. */
-  record Loaded(Plugin plugin, Contributions contributions) {}
+  public record Loaded(Plugin plugin, Contributions contributions) {}
 
   private final Path dir;
   private final boolean allowWritable;
   private final Map<String, String> allowlist;
   private final Path allowlistFile;
 
-  PluginLoader(Path dir, boolean allowWritable, Path allowlistFile) {
+  /**
+   * Prepares to load a plugins directory.
+   *
+   * @param dir the plugins directory
+   * @param allowWritable whether to load plugins other users can write to
+   * @param allowlistFile a file of allowed SHA-256s, or null for none
+   */
+  public PluginLoader(Path dir, boolean allowWritable, Path allowlistFile) {
     this.dir = dir;
     this.allowWritable = allowWritable;
     this.allowlistFile = allowlistFile;
     this.allowlist = allowlistFile == null ? null : readAllowlist(allowlistFile);
   }
 
-  List<Loaded> load() {
+  /**
+   * Loads every plugin of the directory.
+   *
+   * @return one entry per plugin, loaded or not, sorted by path
+   */
+  public List<Loaded> load() {
     if (!Files.isDirectory(dir)) {
       throw new TorchworkException(
           "Plugins directory " + dir + " " + (Files.exists(dir) ? "is not a directory" : "does not exist")
@@ -397,7 +410,13 @@ final class PluginLoader {
     return map;
   }
 
-  static String causes(Throwable e) {
+  /**
+   * An exception's message with the messages of its causes.
+   *
+   * @param e the exception
+   * @return the messages, joined
+   */
+  public static String causes(Throwable e) {
     StringBuilder sb = new StringBuilder(e.getMessage() == null ? e.toString() : e.getMessage());
     for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
       sb.append(": ").append(t);

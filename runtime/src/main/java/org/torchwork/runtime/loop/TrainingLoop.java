@@ -1,5 +1,6 @@
-package org.torchwork.runtime;
+package org.torchwork.runtime.loop;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -13,6 +14,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -21,6 +23,7 @@ import java.util.Map;
 import org.torchwork.api.CallbackException;
 import org.torchwork.api.CallbackSet;
 import org.torchwork.api.Context;
+import org.torchwork.api.Learner;
 import org.torchwork.api.Measure;
 import org.torchwork.api.ParamValues;
 import org.torchwork.api.Prediction;
@@ -30,15 +33,32 @@ import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.api.spi.NetworkShape;
+import org.torchwork.runtime.BackendChoice;
+import org.torchwork.runtime.store.Checkpoints;
+import org.torchwork.runtime.store.States;
 
 /**
  * The one training loop, for every learner and engine. It runs the stages exactly as
  * {@link Stage} documents, dispatching each only to the callbacks that implement it.
  */
-final class TrainingLoop {
+public final class TrainingLoop {
 
-  /** A callback of this run: its id and live instance. */
-  record Live(String id, CallbackSet callback) {}
+  /**
+   * A callback of this run: its id and live instance.
+   *
+   * @param id the callback's id
+   * @param callback the instance
+   */
+  public record Live(String id, CallbackSet callback) {}
+
+  /**
+   * What a run produced.
+   *
+   * @param model the trained network; the caller owns it
+   * @param states each callback's non-null state, by id, in the order the callbacks ran
+   * @param epochs the epochs that ran
+   */
+  public record Outcome(Model model, Map<String, Object> states, int epochs) {}
 
   private final LearnerSpec spec;
   private final ParamValues params;
@@ -50,8 +70,25 @@ final class TrainingLoop {
   private Optimizers.Stateful optimizer;
   private final Map<Stage, List<Live>> byStage = new EnumMap<>(Stage.class);
 
-  TrainingLoop(
-      TorchLearner learner,
+  /**
+   * Sets up a run; {@link #run()} trains.
+   *
+   * @param learner the learner, as callbacks see it
+   * @param out where callbacks print
+   * @param spec the learner's network and task type
+   * @param params the learner's checked parameters
+   * @param callbacks the callbacks, in the order they run
+   * @param train the training task
+   * @param valid the validation task, or null
+   * @param measuresTrain measures scored on the training predictions
+   * @param measuresValid measures scored on the validation predictions
+   * @param choice the engine and device
+   * @param seed the run's seed
+   * @param resume the checkpoint to continue from, or null
+   */
+  public TrainingLoop(
+      Learner learner,
+      PrintStream out,
       LearnerSpec spec,
       ParamValues params,
       List<Live> callbacks,
@@ -89,13 +126,15 @@ final class TrainingLoop {
     ctx.evalFreq = params.getInt("eval_freq");
     ctx.device = choice.device();
     ctx.backend = choice.backend().id();
-    ctx.out = learner.out();
+    ctx.out = out;
   }
 
   /**
-   * Trains and returns the model; on failure, runs every on_exit, closes the model and rethrows.
+   * Trains; on failure, runs every on_exit, closes the model and rethrows.
+   *
+   * @return the trained network, the callbacks' states and the epochs that ran
    */
-  TrainedModel run() {
+  public Outcome run() {
     Task train = ctx.taskTrain;
     NetworkShape shape =
         new NetworkShape(train.nfeatures(), spec.taskType() == TaskType.CLASSIF ? train.classes().size() : 1);
@@ -173,7 +212,7 @@ final class TrainingLoop {
       }
     }
     if (failure == null && exitFailure == null) {
-      return new TrainedModel(model, states, spec.taskType(), train.featureNames(), train.classes(), choice, seed, ctx.epoch);
+      return new Outcome(model, states, ctx.epoch);
     }
     if (model != null) {
       model.close();
@@ -272,20 +311,29 @@ final class TrainingLoop {
     return Prediction.regr(truth, output.toFloatArray());
   }
 
-  /** Predicts a task with a trained model, batch by batch, without training-mode layers. */
-  static Prediction predict(TrainedModel model, Task task, int batchSize) {
+  /**
+   * Predicts a task with a trained network, batch by batch, without training-mode layers.
+   *
+   * @param network the network
+   * @param device the device it is on
+   * @param type the task type it was trained for
+   * @param classes the class labels, in output order (empty for regression)
+   * @param task a task with the features trained on
+   * @param batchSize rows per forward pass
+   * @return the prediction
+   */
+  public static Prediction predict(Model network, Device device, TaskType type, List<String> classes, Task task, int batchSize) {
     if (task.nrow() == 0) {
       throw new TorchworkException("Task '" + task.id() + "' has no rows to predict.");
     }
-    Model network = model.network();
     Block block = network.getBlock();
     Batches batches = new Batches(task, Batches.identity(task.nrow()), batchSize);
     List<Prediction> parts = new ArrayList<>();
     for (int i = 0; i < batches.count(); i++) {
-      try (NDManager manager = network.getNDManager().newSubManager(model.device())) {
+      try (NDManager manager = network.getNDManager().newSubManager(device)) {
         Batch batch = batches.get(manager, i);
         NDList out = block.forward(new ParameterStore(manager, false), batch.getData(), false);
-        parts.add(toPrediction(model.taskType(), model.classes(), out.singletonOrThrow(), batches.truth(batch)));
+        parts.add(toPrediction(type, classes, out.singletonOrThrow(), batches.truth(batch)));
       }
     }
     return Prediction.concat(parts);
@@ -319,7 +367,7 @@ final class TrainingLoop {
    *
    * @return whether the check could be skipped (false if DJL renamed its field)
    */
-  static boolean skipGradientSumCheck(Trainer trainer) {
+  public static boolean skipGradientSumCheck(Trainer trainer) {
     try {
       java.lang.reflect.Field checked = Trainer.class.getDeclaredField("gradientsChecked");
       checked.setAccessible(true);
@@ -337,12 +385,14 @@ final class TrainingLoop {
     Map<String, String> idToName = Checkpoints.idToName(ctx.model.getBlock());
     Map<String, Integer> steps = new LinkedHashMap<>();
     optimizer.steps.forEach((id, n) -> steps.put(idToName.get(id), n));
+    Map<String, NDArray[]> slots = new LinkedHashMap<>();
+    optimizer.slots.forEach((id, arrays) -> slots.put(idToName.get(id), arrays));
     Checkpoints.Meta meta = new Checkpoints.Meta(
         Checkpoints.FORMAT, spec.id(), ctx.epoch, ctx.globalStep, seed, random.state(), ctx.learningRate.rate(),
         ctx.taskTrain.featureNames(), ctx.taskTrain.classes(), Checkpoints.settings(params), steps,
         callbacks.stream().map(Live::id).toList(), states);
     List<NDArray> best = earlyStopping().map(EarlyStopping::bestWeights).orElse(List.of());
-    Checkpoints.write(file, meta, ctx.model.getBlock(), idToName, optimizer, best);
+    Checkpoints.write(file, meta, ctx.model.getBlock(), slots, best);
     return file;
   }
 
@@ -355,7 +405,8 @@ final class TrainingLoop {
     Checkpoints.Meta meta = checkpoint.meta();
     Map<String, String> nameToId = new LinkedHashMap<>();
     Checkpoints.idToName(ctx.model.getBlock()).forEach((id, name) -> nameToId.put(name, id));
-    Checkpoints.loadOptimizer(checkpoint, optimizer, nameToId, ctx.model.getNDManager());
+    Checkpoints.OptimizerState saved = Checkpoints.optimizerState(checkpoint, nameToId, ctx.model.getNDManager());
+    optimizer.restore(saved.steps(), saved.slots());
     random.restore(meta.shuffleState());
     ctx.epoch = meta.epoch();
     ctx.globalStep = meta.globalStep();

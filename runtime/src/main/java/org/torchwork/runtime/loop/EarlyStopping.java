@@ -1,4 +1,4 @@
-package org.torchwork.runtime;
+package org.torchwork.runtime.loop;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
@@ -23,8 +23,9 @@ import org.torchwork.api.TorchCallback;
  * stagnation) is kept in the model and in checkpoints like any callback's, and checkpoints also
  * hold the best weights, so {@code restore_best_weights} works across a resume.
  */
-final class EarlyStopping extends CallbackSet {
-  static final String ID = "early_stopping";
+public final class EarlyStopping extends CallbackSet {
+  /** The callback id early stopping runs as. */
+  public static final String ID = "early_stopping";
 
   private final int patience;
   private final double minDelta;
@@ -40,7 +41,15 @@ final class EarlyStopping extends CallbackSet {
     this.restoreBest = restoreBest;
   }
 
-  static TorchCallback descriptor(int patience, double minDelta, boolean restoreBest) {
+  /**
+   * The descriptor of early stopping with the learner's settings.
+   *
+   * @param patience validation rounds without improvement before stopping
+   * @param minDelta the least change that counts as improvement
+   * @param restoreBest whether to end with the best epoch's weights
+   * @return the descriptor
+   */
+  public static TorchCallback descriptor(int patience, double minDelta, boolean restoreBest) {
     return TorchCallback.builder(ID, EarlyStopping.class)
         .label("Early stopping")
         .weight(1000)

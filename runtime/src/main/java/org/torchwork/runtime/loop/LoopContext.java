@@ -1,4 +1,4 @@
-package org.torchwork.runtime;
+package org.torchwork.runtime.loop;
 
 import ai.djl.Device;
 import ai.djl.Model;

@@ -1,4 +1,4 @@
-package org.torchwork.runtime;
+package org.torchwork.runtime.store;
 
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
@@ -26,13 +26,18 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
+import org.torchwork.api.ParamValues;
+import org.torchwork.api.Task;
 import org.torchwork.api.TorchworkException;
 
 /**
@@ -49,8 +54,9 @@ import org.torchwork.api.TorchworkException;
  * <p>A save writes a temporary file beside the target, flushes it to disk, then renames it over
  * the target in one atomic step: a crash mid-write leaves the previous checkpoint intact.
  */
-final class Checkpoints {
-  static final int FORMAT = 1;
+public final class Checkpoints {
+  /** The checkpoint format this Torchwork writes and reads. */
+  public static final int FORMAT = 1;
   private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)\\.zip");
   private static final Gson GSON = new GsonBuilder()
       .serializeNulls()
@@ -74,12 +80,12 @@ final class Checkpoints {
   private Checkpoints() {}
 
   /** The file name of the checkpoint saved after an epoch. */
-  static String fileName(int epoch) {
+  public static String fileName(int epoch) {
     return "checkpoint-" + epoch + ".zip";
   }
 
   /** What a checkpoint holds besides tensors. */
-  record Meta(
+  public record Meta(
       int format,
       String learner,
       int epoch,
@@ -95,13 +101,13 @@ final class Checkpoints {
       Map<String, Object> callbacks) {}
 
   /** A checkpoint read back. */
-  record Loaded(Path file, Meta meta, byte[] network, Map<String, List<byte[]>> optimizerSlots, List<byte[]> bestWeights) {}
+  public record Loaded(Path file, Meta meta, byte[] network, Map<String, List<byte[]>> optimizerSlots, List<byte[]> bestWeights) {}
 
   /** Learner parameters a resumed run may change; every other one must match the checkpoint's. */
-  static final java.util.Set<String> CHANGEABLE = java.util.Set.of("epochs", "resume", "engine", "device", "seed");
+  public static final Set<String> CHANGEABLE = Set.of("epochs", "resume", "engine", "device", "seed");
 
   /** The learner's parameters that a resume must keep, formatted as users write them. */
-  static Map<String, String> settings(org.torchwork.api.ParamValues params) {
+  public static Map<String, String> settings(ParamValues params) {
     Map<String, String> out = new java.util.TreeMap<>();
     params.asMap().forEach((k, v) -> {
       if (!CHANGEABLE.contains(k)) {
@@ -113,13 +119,12 @@ final class Checkpoints {
 
   /** A value as it comes back from a checkpoint (JSON): lists, maps, strings, booleans, Integer, Long, Double. */
   @SuppressWarnings("unchecked")
-  static <T> T plain(T value) {
+  public static <T> T plain(T value) {
     return value == null ? null : (T) GSON.fromJson(GSON.toJson(value), Object.class);
   }
 
   /** Writes a checkpoint atomically. */
-  static void write(Path file, Meta meta, Block network, Map<String, String> idToName, Optimizers.Stateful optimizer,
-      List<NDArray> bestWeights) {
+  public static void write(Path file, Meta meta, Block network, Map<String, NDArray[]> optimizerSlots, List<NDArray> bestWeights) {
     try {
       Path dir = file.toAbsolutePath().getParent();
       Files.createDirectories(dir);
@@ -135,7 +140,7 @@ final class Checkpoints {
           out.flush();
           zip.closeEntry();
           zip.putNextEntry(new ZipEntry("optimizer.bin"));
-          writeSlots(out, optimizer, idToName);
+          writeSlots(out, optimizerSlots);
           out.flush();
           zip.closeEntry();
           if (!bestWeights.isEmpty()) {
@@ -157,11 +162,10 @@ final class Checkpoints {
     }
   }
 
-  private static void writeSlots(DataOutputStream out, Optimizers.Stateful optimizer, Map<String, String> idToName)
-      throws IOException {
-    out.writeInt(optimizer.slots.size());
-    for (Map.Entry<String, NDArray[]> e : optimizer.slots.entrySet()) {
-      out.writeUTF(idToName.get(e.getKey()));
+  private static void writeSlots(DataOutputStream out, Map<String, NDArray[]> slots) throws IOException {
+    out.writeInt(slots.size());
+    for (Map.Entry<String, NDArray[]> e : slots.entrySet()) {
+      out.writeUTF(e.getKey());
       writeArrays(out, List.of(e.getValue()));
     }
   }
@@ -188,7 +192,7 @@ final class Checkpoints {
    * Reads a checkpoint: a checkpoint file, or a directory, whose latest {@code checkpoint-N.zip}
    * is read.
    */
-  static Loaded read(Path path) {
+  public static Loaded read(Path path) {
     Path file = Files.isDirectory(path) ? latest(path) : path;
     if (!Files.isRegularFile(file)) {
       throw new TorchworkException("Checkpoint " + file + " does not exist. Give resume= a checkpoint file, or the"
@@ -249,7 +253,7 @@ final class Checkpoints {
   }
 
   /** Loads saved parameters into a network that is not initialized yet. */
-  static void loadNetwork(Loaded checkpoint, Block network, NDManager manager) {
+  public static void loadNetwork(Loaded checkpoint, Block network, NDManager manager) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(checkpoint.network()))) {
       network.loadParameters(manager, in);
     } catch (IOException | MalformedModelException | RuntimeException e) {
@@ -258,8 +262,16 @@ final class Checkpoints {
     }
   }
 
-  /** Restores the optimizer's state, matching saved parameter names to this network's parameter ids. */
-  static void loadOptimizer(Loaded checkpoint, Optimizers.Stateful optimizer, Map<String, String> nameToId, NDManager manager) {
+  /**
+   * The optimizer's saved state, by parameter id.
+   *
+   * @param steps the number of updates of each parameter
+   * @param slots the state tensors of each parameter
+   */
+  public record OptimizerState(Map<String, Integer> steps, Map<String, List<NDArray>> slots) {}
+
+  /** The optimizer's saved state, matching saved parameter names to this network's parameter ids. */
+  public static OptimizerState optimizerState(Loaded checkpoint, Map<String, String> nameToId, NDManager manager) {
     Map<String, Integer> steps = new HashMap<>();
     Map<String, List<NDArray>> slots = new LinkedHashMap<>();
     checkpoint.meta().optimizerSteps().forEach((name, n) -> steps.put(require(nameToId, name, checkpoint), n));
@@ -270,7 +282,7 @@ final class Checkpoints {
       }
       slots.put(require(nameToId, name, checkpoint), decoded);
     });
-    optimizer.restore(steps, slots);
+    return new OptimizerState(steps, slots);
   }
 
   private static String require(Map<String, String> nameToId, String name, Loaded checkpoint) {
@@ -282,8 +294,69 @@ final class Checkpoints {
     return id;
   }
 
+  /**
+   * Checks that a run may resume from a checkpoint: the same learner, task columns, callbacks,
+   * settings and seed, and epochs left to train.
+   *
+   * @param c the checkpoint
+   * @param learnerId the run's learner
+   * @param task the run's task
+   * @param callbackIds the ids of the run's callbacks, early stopping included
+   * @param p the run's learner parameters
+   * @throws TorchworkException naming every difference
+   */
+  public static void checkFits(Loaded c, String learnerId, Task task, Set<String> callbackIds, ParamValues p) {
+    Meta meta = c.meta();
+    String where = "Checkpoint " + c.file();
+    if (!meta.learner().equals(learnerId)) {
+      throw new TorchworkException(where + " was saved by learner '" + meta.learner() + "', not '" + learnerId
+          + "'. Resume with --learner " + meta.learner() + ".");
+    }
+    if (!meta.features().equals(task.featureNames()) || !meta.classes().equals(task.classes())) {
+      throw new TorchworkException(where + " was trained on features " + meta.features() + (meta.classes().isEmpty() ? "" : " and classes "
+          + meta.classes()) + ", but task '" + task.id() + "' has " + task.featureNames() + (task.classes().isEmpty() ? "" : " and "
+          + task.classes()) + ". Resume on the task the checkpoint was trained on.");
+    }
+    Set<String> saved = new TreeSet<>(meta.callbackIds());
+    Set<String> now = new TreeSet<>(callbackIds);
+    if (!saved.equals(now)) {
+      Set<String> missing = new TreeSet<>(saved);
+      missing.removeAll(now);
+      Set<String> extra = new TreeSet<>(now);
+      extra.removeAll(saved);
+      throw new TorchworkException(where + " holds the state of callbacks " + saved + ", but this run has " + now + ("."
+          + (missing.isEmpty() ? "" : " Missing here: " + missing + ".") + (extra.isEmpty() ? "" : " Not in the checkpoint: " + extra + "."))
+          + " Resume with the same callbacks, so that no state is silently dropped or invented.");
+    }
+    Map<String, String> settings = settings(p);
+    if (!settings.equals(meta.settings())) {
+      List<String> differences = new ArrayList<>();
+      Set<String> keys = new TreeSet<>(settings.keySet());
+      keys.addAll(meta.settings().keySet());
+      for (String k : keys) {
+        String then = meta.settings().get(k);
+        String here = settings.get(k);
+        if (!Objects.equals(then, here)) {
+          differences.add(k + " was " + (then == null ? "unset" : then) + ", is " + (here == null ? "unset" : here));
+        }
+      }
+      throw new TorchworkException(where + " was trained with other settings: " + String.join("; ", differences)
+          + ". A resumed run must keep every learner parameter but " + String.join(", ", new TreeSet<>(CHANGEABLE))
+          + "; set them as the checkpoint has them.");
+    }
+    if (p.getInt("epochs") <= meta.epoch()) {
+      throw new TorchworkException(where + " is at epoch " + meta.epoch() + ", so epochs=" + p.getInt("epochs")
+          + " leaves nothing to train. Set epochs above " + meta.epoch() + ".");
+    }
+    if (p.has("seed") && p.getInt("seed") != meta.seed()) {
+      throw new TorchworkException(where + " was trained with seed " + meta.seed() + ", but seed=" + p.getInt("seed")
+          + " is set. Leave seed unset (the checkpoint's is used) or set it to " + meta.seed() + ".");
+    }
+  }
+
+
   /** Parameter id to stable name, and back, for a network. */
-  static Map<String, String> idToName(Block network) {
+  public static Map<String, String> idToName(Block network) {
     Map<String, String> map = new LinkedHashMap<>();
     for (Pair<String, Parameter> p : network.getParameters()) {
       map.put(p.getValue().getId(), p.getKey());
