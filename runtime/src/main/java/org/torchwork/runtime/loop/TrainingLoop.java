@@ -35,6 +35,7 @@ import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.api.spi.NetworkShape;
 import org.torchwork.runtime.BackendChoice;
 import org.torchwork.runtime.store.Checkpoints;
+import org.torchwork.runtime.store.Json;
 import org.torchwork.runtime.store.States;
 
 /**
@@ -468,7 +469,7 @@ public final class TrainingLoop {
         states.put(live.id(), state);
       }
     }
-    return Checkpoints.plain(states);
+    return Json.plain(states);
   }
 
   private static Object stateOf(Live live) {

@@ -6,21 +6,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
-import com.google.gson.ToNumberStrategy;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -33,49 +23,37 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import org.torchwork.api.ParamValues;
 import org.torchwork.api.Task;
 import org.torchwork.api.TorchworkException;
 
 /**
  * Checkpoint files: everything a run needs to continue exactly where it stopped. A checkpoint is
- * one zip file holding
+ * a zip {@link Bundle} holding
  *
  * <ul>
  *   <li>{@code checkpoint.json}: the format, learner, epoch, global step, seed, shuffle state,
  *       learning rate, task columns, optimizer step counts, and every callback's state by id;
  *   <li>{@code network.params}: the network's parameters (DJL's parameter format);
- *   <li>{@code optimizer.bin}: the optimizer's moment tensors, by parameter name.
+ *   <li>{@code optimizer.bin}: the optimizer's moment tensors, by parameter name;
+ *   <li>{@code best_weights.bin}: with early stopping's {@code restore_best_weights}, the best
+ *       epoch's weights;
+ *   <li>{@code manifest.json}: the size and SHA-256 of each of these, checked before any is used.
  * </ul>
  *
- * <p>A save writes a temporary file beside the target, flushes it to disk, then renames it over
- * the target in one atomic step: a crash mid-write leaves the previous checkpoint intact.
+ * <p>A save replaces the file in one atomic rename: a crash mid-write leaves the previous
+ * checkpoint intact.
  */
 public final class Checkpoints {
   /** The checkpoint format this Torchwork writes and reads. */
-  public static final int FORMAT = 1;
+  public static final int FORMAT = 2;
+  private static final String KIND = "torchwork-checkpoint";
+  private static final String META = "checkpoint.json";
+  private static final String NETWORK = "network.params";
+  private static final String OPTIMIZER = "optimizer.bin";
+  private static final String BEST_WEIGHTS = "best_weights.bin";
+  private static final String UNUSABLE = "It is damaged or not a Torchwork checkpoint; resume from another one.";
   private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)\\.zip");
-  private static final Gson GSON = new GsonBuilder()
-      .serializeNulls()
-      .serializeSpecialFloatingPointValues()
-      .setPrettyPrinting()
-      .setObjectToNumberStrategy((ToNumberStrategy) in -> {
-        String s = in.nextString();
-        if (s.matches("-?\\d+")) {
-          BigDecimal d = new BigDecimal(s);
-          if (d.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0 && d.compareTo(BigDecimal.valueOf(Integer.MIN_VALUE)) >= 0) {
-            return Integer.valueOf(s);
-          }
-          if (d.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0 && d.compareTo(BigDecimal.valueOf(Long.MIN_VALUE)) >= 0) {
-            return Long.valueOf(s);
-          }
-        }
-        return Double.valueOf(s);
-      })
-      .create();
 
   private Checkpoints() {}
 
@@ -117,123 +95,68 @@ public final class Checkpoints {
     return out;
   }
 
-  /** A value as it comes back from a checkpoint (JSON): lists, maps, strings, booleans, Integer, Long, Double. */
-  @SuppressWarnings("unchecked")
-  public static <T> T plain(T value) {
-    return value == null ? null : (T) GSON.fromJson(GSON.toJson(value), Object.class);
-  }
-
   /** Writes a checkpoint atomically. */
   public static void write(Path file, Meta meta, Block network, Map<String, NDArray[]> optimizerSlots, List<NDArray> bestWeights) {
+    Bundle.Writer bundle = Bundle.writer(KIND, FORMAT)
+        .entry(META, Json.bytes(meta))
+        .entry(NETWORK, Tensors.network(network))
+        .entry(OPTIMIZER, out -> Tensors.writeSlots(out, optimizerSlots));
+    if (!bestWeights.isEmpty()) {
+      bundle.entry(BEST_WEIGHTS, out -> Tensors.writeArrays(new DataOutputStream(out), bestWeights));
+    }
     try {
-      Path dir = file.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-      try {
-        try (FileOutputStream fos = new FileOutputStream(tmp.toFile()); ZipOutputStream zip = new ZipOutputStream(fos)) {
-          zip.putNextEntry(new ZipEntry("checkpoint.json"));
-          zip.write(GSON.toJson(meta).getBytes(StandardCharsets.UTF_8));
-          zip.closeEntry();
-          zip.putNextEntry(new ZipEntry("network.params"));
-          DataOutputStream out = new DataOutputStream(zip);
-          network.saveParameters(out);
-          out.flush();
-          zip.closeEntry();
-          zip.putNextEntry(new ZipEntry("optimizer.bin"));
-          writeSlots(out, optimizerSlots);
-          out.flush();
-          zip.closeEntry();
-          if (!bestWeights.isEmpty()) {
-            zip.putNextEntry(new ZipEntry("best_weights.bin"));
-            writeArrays(out, bestWeights);
-            out.flush();
-            zip.closeEntry();
-          }
-          zip.finish();
-          fos.getFD().sync();
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      bundle.writeZip(file);
     } catch (IOException e) {
       throw new TorchworkException("Checkpoint " + file + " could not be written: " + e + ". Check that its directory is"
           + " writable and the disk has room; the previous checkpoint, if any, is unchanged.", e);
     }
   }
 
-  private static void writeSlots(DataOutputStream out, Map<String, NDArray[]> slots) throws IOException {
-    out.writeInt(slots.size());
-    for (Map.Entry<String, NDArray[]> e : slots.entrySet()) {
-      out.writeUTF(e.getKey());
-      writeArrays(out, List.of(e.getValue()));
-    }
-  }
-
-  private static void writeArrays(DataOutputStream out, List<NDArray> arrays) throws IOException {
-    out.writeInt(arrays.size());
-    for (NDArray a : arrays) {
-      byte[] bytes = a.encode();
-      out.writeInt(bytes.length);
-      out.write(bytes);
-    }
-  }
-
-  private static List<byte[]> readArrays(DataInputStream in) throws IOException {
-    int count = in.readInt();
-    List<byte[]> arrays = new ArrayList<>();
-    for (int j = 0; j < count; j++) {
-      arrays.add(in.readNBytes(in.readInt()));
-    }
-    return arrays;
-  }
-
   /**
    * Reads a checkpoint: a checkpoint file, or a directory, whose latest {@code checkpoint-N.zip}
-   * is read.
+   * is read. Every entry is checked against the checkpoint's manifest before it is used.
    */
   public static Loaded read(Path path) {
     Path file = Files.isDirectory(path) ? latest(path) : path;
-    if (!Files.isRegularFile(file)) {
+    if (!Files.exists(file)) {
       throw new TorchworkException("Checkpoint " + file + " does not exist. Give resume= a checkpoint file, or the"
           + " directory the checkpoint callback wrote to.");
     }
-    try (ZipFile zip = new ZipFile(file.toFile())) {
-      Meta meta = GSON.fromJson(new String(entry(zip, "checkpoint.json", file), StandardCharsets.UTF_8), Meta.class);
-      if (meta == null || meta.format() != FORMAT) {
-        throw new TorchworkException("Checkpoint " + file + " has format " + (meta == null ? "?" : meta.format())
-            + "; this Torchwork reads format " + FORMAT + ". Resume with the Torchwork version that wrote it.");
-      }
-      byte[] network = entry(zip, "network.params", file);
-      Map<String, List<byte[]>> slots = new LinkedHashMap<>();
-      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(entry(zip, "optimizer.bin", file)))) {
-        int n = in.readInt();
-        for (int i = 0; i < n; i++) {
-          String name = in.readUTF();
-          slots.put(name, readArrays(in));
-        }
-      }
-      List<byte[]> best = List.of();
-      if (zip.getEntry("best_weights.bin") != null) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(entry(zip, "best_weights.bin", file)))) {
-          best = readArrays(in);
-        }
-      }
-      return new Loaded(file, meta, network, slots, best);
-    } catch (IOException | JsonParseException | NumberFormatException e) {
-      throw new TorchworkException("Checkpoint " + file + " cannot be read: " + e + ". It is damaged or not a Torchwork"
-          + " checkpoint; resume from another one.", e);
+    Bundle.Read bundle = Bundle.readZip(file, KIND, "Checkpoint", UNUSABLE);
+    if (bundle.version() != FORMAT) {
+      throw new TorchworkException("Checkpoint " + file + " has format " + bundle.version() + "; this Torchwork reads format "
+          + FORMAT + ". Resume with the Torchwork version that wrote it.");
+    }
+    try {
+      Meta meta = checked(Json.read(bundle.require(META, "Checkpoint"), Meta.class), file);
+      Map<String, List<byte[]>> slots = Tensors.readSlots(bundle.require(OPTIMIZER, "Checkpoint"));
+      List<byte[]> best = bundle.find(BEST_WEIGHTS).map(Tensors::readArrays).orElse(List.of());
+      return new Loaded(file, meta, bundle.require(NETWORK, "Checkpoint"), slots, best);
+    } catch (JsonParseException | IllegalArgumentException e) {
+      throw new TorchworkException("Checkpoint " + file + " cannot be read: " + e.getMessage() + ". " + UNUSABLE, e);
     }
   }
 
-  private static byte[] entry(ZipFile zip, String name, Path file) throws IOException {
-    ZipEntry e = zip.getEntry(name);
-    if (e == null) {
-      throw new TorchworkException("Checkpoint " + file + " has no " + name + "; it is not a complete Torchwork checkpoint.");
+  /** A checkpoint's metadata with every field present and in range. */
+  private static Meta checked(Meta m, Path file) {
+    String problem = m == null ? "it is empty"
+        : m.format() != FORMAT ? "its format is " + m.format()
+        : m.learner() == null ? "the learner is missing"
+        : m.epoch() < 0 ? "the epoch is " + m.epoch()
+        : m.globalStep() < 0 ? "the global step is " + m.globalStep()
+        : !(m.learningRate() > 0) || Double.isInfinite(m.learningRate()) ? "the learning rate is " + m.learningRate()
+        : m.features() == null || m.features().isEmpty() ? "the feature names are missing"
+        : m.classes() == null ? "the class levels are missing"
+        : m.settings() == null ? "the settings are missing"
+        : m.optimizerSteps() == null || m.optimizerSteps().values().stream().anyMatch(n -> n == null || n < 0)
+            ? "the optimizer's step counts are missing or negative"
+        : m.callbackIds() == null ? "the callback ids are missing"
+        : m.callbacks() == null ? "the callback states are missing"
+        : null;
+    if (problem != null) {
+      throw new TorchworkException("Checkpoint " + file + ": " + META + " is not valid: " + problem + ". " + UNUSABLE);
     }
-    try (InputStream in = zip.getInputStream(e)) {
-      return in.readAllBytes();
-    }
+    return m;
   }
 
   private static Path latest(Path dir) {
@@ -254,8 +177,8 @@ public final class Checkpoints {
 
   /** Loads saved parameters into a network that is not initialized yet. */
   public static void loadNetwork(Loaded checkpoint, Block network, NDManager manager) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(checkpoint.network()))) {
-      network.loadParameters(manager, in);
+    try {
+      Tensors.loadNetwork(checkpoint.network(), network, manager);
     } catch (IOException | MalformedModelException | RuntimeException e) {
       throw new TorchworkException("Checkpoint " + checkpoint.file() + " does not fit this network: " + e + ". Resume with"
           + " the same learner and network parameters (neurons, layers, ...) the checkpoint was saved with.", e);

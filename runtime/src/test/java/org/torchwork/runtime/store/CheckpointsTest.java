@@ -60,15 +60,44 @@ class CheckpointsTest {
   @Test
   void statesComeBackWithTheSameValues() {
     Map<String, Object> states = Map.of("a", List.of(Map.of("epoch", 1, "lr", 0.01, "big", 1L << 40, "none", "x")));
-    assertEquals(states, Checkpoints.plain(states));
-    assertEquals(Map.of("f", 0.5), Checkpoints.plain(Map.of("f", 0.5f)), "a float comes back as the double it is");
+    assertEquals(states, Json.plain(states));
+    assertEquals(Map.of("f", 0.5), Json.plain(Map.of("f", 0.5f)), "a float comes back as the double it is");
   }
 
   @Test
   void aDamagedCheckpointSaysSo() throws IOException {
     Path file = Files.write(tmp.resolve("checkpoint-1.zip"), new byte[] {1, 2, 3});
     TorchworkException e = assertThrows(TorchworkException.class, () -> Checkpoints.read(file));
-    assertTrue(e.getMessage().startsWith("Checkpoint " + file + " cannot be read: "), e.getMessage());
+    assertTrue(e.getMessage().startsWith("Checkpoint " + file + ": is not a readable zip file ("), e.getMessage());
     assertTrue(e.getMessage().endsWith("It is damaged or not a Torchwork checkpoint; resume from another one."), e.getMessage());
+  }
+
+  @Test
+  void aCheckpointWithAFlippedBitIsNeverResumed() throws IOException {
+    Path file = tmp.resolve("checkpoint-1.zip");
+    try (ai.djl.ndarray.NDManager manager = ai.djl.engine.Engine.getEngine("PyTorch").newBaseManager()) {
+      SequentialBlock network = new SequentialBlock().add(ai.djl.nn.core.Linear.builder().setUnits(2).build());
+      network.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 3));
+      Checkpoints.write(file, meta(1), network, Map.of(), List.of());
+    }
+    for (String entry : List.of("checkpoint.json", "network.params", "optimizer.bin")) {
+      Path flipped = tmp.resolve("flipped-" + entry + ".zip");
+      try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(file.toFile());
+          java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(flipped))) {
+        for (java.util.zip.ZipEntry e : java.util.Collections.list(in.entries())) {
+          byte[] bytes = in.getInputStream(e).readAllBytes();
+          if (e.getName().equals(entry)) {
+            bytes[bytes.length - 1] ^= 1;
+          }
+          out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+          out.write(bytes);
+          out.closeEntry();
+        }
+      }
+      TorchworkException e = assertThrows(TorchworkException.class, () -> Checkpoints.read(flipped));
+      assertTrue(e.getMessage().startsWith("Checkpoint " + flipped + ": " + entry + " does not match its SHA-256 in manifest.json"),
+          e.getMessage());
+      assertTrue(e.getMessage().endsWith("resume from another one."), e.getMessage());
+    }
   }
 }

@@ -1,0 +1,620 @@
+package org.torchwork.runtime.store;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Enumeration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.torchwork.api.TorchworkException;
+
+/**
+ * The one file format of everything Torchwork keeps, checkpoints and saved models alike: named
+ * entries plus a manifest, {@value #MANIFEST}, that lists each entry's size and SHA-256. A
+ * bundle is a zip file (checkpoints) or a folder (saved models).
+ *
+ * <p>Writing is atomic: everything goes to a hidden temporary file or folder beside the target,
+ * is flushed to disk, and is renamed into place last, so a crash half-way leaves nothing that
+ * looks complete. Reading checks before it trusts: the manifest is bounded in size, every entry
+ * must be listed and every listed entry present, each is read no further than its declared size,
+ * and its SHA-256 must match before a single byte of it is handed on.
+ */
+public final class Bundle {
+  /** The manifest's name inside a bundle. */
+  public static final String MANIFEST = "manifest.json";
+
+  private static final int MAX_MANIFEST_BYTES = 1 << 20;
+  private static final int MAX_ENTRIES = 256;
+  /** The largest entry a bundle may hold (entries are read into memory). */
+  static final long MAX_ENTRY_BYTES = Integer.MAX_VALUE - 64;
+  private static final Pattern ENTRY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+  private Bundle() {}
+
+  /** Writes an entry's bytes. */
+  @FunctionalInterface
+  public interface Content {
+    /**
+     * Writes the entry.
+     *
+     * @param out where to write; not to be closed
+     * @throws IOException when writing fails
+     */
+    void write(OutputStream out) throws IOException;
+  }
+
+  /**
+   * A bundle being written: entries in order, then the manifest.
+   *
+   * @return a writer for a bundle of this kind
+   * @param kind what the bundle holds, e.g. {@code "torchwork-model"}; recorded in the manifest and
+   *     checked when read
+   * @param version the version of that kind's layout
+   */
+  public static Writer writer(String kind, int version) {
+    return new Writer(kind, version);
+  }
+
+  /** Collects a bundle's entries; {@link #writeZip} or {@link #writeFolder} writes them. */
+  public static final class Writer {
+    private final String kind;
+    private final int version;
+    private final Map<String, Content> entries = new LinkedHashMap<>();
+
+    private Writer(String kind, int version) {
+      this.kind = kind;
+      this.version = version;
+    }
+
+    /**
+     * Adds an entry.
+     *
+     * @param name its name: letters, digits, dots, dashes, underscores
+     * @param content writes its bytes
+     * @return this writer
+     */
+    public Writer entry(String name, Content content) {
+      if (!ENTRY_NAME.matcher(name).matches() || name.equals(MANIFEST) || entries.containsKey(name)) {
+        throw new IllegalArgumentException("bad or repeated entry name " + name);
+      }
+      entries.put(name, content);
+      return this;
+    }
+
+    /**
+     * Adds an entry.
+     *
+     * @param name its name
+     * @param bytes its bytes
+     * @return this writer
+     */
+    public Writer entry(String name, byte[] bytes) {
+      return entry(name, out -> out.write(bytes));
+    }
+
+    /**
+     * Writes the bundle as a zip file, replacing the file in one atomic rename.
+     *
+     * @param file the zip file
+     * @throws IOException when writing fails; the previous file, if any, is unchanged
+     */
+    public void writeZip(Path file) throws IOException {
+      Path dir = file.toAbsolutePath().getParent();
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+      try {
+        try (FileOutputStream fos = new FileOutputStream(tmp.toFile()); ZipOutputStream zip = new ZipOutputStream(fos)) {
+          JsonObject listed = new JsonObject();
+          for (Map.Entry<String, Content> e : entries.entrySet()) {
+            zip.putNextEntry(new ZipEntry(e.getKey()));
+            listed.add(e.getKey(), writeCounted(zip, e.getValue()));
+            zip.closeEntry();
+          }
+          zip.putNextEntry(new ZipEntry(MANIFEST));
+          zip.write(manifest(listed));
+          zip.closeEntry();
+          zip.finish();
+          fos.getFD().sync();
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    }
+
+    /**
+     * Writes the bundle as a folder. The folder must not exist, be empty, or (with
+     * {@code overwrite}) hold a bundle of the same kind; see {@link #checkFolderTarget}.
+     *
+     * @param dir the folder
+     * @param overwrite whether to replace a bundle of the same kind
+     * @param what how messages name the folder, e.g. {@code "Model folder"}
+     * @throws IOException when writing fails; nothing is left that looks complete
+     * @throws TorchworkException when the folder may not be written
+     */
+    public void writeFolder(Path dir, boolean overwrite, String what) throws IOException {
+      Path target = dir.toAbsolutePath().normalize();
+      Target state = checkFolderTarget(target, kind, overwrite, what);
+      Path parent = target.getParent();
+      Files.createDirectories(parent);
+      Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
+      try {
+        JsonObject listed = new JsonObject();
+        for (Map.Entry<String, Content> e : entries.entrySet()) {
+          listed.add(e.getKey(), writeFile(tmp.resolve(e.getKey()), e.getValue()));
+        }
+        writeFile(tmp.resolve(MANIFEST), out -> out.write(manifest(listed)));
+        syncDirectory(tmp);
+        if (state == Target.REPLACE) {
+          Path old = Files.createTempDirectory(parent, "." + target.getFileName() + ".old-");
+          Files.delete(old);
+          Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+          deleteTree(old);
+        } else {
+          // rename(2) replaces an empty directory in one step.
+          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        }
+        syncDirectory(parent);
+      } finally {
+        if (Files.exists(tmp, LinkOption.NOFOLLOW_LINKS)) {
+          deleteTree(tmp);
+        }
+      }
+    }
+
+    private byte[] manifest(JsonObject listed) {
+      JsonObject m = new JsonObject();
+      m.addProperty("format", kind);
+      m.addProperty("version", version);
+      m.add("entries", listed);
+      return Json.pretty(m).getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  /** What writing a folder will do to what is there now. */
+  public enum Target {
+    /** Nothing is there, or an empty folder: the bundle takes its place. */
+    CREATE,
+    /** A bundle of the same kind is there and {@code overwrite} was given: it is replaced. */
+    REPLACE
+  }
+
+  /**
+   * Checks, before any work is done, that a folder bundle can be written at {@code dir}: it does
+   * not exist, is an empty folder, or holds a bundle of the same kind and {@code overwrite} is
+   * given; and its parent folder can be created and written to.
+   *
+   * @param dir the folder
+   * @param kind the bundle's kind
+   * @param overwrite whether a bundle of the same kind may be replaced
+   * @param what how messages name the folder, e.g. {@code "Model folder"}
+   * @return what writing will do
+   * @throws TorchworkException naming the folder, why not, and the fix
+   */
+  public static Target checkFolderTarget(Path dir, String kind, boolean overwrite, String what) {
+    Path target = dir.toAbsolutePath().normalize();
+    if (target.getParent() == null) {
+      throw new TorchworkException(what + " " + dir + " cannot be the root directory. Give a folder such as models/iris.");
+    }
+    Target state = Target.CREATE;
+    if (Files.isSymbolicLink(target)) {
+      throw new TorchworkException(what + " " + dir + " is a symbolic link; Torchwork does not write through links. Give"
+          + " the real folder's path, or a new folder.");
+    }
+    if (Files.exists(target)) {
+      if (!Files.isDirectory(target)) {
+        throw new TorchworkException(what + " " + dir + " is a file, not a folder. Give a new folder, e.g. " + dir + ".model.");
+      }
+      List<String> names = listNames(target, what);
+      if (!names.isEmpty()) {
+        Optional<String> existing = names.contains(MANIFEST) ? kindOf(target.resolve(MANIFEST)) : Optional.empty();
+        if (existing.isEmpty() || !existing.get().equals(kind)) {
+          throw new TorchworkException(what + " " + dir + " is not empty and does not hold a " + kind + " (it holds "
+              + String.join(", ", names.subList(0, Math.min(5, names.size()))) + (names.size() > 5 ? ", ..." : "")
+              + "), so writing there could destroy files Torchwork did not create. Give a new or empty folder.");
+        }
+        if (!overwrite) {
+          throw new TorchworkException(what + " " + dir + " already holds a " + kind + ". Give another folder, or"
+              + " --overwrite (overwrite=true in Java) to replace it.");
+        }
+        state = Target.REPLACE;
+      }
+    }
+    Path parent = target.getParent();
+    try {
+      Files.createDirectories(parent);
+      Path probe = Files.createTempDirectory(parent, "." + target.getFileName() + ".probe-");
+      Files.delete(probe);
+    } catch (IOException e) {
+      throw new TorchworkException(what + " " + dir + " cannot be written: its parent folder " + parent + " "
+          + (e instanceof FileAlreadyExistsException ? "is a file" : "is not writable (" + e.getMessage() + ")")
+          + ". Choose a folder you can write to.", e);
+    }
+    return state;
+  }
+
+  private static Optional<String> kindOf(Path manifest) {
+    try {
+      if (!Files.isRegularFile(manifest, LinkOption.NOFOLLOW_LINKS) || Files.size(manifest) > MAX_MANIFEST_BYTES) {
+        return Optional.empty();
+      }
+      JsonElement m = JsonParser.parseString(Files.readString(manifest, StandardCharsets.UTF_8));
+      if (m.isJsonObject() && m.getAsJsonObject().has("format") && m.getAsJsonObject().get("format").isJsonPrimitive()) {
+        return Optional.of(m.getAsJsonObject().get("format").getAsString());
+      }
+      return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * A bundle read back, every entry verified against the manifest.
+   *
+   * @param source the zip file or folder
+   * @param kind the bundle's kind, from the manifest
+   * @param version the version of the kind's layout, from the manifest
+   * @param entries the entries' bytes, by name, in the manifest's order
+   */
+  public record Read(Path source, String kind, int version, Map<String, byte[]> entries) {
+    /**
+     * An entry that must be there.
+     *
+     * @param name the entry
+     * @param what how messages name the bundle
+     * @return its bytes
+     * @throws TorchworkException when the bundle lacks it
+     */
+    public byte[] require(String name, String what) {
+      byte[] bytes = entries.get(name);
+      if (bytes == null) {
+        throw new TorchworkException(what + " " + source + " has no " + name + ", so it is not a complete " + kind
+            + ". Use another one, or write it again.");
+      }
+      return bytes;
+    }
+
+    /**
+     * An entry that may be there.
+     *
+     * @param name the entry
+     * @return its bytes, or empty
+     */
+    public Optional<byte[]> find(String name) {
+      return Optional.ofNullable(entries.get(name));
+    }
+  }
+
+  /**
+   * Reads and verifies a zip bundle.
+   *
+   * @param file the zip file
+   * @param kind the kind it must be
+   * @param what how messages name it, e.g. {@code "Checkpoint"}
+   * @param fix what to do when it cannot be used, e.g. {@code "Resume from another checkpoint."}
+   * @return the verified entries
+   * @throws TorchworkException naming the file, the entry and the cause
+   */
+  public static Read readZip(Path file, String kind, String what, String fix) {
+    if (!Files.isRegularFile(file)) {
+      throw new TorchworkException(what + " " + file + (Files.exists(file) ? " is not a regular file." : " does not exist.")
+          + " " + fix);
+    }
+    try (ZipFile zip = new ZipFile(file.toFile())) {
+      Map<String, ZipEntry> found = new LinkedHashMap<>();
+      Enumeration<? extends ZipEntry> all = zip.entries();
+      while (all.hasMoreElements()) {
+        ZipEntry e = all.nextElement();
+        if (found.size() > MAX_ENTRIES) {
+          throw refuse(what, file, "holds more than " + MAX_ENTRIES + " entries, more than any " + kind + " has", fix);
+        }
+        if (found.put(e.getName(), e) != null) {
+          throw refuse(what, file, "holds entry " + e.getName() + " twice", fix);
+        }
+      }
+      ZipEntry manifestEntry = found.get(MANIFEST);
+      if (manifestEntry == null) {
+        throw refuse(what, file, "has no " + MANIFEST + ", so its contents cannot be verified: it is not a " + kind
+            + " of this Torchwork (or was written by an older one)", fix);
+      }
+      Manifest manifest;
+      try (InputStream in = zip.getInputStream(manifestEntry)) {
+        manifest = Manifest.parse(readBounded(in, MAX_MANIFEST_BYTES, what, file, MANIFEST, fix), kind, what, file, fix);
+      }
+      checkListing(new TreeSet<>(found.keySet()), manifest, what, file, fix);
+      Map<String, byte[]> entries = new LinkedHashMap<>();
+      for (Manifest.Listed listed : manifest.entries()) {
+        try (InputStream in = zip.getInputStream(found.get(listed.name()))) {
+          entries.put(listed.name(), verified(in, listed, what, file, fix));
+        }
+      }
+      return new Read(file, manifest.kind(), manifest.version(), entries);
+    } catch (ZipException e) {
+      throw refuse(what, file, "is not a readable zip file (" + e.getMessage() + ")", fix);
+    } catch (IOException e) {
+      throw new TorchworkException(what + " " + file + " cannot be read: " + e.getMessage() + ". Check its permissions.", e);
+    }
+  }
+
+  /**
+   * Reads and verifies a folder bundle.
+   *
+   * @param dir the folder
+   * @param kind the kind it must be
+   * @param what how messages name it, e.g. {@code "Model folder"}
+   * @param fix what to do when it cannot be used
+   * @return the verified entries
+   * @throws TorchworkException naming the folder, the file and the cause
+   */
+  public static Read readFolder(Path dir, String kind, String what, String fix) {
+    if (!Files.isDirectory(dir)) {
+      throw new TorchworkException(what + " " + dir + (Files.exists(dir) ? " is not a folder." : " does not exist.") + " " + fix);
+    }
+    List<String> names = listNames(dir, what);
+    if (!names.contains(MANIFEST)) {
+      throw refuse(what, dir, "has no " + MANIFEST + ", so it is not a " + kind
+          + (names.isEmpty() ? " (it is empty)" : " (it holds " + String.join(", ", names.subList(0, Math.min(5, names.size())))
+              + (names.size() > 5 ? ", ..." : "") + ")"), fix);
+    }
+    try {
+      Manifest manifest;
+      try (InputStream in = openRegular(dir.resolve(MANIFEST), what, dir, fix)) {
+        manifest = Manifest.parse(readBounded(in, MAX_MANIFEST_BYTES, what, dir, MANIFEST, fix), kind, what, dir, fix);
+      }
+      checkListing(new TreeSet<>(names), manifest, what, dir, fix);
+      Map<String, byte[]> entries = new LinkedHashMap<>();
+      for (Manifest.Listed listed : manifest.entries()) {
+        try (InputStream in = openRegular(dir.resolve(listed.name()), what, dir, fix)) {
+          entries.put(listed.name(), verified(in, listed, what, dir, fix));
+        }
+      }
+      return new Read(dir, manifest.kind(), manifest.version(), entries);
+    } catch (IOException e) {
+      throw new TorchworkException(what + " " + dir + " cannot be read: " + e.getMessage() + ". Check its permissions.", e);
+    }
+  }
+
+  private static InputStream openRegular(Path file, String what, Path bundle, String fix) throws IOException {
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      throw refuse(what, bundle, file.getFileName() + " is not a regular file (a link, a folder or a device)", fix);
+    }
+    return Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private static void checkListing(TreeSet<String> present, Manifest manifest, String what, Path bundle, String fix) {
+    present.remove(MANIFEST);
+    for (Manifest.Listed listed : manifest.entries()) {
+      if (!present.remove(listed.name())) {
+        throw refuse(what, bundle, listed.name() + " is listed in " + MANIFEST + " but missing", fix);
+      }
+    }
+    if (!present.isEmpty()) {
+      throw refuse(what, bundle, present.first() + " is not listed in " + MANIFEST + ", so Torchwork did not write it"
+          + " there (remove it if you put it there yourself)", fix);
+    }
+  }
+
+  private static byte[] verified(InputStream in, Manifest.Listed listed, String what, Path bundle, String fix) throws IOException {
+    MessageDigest digest = sha256();
+    byte[] bytes = readBounded(in, listed.size(), what, bundle, listed.name(), fix);
+    if (bytes.length != listed.size()) {
+      throw refuse(what, bundle, listed.name() + " has " + bytes.length + " bytes but " + MANIFEST + " says " + listed.size()
+          + ": it was cut short or changed after it was written", fix);
+    }
+    String actual = HexFormat.of().formatHex(digest.digest(bytes));
+    if (!actual.equals(listed.sha256())) {
+      throw refuse(what, bundle, listed.name() + " does not match its SHA-256 in " + MANIFEST + " (it is " + actual.substring(0, 12)
+          + "..., the manifest says " + listed.sha256().substring(0, 12) + "...): it was changed after it was written", fix);
+    }
+    return bytes;
+  }
+
+  /** Reads at most {@code limit} bytes; more than that is refused, never buffered. */
+  private static byte[] readBounded(InputStream in, long limit, String what, Path bundle, String name, String fix) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(limit, 1 << 16));
+    byte[] buffer = new byte[1 << 16];
+    long total = 0;
+    int n;
+    while ((n = in.read(buffer, 0, (int) Math.min(buffer.length, limit + 1 - total))) > 0) {
+      total += n;
+      if (total > limit) {
+        throw refuse(what, bundle, name + " is larger than " + (name.equals(MANIFEST) ? "a manifest may be (" + limit + " bytes)"
+            : "the " + limit + " bytes " + MANIFEST + " declares"), fix);
+      }
+      out.write(buffer, 0, n);
+    }
+    return out.toByteArray();
+  }
+
+  static TorchworkException refuse(String what, Path bundle, String why, String fix) {
+    return new TorchworkException(what + " " + bundle + ": " + why + ". " + fix);
+  }
+
+  private static List<String> listNames(Path dir, String what) {
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+      for (Path p : s) {
+        names.add(p.getFileName().toString());
+        if (names.size() > MAX_ENTRIES + 1) {
+          break;
+        }
+      }
+    } catch (IOException e) {
+      throw new TorchworkException(what + " " + dir + " cannot be listed: " + e.getMessage() + ". Check its permissions.", e);
+    }
+    names.sort(Comparator.naturalOrder());
+    return names;
+  }
+
+  private static JsonObject writeCounted(OutputStream target, Content content) throws IOException {
+    MessageDigest digest = sha256();
+    long[] count = {0};
+    OutputStream counting = new DigestOutputStream(new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        target.write(b);
+        count[0]++;
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        target.write(b, off, len);
+        count[0] += len;
+      }
+
+      @Override
+      public void flush() throws IOException {
+        target.flush();
+      }
+    }, digest);
+    content.write(counting);
+    counting.flush();
+    JsonObject listed = new JsonObject();
+    listed.addProperty("size", count[0]);
+    listed.addProperty("sha256", HexFormat.of().formatHex(digest.digest()));
+    return listed;
+  }
+
+  private static JsonObject writeFile(Path file, Content content) throws IOException {
+    try (FileOutputStream fos = new FileOutputStream(file.toFile())) {
+      JsonObject listed = writeCounted(new BufferedOutputStream(fos, 1 << 16), content);
+      fos.getFD().sync();
+      return listed;
+    }
+  }
+
+  private static void syncDirectory(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // Not every file system can sync a directory; the rename is still atomic.
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+        try {
+          Files.delete(p);
+        } catch (NoSuchFileException e) {
+          // already gone
+        }
+      }
+    }
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always available", e);
+    }
+  }
+
+  /** A bundle's manifest, parsed and checked. */
+  private record Manifest(String kind, int version, List<Listed> entries) {
+    record Listed(String name, long size, String sha256) {}
+
+    static Manifest parse(byte[] bytes, String kind, String what, Path bundle, String fix) {
+      JsonObject m;
+      try {
+        JsonElement e = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8));
+        if (!e.isJsonObject()) {
+          throw refuse(what, bundle, MANIFEST + " is not a JSON object", fix);
+        }
+        m = e.getAsJsonObject();
+      } catch (JsonParseException | StackOverflowError e) {
+        throw refuse(what, bundle, MANIFEST + " is not valid JSON (" + e.getMessage() + ")", fix);
+      }
+      String format = string(m, "format", what, bundle, fix);
+      if (!format.equals(kind)) {
+        throw refuse(what, bundle, "it holds a " + format + ", not a " + kind, fix);
+      }
+      long version = number(m, "version", what, bundle, fix);
+      JsonElement listed = m.get("entries");
+      if (listed == null || !listed.isJsonObject()) {
+        throw refuse(what, bundle, MANIFEST + " has no \"entries\" object", fix);
+      }
+      List<Listed> entries = new ArrayList<>();
+      for (Map.Entry<String, JsonElement> e : listed.getAsJsonObject().entrySet()) {
+        String name = e.getKey();
+        if (!ENTRY_NAME.matcher(name).matches() || name.equals(MANIFEST)) {
+          throw refuse(what, bundle, MANIFEST + " lists an entry named '" + name + "', which no " + kind + " has", fix);
+        }
+        if (!e.getValue().isJsonObject()) {
+          throw refuse(what, bundle, MANIFEST + ": entry " + name + " is not an object with size and sha256", fix);
+        }
+        JsonObject o = e.getValue().getAsJsonObject();
+        long size = number(o, "size", what, bundle, fix);
+        if (size < 0 || size > MAX_ENTRY_BYTES) {
+          throw refuse(what, bundle, MANIFEST + ": entry " + name + " has size " + size + ", outside 0 to " + MAX_ENTRY_BYTES, fix);
+        }
+        String sha = string(o, "sha256", what, bundle, fix);
+        if (!sha.matches("[0-9a-f]{64}")) {
+          throw refuse(what, bundle, MANIFEST + ": entry " + name + " has sha256 '" + sha + "', which is not 64 hex digits", fix);
+        }
+        entries.add(new Listed(name, size, sha));
+      }
+      if (entries.size() > MAX_ENTRIES) {
+        throw refuse(what, bundle, MANIFEST + " lists " + entries.size() + " entries, more than any " + kind + " has", fix);
+      }
+      return new Manifest(format, (int) version, entries);
+    }
+
+    private static String string(JsonObject o, String field, String what, Path bundle, String fix) {
+      JsonElement e = o.get(field);
+      if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+        throw refuse(what, bundle, MANIFEST + " has no string field \"" + field + "\"", fix);
+      }
+      return e.getAsString();
+    }
+
+    private static long number(JsonObject o, String field, String what, Path bundle, String fix) {
+      JsonElement e = o.get(field);
+      if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+        throw refuse(what, bundle, MANIFEST + " has no number field \"" + field + "\"", fix);
+      }
+      try {
+        return e.getAsJsonPrimitive().getAsBigDecimal().longValueExact();
+      } catch (ArithmeticException | NumberFormatException x) {
+        throw refuse(what, bundle, MANIFEST + ": \"" + field + "\" is " + e + ", not a whole number", fix);
+      }
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package org.torchwork.runtime.store;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParseException;
+import com.google.gson.ToNumberStrategy;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The JSON of stored files and callback states. Numbers come back as {@link Integer},
+ * {@link Long} or {@link Double}, whatever Java type they were written from, so a state read back
+ * equals the state a run holds after the same round trip. Documents nest at most 255 deep
+ * (Gson's reader limit); deeper ones are refused, not followed into a stack overflow.
+ */
+public final class Json {
+  private static final BigDecimal INT_MIN = BigDecimal.valueOf(Integer.MIN_VALUE);
+  private static final BigDecimal INT_MAX = BigDecimal.valueOf(Integer.MAX_VALUE);
+  private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
+  private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
+
+  private static final Gson GSON = new GsonBuilder()
+      .serializeNulls()
+      .serializeSpecialFloatingPointValues()
+      .setPrettyPrinting()
+      .setObjectToNumberStrategy((ToNumberStrategy) in -> number(in.nextString()))
+      .create();
+
+  private Json() {}
+
+  private static Number number(String s) {
+    if (s.matches("-?\\d+")) {
+      BigDecimal d = new BigDecimal(s);
+      if (d.compareTo(INT_MAX) <= 0 && d.compareTo(INT_MIN) >= 0) {
+        return Integer.valueOf(s);
+      }
+      if (d.compareTo(LONG_MAX) <= 0 && d.compareTo(LONG_MIN) >= 0) {
+        return Long.valueOf(s);
+      }
+    }
+    return Double.valueOf(s);
+  }
+
+  /**
+   * A value as it comes back from a stored file: lists, maps, strings, booleans, Integer, Long,
+   * Double.
+   *
+   * @param value plain data
+   * @param <T> its type
+   * @return the same value after a round trip through JSON
+   */
+  @SuppressWarnings("unchecked")
+  public static <T> T plain(T value) {
+    return value == null ? null : (T) GSON.fromJson(GSON.toJson(value), Object.class);
+  }
+
+  /**
+   * Writes a value (plain data, a record, a JSON tree) as indented JSON.
+   *
+   * @param value the value
+   * @return the JSON text
+   */
+  public static String pretty(Object value) {
+    return value instanceof JsonElement ? GSON.toJson((JsonElement) value) : GSON.toJson(value);
+  }
+
+  /**
+   * The UTF-8 bytes of {@link #pretty(Object)}.
+   *
+   * @param value the value
+   * @return the bytes
+   */
+  public static byte[] bytes(Object value) {
+    return pretty(value).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Reads JSON into a type.
+   *
+   * @param bytes UTF-8 JSON
+   * @param type what to read it as
+   * @param <T> the type
+   * @return the value, or null for the JSON literal null
+   * @throws JsonParseException when the text is not JSON of that shape, or nests too deep
+   */
+  public static <T> T read(byte[] bytes, Class<T> type) {
+    try {
+      return GSON.fromJson(new String(bytes, StandardCharsets.UTF_8), type);
+    } catch (StackOverflowError e) {
+      throw new JsonParseException("the document nests too deep", e);
+    }
+  }
+}

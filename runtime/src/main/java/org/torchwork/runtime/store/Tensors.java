@@ -1,0 +1,136 @@
+package org.torchwork.runtime.store;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
+import ai.djl.ndarray.NDManager;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Tensors in stored files: a network's parameters in DJL's parameter format (engine-neutral: each
+ * array is written as its data type, shape and raw bytes, so a network saved on one engine loads
+ * on another), and lists of arrays (optimizer state, best weights) as counted, length-prefixed
+ * {@link NDArray#encode()} blobs whose counts and lengths are checked against what is there.
+ */
+final class Tensors {
+  private Tensors() {}
+
+  /** Writes a network's parameters. */
+  static Bundle.Content network(Block network) {
+    return out -> {
+      DataOutputStream data = new DataOutputStream(out);
+      network.saveParameters(data);
+      data.flush();
+    };
+  }
+
+  /**
+   * Loads saved parameters into a network that is not initialized yet.
+   *
+   * @throws IOException, MalformedModelException or a RuntimeException when they do not fit
+   */
+  static void loadNetwork(byte[] params, Block network, NDManager manager) throws IOException, MalformedModelException {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(params))) {
+      network.loadParameters(manager, in);
+      if (in.read() != -1) {
+        throw new MalformedModelException("the saved parameters go on after the network's last parameter; they were saved"
+            + " from a larger network");
+      }
+    }
+  }
+
+  static void writeSlots(OutputStream stream, Map<String, NDArray[]> slots) throws IOException {
+    DataOutputStream out = new DataOutputStream(stream);
+    out.writeInt(slots.size());
+    for (Map.Entry<String, NDArray[]> e : slots.entrySet()) {
+      out.writeUTF(e.getKey());
+      writeArrays(out, List.of(e.getValue()));
+    }
+    out.flush();
+  }
+
+  static void writeArrays(DataOutputStream out, List<NDArray> arrays) throws IOException {
+    out.writeInt(arrays.size());
+    for (NDArray a : arrays) {
+      byte[] bytes = a.encode();
+      out.writeInt(bytes.length);
+      out.write(bytes);
+    }
+    out.flush();
+  }
+
+  /**
+   * Reads what {@link #writeSlots} wrote.
+   *
+   * @throws IllegalArgumentException when a count or length does not fit the bytes there
+   */
+  static Map<String, List<byte[]>> readSlots(byte[] bytes) {
+    ByteArrayInputStream buffer = new ByteArrayInputStream(bytes);
+    DataInputStream in = new DataInputStream(buffer);
+    Map<String, List<byte[]>> slots = new LinkedHashMap<>();
+    try {
+      int n = count(in.readInt(), buffer, "parameters");
+      for (int i = 0; i < n; i++) {
+        String name = in.readUTF();
+        if (slots.put(name, readArrays(in, buffer)) != null) {
+          throw new IllegalArgumentException("optimizer state lists parameter '" + name + "' twice");
+        }
+      }
+      end(buffer);
+      return slots;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("optimizer state ends early (" + e + ")", e);
+    }
+  }
+
+  /**
+   * Reads what {@link #writeArrays} wrote, and nothing more.
+   *
+   * @throws IllegalArgumentException when a count or length does not fit the bytes there
+   */
+  static List<byte[]> readArrays(byte[] bytes) {
+    ByteArrayInputStream buffer = new ByteArrayInputStream(bytes);
+    try {
+      List<byte[]> arrays = readArrays(new DataInputStream(buffer), buffer);
+      end(buffer);
+      return arrays;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the arrays end early (" + e + ")", e);
+    }
+  }
+
+  private static List<byte[]> readArrays(DataInputStream in, ByteArrayInputStream buffer) throws IOException {
+    int count = count(in.readInt(), buffer, "arrays");
+    List<byte[]> arrays = new ArrayList<>(count);
+    for (int j = 0; j < count; j++) {
+      int length = in.readInt();
+      if (length < 0 || length > buffer.available()) {
+        throw new IllegalArgumentException("an array claims " + length + " bytes where " + buffer.available() + " are left");
+      }
+      arrays.add(in.readNBytes(length));
+    }
+    return arrays;
+  }
+
+  /** A count of items of at least 4 bytes each can be no larger than the bytes left / 4. */
+  private static int count(int n, ByteArrayInputStream buffer, String what) {
+    if (n < 0 || n > buffer.available() / 4) {
+      throw new IllegalArgumentException("a count of " + n + " " + what + " does not fit the " + buffer.available() + " bytes left");
+    }
+    return n;
+  }
+
+  private static void end(ByteArrayInputStream buffer) {
+    if (buffer.available() != 0) {
+      throw new IllegalArgumentException(buffer.available() + " bytes follow the last array");
+    }
+  }
+}
