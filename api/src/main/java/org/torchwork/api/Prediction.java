@@ -11,7 +11,8 @@ import java.util.Map;
  *
  * <p>For classification, {@link #response(int)} and {@link #truth(int)} are class indices
  * into {@link #classes()} and {@link #prob(int, int)} holds class probabilities; for regression
- * they are values and there are no probabilities.
+ * they are values and there are no probabilities. A prediction of data without a target has no
+ * truth ({@link #hasTruth()}): it can be read but not scored.
  */
 @ApiStatus(value = ApiStatus.Status.STABLE, since = "0.1")
 public final class Prediction {
@@ -20,8 +21,16 @@ public final class Prediction {
   private final float[] truth;
   private final float[] response;
   private final float[] prob;
+  private final boolean hasTruth;
 
   private Prediction(TaskType type, List<String> classes, float[] truth, float[] response, float[] prob) {
+    if (truth == null) {
+      truth = new float[response.length];
+      java.util.Arrays.fill(truth, Float.NaN);
+      this.hasTruth = false;
+    } else {
+      this.hasTruth = true;
+    }
     if (truth.length != response.length) {
       throw new IllegalArgumentException(truth.length + " truth values but " + response.length + " responses");
     }
@@ -40,15 +49,15 @@ public final class Prediction {
    * class (the first on ties).
    *
    * @param classes the class labels
-   * @param truth each row's true class index
+   * @param truth each row's true class index; null when the truth is not known
    * @param prob row-major probabilities, {@code rows * classes.size()} values; the array is
    *     kept, not copied
    * @return the prediction
    */
   public static Prediction classif(List<String> classes, float[] truth, float[] prob) {
     int k = classes.size();
-    float[] response = new float[truth.length];
-    for (int i = 0; i < truth.length; i++) {
+    float[] response = new float[prob.length / k];
+    for (int i = 0; i < response.length; i++) {
       int best = 0;
       for (int c = 1; c < k; c++) {
         if (prob[i * k + c] > prob[i * k + best]) {
@@ -63,7 +72,7 @@ public final class Prediction {
   /**
    * A regression prediction.
    *
-   * @param truth each row's true value; kept, not copied
+   * @param truth each row's true value, kept, not copied; null when the truth is not known
    * @param response each row's predicted value; kept, not copied
    * @return the prediction
    */
@@ -99,10 +108,20 @@ public final class Prediction {
   }
 
   /**
+   * Whether the truth is known, so that the prediction can be scored.
+   *
+   * @return false for a prediction of data without a target
+   * @since 0.2
+   */
+  public boolean hasTruth() {
+    return hasTruth;
+  }
+
+  /**
    * A row's true class index or value.
    *
    * @param row the row
-   * @return the truth
+   * @return the truth; NaN when it is not known
    */
   public float truth(int row) {
     return truth[row];
@@ -158,9 +177,14 @@ public final class Prediction {
    *
    * @param measure the measure
    * @return the score
-   * @throws TorchworkException when the measure is for another task type
+   * @throws TorchworkException when the measure is for another task type, or the truth is not
+   *     known
    */
   public double score(Measure measure) {
+    if (!hasTruth) {
+      throw new TorchworkException("Measure '" + measure.id() + "' cannot score this prediction: the data predicted had no"
+          + " target, so the truth is not known. Predict data with the target column to score it.");
+    }
     if (measure.taskType() != type) {
       throw new TorchworkException(
           "Measure '" + measure.id() + "' is for " + measure.taskType() + " tasks and cannot score a "
@@ -194,6 +218,7 @@ public final class Prediction {
       throw new IllegalArgumentException("nothing to concatenate");
     }
     Prediction first = parts.get(0);
+    boolean truthKnown = parts.stream().allMatch(Prediction::hasTruth);
     int n = 0;
     for (Prediction p : parts) {
       n += p.nrow();
@@ -211,6 +236,6 @@ public final class Prediction {
       }
       at += p.nrow();
     }
-    return new Prediction(first.type, first.classes, t, r, pr);
+    return new Prediction(first.type, first.classes, truthKnown ? t : null, r, pr);
   }
 }

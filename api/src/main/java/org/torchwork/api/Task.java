@@ -7,8 +7,9 @@ import java.util.Objects;
  * A supervised learning task: numeric features and a target, held in memory.
  *
  * <p>Features are stored row-major as {@code float}s. For classification the target of each
- * row is the index of its class in {@link #classes()}; for regression it is the value. Tasks
- * are immutable.
+ * row is the index of its class in {@link #classes()}; for regression it is the value. A task
+ * made with {@link #unlabeled} has features only, for prediction: it has no type, target or
+ * classes. Tasks are immutable.
  */
 @ApiStatus(value = ApiStatus.Status.STABLE, since = "0.1")
 public final class Task {
@@ -24,12 +25,13 @@ public final class Task {
   private Task(String id, TaskType type, String target, List<String> features, List<String> classes, float[] x, float[] y) {
     this.id = Objects.requireNonNull(id, "id");
     this.type = type;
-    this.target = Objects.requireNonNull(target, "target");
+    this.target = target;
     this.features = List.copyOf(features);
     this.classes = List.copyOf(classes);
     this.nrow = y.length;
     if (features.isEmpty()) {
-      throw new TorchworkException("Task '" + id + "' has no features; a task needs at least one feature column besides the target '" + target + "'.");
+      throw new TorchworkException("Task '" + id + "' has no features; a task needs at least one feature column"
+          + (target == null ? "." : " besides the target '" + target + "'."));
     }
     if (x.length != nrow * features.size()) {
       throw new IllegalArgumentException(
@@ -76,7 +78,37 @@ public final class Task {
    * @return the task
    */
   public static Task regr(String id, String target, List<String> features, float[] x, float[] y) {
-    return new Task(id, TaskType.REGR, target, features, List.of(), x, y);
+    return new Task(id, TaskType.REGR, Objects.requireNonNull(target, "target"), features, List.of(), x, y);
+  }
+
+  /**
+   * A task with features only, to predict: it has no target, so it cannot be trained on or
+   * scored.
+   *
+   * @param id the task's id
+   * @param features the feature names
+   * @param x the features, row-major, a multiple of {@code features.size()} values
+   * @return the task
+   * @since 0.2
+   */
+  public static Task unlabeled(String id, List<String> features, float[] x) {
+    if (!features.isEmpty() && x.length % features.size() != 0) {
+      throw new IllegalArgumentException(
+          "Task '" + id + "': " + x.length + " feature values are not a whole number of rows of " + features.size() + " features.");
+    }
+    float[] y = new float[features.isEmpty() ? 0 : x.length / features.size()];
+    java.util.Arrays.fill(y, Float.NaN);
+    return new Task(id, null, null, features, List.of(), x, y);
+  }
+
+  /**
+   * Whether the task has a target (every task but an {@link #unlabeled} one).
+   *
+   * @return true when the task has a target
+   * @since 0.2
+   */
+  public boolean hasTarget() {
+    return type != null;
   }
 
   /**
@@ -91,7 +123,7 @@ public final class Task {
   /**
    * Classification or regression.
    *
-   * @return the type
+   * @return the type; null for an {@link #unlabeled} task
    */
   public TaskType type() {
     return type;
@@ -100,7 +132,7 @@ public final class Task {
   /**
    * The target column's name.
    *
-   * @return the name
+   * @return the name; null for an {@link #unlabeled} task
    */
   public String target() {
     return target;
@@ -157,7 +189,7 @@ public final class Task {
    * One row's target: the class index for classification, the value for regression.
    *
    * @param row the row index
-   * @return the target
+   * @return the target; NaN for an {@link #unlabeled} task
    */
   public float target(int row) {
     return y[row];
@@ -210,6 +242,10 @@ public final class Task {
 
   @Override
   public String toString() {
+    if (!hasTarget()) {
+      return "<Task:" + id + "> (" + nrow + " x " + features.size() + ", no target)\n* Features (" + features.size() + "): "
+          + String.join(", ", features);
+    }
     return "<Task" + (type == TaskType.CLASSIF ? "Classif" : "Regr") + ":" + id + "> (" + nrow + " x " + (features.size() + 1) + ")\n"
         + "* Target: " + target + (type == TaskType.CLASSIF ? " (" + String.join(", ", classes) + ")" : "") + "\n"
         + "* Features (" + features.size() + "): " + String.join(", ", features);

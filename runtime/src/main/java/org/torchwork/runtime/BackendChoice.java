@@ -81,8 +81,30 @@ public record BackendChoice(BackendProvider backend, Engine engine, Device devic
       Optional<String> deviceParam,
       Map<String, String> config,
       Function<String, String> env) {
-    Setting engine = setting("engine", engineParam, ENGINE_PROPERTY, ENGINE_ENV, config, env);
-    Setting device = setting("device", deviceParam, DEVICE_PROPERTY, DEVICE_ENV, config, env);
+    return resolve(backends, engineParam, deviceParam, config, "config file", env);
+  }
+
+  /**
+   * Resolves the engine and device, with defaults below the environment from another source than
+   * a config file (a saved model's engine, for example).
+   *
+   * @param backends the registered backends
+   * @param engineParam the engine asked for, if any
+   * @param deviceParam the device asked for, if any
+   * @param defaults the lowest-ranking values ({@code engine}, {@code device}), possibly empty
+   * @param defaultsSource how messages name where the defaults came from
+   * @param env the environment
+   * @return the choice
+   */
+  static BackendChoice resolve(
+      Registry<BackendProvider> backends,
+      Optional<String> engineParam,
+      Optional<String> deviceParam,
+      Map<String, String> defaults,
+      String defaultsSource,
+      Function<String, String> env) {
+    Setting engine = setting("engine", engineParam, ENGINE_PROPERTY, ENGINE_ENV, defaults, defaultsSource, env);
+    Setting device = setting("device", deviceParam, DEVICE_PROPERTY, DEVICE_ENV, defaults, defaultsSource, env);
     BackendProvider backend;
     Engine loaded;
     String engineSource;
@@ -157,8 +179,8 @@ public record BackendChoice(BackendProvider backend, Engine engine, Device devic
 
   private record Setting(String value, String source) {}
 
-  private static Setting setting(
-      String name, Optional<String> param, String property, String envName, Map<String, String> config, Function<String, String> env) {
+  private static Setting setting(String name, Optional<String> param, String property, String envName, Map<String, String> config,
+      String configSource, Function<String, String> env) {
     if (param.isPresent()) {
       return new Setting(param.get().trim(), "learner parameter " + name);
     }
@@ -172,7 +194,7 @@ public record BackendChoice(BackendProvider backend, Engine engine, Device devic
     }
     String fromConfig = config.get(name);
     if (fromConfig != null && !fromConfig.isBlank()) {
-      return new Setting(fromConfig.trim(), "config file");
+      return new Setting(fromConfig.trim(), configSource);
     }
     return new Setting("auto", "default auto");
   }

@@ -161,6 +161,18 @@ public final class Platform {
   }
 
   /**
+   * The loaded plugin that provides an id, if a plugin does.
+   *
+   * @param kind {@code callback}, {@code learner}, {@code backend}, {@code task} or {@code measure}
+   * @param id the id
+   * @return the plugin; empty when the id comes from the module path, or nobody provides it
+   */
+  public Optional<Plugin> pluginProviding(String kind, String id) {
+    String wanted = kind + ":" + id;
+    return plugins.stream().filter(p -> p.loaded() && p.ids().contains(wanted)).findFirst();
+  }
+
+  /**
    * The plugins directory in use.
    *
    * @return the directory, or empty

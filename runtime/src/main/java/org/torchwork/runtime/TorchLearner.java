@@ -24,10 +24,11 @@ import org.torchwork.api.TorchworkException;
 import org.torchwork.api.internal.Names;
 import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.api.spi.NetworkShape;
-import org.torchwork.runtime.data.Splits;
+import org.torchwork.runtime.data.TrainingData;
 import org.torchwork.runtime.loop.CallbackPlan;
 import org.torchwork.runtime.loop.TrainingLoop;
 import org.torchwork.runtime.store.Checkpoints;
+import org.torchwork.runtime.store.ModelFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -246,6 +247,17 @@ public final class TorchLearner implements Learner, AutoCloseable {
   }
 
   /**
+   * Checks every setting against a task and separate validation data, without training.
+   *
+   * @param task the task to train on
+   * @param valid the rows to validate on, with the task's columns and classes
+   * @throws TorchworkException for the first problem found
+   */
+  public void validate(Task task, Task valid) {
+    prepare(task, valid);
+  }
+
+  /**
    * Checks every setting and creates the run, without training yet: the caller may look at the
    * engine and device chosen (for example to show them) and then train.
    *
@@ -254,7 +266,20 @@ public final class TorchLearner implements Learner, AutoCloseable {
    * @throws TorchworkException for the first problem found
    */
   public PreparedRun prepare(Task task) {
-    Plan plan = plan(task);
+    return prepare(task, null);
+  }
+
+  /**
+   * Checks every setting and creates a run that validates on separate data (instead of the
+   * {@code validate} ratio), without training yet.
+   *
+   * @param task the task to train on
+   * @param valid the rows to validate on, with the task's columns and classes; null for none
+   * @return the run, ready to train
+   * @throws TorchworkException for the first problem found
+   */
+  public PreparedRun prepare(Task task, Task valid) {
+    Plan plan = plan(task, valid);
     return new PreparedRun(plan, backend(plan.params()));
   }
 
@@ -284,13 +309,14 @@ public final class TorchLearner implements Learner, AutoCloseable {
      * @throws TorchworkException for a failing callback or engine
      */
     public TorchLearner train() {
-      LOG.info("Training {} on task {}: {}", spec.id(), plan.train().id(), backend.describe());
+      LOG.info("Training {} on task {}: {}", spec.id(), plan.data().train().id(), backend.describe());
       TorchLearner.this.close();
-      TrainingLoop.Outcome outcome = new TrainingLoop(TorchLearner.this, out, spec, plan.params(), plan.callbacks(), plan.train(),
-          plan.valid(), plan.measuresTrain(), plan.measuresValid(), backend, plan.seed(), plan.resume()).run();
-      Task train = plan.train();
-      model = new TrainedModel(outcome.model(), outcome.states(), spec.taskType(), train.featureNames(), train.classes(), backend,
-          plan.seed(), outcome.epochs());
+      TrainingData data = plan.data();
+      TrainingLoop.Outcome outcome = new TrainingLoop(TorchLearner.this, out, spec, plan.params(), plan.callbacks(), data.train(),
+          data.valid(), plan.measuresTrain(), plan.measuresValid(), backend, plan.seed(), plan.resume(), plan.init()).run();
+      model = new TrainedModel(outcome.model(), TrainedModel.meta(spec, platform.pluginProviding("learner", spec.id()), data.train(),
+          plan.params().asMap(), plan.callbackParams(), data.standardization(), backend, plan.seed(), outcome.epochs(), outcome.states()),
+          backend, null);
       return TorchLearner.this;
     }
   }
@@ -299,22 +325,28 @@ public final class TorchLearner implements Learner, AutoCloseable {
   private record Plan(
       ParamValues params,
       List<TrainingLoop.Live> callbacks,
+      Map<String, Map<String, Object>> callbackParams,
       List<Measure> measuresTrain,
       List<Measure> measuresValid,
       Checkpoints.Loaded resume,
+      ModelFiles.Saved init,
       int seed,
-      Task train,
-      Task valid) {}
+      TrainingData data) {}
 
-  private Plan plan(Task task) {
+  private Plan plan(Task task, Task validation) {
     Objects.requireNonNull(task, "task");
+    if (!task.hasTarget()) {
+      throw new TorchworkException("Task '" + task.id() + "' has no target, so it cannot be trained on. Train on a task with a"
+          + " target column; predict tasks without one.");
+    }
     if (task.type() != spec.taskType()) {
       throw new TorchworkException(
           "Learner '" + spec.id() + "' is for " + spec.taskType() + " tasks, but task '" + task.id() + "' is a "
               + task.type() + " task. Use a " + task.type() + ".* learner, e.g. " + task.type() + ".mlp.");
     }
     ParamValues p = params();
-    List<CallbackPlan.Resolved> live = CallbackPlan.resolve(callbacks, callbackValues, p, platform.callbacks().ids());
+    boolean validates = validation != null || (p.has("validate") && p.getDouble("validate") > 0);
+    List<CallbackPlan.Resolved> live = CallbackPlan.resolve(callbacks, callbackValues, p, platform.callbacks().ids(), validates);
     List<Measure> measuresTrain = measures(p.getList("measures_train", String.class), "measures_train");
     List<Measure> measuresValid = measures(p.getList("measures_valid", String.class), "measures_valid");
     Checkpoints.Loaded resume = null;
@@ -322,26 +354,23 @@ public final class TorchLearner implements Learner, AutoCloseable {
       resume = Checkpoints.read(Path.of(p.getString("resume")));
       Checkpoints.checkFits(resume, spec.id(), task, CallbackPlan.ids(callbacks, p), p);
     }
-    int seed = resume != null ? resume.meta().seed() : p.has("seed") ? p.getInt("seed") : new Random().nextInt(Integer.MAX_VALUE);
-    Task train = task;
-    Task valid = null;
-    if (p.has("validate") && p.getDouble("validate") > 0) {
-      int[][] split = Splits.holdout(task.nrow(), p.getDouble("validate"), seed);
-      if (split[0].length == 0 || split[1].length == 0) {
-        throw new TorchworkException(
-            "validate=" + p.getDouble("validate") + " leaves " + split[0].length + " training and " + split[1].length
-                + " validation rows of task '" + task.id() + "' (" + task.nrow() + " rows). Choose a ratio that leaves rows on both sides.");
-      }
-      train = task.subset(task.id() + "_train", split[0]);
-      valid = task.subset(task.id() + "_valid", split[1]);
-    } else if (!measuresValid.isEmpty()) {
-      throw new TorchworkException(
-          "measures_valid is set but the learner has no validation data. Set validate=<ratio>, e.g. validate=0.3,"
-              + " or remove measures_valid.");
+    ModelFiles.Saved init = null;
+    if (p.has("init_from")) {
+      init = ModelFiles.read(Path.of(p.getString("init_from")));
+      ModelFiles.checkFineTune(init, spec.id(), task, p.getBoolean("standardize"));
     }
+    int seed = resume != null ? resume.meta().seed() : p.has("seed") ? p.getInt("seed") : new Random().nextInt(Integer.MAX_VALUE);
+    if (!validates && !measuresValid.isEmpty()) {
+      throw new TorchworkException(
+          "measures_valid is set but the learner has no validation data. Set validate=<ratio>, e.g. validate=0.3, give"
+              + " validation data (--valid FILE), or remove measures_valid.");
+    }
+    TrainingData data = TrainingData.prepare(task, validation, p, seed, init == null ? null : init.meta().standardization());
     // Building the network (not initializing it) checks its parameters, e.g. layers against neurons.
     spec.network().create(new NetworkShape(task.nfeatures(), spec.taskType() == TaskType.CLASSIF ? task.classes().size() : 1), p);
-    return new Plan(p, CallbackPlan.generate(live), measuresTrain, measuresValid, resume, seed, train, valid);
+    Map<String, Map<String, Object>> callbackParams = new LinkedHashMap<>();
+    live.forEach(r -> callbackParams.put(r.descriptor().id(), r.values().asMap()));
+    return new Plan(p, CallbackPlan.generate(live), callbackParams, measuresTrain, measuresValid, resume, init, seed, data);
   }
 
   /**
@@ -354,6 +383,18 @@ public final class TorchLearner implements Learner, AutoCloseable {
    */
   public TorchLearner train(Task task) {
     return prepare(task).train();
+  }
+
+  /**
+   * Trains on a task, validating on separate data (instead of the {@code validate} ratio).
+   *
+   * @param task the task to train on
+   * @param valid the rows to validate on, with the task's columns and classes
+   * @return this learner
+   * @throws TorchworkException for bad settings, a failing callback or engine
+   */
+  public TorchLearner train(Task task, Task valid) {
+    return prepare(task, valid).train();
   }
 
   /**
@@ -391,25 +432,15 @@ public final class TorchLearner implements Learner, AutoCloseable {
   }
 
   /**
-   * Predicts a task with the trained model.
+   * Predicts a task with the trained model ({@link TrainedModel#predict(Task, int)}, with the
+   * learner's {@code batch_size}).
    *
-   * @param task a task with the features trained on
-   * @return the prediction, with the task's truth
+   * @param task a task with the features trained on (matched by name); with or without a target
+   * @return the prediction, with the task's truth when it has a target
    * @throws TorchworkException when the learner is not trained or the features differ
    */
   public Prediction predict(Task task) {
-    TrainedModel m = model();
-    if (!task.featureNames().equals(m.features())) {
-      throw new TorchworkException(
-          "Task '" + task.id() + "' has features " + task.featureNames() + " but the model was trained on "
-              + m.features() + ". Predict a task with the same feature columns, in the same order.");
-    }
-    if (task.type() != m.taskType() || !task.classes().equals(m.classes())) {
-      throw new TorchworkException(
-          "Task '" + task.id() + "' does not match the model: " + task.type() + " " + task.classes() + " vs "
-              + m.taskType() + " " + m.classes() + ". Predict a task with the same target and classes.");
-    }
-    return TrainingLoop.predict(m.network(), m.device(), m.taskType(), m.classes(), task, params().getInt("batch_size"));
+    return model().predict(task, params().getInt("batch_size"));
   }
 
   /**

@@ -11,8 +11,8 @@ import org.torchwork.runtime.data.CsvTasks;
 
 /**
  * The short names mlr3 users know, on a shared {@link Platform}: {@link #tsk(String)},
- * {@link #lrn(String, Object...)}, {@link #clbk(String, Object...)}, {@link #clbks(String...)}
- * and {@link #msr(String)}.
+ * {@link #lrn(String, Object...)}, {@link #clbk(String, Object...)}, {@link #clbks(String...)},
+ * {@link #msr(String)} and {@link #load(Path)}.
  *
  * <p>The shared platform discovers everything on the module path, plus the plugins directory
  * named by the system property {@code torchwork.plugins} or the environment variable
@@ -124,6 +124,17 @@ public final class Torchwork {
    */
   public static Measure msr(String id) {
     return platform().measure(id);
+  }
+
+  /**
+   * Loads a saved model ({@link TrainedModel#load(Path)}) on the shared platform.
+   *
+   * @param dir the model's folder
+   * @return the model, on the engine it was trained on unless the system property or the
+   *     environment names another
+   */
+  public static TrainedModel load(Path dir) {
+    return TrainedModel.load(dir);
   }
 
   private static void pairs(Object[] keyValues, java.util.function.BiConsumer<String, Object> sink) {

@@ -8,6 +8,20 @@ public final class Splits {
   private Splits() {}
 
   /**
+   * The rows in order.
+   *
+   * @param n the number of rows
+   * @return 0, 1, ..., n - 1
+   */
+  public static int[] identity(int n) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    return order;
+  }
+
+  /**
    * Splits {@code n} rows at random into training and validation rows.
    *
    * @param n the number of rows
@@ -16,10 +30,7 @@ public final class Splits {
    * @return the sorted training rows, then the sorted validation rows
    */
   public static int[][] holdout(int n, double ratio, int seed) {
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
+    int[] order = identity(n);
     Random random = new Random(seed ^ 0x5DEECE66DL);
     for (int i = n - 1; i > 0; i--) {
       int j = random.nextInt(i + 1);

@@ -31,14 +31,6 @@ final class Batches {
     this.y = new float[batchSize];
   }
 
-  static int[] identity(int n) {
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    return order;
-  }
-
   static int count(int rows, int batchSize) {
     return (rows + batchSize - 1) / batchSize;
   }

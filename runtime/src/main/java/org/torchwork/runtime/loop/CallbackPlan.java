@@ -69,10 +69,11 @@ public final class CallbackPlan {
    * @param callbackValues the {@code cb.<id>.<param>} values, by callback id
    * @param p the learner's parameters (early stopping's among them)
    * @param known every callback id the platform knows, for messages
+   * @param validates whether the run has validation data (early stopping needs it)
    * @return the callbacks with their values, early stopping included, in the order they run
    */
-  public static List<Resolved> resolve(
-      List<TorchCallback> callbacks, Map<String, Map<String, Object>> callbackValues, ParamValues p, Set<String> known) {
+  public static List<Resolved> resolve(List<TorchCallback> callbacks, Map<String, Map<String, Object>> callbackValues, ParamValues p,
+      Set<String> known, boolean validates) {
     Set<String> ids = new HashSet<>();
     callbacks.forEach(c -> ids.add(c.id()));
     for (Map.Entry<String, Map<String, Object>> e : callbackValues.entrySet()) {
@@ -93,10 +94,11 @@ public final class CallbackPlan {
         throw new TorchworkException("Callback id '" + EarlyStopping.ID + "' is reserved for early stopping, which the"
             + " learner parameters patience, min_delta and restore_best_weights set up. Rename the callback.");
       }
-      if (!p.has("validate") || p.getList("measures_valid", String.class).isEmpty()) {
+      if (!validates || p.getList("measures_valid", String.class).isEmpty()) {
         throw new TorchworkException("Early stopping (patience=" + p.getInt("patience") + ") watches the first validation"
-            + " measure, but the learner has " + (p.has("validate") ? "no measures_valid" : "no validation data")
-            + ". Set validate=<ratio> and measures_valid=<measure>, e.g. validate=0.3 measures_valid=classif.ce.");
+            + " measure, but the learner has " + (validates ? "no measures_valid" : "no validation data")
+            + ". Set validate=<ratio> (or give validation data) and measures_valid=<measure>, e.g. validate=0.3"
+            + " measures_valid=classif.ce.");
       }
     }
     List<Resolved> resolved = new ArrayList<>();

@@ -10,9 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
-import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -34,8 +32,11 @@ import org.torchwork.api.TorchworkException;
 import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.api.spi.NetworkShape;
 import org.torchwork.runtime.BackendChoice;
+import org.torchwork.runtime.data.Splits;
+import org.torchwork.runtime.predict.Forward;
 import org.torchwork.runtime.store.Checkpoints;
 import org.torchwork.runtime.store.Json;
+import org.torchwork.runtime.store.ModelFiles;
 import org.torchwork.runtime.store.States;
 
 /**
@@ -68,6 +69,7 @@ public final class TrainingLoop {
   private final int seed;
   private final LoopContext ctx = new LoopContext();
   private final Checkpoints.Loaded resume;
+  private final ModelFiles.Saved init;
   private Optimizers.Stateful optimizer;
   private final Map<Stage, List<Live>> byStage = new EnumMap<>(Stage.class);
 
@@ -86,6 +88,7 @@ public final class TrainingLoop {
    * @param choice the engine and device
    * @param seed the run's seed
    * @param resume the checkpoint to continue from, or null
+   * @param init the saved model whose weights to start from (fine-tuning), or null
    */
   public TrainingLoop(
       Learner learner,
@@ -99,9 +102,11 @@ public final class TrainingLoop {
       List<Measure> measuresValid,
       BackendChoice choice,
       int seed,
-      Checkpoints.Loaded resume) {
+      Checkpoints.Loaded resume,
+      ModelFiles.Saved init) {
     this.spec = spec;
     this.resume = resume;
+    this.init = init;
     this.params = params;
     this.callbacks = callbacks;
     this.choice = choice;
@@ -154,6 +159,8 @@ public final class TrainingLoop {
       model.setBlock(block);
       if (resume != null) {
         Checkpoints.loadNetwork(resume, block, model.getNDManager());
+      } else if (init != null) {
+        init.loadInto(block, model.getNDManager());
       }
       ctx.learningRate.set(resume != null ? resume.meta().learningRate() : params.getDouble("opt.lr"));
       optimizer = Optimizers.create(params, ctx.learningRate, model.getNDManager());
@@ -171,7 +178,7 @@ public final class TrainingLoop {
       }
 
       dispatch(Stage.ON_BEGIN);
-      int[] order = Batches.identity(train.nrow());
+      int[] order = Splits.identity(train.nrow());
       boolean shuffle = params.getBoolean("shuffle");
       while (ctx.epoch < ctx.totalEpochs && !ctx.terminate) {
         ctx.epoch++;
@@ -185,7 +192,7 @@ public final class TrainingLoop {
         if (shuffle) {
           // From the identity each epoch, so the order depends on the random state alone (which a
           // checkpoint saves), not on the previous epoch's order.
-          order = Batches.identity(train.nrow());
+          order = Splits.identity(train.nrow());
           random.shuffle(order);
         }
         trainEpoch(trainer, order);
@@ -278,7 +285,7 @@ public final class TrainingLoop {
   }
 
   private void validate(Trainer trainer) {
-    Batches batches = new Batches(ctx.taskValid, Batches.identity(ctx.taskValid.nrow()), params.getInt("batch_size"));
+    Batches batches = new Batches(ctx.taskValid, Splits.identity(ctx.taskValid.nrow()), params.getInt("batch_size"));
     List<Prediction> parts = new ArrayList<>();
     for (int i = 0; i < batches.count(); i++) {
       ctx.stepValid++;
@@ -302,42 +309,7 @@ public final class TrainingLoop {
   }
 
   private Prediction prediction(NDArray output, float[] truth) {
-    return toPrediction(spec.taskType(), ctx.taskTrain.classes(), output, truth);
-  }
-
-  static Prediction toPrediction(TaskType type, List<String> classes, NDArray output, float[] truth) {
-    if (type == TaskType.CLASSIF) {
-      return Prediction.classif(classes, truth, output.softmax(-1).toFloatArray());
-    }
-    return Prediction.regr(truth, output.toFloatArray());
-  }
-
-  /**
-   * Predicts a task with a trained network, batch by batch, without training-mode layers.
-   *
-   * @param network the network
-   * @param device the device it is on
-   * @param type the task type it was trained for
-   * @param classes the class labels, in output order (empty for regression)
-   * @param task a task with the features trained on
-   * @param batchSize rows per forward pass
-   * @return the prediction
-   */
-  public static Prediction predict(Model network, Device device, TaskType type, List<String> classes, Task task, int batchSize) {
-    if (task.nrow() == 0) {
-      throw new TorchworkException("Task '" + task.id() + "' has no rows to predict.");
-    }
-    Block block = network.getBlock();
-    Batches batches = new Batches(task, Batches.identity(task.nrow()), batchSize);
-    List<Prediction> parts = new ArrayList<>();
-    for (int i = 0; i < batches.count(); i++) {
-      try (NDManager manager = network.getNDManager().newSubManager(device)) {
-        Batch batch = batches.get(manager, i);
-        NDList out = block.forward(new ParameterStore(manager, false), batch.getData(), false);
-        parts.add(toPrediction(type, classes, out.singletonOrThrow(), batches.truth(batch)));
-      }
-    }
-    return Prediction.concat(parts);
+    return Forward.toPrediction(spec.taskType(), ctx.taskTrain.classes(), output, truth);
   }
 
   /**

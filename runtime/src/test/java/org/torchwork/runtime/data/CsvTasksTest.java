@@ -2,6 +2,7 @@ package org.torchwork.runtime.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -103,5 +104,60 @@ public class CsvTasksTest {
     Task t = CsvTasks.read(file, "y", TaskType.REGR);
     assertEquals("small", t.id());
     assertEquals(3.5f, t.target(1));
+  }
+
+  @Test
+  void valuesThatAreNotFiniteAreRefusedWithLineColumnAndFix() {
+    TorchworkException e = assertThrows(TorchworkException.class, () -> read("a,b,y\n1,2,x\n3,Infinity,y\n", "y", TaskType.CLASSIF));
+    assertEquals("Task file t.csv line 3, column 'b': 'Infinity' is not a finite number. A feature must be finite: remove or"
+        + " impute the value.", e.getMessage());
+    e = assertThrows(TorchworkException.class, () -> read("a,b,y\n1,-inf,x\n", "y", TaskType.CLASSIF));
+    assertEquals("Task file t.csv line 2, column 'b': '-inf' is not a finite number. A feature must be finite: remove or impute"
+        + " the value.", e.getMessage());
+    e = assertThrows(TorchworkException.class, () -> read("a,b,y\n1,2,x\n1e39,2,y\n", "y", TaskType.CLASSIF));
+    assertEquals("Task file t.csv line 3, column 'a': '1e39' is beyond the range of 32-bit floats (about ±3.4e38), which networks"
+        + " train in. A feature must be finite: rescale the column, or remove or impute the value.", e.getMessage());
+    e = assertThrows(TorchworkException.class, () -> read("a,y\n1,NaN\n", "y", TaskType.REGR));
+    assertEquals("Task file t.csv line 2, column 'y': the regression target value is missing. Remove or impute rows with missing"
+        + " values.", e.getMessage());
+  }
+
+  @Test
+  void aClassificationTargetOfManyNumbersIsTakenForARegressionTarget() {
+    StringBuilder prices = new StringBuilder("a,price\n");
+    for (int i = 0; i < 40; i++) {
+      prices.append(i).append(',').append(100 + i * 3).append('\n');
+    }
+    TorchworkException e = assertThrows(TorchworkException.class, () -> read(prices.toString(), "price", TaskType.CLASSIF));
+    assertEquals("Task file t.csv: target 'price' holds 40 distinct numbers which a classification learner would treat as 40"
+        + " unrelated classes. To predict the number, use a regression learner (e.g. --learner regr.mlp); if they really are"
+        + " class codes, write them as labels (e.g. c1, c2).", e.getMessage());
+    e = assertThrows(TorchworkException.class, () -> read("a,y\n1,0.5\n2,1\n3,0.5\n", "y", TaskType.CLASSIF));
+    assertTrue(e.getMessage().startsWith("Task file t.csv: target 'y' holds 2 distinct numbers, such as 0.5, which"), e.getMessage());
+    // A few whole-number class codes are classes, as are labels.
+    assertEquals(List.of("0", "1", "2"), read("a,y\n1,0\n2,1\n3,2\n", "y", TaskType.CLASSIF).classes());
+    assertEquals(40, read(prices.toString(), "price", TaskType.REGR).nrow());
+  }
+
+  @Test
+  void aFileIsReadLikeAnotherTaskByColumnName() throws IOException {
+    Task train = read("a,b,y\n1,2,x\n3,4,y\n5,6,z\n", "y", TaskType.CLASSIF);
+    Path valid = Files.writeString(dir.resolve("valid.csv"), "extra,y,b,a\n9,z,20,10\n9,x,40,30\n");
+    Task v = CsvTasks.readLike(valid, train, "Validation file");
+    assertEquals(List.of("a", "b"), v.featureNames());
+    assertEquals(train.classes(), v.classes());
+    assertEquals(10f, v.feature(0, 0));
+    assertEquals(20f, v.feature(0, 1));
+    assertEquals(2f, v.target(0));
+    assertEquals(0f, v.target(1));
+
+    Path unseen = Files.writeString(dir.resolve("unseen.csv"), "a,b,y\n1,2,w\n");
+    TorchworkException e = assertThrows(TorchworkException.class, () -> CsvTasks.readLike(unseen, train, "Validation file"));
+    assertEquals("Validation file " + unseen + " line 2, column 'y': class 'w' is not a class of task 't' (x, y, z). Remove the rows"
+        + " of classes the training data does not have.", e.getMessage());
+    Path missing = Files.writeString(dir.resolve("missing.csv"), "a,y\n1,x\n");
+    e = assertThrows(TorchworkException.class, () -> CsvTasks.readLike(missing, train, "Validation file"));
+    assertEquals("Validation file " + missing + " has no column 'b', a feature of task 't'. Its columns: a, y."
+        + " It needs the columns of task 't': a, b.", e.getMessage());
   }
 }

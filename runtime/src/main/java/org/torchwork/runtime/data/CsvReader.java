@@ -1,0 +1,267 @@
+package org.torchwork.runtime.data;
+
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.torchwork.api.TorchworkException;
+import org.torchwork.api.internal.Names;
+
+/**
+ * Reads a CSV file one record at a time: a header row, then comma-separated values, optionally in
+ * double quotes ({@code ""} inside quotes is a quote). Blank lines are skipped. Memory does not
+ * grow with the file: one line and one array of cells are held at a time.
+ *
+ * <p>Every problem is reported with the file, the line and, where there is one, the column.
+ */
+public final class CsvReader implements Closeable {
+  private static final Pattern INFINITY = Pattern.compile("(?i)[+-]?inf(inity)?");
+  private final BufferedReader reader;
+  private final String what;
+  private final List<String> header;
+  private final String[] cells;
+  private int line = 1;
+
+  /**
+   * Opens a CSV stream and reads its header.
+   *
+   * @param in the CSV bytes, UTF-8
+   * @param what how messages name the file, e.g. {@code "Task file iris.csv"}
+   * @throws IOException when reading fails
+   * @throws TorchworkException when there is no header
+   */
+  public CsvReader(InputStream in, String what) throws IOException {
+    this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    this.what = what;
+    String first = reader.readLine();
+    if (first == null) {
+      throw new TorchworkException(what + " is empty. It needs a header row naming the columns.");
+    }
+    if (first.startsWith("\uFEFF")) {
+      first = first.substring(1);
+    }
+    List<String> names = new ArrayList<>();
+    for (String name : split(first, new String[countCells(first)])) {
+      names.add(name.trim());
+    }
+    this.header = List.copyOf(names);
+    this.cells = new String[header.size()];
+  }
+
+  /**
+   * The column names, in file order.
+   *
+   * @return the header
+   */
+  public List<String> header() {
+    return header;
+  }
+
+  /**
+   * Where each wanted column is.
+   *
+   * @param wanted column names
+   * @param role what they are, for the message, e.g. {@code "which the model needs"}; may be empty
+   * @param fix what to do when one is missing
+   * @return the index in the header of each wanted column
+   * @throws TorchworkException naming the first missing column and the columns there are
+   */
+  public int[] columns(List<String> wanted, String role, String fix) {
+    int[] index = new int[wanted.size()];
+    for (int i = 0; i < index.length; i++) {
+      index[i] = header.indexOf(wanted.get(i));
+      if (index[i] < 0) {
+        throw new TorchworkException(what + " has no column '" + wanted.get(i) + "'" + (role.isEmpty() ? "" : ", " + role) + "."
+            + Names.didYouMean(wanted.get(i), unclaimed(wanted)) + " Its columns: " + String.join(", ", header) + ". " + fix);
+      }
+    }
+    return index;
+  }
+
+  /** The columns no wanted name claims: the only ones a misspelt name can be. */
+  private List<String> unclaimed(List<String> wanted) {
+    List<String> rest = new ArrayList<>(header);
+    rest.removeAll(wanted);
+    return rest;
+  }
+
+  /**
+   * The next record's cells, untrimmed; the array is reused by the next call.
+   *
+   * @return one cell per header column, or null at the end of the file
+   * @throws IOException when reading fails
+   * @throws TorchworkException when the record has the wrong number of values or an unclosed quote
+   */
+  public String[] next() throws IOException {
+    String text;
+    do {
+      text = reader.readLine();
+      line++;
+      if (text == null) {
+        return null;
+      }
+    } while (text.isBlank());
+    int n = countCells(text);
+    if (n != cells.length) {
+      throw new TorchworkException(what + " line " + line + " has " + n + " values but the header has " + cells.length
+          + " columns. Fix the line so every row has one value per column.");
+    }
+    return split(text, cells);
+  }
+
+  /**
+   * The line number of the record {@link #next()} returned last (the header is line 1).
+   *
+   * @return the line number
+   */
+  public int line() {
+    return line;
+  }
+
+  /**
+   * An error about a cell of the current record.
+   *
+   * @param column the column's index
+   * @param problem what is wrong and what to do
+   * @return the exception, naming the file, the line and the column
+   */
+  public TorchworkException error(int column, String problem) {
+    return new TorchworkException(what + " line " + line + ", column '" + header.get(column) + "': " + problem);
+  }
+
+  /**
+   * A feature value: a finite number within the range of 32-bit floats, which networks train in.
+   *
+   * @param column the column's index
+   * @param role what the column is, for messages, e.g. {@code "feature"}
+   * @return the value
+   * @throws TorchworkException naming the line and column when the cell is missing, not a number,
+   *     not finite or out of range
+   */
+  public float number(int column, String role) {
+    String s = cells[column].trim();
+    if (s.isEmpty() || s.equalsIgnoreCase("NA") || s.equalsIgnoreCase("NaN")) {
+      throw error(column, "the " + role + " value is missing. Remove or impute rows with missing values.");
+    }
+    float v;
+    try {
+      // R writes Inf, pandas inf; Java reads only Infinity.
+      v = INFINITY.matcher(s).matches() ? (s.startsWith("-") ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY) : Float.parseFloat(s);
+    } catch (NumberFormatException e) {
+      throw error(column, "'" + s + "' is not a number. Every " + role + " column must be numeric; encode or drop column '"
+          + header.get(column) + "'" + (role.equals("feature") ? ", or name it as the target with --target" : "") + ".");
+    }
+    if (Float.isInfinite(v)) {
+      boolean overflow = !s.toLowerCase(java.util.Locale.ROOT).contains("inf");
+      throw error(column, "'" + s + "' is " + (overflow ? "beyond the range of 32-bit floats (about ±3.4e38), which networks train in"
+          : "not a finite number") + ". A " + role + " must be finite: " + (overflow ? "rescale the column, or " : "") + "remove or impute"
+          + " the value.");
+    }
+    return v;
+  }
+
+  /**
+   * A cell of the current record, trimmed.
+   *
+   * @param column the column's index
+   * @return the text
+   */
+  public String text(int column) {
+    return cells[column].trim();
+  }
+
+  @Override
+  public void close() throws IOException {
+    reader.close();
+  }
+
+  private int countCells(String text) {
+    if (text.indexOf('"') < 0) {
+      int n = 1;
+      for (int i = text.indexOf(','); i >= 0; i = text.indexOf(',', i + 1)) {
+        n++;
+      }
+      return n;
+    }
+    int n = 1;
+    boolean quoted = false;
+    for (int i = 0; i < text.length(); i++) {
+      char ch = text.charAt(i);
+      if (ch == '"') {
+        quoted = !quoted;
+      } else if (ch == ',' && !quoted) {
+        n++;
+      }
+    }
+    if (quoted) {
+      throw new TorchworkException(what + " line " + line + " has an unclosed double quote. Close the quote"
+          + " (a quote inside a quoted value is written \"\").");
+    }
+    return n;
+  }
+
+  /** Splits a line already counted into {@code out.length} cells. */
+  private static String[] split(String text, String[] out) {
+    if (text.indexOf('"') < 0) {
+      int start = 0;
+      for (int c = 0; c < out.length; c++) {
+        int end = c == out.length - 1 ? text.length() : text.indexOf(',', start);
+        out[c] = text.substring(start, end);
+        start = end + 1;
+      }
+      return out;
+    }
+    StringBuilder cur = new StringBuilder();
+    boolean quoted = false;
+    int c = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char ch = text.charAt(i);
+      if (quoted) {
+        if (ch == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
+          cur.append('"');
+          i++;
+        } else if (ch == '"') {
+          quoted = false;
+        } else {
+          cur.append(ch);
+        }
+      } else if (ch == '"') {
+        quoted = true;
+      } else if (ch == ',') {
+        out[c++] = cur.toString();
+        cur.setLength(0);
+      } else {
+        cur.append(ch);
+      }
+    }
+    out[c] = cur.toString();
+    return out;
+  }
+
+  /** A growable array of floats, for columns of unknown length. */
+  static final class Floats {
+    private float[] values = new float[1024];
+    private int size;
+
+    void add(float v) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, values.length + (values.length >> 1));
+      }
+      values[size++] = v;
+    }
+
+    int size() {
+      return size;
+    }
+
+    float[] toArray() {
+      return Arrays.copyOf(values, size);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package org.torchwork.runtime.data;
+
+import java.util.Arrays;
+import java.util.List;
+import org.torchwork.api.Task;
+import org.torchwork.api.TaskType;
+import org.torchwork.api.TorchworkException;
+
+/**
+ * Feature standardization ({@code standardize=true}): each feature minus its mean, divided by its
+ * standard deviation, both taken from the training rows only and saved with the model, so that
+ * validation data and every later prediction are scaled as the training data was. A constant
+ * feature is centred and left unscaled.
+ *
+ * @param mean each feature's mean on the training rows
+ * @param scale each feature's sample standard deviation (1 for a constant feature)
+ */
+public record Standardization(double[] mean, double[] scale) {
+
+  /**
+   * Checks the two arrays (as read from a saved model).
+   *
+   * @throws TorchworkException when their lengths differ or a value is not finite or a scale not
+   *     positive
+   */
+  public Standardization {
+    if (mean == null || scale == null || mean.length != scale.length) {
+      throw new TorchworkException("A standardization needs one mean and one scale per feature.");
+    }
+    for (int j = 0; j < mean.length; j++) {
+      if (!Double.isFinite(mean[j]) || !(scale[j] > 0) || !Double.isFinite(scale[j])) {
+        throw new TorchworkException("A standardization has mean " + mean[j] + " and scale " + scale[j] + " for feature " + (j + 1)
+            + "; means must be finite and scales positive.");
+      }
+    }
+  }
+
+  /**
+   * Takes each feature's mean and standard deviation from a task's rows.
+   *
+   * @param task the training rows
+   * @return the standardization
+   */
+  public static Standardization fit(Task task) {
+    int p = task.nfeatures();
+    int n = task.nrow();
+    double[] mean = new double[p];
+    double[] m2 = new double[p];
+    // Welford's algorithm: stable for large values with small spread.
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < p; j++) {
+        double x = task.feature(i, j);
+        double delta = x - mean[j];
+        mean[j] += delta / (i + 1);
+        m2[j] += delta * (x - mean[j]);
+      }
+    }
+    double[] scale = new double[p];
+    for (int j = 0; j < p; j++) {
+      double sd = n > 1 ? Math.sqrt(m2[j] / (n - 1)) : 0;
+      scale[j] = sd > 0 && Double.isFinite(sd) ? sd : 1;
+    }
+    return new Standardization(mean, scale);
+  }
+
+  /**
+   * Standardizes rows in place.
+   *
+   * @param x row-major features, {@code rows * mean().length} values at least
+   * @param rows the number of rows to standardize
+   */
+  public void apply(float[] x, int rows) {
+    int p = mean.length;
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < p; j++) {
+        x[i * p + j] = (float) ((x[i * p + j] - mean[j]) / scale[j]);
+      }
+    }
+  }
+
+  /**
+   * A standardized copy of a task.
+   *
+   * @param task the task, with the features this standardization was fitted on
+   * @return the copy
+   */
+  public Task apply(Task task) {
+    int n = task.nrow();
+    int p = task.nfeatures();
+    float[] x = new float[n * p];
+    int[] all = Splits.identity(n);
+    task.copyFeatures(all, 0, n, x);
+    apply(x, n);
+    float[] y = new float[n];
+    task.copyTargets(all, 0, n, y);
+    List<String> features = task.featureNames();
+    if (task.type() == TaskType.CLASSIF) {
+      int[] classes = new int[n];
+      for (int i = 0; i < n; i++) {
+        classes[i] = (int) y[i];
+      }
+      return Task.classif(task.id(), task.target(), features, task.classes(), x, classes);
+    }
+    return task.hasTarget() ? Task.regr(task.id(), task.target(), features, x, y) : Task.unlabeled(task.id(), features, x);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Standardization s && Arrays.equals(mean, s.mean) && Arrays.equals(scale, s.scale);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Arrays.hashCode(mean) + Arrays.hashCode(scale);
+  }
+
+  @Override
+  public String toString() {
+    return "Standardization[mean=" + Arrays.toString(mean) + ", scale=" + Arrays.toString(scale) + "]";
+  }
+}

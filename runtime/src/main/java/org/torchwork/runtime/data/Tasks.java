@@ -1,0 +1,91 @@
+package org.torchwork.runtime.data;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.torchwork.api.Task;
+import org.torchwork.api.TaskType;
+import org.torchwork.api.TorchworkException;
+import org.torchwork.api.internal.Names;
+
+/** Checks on tasks however they were made: in Java, from a CSV file, or built in. */
+public final class Tasks {
+  private Tasks() {}
+
+  /**
+   * Refuses a task that cannot be trained on: one without a target, or with a value that is not
+   * finite (a network trained on it would end with NaN weights).
+   *
+   * @param task the task
+   * @param role how messages name it, e.g. {@code "Task"} or {@code "Validation task"}
+   * @throws TorchworkException naming the row and the column
+   */
+  public static void requireTrainable(Task task, String role) {
+    if (!task.hasTarget()) {
+      throw new TorchworkException(role + " '" + task.id() + "' has no target, so it cannot be trained on. Train on a task"
+          + " with a target column; predict tasks without one.");
+    }
+    requireFinite(task, role);
+    if (task.type() == TaskType.REGR) {
+      for (int i = 0; i < task.nrow(); i++) {
+        if (!Float.isFinite(task.target(i))) {
+          throw new TorchworkException(role + " '" + task.id() + "' row " + (i + 1) + ": target '" + task.target() + "' is "
+              + task.target(i) + ". Targets must be finite numbers; remove or impute the row.");
+        }
+      }
+    }
+  }
+
+  /**
+   * Refuses a task with a feature value that is not finite.
+   *
+   * @param task the task
+   * @param role how messages name it
+   * @throws TorchworkException naming the row and the column
+   */
+  public static void requireFinite(Task task, String role) {
+    int p = task.nfeatures();
+    for (int i = 0; i < task.nrow(); i++) {
+      for (int j = 0; j < p; j++) {
+        float v = task.feature(i, j);
+        if (!Float.isFinite(v)) {
+          throw new TorchworkException(role + " '" + task.id() + "' row " + (i + 1) + ", feature '" + task.featureNames().get(j)
+              + "': " + v + " is not a finite number. Networks cannot learn from it (their weights would become NaN); remove"
+              + " or impute the value.");
+        }
+      }
+    }
+  }
+
+  /**
+   * Where each wanted feature is among a task's features, matched by name in any order.
+   *
+   * @param task the task
+   * @param wanted the feature names needed, in the order needed
+   * @param needs who needs them, for the message, e.g. {@code "the model"}
+   * @return for each wanted feature, its index in the task
+   * @throws TorchworkException naming the missing features
+   */
+  public static int[] featureIndex(Task task, List<String> wanted, String needs) {
+    int[] index = new int[wanted.size()];
+    List<String> missing = new ArrayList<>();
+    for (int j = 0; j < index.length; j++) {
+      index[j] = task.featureNames().indexOf(wanted.get(j));
+      if (index[j] < 0) {
+        missing.add(wanted.get(j));
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new TorchworkException("Task '" + task.id() + "' lacks feature" + (missing.size() > 1 ? "s " : " ") + Names.list(missing)
+          + ", which " + needs + " needs." + Names.didYouMean(missing.get(0), unclaimed(task, wanted)) + " Its features: "
+          + Names.list(task.featureNames()) + ". Give a task with every feature " + needs + " was trained on: "
+          + Names.list(wanted) + ".");
+    }
+    return index;
+  }
+
+  private static List<String> unclaimed(Task task, List<String> wanted) {
+    List<String> rest = new ArrayList<>(task.featureNames());
+    rest.removeAll(wanted);
+    return rest;
+  }
+}

@@ -1,0 +1,243 @@
+package org.torchwork.runtime.predict;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.torchwork.api.Measure;
+import org.torchwork.api.Prediction;
+import org.torchwork.api.TaskType;
+import org.torchwork.api.TorchworkException;
+import org.torchwork.runtime.PredictionReport;
+import org.torchwork.runtime.data.CsvReader;
+import org.torchwork.runtime.data.CsvTasks;
+
+/**
+ * Predicts a CSV file of any size, a batch at a time: columns are found by name in any order
+ * (extra ones are ignored), each batch is read, predicted and written before the next is read,
+ * so memory stays flat however long the file is. When the file has the target column, the truth
+ * is kept for scoring (a truth value and a response per row, plus the class probabilities when
+ * scores need them); truth values the model never saw are counted, not fatal.
+ */
+public final class CsvPredictor {
+  private final Forward forward;
+  private final TaskType type;
+  private final String target;
+  private final List<String> features;
+  private final List<String> classes;
+
+  /**
+   * Prepares to predict files for a model.
+   *
+   * @param forward the model's network
+   * @param type the task type
+   * @param target the target column's name
+   * @param features the feature names, in the network's order
+   * @param classes the class labels; empty for regression
+   */
+  public CsvPredictor(Forward forward, TaskType type, String target, List<String> features, List<String> classes) {
+    this.forward = forward;
+    this.type = type;
+    this.target = target;
+    this.features = features;
+    this.classes = classes;
+  }
+
+  /**
+   * Predicts a file.
+   *
+   * @param data the CSV file
+   * @param out where the predictions go, as CSV; null to write none (the report still has the
+   *     first rows)
+   * @param measures the measures to score with when the file has the target; empty for none
+   * @param batchSize rows per batch
+   * @param headRows how many output rows to keep in the report
+   * @return what was predicted
+   * @throws IOException when reading or writing fails
+   * @throws TorchworkException naming the file, line and column of bad data
+   */
+  public PredictionReport run(Path data, Writer out, List<Measure> measures, int batchSize, int headRows) throws IOException {
+    long start = System.nanoTime();
+    CsvTasks.requireFile(data, "Data file");
+    try (InputStream in = Files.newInputStream(data); CsvReader csv = new CsvReader(in, "Data file " + data)) {
+      int[] featureCols = csv.columns(features, "which the model needs", "Predict data that has every feature the model was"
+          + " trained on: " + String.join(", ", features) + ".");
+      int targetCol = csv.header().indexOf(target);
+      if (targetCol < 0 && !measures.isEmpty()) {
+        throw new TorchworkException("Data file " + data + " has no column '" + target + "', the model's target, so there is no"
+            + " truth to score. Add the column, or leave out the measures (--score).");
+      }
+      Map<String, Integer> codes = new HashMap<>();
+      for (int c = 0; c < classes.size(); c++) {
+        codes.put(classes.get(c), c);
+      }
+      List<String> columns = new ArrayList<>(List.of("row_id"));
+      if (targetCol >= 0) {
+        columns.add("truth");
+      }
+      columns.add("response");
+      classes.forEach(c -> columns.add("prob." + c));
+      if (out != null) {
+        out.write(String.join(",", columns.stream().map(CsvPredictor::quote).toList()));
+        out.write('\n');
+      }
+      Batch batch = new Batch(batchSize, features.size(), targetCol >= 0);
+      Scoring scoring = new Scoring(targetCol >= 0 && !measures.isEmpty());
+      List<List<String>> head = new ArrayList<>();
+      Map<String, Long> unseen = new LinkedHashMap<>();
+      long rows = 0;
+      long missingTruth = 0;
+      while (csv.next() != null) {
+        int i = batch.rows;
+        for (int j = 0; j < featureCols.length; j++) {
+          batch.x[i * featureCols.length + j] = csv.number(featureCols[j], "feature");
+        }
+        if (targetCol >= 0) {
+          String label = csv.text(targetCol);
+          batch.labels[i] = label;
+          if (label.isEmpty() || label.equalsIgnoreCase("NA")) {
+            batch.truth[i] = Float.NaN;
+            missingTruth++;
+          } else if (type == TaskType.CLASSIF) {
+            Integer code = codes.get(label);
+            if (code == null) {
+              unseen.merge(label, 1L, Long::sum);
+            }
+            batch.truth[i] = code == null ? Float.NaN : code;
+          } else {
+            batch.truth[i] = csv.number(targetCol, "target");
+          }
+        }
+        batch.rows++;
+        rows++;
+        if (batch.rows == batchSize) {
+          flush(batch, rows - batch.rows, out, scoring, head, headRows);
+        }
+      }
+      if (batch.rows > 0) {
+        flush(batch, rows - batch.rows, out, scoring, head, headRows);
+      }
+      if (rows == 0) {
+        throw new TorchworkException("Data file " + data + " has a header but no rows. Add data rows.");
+      }
+      if (out != null) {
+        out.flush();
+      }
+      Map<String, Double> scores = scoring.scores(measures);
+      return new PredictionReport(rows, scoring.rows, targetCol >= 0, unseen, missingTruth, scores, List.copyOf(columns),
+          List.copyOf(head), (System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  /** Rows read but not yet predicted. */
+  private static final class Batch {
+    final float[] x;
+    final float[] truth;
+    final String[] labels;
+    int rows;
+
+    Batch(int size, int width, boolean hasTruth) {
+      x = new float[size * width];
+      truth = hasTruth ? new float[size] : null;
+      labels = hasTruth ? new String[size] : null;
+    }
+  }
+
+  private void flush(Batch batch, long firstRow, Writer out, Scoring scoring, List<List<String>> head, int headRows)
+      throws IOException {
+    Prediction p = forward.batch(batch.x, batch.rows, batch.truth);
+    StringBuilder line = new StringBuilder(64);
+    List<String> cells = new ArrayList<>();
+    for (int i = 0; i < batch.rows; i++) {
+      cells.clear();
+      cells.add(Long.toString(firstRow + i + 1));
+      if (batch.labels != null) {
+        cells.add(batch.labels[i]);
+      }
+      cells.add(p.responseLabel(i));
+      for (int c = 0; c < classes.size(); c++) {
+        cells.add(Float.toString(p.prob(i, c)));
+      }
+      if (out != null) {
+        line.setLength(0);
+        for (int c = 0; c < cells.size(); c++) {
+          if (c > 0) {
+            line.append(',');
+          }
+          line.append(quote(cells.get(c)));
+        }
+        out.append(line).append('\n');
+      }
+      if (head.size() < headRows) {
+        head.add(List.copyOf(cells));
+      }
+    }
+    scoring.add(p, batch.rows);
+    batch.rows = 0;
+  }
+
+  /** The rows with a known truth, kept only when there is something to score. */
+  private final class Scoring {
+    private final boolean on;
+    private final List<Prediction> parts = new ArrayList<>();
+    long rows;
+
+    Scoring(boolean on) {
+      this.on = on;
+    }
+
+    void add(Prediction p, int n) {
+      if (!on) {
+        return;
+      }
+      int[] known = new int[n];
+      int k = 0;
+      for (int i = 0; i < n; i++) {
+        if (!Float.isNaN(p.truth(i))) {
+          known[k++] = i;
+        }
+      }
+      rows += k;
+      if (k == 0) {
+        return;
+      }
+      float[] truth = new float[k];
+      for (int i = 0; i < k; i++) {
+        truth[i] = p.truth(known[i]);
+      }
+      if (type == TaskType.CLASSIF) {
+        int width = classes.size();
+        float[] prob = new float[k * width];
+        for (int i = 0; i < k; i++) {
+          for (int c = 0; c < width; c++) {
+            prob[i * width + c] = p.prob(known[i], c);
+          }
+        }
+        parts.add(Prediction.classif(classes, truth, prob));
+      } else {
+        float[] response = new float[k];
+        for (int i = 0; i < k; i++) {
+          response[i] = p.response(known[i]);
+        }
+        parts.add(Prediction.regr(truth, response));
+      }
+    }
+
+    Map<String, Double> scores(List<Measure> measures) {
+      return parts.isEmpty() ? Map.of() : Prediction.concat(parts).score(measures);
+    }
+  }
+
+  private static String quote(String cell) {
+    if (cell.indexOf(',') < 0 && cell.indexOf('"') < 0 && cell.indexOf('\n') < 0) {
+      return cell;
+    }
+    return '"' + cell.replace("\"", "\"\"") + '"';
+  }
+}

@@ -1,0 +1,218 @@
+package org.torchwork.runtime.store;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import com.google.gson.JsonParseException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.torchwork.api.Task;
+import org.torchwork.api.TorchworkException;
+import org.torchwork.runtime.data.Standardization;
+
+/**
+ * Saved models: a folder {@link Bundle} holding
+ *
+ * <ul>
+ *   <li>{@code model.json}: the learner and where it came from, every learner parameter, the
+ *       callbacks with their parameters and states, the task's type, target, features (in order)
+ *       and classes, the standardization, and how the model was trained (engine, device, seed,
+ *       epochs, Torchwork version);
+ *   <li>{@code network.params}: the network's parameters (DJL's parameter format, which every
+ *       engine reads);
+ *   <li>{@code manifest.json}: the size and SHA-256 of both, checked before either is used.
+ * </ul>
+ */
+public final class ModelFiles {
+  /** The layout version this Torchwork writes and reads. */
+  public static final int FORMAT = 1;
+  /** The bundle kind of a saved model. */
+  public static final String KIND = "torchwork-model";
+  private static final String META = "model.json";
+  private static final String NETWORK = "network.params";
+  private static final String WHAT = "Model folder";
+  private static final String UNUSABLE = "Restore the folder from a good copy, or train and save the model again.";
+
+  private ModelFiles() {}
+
+  /**
+   * Where a learner that came from a plugin came from.
+   *
+   * @param plugin the plugin's file or folder name in the plugins directory
+   * @param module its main module
+   * @param version its version
+   * @param sha256 the SHA-256 of its jar (of its jars' listing, for a folder)
+   */
+  public record Origin(String plugin, String module, String version, String sha256) {}
+
+  /**
+   * How the model was trained.
+   *
+   * @param engine the backend id, e.g. {@code pytorch}
+   * @param engineVersion the DJL engine's name and version, e.g. {@code PyTorch 2.7.1}
+   * @param device the device, e.g. {@code cpu} or {@code gpu:0}
+   * @param seed the run's seed
+   * @param epochs the epochs that ran
+   */
+  public record Training(String engine, String engineVersion, String device, int seed, int epochs) {}
+
+  /**
+   * What {@code model.json} holds.
+   *
+   * @param format the layout version
+   * @param torchwork the Torchwork version that saved it
+   * @param learner the learner's id
+   * @param origin the plugin the learner came from; null for a learner on the module path
+   * @param taskType {@code classif} or {@code regr}
+   * @param target the target column's name
+   * @param features the feature names, in the network's order
+   * @param classes the class labels in output order; empty for regression
+   * @param params every learner parameter, defaults included
+   * @param callbackParams each callback's parameter values, by callback id, in the order given
+   * @param standardization the training data's standardization, or null
+   * @param training how the model was trained
+   * @param callbacks each callback's state by id
+   */
+  public record Meta(
+      int format,
+      String torchwork,
+      String learner,
+      Origin origin,
+      String taskType,
+      String target,
+      List<String> features,
+      List<String> classes,
+      Map<String, Object> params,
+      Map<String, Map<String, Object>> callbackParams,
+      Standardization standardization,
+      Training training,
+      Map<String, Object> callbacks) {}
+
+  /**
+   * A saved model read back and verified.
+   *
+   * @param dir its folder
+   * @param meta what {@code model.json} holds
+   * @param network the network's parameters
+   */
+  public record Saved(Path dir, Meta meta, byte[] network) {
+    /**
+     * Loads the parameters into a network built for them, not initialized yet.
+     *
+     * @param block the network
+     * @param manager the manager its parameters belong to
+     * @throws TorchworkException when they do not fit
+     */
+    public void loadInto(Block block, NDManager manager) {
+      try {
+        Tensors.loadNetwork(network, block, manager);
+      } catch (IOException | MalformedModelException | RuntimeException e) {
+        throw new TorchworkException(WHAT + " " + dir + ": " + NETWORK + " does not fit the network learner '" + meta.learner()
+            + "' builds from the saved parameters (" + e.getMessage() + "). The learner changed since the model was saved;"
+            + " use the version of it" + (meta.origin() == null ? "" : " (plugin " + meta.origin().plugin() + " "
+                + meta.origin().version() + ")") + " that saved it.", e);
+      }
+    }
+  }
+
+  /**
+   * Checks that a run can fine-tune a saved model: the same learner, features (in order) and
+   * classes; and, when the saved model standardized its features, the run uses its statistics,
+   * so {@code standardize=true} without them is refused.
+   *
+   * @param saved the saved model
+   * @param learnerId the run's learner
+   * @param task the run's task
+   * @param standardize the run's {@code standardize}
+   * @throws TorchworkException naming each difference
+   */
+  public static void checkFineTune(Saved saved, String learnerId, Task task, boolean standardize) {
+    Meta m = saved.meta();
+    String where = WHAT + " " + saved.dir() + " (init_from)";
+    if (!m.learner().equals(learnerId)) {
+      throw new TorchworkException(where + " holds a model of learner '" + m.learner() + "', not '" + learnerId + "'. Fine-tune"
+          + " it with --learner " + m.learner() + ".");
+    }
+    if (!m.features().equals(task.featureNames()) || !m.classes().equals(task.classes())) {
+      throw new TorchworkException(where + " was trained on features " + m.features() + (m.classes().isEmpty() ? "" : " and classes "
+          + m.classes()) + ", but task '" + task.id() + "' has " + task.featureNames() + (task.classes().isEmpty() ? "" : " and "
+          + task.classes()) + ". Fine-tune on data with the same columns, in the same order, and the same classes.");
+    }
+    if (standardize && m.standardization() == null) {
+      throw new TorchworkException(where + " was trained on features as they are, but standardize=true is set. Fine-tuning"
+          + " keeps the saved model's scaling; remove standardize=true.");
+    }
+  }
+
+  /**
+   * Checks, before training, that a model can be saved to a folder.
+   *
+   * @param dir the folder
+   * @param overwrite whether a model there may be replaced
+   * @throws TorchworkException naming the folder, why not, and the fix
+   */
+  public static void checkTarget(Path dir, boolean overwrite) {
+    Bundle.checkFolderTarget(dir, KIND, overwrite, WHAT);
+  }
+
+  /**
+   * Saves a model atomically.
+   *
+   * @param dir the folder
+   * @param meta what the model is
+   * @param network the trained network
+   * @param overwrite whether a model there may be replaced
+   * @throws TorchworkException when the folder may not or cannot be written
+   */
+  public static void write(Path dir, Meta meta, Block network, boolean overwrite) {
+    try {
+      Bundle.writer(KIND, FORMAT)
+          .entry(META, Json.bytes(meta))
+          .entry(NETWORK, Tensors.network(network))
+          .writeFolder(dir, overwrite, WHAT);
+    } catch (IOException e) {
+      throw new TorchworkException(WHAT + " " + dir + " could not be written: " + e + ". Check that you can write there and"
+          + " the disk has room; nothing was left behind that looks like a model.", e);
+    }
+  }
+
+  /**
+   * Reads a saved model, every file checked against its manifest first.
+   *
+   * @param dir the folder
+   * @return the model's files
+   * @throws TorchworkException naming the folder, the file and the fix
+   */
+  public static Saved read(Path dir) {
+    Bundle.Read bundle = Bundle.readFolder(dir, KIND, WHAT, "Give the folder that train --save (or TrainedModel.save) wrote. "
+        + UNUSABLE);
+    if (bundle.version() != FORMAT) {
+      throw new TorchworkException(WHAT + " " + dir + " has layout version " + bundle.version() + "; this Torchwork reads version "
+          + FORMAT + ". Load it with the Torchwork version that saved it.");
+    }
+    Meta meta;
+    try {
+      meta = Json.read(bundle.require(META, WHAT), Meta.class);
+    } catch (JsonParseException | IllegalArgumentException | IllegalStateException | TorchworkException e) {
+      throw new TorchworkException(WHAT + " " + dir + ": " + META + " cannot be read (" + e.getMessage() + "). " + UNUSABLE, e);
+    }
+    String problem = meta == null ? "it is empty"
+        : meta.format() != FORMAT ? "its format is " + meta.format()
+        : meta.learner() == null ? "the learner is missing"
+        : !"classif".equals(meta.taskType()) && !"regr".equals(meta.taskType()) ? "the task type is " + meta.taskType()
+        : meta.target() == null ? "the target is missing"
+        : meta.features() == null || meta.features().isEmpty() ? "the feature names are missing"
+        : meta.classes() == null || (meta.taskType().equals("classif") && meta.classes().size() < 2) ? "the class levels are missing"
+        : meta.params() == null ? "the learner parameters are missing"
+        : meta.training() == null || meta.training().epochs() < 0 ? "how it was trained is missing"
+        : meta.standardization() != null && meta.standardization().mean().length != meta.features().size()
+            ? "the standardization does not have one value per feature"
+        : null;
+    if (problem != null) {
+      throw new TorchworkException(WHAT + " " + dir + ": " + META + " is not valid: " + problem + ". " + UNUSABLE);
+    }
+    return new Saved(dir, meta, bundle.require(NETWORK, WHAT));
+  }
+}
