@@ -12,8 +12,9 @@ module org.torchwork.runtime {
 
   exports org.torchwork.runtime;
 
-  // Checkpoint metadata is a record that Gson reads and writes reflectively.
+  // Checkpoint and model metadata are records that Gson reads and writes reflectively.
   opens org.torchwork.runtime.store to com.google.gson;
+  opens org.torchwork.runtime.data to com.google.gson;
 
   uses org.torchwork.api.spi.CallbackProvider;
   uses org.torchwork.api.spi.LearnerProvider;

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Trains DJL networks with mlr3torch-style callbacks found by id.",
-    subcommands = {TrainCommand.class, CallbacksCommand.class, EnginesCommand.class, PluginsCommand.class, ScheduleCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TrainCommand.class, PredictCommand.class, ExportCommand.class, CallbacksCommand.class, EnginesCommand.class, PluginsCommand.class, ScheduleCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit status for settings the user can fix before training: bad ids, parameters, files. */
   static final int USAGE_ERROR = 2;
@@ -47,6 +47,8 @@ public final class Main implements Runnable {
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
+          // What the run printed comes first, then the error.
+          out.flush();
           boolean verbose = parseResult.matchedOption("--verbose") != null
               || (parseResult.subcommand() != null && parseResult.subcommand().matchedOption("--verbose") != null);
           if (e instanceof RunFailed) {

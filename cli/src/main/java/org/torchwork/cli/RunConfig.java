@@ -34,7 +34,8 @@ import org.torchwork.api.internal.Names;
  * engine: mxnet           # auto | pytorch | mxnet
  * device: auto            # auto | cpu | gpu | gpu:N
  * callbacks: [custom_logger, history]
- * plugins: plugins        # relative to this file
+ * plugins: plugins        # relative to this file, as are task, valid and save
+ * save: models/iris       # optional: the folder to save the trained model to
  * params:
  *   epochs: 5
  *   cb.custom_logger.alpha: 0.05
@@ -45,7 +46,8 @@ import org.torchwork.api.internal.Names;
  * key.
  */
 final class RunConfig {
-  static final List<String> KEYS = List.of("task", "target", "learner", "engine", "device", "callbacks", "plugins", "params");
+  static final List<String> KEYS =
+      List.of("task", "target", "valid", "learner", "engine", "device", "callbacks", "plugins", "save", "params");
 
   /** A value from the file and where it stands. */
   record Located<T>(T value, String where) {
@@ -74,7 +76,12 @@ final class RunConfig {
 
   /** The plugins directory the file names, resolved against the file's directory. */
   Optional<Path> plugins() {
-    return scalar("plugins").map(p -> {
+    return path("plugins");
+  }
+
+  /** A path the file names, resolved against the file's directory. */
+  Optional<Path> path(String key) {
+    return scalar(key).map(p -> {
       Path dir = file.toAbsolutePath().getParent();
       return dir == null ? Path.of(p.value()) : dir.resolve(p.value()).normalize();
     });

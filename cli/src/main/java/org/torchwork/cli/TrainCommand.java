@@ -74,6 +74,22 @@ final class TrainCommand implements Callable<Integer> {
       description = "After training, predict the task and print these scores, e.g. classif.acc.")
   List<String> score = new ArrayList<>();
 
+  @Option(names = "--valid", paramLabel = "FILE.csv",
+      description = "Validate on this CSV file (the task's columns, by name) instead of a share of the task (validate=RATIO).")
+  Path valid;
+
+  @Option(names = "--save", paramLabel = "DIR",
+      description = "Save the trained model to this new or empty folder (checked before training starts).")
+  Path save;
+
+  @Option(names = "--overwrite", description = "With --save: replace the model already saved in the folder.")
+  boolean overwrite;
+
+  @Option(names = "--init-from", paramLabel = "DIR",
+      description = "Start from a saved model's weights (fine-tuning), with new epochs, learning rate and callbacks"
+          + " (same as --set init_from=DIR).")
+  Path initFrom;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -83,6 +99,18 @@ final class TrainCommand implements Callable<Integer> {
     String learnerId = setting(learner, file, "learner", "--learner ID (e.g. classif.mlp)");
     LearnerSpec learnerSpec = locate(file, "learner", learner, () -> platform.learners().get(learnerId));
     Task data = locate(file, "task", task, () -> loadTask(platform, learnerSpec.taskType(), file));
+    Path validFile = valid != null ? valid : file == null ? null : file.path("valid").orElse(null);
+    Task validData = validFile == null ? null : locate(file, "valid", valid == null ? null : "flag", () -> Torchwork.tsk(validFile, data));
+    Path saveDir = save != null ? save : file == null ? null : file.path("save").orElse(null);
+    if (overwrite && saveDir == null) {
+      throw new TorchworkException("--overwrite replaces a saved model, but no --save DIR is given. Add --save DIR, or drop --overwrite.");
+    }
+    if (saveDir != null) {
+      locate(file, "save", save == null ? null : "flag", () -> {
+        TrainedModel.checkSaveTarget(saveDir, overwrite);
+        return null;
+      });
+    }
     List<TorchCallback> descriptors = new ArrayList<>();
     if (callbacks != null) {
       callbacks.forEach(id -> descriptors.add(platform.callback(id.trim())));
@@ -122,9 +150,13 @@ final class TrainCommand implements Callable<Integer> {
       if (resume != null) {
         l.set("resume", resume.toString());
       }
-      TorchLearner.PreparedRun run = l.prepare(data);
+      if (initFrom != null) {
+        l.set("init_from", initFrom.toString());
+      }
+      TorchLearner.PreparedRun run = l.prepare(data, validData);
       out.println("Training " + l.id() + " on task " + data.id() + " (" + data.nrow() + " rows, " + data.nfeatures()
-          + " features): " + run.backend().describe());
+          + " features" + (validData == null ? "" : "; validating on " + validData.id() + ", " + validData.nrow() + " rows") + "): "
+          + run.backend().describe());
       out.flush();
       try {
         run.train();
@@ -133,6 +165,14 @@ final class TrainCommand implements Callable<Integer> {
       }
       TrainedModel model = l.model();
       out.println("Trained " + model.epochs() + " epoch(s) with seed " + model.seed() + ".");
+      if (saveDir != null) {
+        try {
+          model.save(saveDir, overwrite);
+        } catch (TorchworkException e) {
+          throw new Main.RunFailed(e);
+        }
+        out.println("Saved the model to " + saveDir + " (predict with: torchwork predict --model " + saveDir + " --data FILE.csv).");
+      }
       out.println();
       Output.states(out, model.callbacks());
       if (!measures.isEmpty()) {

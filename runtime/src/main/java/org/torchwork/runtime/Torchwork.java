@@ -77,6 +77,20 @@ public final class Torchwork {
   }
 
   /**
+   * A task from a CSV file with the columns of another task, found by name in any order (extra
+   * columns are ignored), and its classes: validation or test data for a task.
+   *
+   * @param csv the file
+   * @param like the task whose features, target and classes the file must have
+   * @return the task, its features in {@code like}'s order
+   * @throws org.torchwork.api.TorchworkException naming a missing column, a class {@code like}
+   *     does not have, or the line and column of a bad value
+   */
+  public static Task tsk(Path csv, Task like) {
+    return CsvTasks.readLike(csv, like, "Data file");
+  }
+
+  /**
    * A new learner by id, with parameters.
    *
    * @param id for example {@code "classif.mlp"}

@@ -1,7 +1,13 @@
 package org.torchwork.runtime;
 
 import ai.djl.Device;
+import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
 import ai.djl.nn.Block;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -28,8 +34,10 @@ import org.torchwork.api.internal.Names;
 import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.api.spi.NetworkShape;
 import org.torchwork.runtime.data.Standardization;
+import org.torchwork.runtime.export.TorchScript;
 import org.torchwork.runtime.predict.CsvPredictor;
 import org.torchwork.runtime.predict.Forward;
+import org.torchwork.runtime.store.Bundle;
 import org.torchwork.runtime.store.Json;
 import org.torchwork.runtime.store.ModelFiles;
 
@@ -321,7 +329,9 @@ public final class TrainedModel implements AutoCloseable {
    *
    * @param data the CSV file
    * @param out the predictions file; null to write none
-   * @param measures measures to score with when the file has the target; empty for none
+   * @param measures measures to score with, which need the target column; null for the default
+   *     ones ({@code classif.acc} and {@code classif.logloss}, or {@code regr.rmse} and
+   *     {@code regr.mae}), scored when the file has the target
    * @param batchSize rows per batch
    * @return what was predicted, with the scores and the first rows
    * @throws TorchworkException naming the file, line and column of bad data, or when {@code out}
@@ -345,7 +355,7 @@ public final class TrainedModel implements AutoCloseable {
             + " another file name.");
       }
       Files.createDirectories(target.getParent());
-      Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+      Path tmp = Bundle.beside(target, ".tmp-", false);
       try {
         PredictionReport report;
         try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp), StandardCharsets.UTF_8), 1 << 16)) {
@@ -368,12 +378,13 @@ public final class TrainedModel implements AutoCloseable {
    *
    * @param data the CSV file
    * @param out where the CSV goes; null for nowhere
-   * @param measures measures to score with when the file has the target
+   * @param measures measures to score with, which need the target column; null for the default
+   *     ones, scored when the file has the target
    * @param batchSize rows per batch
    * @return what was predicted
    */
   public PredictionReport predictCsv(Path data, Writer out, List<Measure> measures, int batchSize) {
-    for (Measure m : measures) {
+    for (Measure m : measures == null ? List.<Measure>of() : measures) {
       if (m.taskType() != taskType()) {
         throw new TorchworkException("Measure '" + m.id() + "' is for " + m.taskType() + " tasks, but the model is a " + taskType()
             + " model. Score with " + taskType() + ".* measures.");
@@ -386,6 +397,127 @@ public final class TrainedModel implements AutoCloseable {
       return new CsvPredictor(forward, taskType(), target(), features(), classes()).run(data, out, measures, batchSize, 10);
     } catch (IOException e) {
       throw new TorchworkException("Data file " + data + " cannot be read: " + e.getMessage() + ".", e);
+    }
+  }
+
+  /**
+   * What an export wrote and how it was checked.
+   *
+   * @param file the file written
+   * @param format the format
+   * @param verified whether the file was loaded back (by the PyTorch engine) and predicted probe
+   *     rows as this model does
+   * @param maxDifference the largest difference between its outputs and this model's on the probe
+   *     rows; NaN when not verified
+   */
+  public record Export(Path file, String format, boolean verified, double maxDifference) {}
+
+  /** The formats {@link #export} knows, with why each that cannot be written cannot. */
+  private static final Map<String, String> IMPOSSIBLE = Map.of(
+      "mxnet", "MXNet serves symbolic models (a -symbol.json graph beside the parameters), and a network built in Java with"
+          + " DJL is imperative: DJL cannot trace it into an MXNet symbol. A model trained on MXNet exports to TorchScript"
+          + " all the same (its weights are engine-neutral)",
+      "onnx", "DJL cannot write ONNX. Export to TorchScript, then convert it with torch.onnx.export in Python if you need ONNX",
+      "djl", "a network built in Java with DJL is loaded by DJL only with the Java code that builds it; the model folder"
+          + " that train --save writes already holds DJL's parameter file (network.params) for that. To serve without"
+          + " Torchwork's code, export to TorchScript, which DJL Serving's PyTorch engine loads as it is");
+
+  /**
+   * Exports the model for serving without Torchwork. The one format that can be written is
+   * {@code torchscript}: a TorchScript archive that {@code torch.jit.load} (Python), libtorch,
+   * TorchServe and DJL's PyTorch engine (DJL Serving) load as it is. It takes float32 rows of
+   * {@link #features()} in that order, standardizes them if the model does, and returns class
+   * probabilities in the order of {@link #classes()} (or the regression values). When the PyTorch
+   * engine is installed, the file is loaded back and must predict 64 probe rows as this model
+   * does, or it is deleted and the export refused.
+   *
+   * @param file the file to write, e.g. {@code model.pt}
+   * @param format {@code torchscript}; {@code mxnet}, {@code onnx} and {@code djl} are refused,
+   *     saying why
+   * @return what was written and how it was checked
+   * @throws TorchworkException when the format cannot be written, the network has a block with no
+   *     TorchScript form, or the written file does not predict as the model does
+   */
+  public Export export(Path file, String format) {
+    String f = format.toLowerCase(java.util.Locale.ROOT);
+    if (IMPOSSIBLE.containsKey(f)) {
+      throw new TorchworkException("Export format '" + format + "' cannot be written: " + IMPOSSIBLE.get(f) + ". Use --format torchscript.");
+    }
+    if (!f.equals("torchscript")) {
+      throw new TorchworkException("Unknown export format '" + format + "'." + Names.didYouMean(f, List.of("torchscript"))
+          + " Formats: torchscript (mxnet, onnx and djl cannot be written; export says why).");
+    }
+    if (Files.isDirectory(file)) {
+      throw new TorchworkException("Export file " + file + " is a folder. Give a file name, e.g. " + file.resolve("model.pt") + ".");
+    }
+    TorchScript.write(network.getBlock(), network.getNDManager(), learner(), taskType(), features(), classes(),
+        meta.standardization(), file);
+    Engine pytorch;
+    try {
+      pytorch = Engine.getEngine("PyTorch");
+    } catch (RuntimeException e) {
+      return new Export(file, f, false, Double.NaN);
+    }
+    double difference;
+    try {
+      difference = verifyTorchScript(file, pytorch);
+    } catch (RuntimeException | IOException | MalformedModelException e) {
+      deleteQuietly(file);
+      throw new TorchworkException("The TorchScript file written for this model could not be loaded back by PyTorch (" + e
+          + "); it was deleted. This is a bug in Torchwork's export: please report it with the model's model.json.", e);
+    }
+    if (!(difference <= 1e-4)) {
+      deleteQuietly(file);
+      throw new TorchworkException("The TorchScript file written for this model predicts differently from it (by up to "
+          + difference + " on probe rows); it was deleted. The network has a block whose TorchScript translation is not exact;"
+          + " serve this model with Torchwork itself (TrainedModel.load and predict).");
+    }
+    return new Export(file, f, true, difference);
+  }
+
+  /** Loads the archive with libtorch and returns the largest difference from this model on seeded probe rows. */
+  private double verifyTorchScript(Path file, Engine pytorch) throws IOException, MalformedModelException {
+    int rows = 64;
+    int p = features().size();
+    java.util.Random random = new java.util.Random(42);
+    double[][] probe = new double[rows][p];
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < p; j++) {
+        double scale = meta.standardization() == null ? 1 : meta.standardization().scale()[j];
+        double mean = meta.standardization() == null ? 0 : meta.standardization().mean()[j];
+        probe[i][j] = (float) (mean + scale * random.nextGaussian());
+      }
+    }
+    Prediction mine = predict(probe);
+    try (Model loaded = Model.newInstance("torchscript", Device.cpu(), pytorch.getEngineName());
+        NDManager scope = loaded.getNDManager().newSubManager()) {
+      loaded.load(file.toAbsolutePath());
+      float[] x = new float[rows * p];
+      for (int i = 0; i < rows; i++) {
+        for (int j = 0; j < p; j++) {
+          x[i * p + j] = (float) probe[i][j];
+        }
+      }
+      NDArray in = scope.create(x, new ai.djl.ndarray.types.Shape(rows, p));
+      float[] out = loaded.getBlock().forward(new ParameterStore(scope, false), new NDList(in), false).singletonOrThrow().toFloatArray();
+      double max = 0;
+      int k = taskType() == TaskType.CLASSIF ? classes().size() : 1;
+      for (int i = 0; i < rows; i++) {
+        for (int c = 0; c < k; c++) {
+          double theirs = out[i * k + c];
+          double ours = taskType() == TaskType.CLASSIF ? mine.prob(i, c) : mine.response(i);
+          max = Math.max(max, Double.isNaN(theirs) ? Double.POSITIVE_INFINITY : Math.abs(theirs - ours));
+        }
+      }
+      return max;
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // nothing more to do
     }
   }
 

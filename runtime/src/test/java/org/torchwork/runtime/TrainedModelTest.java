@@ -369,6 +369,61 @@ class TrainedModelTest {
     assertTrue(e.getMessage().startsWith("Task 'u' has no target, so it cannot be trained on."), e.getMessage());
   }
 
+  @Test
+  void aModelExportsToTorchScriptThatLibtorchLoadsAndRunsAsTheModelDoes() throws Exception {
+    for (Object[] setup : new Object[][] {{"relu", false, "pytorch"}, {"leaky_relu", true, "mxnet"}, {"elu", true, "pytorch"},
+        {"gelu", false, "pytorch"}, {"mish", true, "pytorch"}, {"selu", false, "mxnet"}, {"sigmoid", true, "pytorch"}, {"tanh", false, "pytorch"},
+        {"softplus", false, "mxnet"}}) {
+      TorchLearner l = learner("activation", setup[0], "standardize", setup[1], "engine", setup[2]);
+      l.train(IRIS);
+      Path file = tmp.resolve(setup[0] + ".pt");
+      TrainedModel.Export export;
+      try {
+        export = l.model().export(file, "torchscript");
+      } catch (TorchworkException e) {
+        throw new AssertionError(setup[0] + " on " + setup[2] + ": " + e.getMessage(), e);
+      }
+      assertTrue(export.verified(), setup[0] + ": " + export);
+      assertTrue(export.maxDifference() < 1e-5, setup[0] + ": " + export);
+      // Loaded independently, as DJL Serving would: the archive alone, raw features in, probabilities out.
+      try (ai.djl.Model ts = ai.djl.Model.newInstance("ts", ai.djl.Device.cpu(), "PyTorch");
+          ai.djl.ndarray.NDManager m = ts.getNDManager().newSubManager()) {
+        ts.load(file);
+        float[] x = new float[IRIS.nrow() * 4];
+        IRIS.copyFeatures(Splits.identity(IRIS.nrow()), 0, IRIS.nrow(), x);
+        float[] out = ts.getBlock().forward(new ai.djl.training.ParameterStore(m, false),
+            new ai.djl.ndarray.NDList(m.create(x, new ai.djl.ndarray.types.Shape(IRIS.nrow(), 4))), false).singletonOrThrow().toFloatArray();
+        assertArrayEquals(probs(l.predict(IRIS)), out, 1e-5f, setup[0].toString());
+      }
+    }
+  }
+
+  @Test
+  void aRegressionModelExportsItsValues() throws Exception {
+    Task cars = CsvTasksTest.regressionTask();
+    TorchLearner l = PLATFORM.learner("regr.mlp").set("epochs", 5).set("batch_size", 8).set("neurons", 6).set("seed", 1)
+        .set("engine", "pytorch").set("standardize", true);
+    open.add(l);
+    l.train(cars);
+    TrainedModel.Export export = l.model().export(tmp.resolve("regr.pt"), "TorchScript");
+    assertTrue(export.verified());
+    assertTrue(export.maxDifference() < 1e-5, export.toString());
+  }
+
+  @Test
+  void formatsThatCannotBeWrittenSayWhy() {
+    TorchLearner l = learner("epochs", 1);
+    l.train(IRIS);
+    TorchworkException e = assertThrows(TorchworkException.class, () -> l.model().export(tmp.resolve("m"), "mxnet"));
+    assertTrue(e.getMessage().startsWith("Export format 'mxnet' cannot be written: MXNet serves symbolic models"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("Use --format torchscript."), e.getMessage());
+    e = assertThrows(TorchworkException.class, () -> l.model().export(tmp.resolve("m"), "onnx"));
+    assertTrue(e.getMessage().contains("DJL cannot write ONNX"), e.getMessage());
+    e = assertThrows(TorchworkException.class, () -> l.model().export(tmp.resolve("m"), "torchscrpt"));
+    assertEquals("Unknown export format 'torchscrpt'. Did you mean 'torchscript'? Formats: torchscript (mxnet, onnx and djl cannot be"
+        + " written; export says why).", e.getMessage());
+  }
+
   private static List<String> names(Path dir) throws IOException {
     try (var s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).sorted().toList();

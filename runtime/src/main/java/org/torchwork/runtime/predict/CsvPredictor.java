@@ -16,6 +16,7 @@ import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.runtime.PredictionReport;
 import org.torchwork.runtime.data.CsvReader;
+import org.torchwork.runtime.builtin.BuiltinMeasures;
 import org.torchwork.runtime.data.CsvTasks;
 
 /**
@@ -55,7 +56,8 @@ public final class CsvPredictor {
    * @param data the CSV file
    * @param out where the predictions go, as CSV; null to write none (the report still has the
    *     first rows)
-   * @param measures the measures to score with when the file has the target; empty for none
+   * @param measures the measures to score with, which need the target column; null for the
+   *     default measures of the task type, scored when the file has the target
    * @param batchSize rows per batch
    * @param headRows how many output rows to keep in the report
    * @return what was predicted
@@ -69,7 +71,9 @@ public final class CsvPredictor {
       int[] featureCols = csv.columns(features, "which the model needs", "Predict data that has every feature the model was"
           + " trained on: " + String.join(", ", features) + ".");
       int targetCol = csv.header().indexOf(target);
-      if (targetCol < 0 && !measures.isEmpty()) {
+      if (measures == null) {
+        measures = targetCol < 0 ? List.of() : defaultMeasures(type);
+      } else if (targetCol < 0 && !measures.isEmpty()) {
         throw new TorchworkException("Data file " + data + " has no column '" + target + "', the model's target, so there is no"
             + " truth to score. Add the column, or leave out the measures (--score).");
       }
@@ -232,6 +236,18 @@ public final class CsvPredictor {
     Map<String, Double> scores(List<Measure> measures) {
       return parts.isEmpty() ? Map.of() : Prediction.concat(parts).score(measures);
     }
+  }
+
+  /** What a prediction is scored with unless told otherwise. */
+  static List<Measure> defaultMeasures(TaskType type) {
+    List<String> ids = type == TaskType.CLASSIF ? List.of("classif.acc", "classif.logloss") : List.of("regr.rmse", "regr.mae");
+    List<Measure> measures = new ArrayList<>();
+    for (Measure m : new BuiltinMeasures().measures()) {
+      if (ids.contains(m.id())) {
+        measures.add(m);
+      }
+    }
+    return measures;
   }
 
   private static String quote(String cell) {

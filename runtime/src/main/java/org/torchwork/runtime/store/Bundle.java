@@ -23,6 +23,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Enumeration;
@@ -60,6 +61,8 @@ public final class Bundle {
   /** The largest entry a bundle may hold (entries are read into memory). */
   static final long MAX_ENTRY_BYTES = Integer.MAX_VALUE - 64;
   private static final Pattern ENTRY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private Bundle() {}
 
@@ -133,7 +136,7 @@ public final class Bundle {
     public void writeZip(Path file) throws IOException {
       Path dir = file.toAbsolutePath().getParent();
       Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+      Path tmp = beside(file.toAbsolutePath(), ".tmp-", false);
       try {
         try (FileOutputStream fos = new FileOutputStream(tmp.toFile()); ZipOutputStream zip = new ZipOutputStream(fos)) {
           JsonObject listed = new JsonObject();
@@ -169,7 +172,7 @@ public final class Bundle {
       Target state = checkFolderTarget(target, kind, overwrite, what);
       Path parent = target.getParent();
       Files.createDirectories(parent);
-      Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
+      Path tmp = beside(target, ".tmp-", true);
       try {
         JsonObject listed = new JsonObject();
         for (Map.Entry<String, Content> e : entries.entrySet()) {
@@ -178,7 +181,7 @@ public final class Bundle {
         writeFile(tmp.resolve(MANIFEST), out -> out.write(manifest(listed)));
         syncDirectory(tmp);
         if (state == Target.REPLACE) {
-          Path old = Files.createTempDirectory(parent, "." + target.getFileName() + ".old-");
+          Path old = beside(target, ".old-", true);
           Files.delete(old);
           Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
           Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -256,14 +259,37 @@ public final class Bundle {
     Path parent = target.getParent();
     try {
       Files.createDirectories(parent);
-      Path probe = Files.createTempDirectory(parent, "." + target.getFileName() + ".probe-");
-      Files.delete(probe);
+      Files.delete(beside(target, ".probe-", true));
     } catch (IOException e) {
       throw new TorchworkException(what + " " + dir + " cannot be written: its parent folder " + parent + " "
           + (e instanceof FileAlreadyExistsException ? "is a file" : "is not writable (" + e.getMessage() + ")")
           + ". Choose a folder you can write to.", e);
     }
     return state;
+  }
+
+  /**
+   * Creates a new hidden file or folder beside {@code target}, with the permissions the umask
+   * gives (as the target itself would get), never one that exists already: the place to write
+   * before renaming into place.
+   *
+   * @param target what will be written
+   * @param infix what it is for, e.g. {@code ".tmp-"}
+   * @param directory whether to create a folder
+   * @return the new file or folder
+   * @throws IOException when it cannot be created
+   */
+  public static Path beside(Path target, String infix, boolean directory) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      Path p = target.resolveSibling("." + target.getFileName() + infix + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE));
+      try {
+        return directory ? Files.createDirectory(p) : Files.createFile(p);
+      } catch (FileAlreadyExistsException e) {
+        if (attempt > 100) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static Optional<String> kindOf(Path manifest) {

@@ -1,0 +1,144 @@
+package org.torchwork.cli;
+
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.torchwork.api.Measure;
+import org.torchwork.runtime.Platform;
+import org.torchwork.runtime.PredictionReport;
+import org.torchwork.runtime.TrainedModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code torchwork predict}: predicts a CSV file with a saved model. */
+@Command(
+    name = "predict",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Predicts a CSV file with a saved model; scores it when the file has the target column.",
+      "Example: torchwork predict --model models/iris --data new.csv --out predictions.csv"
+    })
+final class PredictCommand implements Callable<Integer> {
+  /** How many predictions to show when they are not written to a file. */
+  private static final int SHOWN = 10;
+
+  @Spec CommandSpec spec;
+
+  @Mixin Common common;
+
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "A model folder written by train --save.")
+  Path model;
+
+  @Option(names = "--data", required = true, paramLabel = "FILE.csv",
+      description = "The rows to predict: a CSV file with the model's feature columns (by name, in any order; others are"
+          + " ignored), and the target column if it is to be scored.")
+  Path data;
+
+  @Option(names = "--out", paramLabel = "FILE.csv|-",
+      description = "Write the predictions here (- for standard output): row_id, truth (when the data has it), response"
+          + " and prob.<class>. Without it, the first " + SHOWN + " are shown.")
+  String outFile;
+
+  @Option(names = "--score", split = ",", paramLabel = "MEASURE",
+      description = "Score with these measures when the data has the target (default: classif.acc,classif.logloss or"
+          + " regr.rmse,regr.mae).")
+  List<String> score;
+
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1024", description = "Rows per batch (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--engine", paramLabel = "ENGINE", description = "auto, pytorch, ... (default: the engine the model was trained on).")
+  String engine;
+
+  @Option(names = "--device", paramLabel = "DEVICE", description = "auto, cpu, gpu or gpu:N.")
+  String device;
+
+  @Override
+  public Integer call() throws Exception {
+    boolean toStdout = "-".equals(outFile);
+    // With the predictions on standard output, everything else goes to standard error.
+    PrintWriter info = toStdout ? spec.commandLine().getErr() : spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Platform platform = common.platform();
+    Output.warnAboutPlugins(platform, err);
+    try (TrainedModel m = TrainedModel.load(model, platform, engine, device)) {
+      List<Measure> measures = null;
+      if (score != null) {
+        measures = new ArrayList<>();
+        for (String id : score) {
+          measures.add(platform.measure(id.trim()));
+        }
+      }
+      info.println("Predicting " + data + " with model " + model + " (" + m.learner() + ", " + m.features().size() + " features"
+          + (m.classes().isEmpty() ? "" : ", classes " + String.join(", ", m.classes())) + "): " + m.backendChoice());
+      info.flush();
+      PredictionReport r;
+      if (toStdout) {
+        Writer stdout = new OutputStreamWriter(System.out, StandardCharsets.UTF_8);
+        r = m.predictCsv(data, stdout, measures, batchSize);
+        stdout.flush();
+      } else {
+        r = m.predictCsv(data, outFile == null ? null : Path.of(outFile), measures, batchSize);
+      }
+      report(r, info, err);
+    }
+    return 0;
+  }
+
+  private void report(PredictionReport r, PrintWriter info, PrintWriter err) {
+    if (outFile == null) {
+      Output.Table table = new Output.Table(r.columns().toArray(String[]::new));
+      table.rightAlign = true;
+      for (List<String> row : r.head()) {
+        List<String> cells = new ArrayList<>();
+        for (String cell : row) {
+          cells.add(number(cell));
+        }
+        table.row(cells.toArray(String[]::new));
+      }
+      table.print(info);
+      if (r.rows() > r.head().size()) {
+        info.println("... " + (r.rows() - r.head().size()) + " more row(s); write them all with --out FILE.csv.");
+      }
+    }
+    info.println(String.format(Locale.ROOT, "Predicted %d row(s)%s in %.1f s.", r.rows(),
+        outFile == null || "-".equals(outFile) ? "" : " into " + outFile, r.seconds()));
+    if (!r.unseen().isEmpty()) {
+      long n = r.unseen().values().stream().mapToLong(Long::longValue).sum();
+      List<String> counts = new ArrayList<>();
+      r.unseen().forEach((label, count) -> counts.add(label + ": " + count));
+      err.println("warning: " + n + " row(s) have truth values the model never saw in training (" + String.join(", ", counts)
+          + "); they are predicted but not scored.");
+    }
+    if (r.missingTruth() > 0) {
+      err.println("warning: " + r.missingTruth() + " row(s) have no truth value (empty or NA); they are predicted but not scored.");
+    }
+    if (!r.scores().isEmpty()) {
+      info.println("Scores on the " + r.scored() + " row(s) with a known truth:");
+      for (Map.Entry<String, Double> e : r.scores().entrySet()) {
+        info.println("  " + e.getKey() + " = " + Output.number(e.getValue()));
+      }
+    } else if (r.hasTruth() && r.scored() == 0) {
+      err.println("warning: no row has a truth value the model knows, so nothing was scored.");
+    }
+  }
+
+  /** Probabilities shown with six significant digits, labels as they are. */
+  private static String number(String cell) {
+    try {
+      return Output.number(Double.parseDouble(cell));
+    } catch (NumberFormatException e) {
+      return cell;
+    }
+  }
+}

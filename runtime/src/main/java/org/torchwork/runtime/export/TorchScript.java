@@ -1,0 +1,265 @@
+package org.torchwork.runtime.export;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.torchwork.api.TaskType;
+import org.torchwork.api.TorchworkException;
+import org.torchwork.runtime.data.Standardization;
+import org.torchwork.runtime.store.Bundle;
+import org.torchwork.runtime.store.Json;
+
+/**
+ * Writes a trained network as a TorchScript archive, the file {@code torch.jit.load} reads in
+ * Python and that libtorch, TorchServe and DJL's PyTorch engine (and so DJL Serving) load without
+ * any Torchwork code.
+ *
+ * <p>DJL cannot trace a network built in Java into TorchScript, so the archive is written here:
+ * the network is translated layer by layer into TorchScript source, its weights into the
+ * archive's tensor records, and the whole into the archive layout libtorch reads (pickled module
+ * state, code, constants, version). Networks made of linear layers, dropout (which prediction
+ * skips) and the activations ReLU, LeakyReLU, ELU, SELU, GELU, sigmoid, tanh, softplus and Mish,
+ * nested in sequential blocks, translate; any other block is refused, naming it. The archive takes
+ * float32 rows of the model's features, in its order, standardizes them when the model does, and
+ * returns the class probabilities (softmax) or the regression values.
+ */
+public final class TorchScript {
+  private static final String CLASS = "TorchworkModel";
+  private static final String ROOT = "model";
+
+  private TorchScript() {}
+
+  /** One step of the forward function, and the tensors it reads. */
+  private record Step(String code, List<NDArray> tensors) {}
+
+  /**
+   * Writes the archive atomically.
+   *
+   * @param network the trained network
+   * @param manager a manager on the network's engine, for probing activations
+   * @param learner the learner's id, for messages
+   * @param type the task type
+   * @param features the feature names, in order
+   * @param classes the class labels; empty for regression
+   * @param standardization the model's standardization, or null
+   * @param file the archive to write, e.g. {@code model.pt}
+   * @throws TorchworkException when a block has no TorchScript form, or the file cannot be written
+   */
+  public static void write(Block network, NDManager manager, String learner, TaskType type, List<String> features, List<String> classes,
+      Standardization standardization, Path file) {
+    List<Step> steps = new ArrayList<>();
+    translate(network, manager, learner, steps);
+    List<String> names = new ArrayList<>();
+    List<float[]> values = new ArrayList<>();
+    List<long[]> shapes = new ArrayList<>();
+    StringBuilder forward = new StringBuilder();
+    if (standardization != null) {
+      add(names, values, shapes, "mean", toFloats(standardization.mean()), new long[] {features.size()});
+      add(names, values, shapes, "scale", toFloats(standardization.scale()), new long[] {features.size()});
+      forward.append("    h = torch.div(torch.sub(x, self.mean), self.scale)\n");
+    } else {
+      forward.append("    h = x\n");
+    }
+    int parameters = 0;
+    for (Step step : steps) {
+      String code = step.code();
+      for (NDArray t : step.tensors()) {
+        String name = "p" + parameters++;
+        add(names, values, shapes, name, t.toType(DataType.FLOAT32, false).toFloatArray(), t.getShape().getShape());
+        code = code.replaceFirst("\\$", "self." + name);
+      }
+      forward.append("    h = ").append(code).append('\n');
+    }
+    forward.append(type == TaskType.CLASSIF ? "    return torch.softmax(h, -1)\n" : "    return h\n");
+
+    StringBuilder source = new StringBuilder("class " + CLASS + "(Module):\n  __parameters__ = [");
+    List<String> buffers = standardization == null ? List.of() : List.of("mean", "scale");
+    for (String n : names) {
+      if (!buffers.contains(n)) {
+        source.append('"').append(n).append("\", ");
+      }
+    }
+    source.append("]\n  __buffers__ = [");
+    buffers.forEach(b -> source.append('"').append(b).append("\", "));
+    source.append("]\n");
+    names.forEach(n -> source.append("  ").append(n).append(" : Tensor\n"));
+    source.append("  training : bool\n");
+    source.append("  def forward(self: __torch__.").append(CLASS).append(",\n    x: Tensor) -> Tensor:\n").append(forward);
+
+    Pickle data = new Pickle().global("__torch__", CLASS).emptyTuple().newObj().emptyDict().mark();
+    for (int i = 0; i < names.size(); i++) {
+      data.string(names.get(i));
+      tensor(data, i, values.get(i).length, shapes.get(i));
+    }
+    data.string("training").bool(false).setItems().build();
+
+    Map<String, Object> extra = Map.of("learner", learner, "task_type", type.id(), "features", features, "classes", classes,
+        "standardized", standardization != null, "output", type == TaskType.CLASSIF ? "class probabilities" : "values");
+    try {
+      Path target = file.toAbsolutePath();
+      Files.createDirectories(target.getParent());
+      Path tmp = Bundle.beside(target, ".tmp-", false);
+      try {
+        try (FileOutputStream fos = new FileOutputStream(tmp.toFile()); ZipOutputStream zip = new ZipOutputStream(fos)) {
+          stored(zip, "data.pkl", data.stop());
+          stored(zip, "code/__torch__.py", source.toString().getBytes(StandardCharsets.UTF_8));
+          stored(zip, "constants.pkl", new Pickle().emptyTuple().stop());
+          for (int i = 0; i < values.size(); i++) {
+            ByteBuffer bytes = ByteBuffer.allocate(values.get(i).length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            bytes.asFloatBuffer().put(values.get(i));
+            stored(zip, "data/" + i, bytes.array());
+          }
+          stored(zip, "extra/torchwork.json", Json.bytes(extra));
+          stored(zip, "version", "3\n".getBytes(StandardCharsets.US_ASCII));
+          stored(zip, "byteorder", "little".getBytes(StandardCharsets.US_ASCII));
+          zip.finish();
+          fos.getFD().sync();
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new TorchworkException("TorchScript file " + file + " could not be written: " + e + ". Check that you can write there.", e);
+    }
+  }
+
+  private static void add(List<String> names, List<float[]> values, List<long[]> shapes, String name, float[] v, long[] shape) {
+    names.add(name);
+    values.add(v);
+    shapes.add(shape);
+  }
+
+  /** {@code torch._utils._rebuild_tensor_v2(storage, 0, size, stride, False, OrderedDict())}. */
+  private static void tensor(Pickle p, int key, int numel, long[] shape) {
+    p.global("torch._utils", "_rebuild_tensor_v2").mark();
+    p.mark().string("storage").global("torch", "FloatStorage").string(Integer.toString(key)).string("cpu").integer(numel).tuple()
+        .persistentId();
+    p.integer(0);
+    p.mark();
+    for (long s : shape) {
+      p.integer(s);
+    }
+    p.tuple().mark();
+    long stride = 1;
+    long[] strides = new long[shape.length];
+    for (int i = shape.length - 1; i >= 0; i--) {
+      strides[i] = stride;
+      stride *= shape[i];
+    }
+    for (long s : strides) {
+      p.integer(s);
+    }
+    p.tuple().bool(false).global("collections", "OrderedDict").emptyTuple().reduce().tuple().reduce();
+  }
+
+  private static void stored(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+    ZipEntry e = new ZipEntry(ROOT + "/" + name);
+    e.setMethod(ZipEntry.STORED);
+    e.setSize(bytes.length);
+    e.setCompressedSize(bytes.length);
+    CRC32 crc = new CRC32();
+    crc.update(bytes);
+    e.setCrc(crc.getValue());
+    e.setTime(0);
+    zip.putNextEntry(e);
+    zip.write(bytes);
+    zip.closeEntry();
+  }
+
+  private static float[] toFloats(double[] v) {
+    float[] f = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      f[i] = (float) v[i];
+    }
+    return f;
+  }
+
+  /** Adds the steps of a block; each {@code $} in a step's code stands for its next tensor. */
+  private static void translate(Block block, NDManager manager, String learner, List<Step> steps) {
+    if (block instanceof SequentialBlock) {
+      for (Pair<String, Block> child : block.getChildren()) {
+        translate(child.getValue(), manager, learner, steps);
+      }
+    } else if (block instanceof Linear) {
+      List<NDArray> tensors = new ArrayList<>();
+      for (Pair<String, Parameter> p : block.getParameters()) {
+        tensors.add(p.getValue().getArray());
+      }
+      steps.add(new Step(tensors.size() == 2 ? "torch.linear(h, $, $)" : "torch.linear(h, $)", tensors));
+    } else if (block instanceof Dropout) {
+      return; // no-op when predicting
+    } else if (block instanceof LambdaBlock) {
+      steps.add(new Step(activation((LambdaBlock) block, manager, learner), List.of()));
+    } else {
+      throw refuse(block.getClass().getName(), learner);
+    }
+  }
+
+  private static String activation(LambdaBlock block, NDManager manager, String learner) {
+    switch (block.getName()) {
+      case "ReLU":
+        return "torch.relu(h)";
+      case "Tanh":
+        return "torch.tanh(h)";
+      case "sigmoid":
+        return "torch.sigmoid(h)";
+      case "SELU":
+        return "torch.selu(h)";
+      case "GELU":
+        return "torch.gelu(h)";
+      case "softPlus":
+        return "torch.softplus(h)";
+      case "Mish":
+        // DJL's Mish is h * tanh(log2(1 + exp(h))), with a base-2 logarithm where Mish has the
+        // natural one; the export reproduces what the network computes.
+        return "torch.mul(h, torch.tanh(torch.log2(torch.add(torch.exp(h), 1))))";
+      case "LeakyReLU":
+        // Its slope is not recorded on the block; it is what the block makes of -1.
+        return String.format(Locale.ROOT, "torch.leaky_relu(h, %s)", Float.toString(-probe(block, manager)));
+      case "ELU":
+        return String.format(Locale.ROOT, "torch.elu(h, %s)", Float.toString((float) (probe(block, manager) / (Math.exp(-1) - 1))));
+      default:
+        throw refuse("activation " + block.getName(), learner);
+    }
+  }
+
+  /** The block's output for the input -1. */
+  private static float probe(LambdaBlock block, NDManager parent) {
+    try (NDManager manager = parent.newSubManager()) {
+      NDList out = block.forward(new ParameterStore(manager, false), new NDList(manager.create(new float[] {-1f})), false);
+      return out.singletonOrThrow().toFloatArray()[0];
+    }
+  }
+
+  private static TorchworkException refuse(String what, String learner) {
+    return new TorchworkException("The network of learner '" + learner + "' has a block TorchScript export cannot translate: "
+        + what + ". Export translates networks of linear layers, dropout and the activations ReLU, LeakyReLU, ELU, SELU,"
+        + " GELU, sigmoid, tanh, softplus and Mish, in sequential blocks. Serve this model with Torchwork itself"
+        + " (TrainedModel.load and predict), or build the network from those blocks.");
+  }
+}
