@@ -81,7 +81,7 @@ public record BackendChoice(BackendProvider backend, Engine engine, Device devic
       Optional<String> deviceParam,
       Map<String, String> config,
       Function<String, String> env) {
-    return resolve(backends, engineParam, deviceParam, config, "config file", env);
+    return resolve(backends, engineParam, deviceParam, "learner parameter", config, "config file", env);
   }
 
   /**
@@ -91,6 +91,7 @@ public record BackendChoice(BackendProvider backend, Engine engine, Device devic
    * @param backends the registered backends
    * @param engineParam the engine asked for, if any
    * @param deviceParam the device asked for, if any
+   * @param askedSource how messages name where those came from, e.g. {@code "option"}
    * @param defaults the lowest-ranking values ({@code engine}, {@code device}), possibly empty
    * @param defaultsSource how messages name where the defaults came from
    * @param env the environment
@@ -100,11 +101,12 @@ public record BackendChoice(BackendProvider backend, Engine engine, Device devic
       Registry<BackendProvider> backends,
       Optional<String> engineParam,
       Optional<String> deviceParam,
+      String askedSource,
       Map<String, String> defaults,
       String defaultsSource,
       Function<String, String> env) {
-    Setting engine = setting("engine", engineParam, ENGINE_PROPERTY, ENGINE_ENV, defaults, defaultsSource, env);
-    Setting device = setting("device", deviceParam, DEVICE_PROPERTY, DEVICE_ENV, defaults, defaultsSource, env);
+    Setting engine = setting("engine", engineParam, askedSource, ENGINE_PROPERTY, ENGINE_ENV, defaults, defaultsSource, env);
+    Setting device = setting("device", deviceParam, askedSource, DEVICE_PROPERTY, DEVICE_ENV, defaults, defaultsSource, env);
     BackendProvider backend;
     Engine loaded;
     String engineSource;
@@ -179,10 +181,10 @@ public record BackendChoice(BackendProvider backend, Engine engine, Device devic
 
   private record Setting(String value, String source) {}
 
-  private static Setting setting(String name, Optional<String> param, String property, String envName, Map<String, String> config,
-      String configSource, Function<String, String> env) {
+  private static Setting setting(String name, Optional<String> param, String paramSource, String property, String envName,
+      Map<String, String> config, String configSource, Function<String, String> env) {
     if (param.isPresent()) {
-      return new Setting(param.get().trim(), "learner parameter " + name);
+      return new Setting(param.get().trim(), paramSource + " " + name);
     }
     String prop = System.getProperty(property);
     if (prop != null && !prop.isBlank()) {

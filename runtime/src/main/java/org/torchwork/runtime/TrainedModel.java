@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.torchwork.api.ApiVersion;
 import org.torchwork.api.Measure;
+import org.torchwork.api.ParamValues;
 import org.torchwork.api.Prediction;
 import org.torchwork.api.Task;
 import org.torchwork.api.TaskType;
@@ -129,13 +130,14 @@ public final class TrainedModel implements AutoCloseable {
       }
     });
     BackendChoice choice = BackendChoice.resolve(platform.backends(), Optional.ofNullable(engine), Optional.ofNullable(device),
-        Map.of("engine", meta.training().engine()), "the model's engine", System::getenv);
-    Block block = spec.network().create(new NetworkShape(meta.features().size(), type == TaskType.CLASSIF ? meta.classes().size() : 1),
-        learner.params());
+        "option", Map.of("engine", meta.training().engine()), "the model's engine", System::getenv);
+    NetworkShape shape = new NetworkShape(meta.features().size(), type == TaskType.CLASSIF ? meta.classes().size() : 1);
+    ParamValues params = learner.params();
+    Block block = spec.network().create(shape, params);
     Model model = Model.newInstance(spec.id(), choice.device(), choice.engine().getEngineName());
     try {
       model.setBlock(block);
-      saved.loadInto(block, model.getNDManager());
+      saved.loadInto(block, () -> spec.network().create(shape, params), model.getNDManager());
       return new TrainedModel(model, meta, choice, dir);
     } catch (RuntimeException e) {
       model.close();

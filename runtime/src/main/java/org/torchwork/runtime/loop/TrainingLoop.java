@@ -158,9 +158,9 @@ public final class TrainingLoop {
       Block block = spec.network().create(shape, params);
       model.setBlock(block);
       if (resume != null) {
-        Checkpoints.loadNetwork(resume, block, model.getNDManager());
+        Checkpoints.loadNetwork(resume, block, () -> spec.network().create(shape, params), model.getNDManager());
       } else if (init != null) {
-        init.loadInto(block, model.getNDManager());
+        init.loadInto(block, () -> spec.network().create(shape, params), model.getNDManager());
       }
       ctx.learningRate.set(resume != null ? resume.meta().learningRate() : params.getDouble("opt.lr"));
       optimizer = Optimizers.create(params, ctx.learningRate, model.getNDManager());

@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -176,9 +177,9 @@ public final class Checkpoints {
   }
 
   /** Loads saved parameters into a network that is not initialized yet. */
-  public static void loadNetwork(Loaded checkpoint, Block network, NDManager manager) {
+  public static void loadNetwork(Loaded checkpoint, Block network, Supplier<Block> factory, NDManager manager) {
     try {
-      Tensors.loadNetwork(checkpoint.network(), network, manager);
+      Tensors.loadNetwork(checkpoint.network(), network, factory, manager, checkpoint.meta().features().size());
     } catch (IOException | MalformedModelException | RuntimeException e) {
       throw new TorchworkException("Checkpoint " + checkpoint.file() + " does not fit this network: " + e + ". Resume with"
           + " the same learner and network parameters (neurons, layers, ...) the checkpoint was saved with.", e);

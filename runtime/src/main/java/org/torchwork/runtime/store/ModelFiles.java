@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.torchwork.api.Task;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.runtime.data.Standardization;
@@ -102,17 +103,18 @@ public final class ModelFiles {
      * Loads the parameters into a network built for them, not initialized yet.
      *
      * @param block the network
+     * @param factory builds the same network afresh (to check the parameters' shapes)
      * @param manager the manager its parameters belong to
      * @throws TorchworkException when they do not fit
      */
-    public void loadInto(Block block, NDManager manager) {
+    public void loadInto(Block block, Supplier<Block> factory, NDManager manager) {
       try {
-        Tensors.loadNetwork(network, block, manager);
+        Tensors.loadNetwork(network, block, factory, manager, meta.features().size());
       } catch (IOException | MalformedModelException | RuntimeException e) {
         throw new TorchworkException(WHAT + " " + dir + ": " + NETWORK + " does not fit the network learner '" + meta.learner()
-            + "' builds from the saved parameters (" + e.getMessage() + "). The learner changed since the model was saved;"
-            + " use the version of it" + (meta.origin() == null ? "" : " (plugin " + meta.origin().plugin() + " "
-                + meta.origin().version() + ")") + " that saved it.", e);
+            + "' builds (" + e.getMessage() + "). Build the network as the model was saved: the same learner parameters"
+            + " (neurons, layers, ...; see model.json) and the same learner version" + (meta.origin() == null ? ""
+                : " (plugin " + meta.origin().plugin() + " " + meta.origin().version() + ")") + ".", e);
       }
     }
   }

@@ -4,6 +4,11 @@ import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.Pair;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -13,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Tensors in stored files: a network's parameters in DJL's parameter format (engine-neutral: each
@@ -33,17 +39,49 @@ final class Tensors {
   }
 
   /**
-   * Loads saved parameters into a network that is not initialized yet.
+   * Loads saved parameters into a network that is not initialized yet, and checks that each has
+   * the shape the network's settings give it. (DJL takes layer sizes from the file when it loads,
+   * so without the check a file saved from another network would quietly change this one.)
    *
+   * @param params the saved parameters
+   * @param network the network, not initialized
+   * @param factory builds the same network afresh, to learn the shapes its settings give
+   * @param manager the manager the parameters will belong to
+   * @param inputs the number of features the network takes
    * @throws IOException, MalformedModelException or a RuntimeException when they do not fit
    */
-  static void loadNetwork(byte[] params, Block network, NDManager manager) throws IOException, MalformedModelException {
+  static void loadNetwork(byte[] params, Block network, Supplier<Block> factory, NDManager manager, long inputs)
+      throws IOException, MalformedModelException {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(params))) {
       network.loadParameters(manager, in);
       if (in.read() != -1) {
         throw new MalformedModelException("the saved parameters go on after the network's last parameter; they were saved"
             + " from a larger network");
       }
+    }
+    Map<String, Shape> expected = new LinkedHashMap<>();
+    try (NDManager scratch = manager.newSubManager()) {
+      Block reference = factory.get();
+      reference.setInitializer(Initializer.ZEROS, p -> true);
+      reference.initialize(scratch, DataType.FLOAT32, new Shape(1, inputs));
+      for (Pair<String, Parameter> p : reference.getParameters()) {
+        expected.put(p.getKey(), p.getValue().getArray().getShape());
+      }
+    }
+    for (Pair<String, Parameter> p : network.getParameters()) {
+      Shape want = expected.remove(p.getKey());
+      Shape got = p.getValue().isInitialized() ? p.getValue().getArray().getShape() : null;
+      if (want == null) {
+        throw new MalformedModelException("the saved parameters have " + p.getKey() + ", which the network these settings build"
+            + " does not have");
+      }
+      if (!want.equals(got)) {
+        throw new MalformedModelException("parameter " + p.getKey() + " is " + got + " in the file but " + want + " in the network"
+            + " these settings build");
+      }
+    }
+    if (!expected.isEmpty()) {
+      throw new MalformedModelException("the saved parameters lack " + String.join(", ", expected.keySet()));
     }
   }
 
