@@ -88,6 +88,49 @@ class PredictCsvTest {
     assertEquals(lines.subList(1, 11), r.head().stream().map(row -> String.join(",", row)).toList());
   }
 
+  /** A measure that needs all rows at once (the median of the probability of the truth). */
+  private static final Measure MEDIAN = new Measure() {
+    @Override
+    public String id() {
+      return "classif.median_prob";
+    }
+
+    @Override
+    public org.torchwork.api.TaskType taskType() {
+      return org.torchwork.api.TaskType.CLASSIF;
+    }
+
+    @Override
+    public boolean minimize() {
+      return false;
+    }
+
+    @Override
+    public double score(Prediction p) {
+      double[] probs = new double[p.nrow()];
+      for (int i = 0; i < p.nrow(); i++) {
+        probs[i] = p.prob(i, (int) p.truth(i));
+      }
+      java.util.Arrays.sort(probs);
+      return probs[probs.length / 2];
+    }
+  };
+
+  @Test
+  void builtInMeasuresScoreWithRunningSumsAndOthersWithTheRows() throws IOException {
+    List<String> species = truth();
+    species.set(5, "NA");
+    Path data = irisCsv("iris.csv", species);
+    Measure logloss = PLATFORM.measure("classif.logloss");
+    PredictionReport r = learner.model().predictCsv(data, (Path) null, List.of(ACC, logloss, MEDIAN), 16);
+    Task known = IRIS.subset("known", java.util.stream.IntStream.range(0, 150).filter(i -> i != 5).toArray());
+    Prediction expected = learner.model().predict(known, 16);
+    assertEquals(expected.score(ACC), r.scores().get("classif.acc"), 1e-12);
+    assertEquals(expected.score(logloss), r.scores().get("classif.logloss"), 1e-9);
+    assertEquals(expected.score(MEDIAN), r.scores().get("classif.median_prob"), 1e-7);
+    assertEquals(List.of("classif.acc", "classif.logloss", "classif.median_prob"), List.copyOf(r.scores().keySet()));
+  }
+
   @Test
   void withoutTheTargetColumnThereIsNothingToScoreButAllIsPredicted() throws IOException {
     StringBuilder csv = new StringBuilder("Sepal.Length,Sepal.Width,Petal.Length,Petal.Width\n");

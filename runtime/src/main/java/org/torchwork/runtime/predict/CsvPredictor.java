@@ -22,9 +22,9 @@ import org.torchwork.runtime.data.CsvTasks;
 /**
  * Predicts a CSV file of any size, a batch at a time: columns are found by name in any order
  * (extra ones are ignored), each batch is read, predicted and written before the next is read,
- * so memory stays flat however long the file is. When the file has the target column, the truth
- * is kept for scoring (a truth value and a response per row, plus the class probabilities when
- * scores need them); truth values the model never saw are counted, not fatal.
+ * so memory stays flat however long the file is, scores included: each built-in measure keeps a
+ * running sum (a third-party measure, which may need every row at once, keeps the rows with a
+ * known truth). Truth values the model never saw are counted, not fatal.
  */
 public final class CsvPredictor {
   private final Forward forward;
@@ -92,7 +92,7 @@ public final class CsvPredictor {
         out.write('\n');
       }
       Batch batch = new Batch(batchSize, features.size(), targetCol >= 0);
-      Scoring scoring = new Scoring(targetCol >= 0 && !measures.isEmpty());
+      Scoring scoring = new Scoring(targetCol >= 0 ? measures : List.of());
       List<List<String>> head = new ArrayList<>();
       Map<String, Long> unseen = new LinkedHashMap<>();
       long rows = 0;
@@ -133,7 +133,7 @@ public final class CsvPredictor {
       if (out != null) {
         out.flush();
       }
-      Map<String, Double> scores = scoring.scores(measures);
+      Map<String, Double> scores = scoring.scores();
       return new PredictionReport(rows, scoring.rows, targetCol >= 0, unseen, missingTruth, scores, List.copyOf(columns),
           List.copyOf(head), (System.nanoTime() - start) / 1e9);
     }
@@ -186,18 +186,25 @@ public final class CsvPredictor {
     batch.rows = 0;
   }
 
-  /** The rows with a known truth, kept only when there is something to score. */
+  /**
+   * Scores the rows with a known truth as they go by: a running sum for measures that are a mean
+   * over rows (every built-in one), the rows themselves only for a measure that needs them all.
+   */
   private final class Scoring {
-    private final boolean on;
+    private final List<Measure> measures;
+    private final double[] sums;
+    private final boolean keepRows;
     private final List<Prediction> parts = new ArrayList<>();
     long rows;
 
-    Scoring(boolean on) {
-      this.on = on;
+    Scoring(List<Measure> measures) {
+      this.measures = measures;
+      this.sums = new double[measures.size()];
+      this.keepRows = measures.stream().anyMatch(m -> !(m instanceof BuiltinMeasures.RowMean));
     }
 
     void add(Prediction p, int n) {
-      if (!on) {
+      if (measures.isEmpty()) {
         return;
       }
       int[] known = new int[n];
@@ -208,9 +215,35 @@ public final class CsvPredictor {
         }
       }
       rows += k;
-      if (k == 0) {
-        return;
+      for (int m = 0; m < sums.length; m++) {
+        if (measures.get(m) instanceof BuiltinMeasures.RowMean) {
+          BuiltinMeasures.RowMean mean = (BuiltinMeasures.RowMean) measures.get(m);
+          for (int i = 0; i < k; i++) {
+            sums[m] += mean.row(p, known[i]);
+          }
+        }
       }
+      if (keepRows && k > 0) {
+        parts.add(subset(p, known, k));
+      }
+    }
+
+    Map<String, Double> scores() {
+      Map<String, Double> scores = new LinkedHashMap<>();
+      if (rows == 0) {
+        return scores;
+      }
+      Prediction all = keepRows ? Prediction.concat(parts) : null;
+      for (int m = 0; m < sums.length; m++) {
+        Measure measure = measures.get(m);
+        scores.put(measure.id(), measure instanceof BuiltinMeasures.RowMean
+            ? ((BuiltinMeasures.RowMean) measure).finish(sums[m] / rows) : all.score(measure));
+      }
+      return scores;
+    }
+
+    /** The rows {@code known[0..k)} of a prediction. */
+    private Prediction subset(Prediction p, int[] known, int k) {
       float[] truth = new float[k];
       for (int i = 0; i < k; i++) {
         truth[i] = p.truth(known[i]);
@@ -223,18 +256,13 @@ public final class CsvPredictor {
             prob[i * width + c] = p.prob(known[i], c);
           }
         }
-        parts.add(Prediction.classif(classes, truth, prob));
-      } else {
-        float[] response = new float[k];
-        for (int i = 0; i < k; i++) {
-          response[i] = p.response(known[i]);
-        }
-        parts.add(Prediction.regr(truth, response));
+        return Prediction.classif(classes, truth, prob);
       }
-    }
-
-    Map<String, Double> scores(List<Measure> measures) {
-      return parts.isEmpty() ? Map.of() : Prediction.concat(parts).score(measures);
+      float[] response = new float[k];
+      for (int i = 0; i < k; i++) {
+        response[i] = p.response(known[i]);
+      }
+      return Prediction.regr(truth, response);
     }
   }
 
