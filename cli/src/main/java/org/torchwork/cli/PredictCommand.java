@@ -133,12 +133,20 @@ final class PredictCommand implements Callable<Integer> {
     }
   }
 
-  /** Probabilities shown with six significant digits, labels as they are. */
+  /** Numbers shown with six significant digits (tiny and huge ones as 8.09587e-11), labels as they are. */
   private static String number(String cell) {
+    double d;
     try {
-      return Output.number(Double.parseDouble(cell));
+      d = Double.parseDouble(cell);
     } catch (NumberFormatException e) {
       return cell;
     }
+    double abs = Math.abs(d);
+    if (abs == 0 || (abs >= 1e-4 && abs < 1e6) || !Double.isFinite(d)) {
+      return Output.number(d);
+    }
+    String[] parts = String.format(Locale.ROOT, "%.5e", d).split("e");
+    String mantissa = parts[0].contains(".") ? parts[0].replaceAll("0+$", "").replaceAll("\\.$", "") : parts[0];
+    return mantissa + "e" + Integer.parseInt(parts[1]);
   }
 }

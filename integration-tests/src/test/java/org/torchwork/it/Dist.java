@@ -53,6 +53,24 @@ final class Dist {
     }
   }
 
+  /**
+   * Runs an application from the test classes on the class path, with the distribution's modules
+   * on the module path and its native jars on the class path, as a user's application would run.
+   */
+  static Result javaApp(Class<?> main, String... args) {
+    List<String> command = new ArrayList<>(List.of(
+        System.getProperty("java.home") + "/bin/java",
+        "-Dai.djl.offline=true",
+        "-Dlogback.configurationFile=" + REPO.resolve("integration-tests/src/test/resources/logback-quiet.xml"),
+        "-Dtorchwork.plugins=" + REPO_PLUGINS,
+        "--module-path", LIB.toString(),
+        "--add-modules", "org.torchwork.runtime",
+        "--class-path", REPO.resolve("integration-tests/target/test-classes") + java.io.File.pathSeparator + nativesClassPath(),
+        main.getName()));
+    command.addAll(List.of(args));
+    return run(command, Map.of());
+  }
+
   /** The native jars, for the class path. */
   static String nativesClassPath() {
     try (Stream<Path> s = Files.list(HOME.resolve("natives"))) {

@@ -3,25 +3,14 @@ package org.torchwork.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The Java API doing the vignette's steps, in a forked JVM with the distribution on the module path. */
 class JavaApiIT {
   @Test
   void theVignetteThroughTheJavaApi() {
-    String testClasses = Dist.REPO.resolve("integration-tests/target/test-classes").toString();
-    Dist.Result r = Dist.run(List.of(
-        System.getProperty("java.home") + "/bin/java",
-        "-Dai.djl.offline=true",
-        "-Dlogback.configurationFile=" + Dist.REPO.resolve("integration-tests/src/test/resources/logback-quiet.xml"),
-        "-Dtorchwork.plugins=" + Dist.REPO_PLUGINS,
-        "--module-path", Dist.LIB.toString(),
-        "--add-modules", "org.torchwork.runtime",
-        "--class-path", testClasses + File.pathSeparator + Dist.nativesClassPath(),
-        VignetteApp.class.getName()), Map.of());
+    Dist.Result r = Dist.javaApp(VignetteApp.class);
     assertEquals(0, r.exit(), r.toString());
     List<String> lines = r.outLines();
     assertEquals("<TorchCallback:history> History", lines.get(0));

@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.spi.ToolProvider;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -132,16 +130,7 @@ class ModelLifecycleIT {
     Path out = tmp.resolve("preds.csv");
     assertEquals(0, Dist.torchwork(null, "predict", "--model", model.toString(), "--data", features.toString(), "--out",
         out.toString()).exit());
-    String testClasses = Dist.REPO.resolve("integration-tests/target/test-classes").toString();
-    Dist.Result r = Dist.run(List.of(
-        System.getProperty("java.home") + "/bin/java",
-        "-Dai.djl.offline=true",
-        "-Dlogback.configurationFile=" + Dist.REPO.resolve("integration-tests/src/test/resources/logback-quiet.xml"),
-        "-Dtorchwork.plugins=" + Dist.REPO_PLUGINS,
-        "--module-path", Dist.LIB.toString(),
-        "--add-modules", "org.torchwork.runtime",
-        "--class-path", testClasses + File.pathSeparator + Dist.nativesClassPath(),
-        ModelApp.class.getName(), model.toString(), features.toString()), Map.of());
+    Dist.Result r = Dist.javaApp(ModelApp.class, model.toString(), features.toString());
     assertEquals(0, r.exit(), r.toString());
     assertEquals("loaded classif.mlp trained on pytorch (PyTorch 2.7.1) on cpu, now on pytorch", r.outLines().get(0));
     List<String> fromCommand = Files.readAllLines(out);
@@ -157,7 +146,7 @@ class ModelLifecycleIT {
     Dist.Result r = Dist.torchwork(null, "predict", "--model", model.toString(), "--data", features.toString(), "--out",
         onMxnet.toString(), "--engine", "mxnet");
     assertEquals(0, r.exit(), r.toString());
-    assertTrue(r.outLines().get(0).contains("engine mxnet (MXNet 1.9.0, from option engine)"), r.toString());
+    assertTrue(r.outLines().get(0).contains("engine mxnet (MXNet 1.9.0, from the engine asked for)"), r.toString());
     List<String> a = Files.readAllLines(onPytorch);
     List<String> b = Files.readAllLines(onMxnet);
     for (int i = 1; i < a.size(); i++) {

@@ -81,7 +81,7 @@ public record BackendChoice(BackendProvider backend, Engine engine, Device devic
       Optional<String> deviceParam,
       Map<String, String> config,
       Function<String, String> env) {
-    return resolve(backends, engineParam, deviceParam, "learner parameter", config, "config file", env);
+    return resolve(backends, engineParam, deviceParam, "learner parameter %s", config, "config file", env);
   }
 
   /**
@@ -91,7 +91,8 @@ public record BackendChoice(BackendProvider backend, Engine engine, Device devic
    * @param backends the registered backends
    * @param engineParam the engine asked for, if any
    * @param deviceParam the device asked for, if any
-   * @param askedSource how messages name where those came from, e.g. {@code "option"}
+   * @param askedSource how messages name where those came from, with {@code %s} for
+   *     {@code engine} or {@code device}, e.g. {@code "the %s asked for"}
    * @param defaults the lowest-ranking values ({@code engine}, {@code device}), possibly empty
    * @param defaultsSource how messages name where the defaults came from
    * @param env the environment
@@ -184,7 +185,7 @@ public record BackendChoice(BackendProvider backend, Engine engine, Device devic
   private static Setting setting(String name, Optional<String> param, String paramSource, String property, String envName,
       Map<String, String> config, String configSource, Function<String, String> env) {
     if (param.isPresent()) {
-      return new Setting(param.get().trim(), paramSource + " " + name);
+      return new Setting(param.get().trim(), String.format(paramSource, name));
     }
     String prop = System.getProperty(property);
     if (prop != null && !prop.isBlank()) {

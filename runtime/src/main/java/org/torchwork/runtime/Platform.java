@@ -9,6 +9,8 @@ import java.util.stream.Stream;
 import org.torchwork.api.Measure;
 import org.torchwork.api.Task;
 import org.torchwork.api.TorchCallback;
+import org.torchwork.api.TorchworkException;
+import org.torchwork.api.internal.Names;
 import org.torchwork.api.spi.BackendProvider;
 import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.api.spi.TaskProvider.TaskSource;
@@ -223,6 +225,22 @@ public final class Platform {
    */
   public Task task(String id) {
     return tasks.get(id).loader().get();
+  }
+
+  /** Measures by id, each checked to be for a learner's task type (parameter {@code param}). */
+  List<Measure> measures(List<String> ids, LearnerSpec spec, String param) {
+    List<Measure> list = new ArrayList<>();
+    for (String id : ids) {
+      Measure m = measures.get(id);
+      if (m.taskType() != spec.taskType()) {
+        throw new TorchworkException(
+            "Parameter '" + param + "': measure '" + id + "' is for " + m.taskType() + " tasks but learner '"
+                + spec.id() + "' is a " + spec.taskType() + " learner. Use " + spec.taskType() + ".* measures: "
+                + Names.list(measures.ids().stream().filter(x -> x.startsWith(spec.taskType().id() + ".")).toList()) + ".");
+      }
+      list.add(m);
+    }
+    return list;
   }
 
   /** Configures a {@link Platform}. */

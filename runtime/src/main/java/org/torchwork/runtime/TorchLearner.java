@@ -21,11 +21,11 @@ import org.torchwork.api.Task;
 import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchCallback;
 import org.torchwork.api.TorchworkException;
-import org.torchwork.api.internal.Names;
 import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.api.spi.NetworkShape;
 import org.torchwork.runtime.data.TrainingData;
 import org.torchwork.runtime.loop.CallbackPlan;
+import org.torchwork.runtime.loop.Live;
 import org.torchwork.runtime.loop.TrainingLoop;
 import org.torchwork.runtime.store.Checkpoints;
 import org.torchwork.runtime.store.ModelFiles;
@@ -314,7 +314,7 @@ public final class TorchLearner implements Learner, AutoCloseable {
       TrainingData data = plan.data();
       TrainingLoop.Outcome outcome = new TrainingLoop(TorchLearner.this, out, spec, plan.params(), plan.callbacks(), data.train(),
           data.valid(), plan.measuresTrain(), plan.measuresValid(), backend, plan.seed(), plan.resume(), plan.init()).run();
-      model = new TrainedModel(outcome.model(), TrainedModel.meta(spec, platform.pluginProviding("learner", spec.id()), data.train(),
+      model = new TrainedModel(outcome.model(), SavedModels.meta(spec, platform.pluginProviding("learner", spec.id()), data.train(),
           plan.params().asMap(), plan.callbackParams(), data.standardization(), backend, plan.seed(), outcome.epochs(), outcome.states()),
           backend, null);
       return TorchLearner.this;
@@ -324,7 +324,7 @@ public final class TorchLearner implements Learner, AutoCloseable {
   /** Everything a run needs, checked. Creates the callbacks. */
   private record Plan(
       ParamValues params,
-      List<TrainingLoop.Live> callbacks,
+      List<Live> callbacks,
       Map<String, Map<String, Object>> callbackParams,
       List<Measure> measuresTrain,
       List<Measure> measuresValid,
@@ -347,8 +347,8 @@ public final class TorchLearner implements Learner, AutoCloseable {
     ParamValues p = params();
     boolean validates = validation != null || (p.has("validate") && p.getDouble("validate") > 0);
     List<CallbackPlan.Resolved> live = CallbackPlan.resolve(callbacks, callbackValues, p, platform.callbacks().ids(), validates);
-    List<Measure> measuresTrain = measures(p.getList("measures_train", String.class), "measures_train");
-    List<Measure> measuresValid = measures(p.getList("measures_valid", String.class), "measures_valid");
+    List<Measure> measuresTrain = platform.measures(p.getList("measures_train", String.class), spec, "measures_train");
+    List<Measure> measuresValid = platform.measures(p.getList("measures_valid", String.class), spec, "measures_valid");
     Checkpoints.Loaded resume = null;
     if (p.has("resume")) {
       resume = Checkpoints.read(Path.of(p.getString("resume")));
@@ -463,21 +463,6 @@ public final class TorchLearner implements Learner, AutoCloseable {
       model.close();
       model = null;
     }
-  }
-
-  private List<Measure> measures(List<String> ids, String param) {
-    List<Measure> list = new ArrayList<>();
-    for (String id : ids) {
-      Measure m = platform.measures().get(id);
-      if (m.taskType() != spec.taskType()) {
-        throw new TorchworkException(
-            "Parameter '" + param + "': measure '" + id + "' is for " + m.taskType() + " tasks but learner '"
-                + spec.id() + "' is a " + spec.taskType() + " learner. Use " + spec.taskType() + ".* measures: "
-                + Names.list(platform.measures().ids().stream().filter(x -> x.startsWith(spec.taskType().id() + ".")).toList()) + ".");
-      }
-      list.add(m);
-    }
-    return list;
   }
 
   private TorchworkException unknownParam(String key) {

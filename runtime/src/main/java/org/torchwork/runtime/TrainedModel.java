@@ -1,45 +1,24 @@
 package org.torchwork.runtime;
 
 import ai.djl.Device;
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.training.ParameterStore;
-import ai.djl.nn.Block;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import org.torchwork.api.ApiVersion;
 import org.torchwork.api.Measure;
-import org.torchwork.api.ParamValues;
 import org.torchwork.api.Prediction;
 import org.torchwork.api.Task;
 import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchworkException;
-import org.torchwork.api.internal.Names;
-import org.torchwork.api.spi.LearnerSpec;
-import org.torchwork.api.spi.NetworkShape;
-import org.torchwork.runtime.data.Standardization;
-import org.torchwork.runtime.export.TorchScript;
+import org.torchwork.runtime.export.Exporter;
 import org.torchwork.runtime.predict.CsvPredictor;
 import org.torchwork.runtime.predict.Forward;
-import org.torchwork.runtime.store.Bundle;
-import org.torchwork.runtime.store.Json;
 import org.torchwork.runtime.store.ModelFiles;
 
 /**
@@ -60,9 +39,6 @@ import org.torchwork.runtime.store.ModelFiles;
  * <p>It holds native memory through the DJL model; close it (or its learner) when done.
  */
 public final class TrainedModel implements AutoCloseable {
-  /** Learner parameters that say where or how a run trained, not what the network is. */
-  private static final List<String> RUN_ONLY = List.of("engine", "device", "resume", "init_from");
-
   private final Model network;
   private final ModelFiles.Meta meta;
   private final Map<String, Object> callbacks;
@@ -109,75 +85,7 @@ public final class TrainedModel implements AutoCloseable {
    *     plugin is missing or of another major version, or the folder is not a model
    */
   public static TrainedModel load(Path dir, Platform platform, String engine, String device) {
-    ModelFiles.Saved saved = ModelFiles.read(dir);
-    ModelFiles.Meta meta = saved.meta();
-    LearnerSpec spec = learnerOf(saved, platform);
-    TaskType type = meta.taskType().equals(TaskType.CLASSIF.id()) ? TaskType.CLASSIF : TaskType.REGR;
-    if (spec.taskType() != type) {
-      throw new TorchworkException("Model folder " + dir + " holds a " + type + " model, but learner '" + spec.id() + "' is now a "
-          + spec.taskType() + " learner. Load it with the learner version that saved it.");
-    }
-    TorchLearner learner = platform.learner(spec.id());
-    meta.params().forEach((key, value) -> {
-      if (!RUN_ONLY.contains(key) && value != null) {
-        try {
-          learner.set(key, value);
-        } catch (TorchworkException e) {
-          throw new TorchworkException("Model folder " + dir + " was saved with learner parameter " + key + "=" + value
-              + ", which learner '" + spec.id() + "' no longer takes (" + e.getMessage() + ") Load it with the learner version"
-              + " that saved it.", e);
-        }
-      }
-    });
-    BackendChoice choice = BackendChoice.resolve(platform.backends(), Optional.ofNullable(engine), Optional.ofNullable(device),
-        "option", Map.of("engine", meta.training().engine()), "the model's engine", System::getenv);
-    NetworkShape shape = new NetworkShape(meta.features().size(), type == TaskType.CLASSIF ? meta.classes().size() : 1);
-    ParamValues params = learner.params();
-    Block block = spec.network().create(shape, params);
-    Model model = Model.newInstance(spec.id(), choice.device(), choice.engine().getEngineName());
-    try {
-      model.setBlock(block);
-      saved.loadInto(block, () -> spec.network().create(shape, params), model.getNDManager());
-      return new TrainedModel(model, meta, choice, dir);
-    } catch (RuntimeException e) {
-      model.close();
-      throw e;
-    }
-  }
-
-  /** The learner a saved model needs, with its plugin checked against the one that saved it. */
-  private static LearnerSpec learnerOf(ModelFiles.Saved saved, Platform platform) {
-    ModelFiles.Meta meta = saved.meta();
-    ModelFiles.Origin origin = meta.origin();
-    String where = "Model folder " + saved.dir() + " was trained with learner '" + meta.learner() + "'";
-    Optional<LearnerSpec> spec = platform.learners().find(meta.learner());
-    if (spec.isEmpty()) {
-      if (origin == null) {
-        throw new TorchworkException(where + ", which this Torchwork does not have. Available learners: "
-            + Names.list(platform.learners().ids()) + ". Load it with a Torchwork that has the learner.");
-      }
-      throw new TorchworkException(where + " from plugin " + origin.plugin() + " (" + origin.module() + " " + origin.version()
-          + ", SHA-256 " + origin.sha256().substring(0, Math.min(12, origin.sha256().length())) + "...), which is not loaded: "
-          + platform.pluginsDir().map(d -> "the plugins directory " + d + " does not provide it").orElse("no plugins directory is set")
-          + ". Put " + origin.plugin() + " (version " + major(origin.version()).map(m -> m + ".x").orElse(origin.version())
-          + ") into the plugins directory (--plugins DIR, or TORCHWORK_PLUGINS) and load again.");
-    }
-    if (origin != null) {
-      Optional<Plugin> now = platform.pluginProviding("learner", meta.learner());
-      Optional<Integer> then = major(origin.version());
-      Optional<Integer> here = now.flatMap(p -> major(p.version()));
-      if (now.isPresent() && then.isPresent() && here.isPresent() && !then.equals(here)) {
-        throw new TorchworkException(where + " from plugin " + origin.plugin() + " version " + origin.version() + ", but the"
-            + " plugins directory has version " + now.get().version() + " (" + now.get().path() + "), another major version,"
-            + " whose network may differ. Put a " + then.get() + ".x build of the plugin into the plugins directory to load it.");
-      }
-    }
-    return spec.get();
-  }
-
-  private static Optional<Integer> major(String version) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\..*").matcher(version == null ? "" : version);
-    return m.matches() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
+    return SavedModels.load(dir, platform, engine, device);
   }
 
   /**
@@ -340,38 +248,8 @@ public final class TrainedModel implements AutoCloseable {
    *     cannot be written
    */
   public PredictionReport predictCsv(Path data, Path out, List<Measure> measures, int batchSize) {
-    if (out == null) {
-      return predictCsv(data, (Writer) null, measures, batchSize);
-    }
-    Path target = out.toAbsolutePath();
-    if (Files.isDirectory(target)) {
-      throw new TorchworkException("Predictions file " + out + " is a folder. Give a file name, e.g. " + out.resolve("predictions.csv") + ".");
-    }
-    if (Files.isSymbolicLink(target)) {
-      throw new TorchworkException("Predictions file " + out + " is a symbolic link; Torchwork does not write through links."
-          + " Give the real path, or another file.");
-    }
-    try {
-      if (Files.exists(target) && Files.isSameFile(target, data)) {
-        throw new TorchworkException("Predictions file " + out + " is the data file itself, which writing would destroy. Give"
-            + " another file name.");
-      }
-      Files.createDirectories(target.getParent());
-      Path tmp = Bundle.beside(target, ".tmp-", false);
-      try {
-        PredictionReport report;
-        try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp), StandardCharsets.UTF_8), 1 << 16)) {
-          report = predictCsv(data, w, measures, batchSize);
-        }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        return report;
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-    } catch (IOException e) {
-      throw new TorchworkException("Predictions file " + out + " could not be written: " + e + ". Check that you can write there"
-          + " and the disk has room.", e);
-    }
+    return out == null ? predictCsv(data, (Writer) null, measures, batchSize) : predictor(measures, batchSize).runToFile(data, out,
+        measures, batchSize);
   }
 
   /**
@@ -386,6 +264,15 @@ public final class TrainedModel implements AutoCloseable {
    * @return what was predicted
    */
   public PredictionReport predictCsv(Path data, Writer out, List<Measure> measures, int batchSize) {
+    try {
+      return predictor(measures, batchSize).run(data, out, measures, batchSize, CsvPredictor.HEAD_ROWS);
+    } catch (IOException e) {
+      throw new TorchworkException("Data file " + data + " cannot be read: " + e.getMessage() + ".", e);
+    }
+  }
+
+  /** The model's file predictor, once the measures and batch size are checked. */
+  private CsvPredictor predictor(List<Measure> measures, int batchSize) {
     for (Measure m : measures == null ? List.<Measure>of() : measures) {
       if (m.taskType() != taskType()) {
         throw new TorchworkException("Measure '" + m.id() + "' is for " + m.taskType() + " tasks, but the model is a " + taskType()
@@ -395,11 +282,7 @@ public final class TrainedModel implements AutoCloseable {
     if (batchSize < 1) {
       throw new TorchworkException("The batch size is " + batchSize + "; give at least 1.");
     }
-    try {
-      return new CsvPredictor(forward, taskType(), target(), features(), classes()).run(data, out, measures, batchSize, 10);
-    } catch (IOException e) {
-      throw new TorchworkException("Data file " + data + " cannot be read: " + e.getMessage() + ".", e);
-    }
+    return new CsvPredictor(forward, taskType(), target(), features(), classes());
   }
 
   /**
@@ -413,16 +296,6 @@ public final class TrainedModel implements AutoCloseable {
    *     rows; NaN when not verified
    */
   public record Export(Path file, String format, boolean verified, double maxDifference) {}
-
-  /** The formats {@link #export} knows, with why each that cannot be written cannot. */
-  private static final Map<String, String> IMPOSSIBLE = Map.of(
-      "mxnet", "MXNet serves symbolic models (a -symbol.json graph beside the parameters), and a network built in Java with"
-          + " DJL is imperative: DJL cannot trace it into an MXNet symbol. A model trained on MXNet exports to TorchScript"
-          + " all the same (its weights are engine-neutral)",
-      "onnx", "DJL cannot write ONNX. Export to TorchScript, then convert it with torch.onnx.export in Python if you need ONNX",
-      "djl", "a network built in Java with DJL is loaded by DJL only with the Java code that builds it; the model folder"
-          + " that train --save writes already holds DJL's parameter file (network.params) for that. To serve without"
-          + " Torchwork's code, export to TorchScript, which DJL Serving's PyTorch engine loads as it is");
 
   /**
    * Exports the model for serving without Torchwork. The one format that can be written is
@@ -441,86 +314,9 @@ public final class TrainedModel implements AutoCloseable {
    *     TorchScript form, or the written file does not predict as the model does
    */
   public Export export(Path file, String format) {
-    String f = format.toLowerCase(java.util.Locale.ROOT);
-    if (IMPOSSIBLE.containsKey(f)) {
-      throw new TorchworkException("Export format '" + format + "' cannot be written: " + IMPOSSIBLE.get(f) + ". Use --format torchscript.");
-    }
-    if (!f.equals("torchscript")) {
-      throw new TorchworkException("Unknown export format '" + format + "'." + Names.didYouMean(f, List.of("torchscript"))
-          + " Formats: torchscript (mxnet, onnx and djl cannot be written; export says why).");
-    }
-    if (Files.isDirectory(file)) {
-      throw new TorchworkException("Export file " + file + " is a folder. Give a file name, e.g. " + file.resolve("model.pt") + ".");
-    }
-    TorchScript.write(network.getBlock(), network.getNDManager(), learner(), taskType(), features(), classes(),
-        meta.standardization(), file);
-    Engine pytorch;
-    try {
-      pytorch = Engine.getEngine("PyTorch");
-    } catch (RuntimeException e) {
-      return new Export(file, f, false, Double.NaN);
-    }
-    double difference;
-    try {
-      difference = verifyTorchScript(file, pytorch);
-    } catch (RuntimeException | IOException | MalformedModelException e) {
-      deleteQuietly(file);
-      throw new TorchworkException("The TorchScript file written for this model could not be loaded back by PyTorch (" + e
-          + "); it was deleted. This is a bug in Torchwork's export: please report it with the model's model.json.", e);
-    }
-    if (!(difference <= 1e-4)) {
-      deleteQuietly(file);
-      throw new TorchworkException("The TorchScript file written for this model predicts differently from it (by up to "
-          + difference + " on probe rows); it was deleted. The network has a block whose TorchScript translation is not exact;"
-          + " serve this model with Torchwork itself (TrainedModel.load and predict).");
-    }
-    return new Export(file, f, true, difference);
-  }
-
-  /** Loads the archive with libtorch and returns the largest difference from this model on seeded probe rows. */
-  private double verifyTorchScript(Path file, Engine pytorch) throws IOException, MalformedModelException {
-    int rows = 64;
-    int p = features().size();
-    java.util.Random random = new java.util.Random(42);
-    double[][] probe = new double[rows][p];
-    for (int i = 0; i < rows; i++) {
-      for (int j = 0; j < p; j++) {
-        double scale = meta.standardization() == null ? 1 : meta.standardization().scale()[j];
-        double mean = meta.standardization() == null ? 0 : meta.standardization().mean()[j];
-        probe[i][j] = (float) (mean + scale * random.nextGaussian());
-      }
-    }
-    Prediction mine = predict(probe);
-    try (Model loaded = Model.newInstance("torchscript", Device.cpu(), pytorch.getEngineName());
-        NDManager scope = loaded.getNDManager().newSubManager()) {
-      loaded.load(file.toAbsolutePath());
-      float[] x = new float[rows * p];
-      for (int i = 0; i < rows; i++) {
-        for (int j = 0; j < p; j++) {
-          x[i * p + j] = (float) probe[i][j];
-        }
-      }
-      NDArray in = scope.create(x, new ai.djl.ndarray.types.Shape(rows, p));
-      float[] out = loaded.getBlock().forward(new ParameterStore(scope, false), new NDList(in), false).singletonOrThrow().toFloatArray();
-      double max = 0;
-      int k = taskType() == TaskType.CLASSIF ? classes().size() : 1;
-      for (int i = 0; i < rows; i++) {
-        for (int c = 0; c < k; c++) {
-          double theirs = out[i * k + c];
-          double ours = taskType() == TaskType.CLASSIF ? mine.prob(i, c) : mine.response(i);
-          max = Math.max(max, Double.isNaN(theirs) ? Double.POSITIVE_INFINITY : Math.abs(theirs - ours));
-        }
-      }
-      return max;
-    }
-  }
-
-  private static void deleteQuietly(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      // nothing more to do
-    }
+    double difference = Exporter.export(network.getBlock(), network.getNDManager(), learner(), taskType(), features(), classes(),
+        meta.standardization(), file, format, this::predict);
+    return new Export(file, format.toLowerCase(Locale.ROOT), !Double.isNaN(difference), difference);
   }
 
   /**
@@ -688,25 +484,5 @@ public final class TrainedModel implements AutoCloseable {
   @Override
   public void close() {
     network.close();
-  }
-
-  /** The Torchwork version: the runtime jar's, else the api's (they are built together). */
-  static String version() {
-    String v = TrainedModel.class.getPackage().getImplementationVersion();
-    return v != null ? v : ApiVersion.current().text();
-  }
-
-  /** The description of a run's model, for saving. */
-  static ModelFiles.Meta meta(LearnerSpec spec, Optional<Plugin> plugin, Task train, Map<String, Object> params,
-      Map<String, Map<String, Object>> callbackParams, Standardization standardization, BackendChoice choice, int seed, int epochs,
-      Map<String, Object> states) {
-    ModelFiles.Origin origin = plugin.map(p -> new ModelFiles.Origin(p.path().getFileName().toString(), String.join(",", p.modules()),
-        p.version(), p.sha256())).orElse(null);
-    ModelFiles.Training training = new ModelFiles.Training(choice.backend().id(),
-        choice.engine().getEngineName() + " " + choice.engine().getVersion(), BackendChoice.deviceName(choice.device()), seed, epochs);
-    List<String> classes = new ArrayList<>(train.classes());
-    return new ModelFiles.Meta(ModelFiles.FORMAT, version(), spec.id(), origin, spec.taskType().id(), train.target(),
-        train.featureNames(), classes, Json.plain(params), Json.plain(callbackParams), standardization, training,
-        Objects.requireNonNullElse(states, Map.of()));
   }
 }

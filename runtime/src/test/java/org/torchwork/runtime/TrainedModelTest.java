@@ -98,6 +98,12 @@ class TrainedModelTest {
     return m;
   }
 
+  private static float[] irisFeatures() {
+    float[] x = new float[IRIS.nrow() * 4];
+    IRIS.copyFeatures(Splits.identity(IRIS.nrow()), 0, IRIS.nrow(), x);
+    return x;
+  }
+
   private static float[] probs(Prediction p) {
     float[] out = new float[p.nrow() * p.classes().size()];
     for (int i = 0; i < p.nrow(); i++) {
@@ -138,7 +144,7 @@ class TrainedModelTest {
     assertEquals("pytorch", back.backend());
     assertTrue(back.backendChoice().contains("from the model's engine"), back.backendChoice());
     assertEquals("pytorch (PyTorch 2.7.1) on cpu", back.trainedOn());
-    assertEquals(TrainedModel.version(), back.torchworkVersion());
+    assertEquals(SavedModels.version(), back.torchworkVersion());
     assertEquals(dir, back.source().orElseThrow());
 
     Prediction before = l.predict(IRIS);
@@ -177,8 +183,7 @@ class TrainedModelTest {
     TrainedModel m = l.model();
     Prediction all = m.predict(IRIS);
 
-    float[] x = new float[IRIS.nrow() * 4];
-    IRIS.copyFeatures(Splits.identity(IRIS.nrow()), 0, IRIS.nrow(), x);
+    float[] x = irisFeatures();
     Prediction unlabeled = m.predict(Task.unlabeled("new", IRIS.featureNames(), x));
     assertFalse(unlabeled.hasTruth());
     assertArrayEquals(probs(all), probs(unlabeled));
@@ -276,8 +281,7 @@ class TrainedModelTest {
   @Test
   void standardizationUsesTheTrainingRowsStatisticsAtTrainingAndPredictionTime() throws IOException {
     // The same data in other units trains the same network once standardized.
-    float[] x = new float[IRIS.nrow() * 4];
-    IRIS.copyFeatures(Splits.identity(IRIS.nrow()), 0, IRIS.nrow(), x);
+    float[] x = irisFeatures();
     float[] scaled = x.clone();
     for (int i = 0; i < scaled.length; i++) {
       scaled[i] = scaled[i] * 1000 + 50_000;
@@ -357,8 +361,7 @@ class TrainedModelTest {
 
   @Test
   void valuesThatAreNotFiniteAreRefusedBeforeTraining() {
-    float[] x = new float[IRIS.nrow() * 4];
-    IRIS.copyFeatures(Splits.identity(IRIS.nrow()), 0, IRIS.nrow(), x);
+    float[] x = irisFeatures();
     x[17 * 4 + 2] = Float.POSITIVE_INFINITY;
     int[] y = new int[IRIS.nrow()];
     Task bad = Task.classif("bad", "Species", IRIS.featureNames(), IRIS.classes(), x, y);
@@ -389,8 +392,7 @@ class TrainedModelTest {
       try (ai.djl.Model ts = ai.djl.Model.newInstance("ts", ai.djl.Device.cpu(), "PyTorch");
           ai.djl.ndarray.NDManager m = ts.getNDManager().newSubManager()) {
         ts.load(file);
-        float[] x = new float[IRIS.nrow() * 4];
-        IRIS.copyFeatures(Splits.identity(IRIS.nrow()), 0, IRIS.nrow(), x);
+        float[] x = irisFeatures();
         float[] out = ts.getBlock().forward(new ai.djl.training.ParameterStore(m, false),
             new ai.djl.ndarray.NDList(m.create(x, new ai.djl.ndarray.types.Shape(IRIS.nrow(), 4))), false).singletonOrThrow().toFloatArray();
         assertArrayEquals(probs(l.predict(IRIS)), out, 1e-5f, setup[0].toString());

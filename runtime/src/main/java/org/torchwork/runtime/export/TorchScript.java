@@ -30,7 +30,7 @@ import java.util.zip.ZipOutputStream;
 import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.runtime.data.Standardization;
-import org.torchwork.runtime.store.Bundle;
+import org.torchwork.runtime.store.AtomicFiles;
 import org.torchwork.runtime.store.Json;
 
 /**
@@ -122,7 +122,7 @@ public final class TorchScript {
     try {
       Path target = file.toAbsolutePath();
       Files.createDirectories(target.getParent());
-      Path tmp = Bundle.beside(target, ".tmp-", false);
+      Path tmp = AtomicFiles.beside(target, ".tmp-", false);
       try {
         try (FileOutputStream fos = new FileOutputStream(tmp.toFile()); ZipOutputStream zip = new ZipOutputStream(fos)) {
           stored(zip, "data.pkl", data.stop());

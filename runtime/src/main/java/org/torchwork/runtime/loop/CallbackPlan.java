@@ -116,14 +116,14 @@ public final class CallbackPlan {
    * @param resolved the checked callbacks
    * @return the live callbacks
    */
-  public static List<TrainingLoop.Live> generate(List<Resolved> resolved) {
-    List<TrainingLoop.Live> live = new ArrayList<>();
+  public static List<Live> generate(List<Resolved> resolved) {
+    List<Live> live = new ArrayList<>();
     for (Resolved r : resolved) {
       TorchCallback cb = r.descriptor();
       for (String warning : CallbackSet.suspiciousMethods(cb.generator())) {
         LOG.warn("Callback '{}': {}", cb.id(), warning);
       }
-      live.add(new TrainingLoop.Live(cb.id(), cb.generate(r.values())));
+      live.add(new Live(cb.id(), cb.generate(r.values())));
     }
     return live;
   }

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import org.torchwork.api.CallbackException;
 import org.torchwork.api.CallbackSet;
-import org.torchwork.api.Context;
 import org.torchwork.api.Learner;
 import org.torchwork.api.Measure;
 import org.torchwork.api.ParamValues;
@@ -37,21 +36,12 @@ import org.torchwork.runtime.predict.Forward;
 import org.torchwork.runtime.store.Checkpoints;
 import org.torchwork.runtime.store.Json;
 import org.torchwork.runtime.store.ModelFiles;
-import org.torchwork.runtime.store.States;
 
 /**
  * The one training loop, for every learner and engine. It runs the stages exactly as
  * {@link Stage} documents, dispatching each only to the callbacks that implement it.
  */
 public final class TrainingLoop {
-
-  /**
-   * A callback of this run: its id and live instance.
-   *
-   * @param id the callback's id
-   * @param callback the instance
-   */
-  public record Live(String id, CallbackSet callback) {}
 
   /**
    * What a run produced.
@@ -405,7 +395,7 @@ public final class TrainingLoop {
   private void dispatch(Stage stage) {
     ctx.stage = stage;
     for (Live live : byStage.get(stage)) {
-      call(live, stage, ctx);
+      live.call(stage, ctx);
     }
   }
 
@@ -415,7 +405,7 @@ public final class TrainingLoop {
     CallbackException first = null;
     for (Live live : byStage.get(Stage.ON_EXIT)) {
       try {
-        call(live, Stage.ON_EXIT, ctx);
+        live.call(Stage.ON_EXIT, ctx);
       } catch (Throwable t) {
         CallbackException e = t instanceof CallbackException ? (CallbackException) t : new CallbackException(live.id(), Stage.ON_EXIT, t);
         if (first == null) {
@@ -436,72 +426,11 @@ public final class TrainingLoop {
   private Map<String, Object> collectStates() {
     Map<String, Object> states = new LinkedHashMap<>();
     for (Live live : callbacks) {
-      Object state = stateOf(live);
+      Object state = live.state();
       if (state != null) {
         states.put(live.id(), state);
       }
     }
     return Json.plain(states);
-  }
-
-  private static Object stateOf(Live live) {
-    Object state;
-    try {
-      state = live.callback().stateDict();
-    } catch (RuntimeException e) {
-      throw new TorchworkException("Callback '" + live.id() + "' failed in stateDict(): " + e + ". Fix the callback.", e);
-    }
-    States.check(live.id(), state);
-    return state;
-  }
-
-  private static void call(Live live, Stage stage, Context ctx) {
-    CallbackSet cb = live.callback();
-    try {
-      switch (stage) {
-        case ON_BEGIN:
-          cb.onBegin(ctx);
-          break;
-        case ON_EPOCH_BEGIN:
-          cb.onEpochBegin(ctx);
-          break;
-        case ON_BATCH_BEGIN:
-          cb.onBatchBegin(ctx);
-          break;
-        case ON_AFTER_BACKWARD:
-          cb.onAfterBackward(ctx);
-          break;
-        case ON_BATCH_END:
-          cb.onBatchEnd(ctx);
-          break;
-        case ON_BEFORE_VALID:
-          cb.onBeforeValid(ctx);
-          break;
-        case ON_BATCH_VALID_BEGIN:
-          cb.onBatchValidBegin(ctx);
-          break;
-        case ON_BATCH_VALID_END:
-          cb.onBatchValidEnd(ctx);
-          break;
-        case ON_VALID_END:
-          cb.onValidEnd(ctx);
-          break;
-        case ON_EPOCH_END:
-          cb.onEpochEnd(ctx);
-          break;
-        case ON_END:
-          cb.onEnd(ctx);
-          break;
-        case ON_EXIT:
-          cb.onExit(ctx);
-          break;
-        default:
-          throw new AssertionError(stage);
-      }
-    } catch (VirtualMachineError e) {
-      throw e;
-    } catch (Throwable t) {
-      throw new CallbackException(live.id(), stage, t);
-    }
   }
 }

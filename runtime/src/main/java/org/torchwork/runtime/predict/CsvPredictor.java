@@ -1,10 +1,14 @@
 package org.torchwork.runtime.predict;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,6 +22,7 @@ import org.torchwork.runtime.PredictionReport;
 import org.torchwork.runtime.data.CsvReader;
 import org.torchwork.runtime.builtin.BuiltinMeasures;
 import org.torchwork.runtime.data.CsvTasks;
+import org.torchwork.runtime.store.AtomicFiles;
 
 /**
  * Predicts a CSV file of any size, a batch at a time: columns are found by name in any order
@@ -27,6 +32,9 @@ import org.torchwork.runtime.data.CsvTasks;
  * known truth). Truth values the model never saw are counted, not fatal.
  */
 public final class CsvPredictor {
+  /** How many predicted rows a report keeps, to show. */
+  public static final int HEAD_ROWS = 10;
+
   private final Forward forward;
   private final TaskType type;
   private final String target;
@@ -136,6 +144,50 @@ public final class CsvPredictor {
       Map<String, Double> scores = scoring.scores();
       return new PredictionReport(rows, scoring.rows, targetCol >= 0, unseen, missingTruth, scores, List.copyOf(columns),
           List.copyOf(head), (System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  /**
+   * Predicts a file into another, written beside it under a hidden name and renamed into place
+   * only when complete: a failure leaves no half-written file, and the previous file, if any, as
+   * it was. The data file itself, a folder or a symbolic link is never written to.
+   *
+   * @param data the CSV file
+   * @param out the predictions file
+   * @param measures as for {@link #run}
+   * @param batchSize rows per batch
+   * @return what was predicted
+   * @throws TorchworkException naming the file and the cause
+   */
+  public PredictionReport runToFile(Path data, Path out, List<Measure> measures, int batchSize) {
+    Path target = out.toAbsolutePath();
+    if (Files.isDirectory(target)) {
+      throw new TorchworkException("Predictions file " + out + " is a folder. Give a file name, e.g. " + out.resolve("predictions.csv") + ".");
+    }
+    if (Files.isSymbolicLink(target)) {
+      throw new TorchworkException("Predictions file " + out + " is a symbolic link; Torchwork does not write through links."
+          + " Give the real path, or another file.");
+    }
+    try {
+      if (Files.exists(target) && Files.isSameFile(target, data)) {
+        throw new TorchworkException("Predictions file " + out + " is the data file itself, which writing would destroy. Give"
+            + " another file name.");
+      }
+      Files.createDirectories(target.getParent());
+      Path tmp = AtomicFiles.beside(target, ".tmp-", false);
+      try {
+        PredictionReport report;
+        try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp), StandardCharsets.UTF_8), 1 << 16)) {
+          report = run(data, w, measures, batchSize, HEAD_ROWS);
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return report;
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new TorchworkException("Predicting " + data + " into " + out + " failed: " + e + ". Check that the data file can be"
+          + " read, and that you can write the predictions file's folder and the disk has room.", e);
     }
   }
 

@@ -2,7 +2,6 @@ package org.torchwork.runtime.store;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -10,20 +9,17 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Enumeration;
@@ -34,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -57,12 +52,10 @@ public final class Bundle {
   public static final String MANIFEST = "manifest.json";
 
   private static final int MAX_MANIFEST_BYTES = 1 << 20;
-  private static final int MAX_ENTRIES = 256;
+  static final int MAX_ENTRIES = 256;
   /** The largest entry a bundle may hold (entries are read into memory). */
   static final long MAX_ENTRY_BYTES = Integer.MAX_VALUE - 64;
-  private static final Pattern ENTRY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-
-  private static final SecureRandom RANDOM = new SecureRandom();
+  static final Pattern ENTRY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
   private Bundle() {}
 
@@ -136,7 +129,7 @@ public final class Bundle {
     public void writeZip(Path file) throws IOException {
       Path dir = file.toAbsolutePath().getParent();
       Files.createDirectories(dir);
-      Path tmp = beside(file.toAbsolutePath(), ".tmp-", false);
+      Path tmp = AtomicFiles.beside(file.toAbsolutePath(), ".tmp-", false);
       try {
         try (FileOutputStream fos = new FileOutputStream(tmp.toFile()); ZipOutputStream zip = new ZipOutputStream(fos)) {
           JsonObject listed = new JsonObject();
@@ -172,38 +165,34 @@ public final class Bundle {
       Target state = checkFolderTarget(target, kind, overwrite, what);
       Path parent = target.getParent();
       Files.createDirectories(parent);
-      Path tmp = beside(target, ".tmp-", true);
+      Path tmp = AtomicFiles.beside(target, ".tmp-", true);
       try {
         JsonObject listed = new JsonObject();
         for (Map.Entry<String, Content> e : entries.entrySet()) {
           listed.add(e.getKey(), writeFile(tmp.resolve(e.getKey()), e.getValue()));
         }
         writeFile(tmp.resolve(MANIFEST), out -> out.write(manifest(listed)));
-        syncDirectory(tmp);
+        AtomicFiles.syncDirectory(tmp);
         if (state == Target.REPLACE) {
-          Path old = beside(target, ".old-", true);
+          Path old = AtomicFiles.beside(target, ".old-", true);
           Files.delete(old);
           Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
           Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-          deleteTree(old);
+          AtomicFiles.deleteTree(old);
         } else {
           // rename(2) replaces an empty directory in one step.
           Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         }
-        syncDirectory(parent);
+        AtomicFiles.syncDirectory(parent);
       } finally {
         if (Files.exists(tmp, LinkOption.NOFOLLOW_LINKS)) {
-          deleteTree(tmp);
+          AtomicFiles.deleteTree(tmp);
         }
       }
     }
 
     private byte[] manifest(JsonObject listed) {
-      JsonObject m = new JsonObject();
-      m.addProperty("format", kind);
-      m.addProperty("version", version);
-      m.add("entries", listed);
-      return Json.pretty(m).getBytes(StandardCharsets.UTF_8);
+      return Manifest.bytes(kind, version, listed);
     }
   }
 
@@ -259,37 +248,13 @@ public final class Bundle {
     Path parent = target.getParent();
     try {
       Files.createDirectories(parent);
-      Files.delete(beside(target, ".probe-", true));
+      Files.delete(AtomicFiles.beside(target, ".probe-", true));
     } catch (IOException e) {
       throw new TorchworkException(what + " " + dir + " cannot be written: its parent folder " + parent + " "
           + (e instanceof FileAlreadyExistsException ? "is a file" : "is not writable (" + e.getMessage() + ")")
           + ". Choose a folder you can write to.", e);
     }
     return state;
-  }
-
-  /**
-   * Creates a new hidden file or folder beside {@code target}, with the permissions the umask
-   * gives (as the target itself would get), never one that exists already: the place to write
-   * before renaming into place.
-   *
-   * @param target what will be written
-   * @param infix what it is for, e.g. {@code ".tmp-"}
-   * @param directory whether to create a folder
-   * @return the new file or folder
-   * @throws IOException when it cannot be created
-   */
-  public static Path beside(Path target, String infix, boolean directory) throws IOException {
-    for (int attempt = 0; ; attempt++) {
-      Path p = target.resolveSibling("." + target.getFileName() + infix + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE));
-      try {
-        return directory ? Files.createDirectory(p) : Files.createFile(p);
-      } catch (FileAlreadyExistsException e) {
-        if (attempt > 100) {
-          throw e;
-        }
-      }
-    }
   }
 
   private static Optional<String> kindOf(Path manifest) {
@@ -380,11 +345,11 @@ public final class Bundle {
       try (InputStream in = zip.getInputStream(manifestEntry)) {
         manifest = Manifest.parse(readBounded(in, MAX_MANIFEST_BYTES, what, file, MANIFEST, fix), kind, what, file, fix);
       }
-      checkListing(new TreeSet<>(found.keySet()), manifest, what, file, fix);
+      manifest.checkListing(new TreeSet<>(found.keySet()), what, file, fix);
       Map<String, byte[]> entries = new LinkedHashMap<>();
       for (Manifest.Listed listed : manifest.entries()) {
         try (InputStream in = zip.getInputStream(found.get(listed.name()))) {
-          entries.put(listed.name(), verified(in, listed, what, file, fix));
+          entries.put(listed.name(), listed.verified(in, what, file, fix));
         }
       }
       return new Read(file, manifest.kind(), manifest.version(), entries);
@@ -420,11 +385,11 @@ public final class Bundle {
       try (InputStream in = openRegular(dir.resolve(MANIFEST), what, dir, fix)) {
         manifest = Manifest.parse(readBounded(in, MAX_MANIFEST_BYTES, what, dir, MANIFEST, fix), kind, what, dir, fix);
       }
-      checkListing(new TreeSet<>(names), manifest, what, dir, fix);
+      manifest.checkListing(new TreeSet<>(names), what, dir, fix);
       Map<String, byte[]> entries = new LinkedHashMap<>();
       for (Manifest.Listed listed : manifest.entries()) {
         try (InputStream in = openRegular(dir.resolve(listed.name()), what, dir, fix)) {
-          entries.put(listed.name(), verified(in, listed, what, dir, fix));
+          entries.put(listed.name(), listed.verified(in, what, dir, fix));
         }
       }
       return new Read(dir, manifest.kind(), manifest.version(), entries);
@@ -440,36 +405,8 @@ public final class Bundle {
     return Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
   }
 
-  private static void checkListing(TreeSet<String> present, Manifest manifest, String what, Path bundle, String fix) {
-    present.remove(MANIFEST);
-    for (Manifest.Listed listed : manifest.entries()) {
-      if (!present.remove(listed.name())) {
-        throw refuse(what, bundle, listed.name() + " is listed in " + MANIFEST + " but missing", fix);
-      }
-    }
-    if (!present.isEmpty()) {
-      throw refuse(what, bundle, present.first() + " is not listed in " + MANIFEST + ", so Torchwork did not write it"
-          + " there (remove it if you put it there yourself)", fix);
-    }
-  }
-
-  private static byte[] verified(InputStream in, Manifest.Listed listed, String what, Path bundle, String fix) throws IOException {
-    MessageDigest digest = sha256();
-    byte[] bytes = readBounded(in, listed.size(), what, bundle, listed.name(), fix);
-    if (bytes.length != listed.size()) {
-      throw refuse(what, bundle, listed.name() + " has " + bytes.length + " bytes but " + MANIFEST + " says " + listed.size()
-          + ": it was cut short or changed after it was written", fix);
-    }
-    String actual = HexFormat.of().formatHex(digest.digest(bytes));
-    if (!actual.equals(listed.sha256())) {
-      throw refuse(what, bundle, listed.name() + " does not match its SHA-256 in " + MANIFEST + " (it is " + actual.substring(0, 12)
-          + "..., the manifest says " + listed.sha256().substring(0, 12) + "...): it was changed after it was written", fix);
-    }
-    return bytes;
-  }
-
   /** Reads at most {@code limit} bytes; more than that is refused, never buffered. */
-  private static byte[] readBounded(InputStream in, long limit, String what, Path bundle, String name, String fix) throws IOException {
+  static byte[] readBounded(InputStream in, long limit, String what, Path bundle, String name, String fix) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(limit, 1 << 16));
     byte[] buffer = new byte[1 << 16];
     long total = 0;
@@ -542,105 +479,11 @@ public final class Bundle {
     }
   }
 
-  private static void syncDirectory(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      // Not every file system can sync a directory; the rename is still atomic.
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-        try {
-          Files.delete(p);
-        } catch (NoSuchFileException e) {
-          // already gone
-        }
-      }
-    }
-  }
-
   static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is always available", e);
-    }
-  }
-
-  /** A bundle's manifest, parsed and checked. */
-  private record Manifest(String kind, int version, List<Listed> entries) {
-    record Listed(String name, long size, String sha256) {}
-
-    static Manifest parse(byte[] bytes, String kind, String what, Path bundle, String fix) {
-      JsonObject m;
-      try {
-        JsonElement e = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8));
-        if (!e.isJsonObject()) {
-          throw refuse(what, bundle, MANIFEST + " is not a JSON object", fix);
-        }
-        m = e.getAsJsonObject();
-      } catch (JsonParseException | StackOverflowError e) {
-        throw refuse(what, bundle, MANIFEST + " is not valid JSON (" + e.getMessage() + ")", fix);
-      }
-      String format = string(m, "format", what, bundle, fix);
-      if (!format.equals(kind)) {
-        throw refuse(what, bundle, "it holds a " + format + ", not a " + kind, fix);
-      }
-      long version = number(m, "version", what, bundle, fix);
-      JsonElement listed = m.get("entries");
-      if (listed == null || !listed.isJsonObject()) {
-        throw refuse(what, bundle, MANIFEST + " has no \"entries\" object", fix);
-      }
-      List<Listed> entries = new ArrayList<>();
-      for (Map.Entry<String, JsonElement> e : listed.getAsJsonObject().entrySet()) {
-        String name = e.getKey();
-        if (!ENTRY_NAME.matcher(name).matches() || name.equals(MANIFEST)) {
-          throw refuse(what, bundle, MANIFEST + " lists an entry named '" + name + "', which no " + kind + " has", fix);
-        }
-        if (!e.getValue().isJsonObject()) {
-          throw refuse(what, bundle, MANIFEST + ": entry " + name + " is not an object with size and sha256", fix);
-        }
-        JsonObject o = e.getValue().getAsJsonObject();
-        long size = number(o, "size", what, bundle, fix);
-        if (size < 0 || size > MAX_ENTRY_BYTES) {
-          throw refuse(what, bundle, MANIFEST + ": entry " + name + " has size " + size + ", outside 0 to " + MAX_ENTRY_BYTES, fix);
-        }
-        String sha = string(o, "sha256", what, bundle, fix);
-        if (!sha.matches("[0-9a-f]{64}")) {
-          throw refuse(what, bundle, MANIFEST + ": entry " + name + " has sha256 '" + sha + "', which is not 64 hex digits", fix);
-        }
-        entries.add(new Listed(name, size, sha));
-      }
-      if (entries.size() > MAX_ENTRIES) {
-        throw refuse(what, bundle, MANIFEST + " lists " + entries.size() + " entries, more than any " + kind + " has", fix);
-      }
-      return new Manifest(format, (int) version, entries);
-    }
-
-    private static String string(JsonObject o, String field, String what, Path bundle, String fix) {
-      JsonElement e = o.get(field);
-      if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
-        throw refuse(what, bundle, MANIFEST + " has no string field \"" + field + "\"", fix);
-      }
-      return e.getAsString();
-    }
-
-    private static long number(JsonObject o, String field, String what, Path bundle, String fix) {
-      JsonElement e = o.get(field);
-      if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
-        throw refuse(what, bundle, MANIFEST + " has no number field \"" + field + "\"", fix);
-      }
-      try {
-        return e.getAsJsonPrimitive().getAsBigDecimal().longValueExact();
-      } catch (ArithmeticException | NumberFormatException x) {
-        throw refuse(what, bundle, MANIFEST + ": \"" + field + "\" is " + e + ", not a whole number", fix);
-      }
     }
   }
 }

@@ -35,14 +35,19 @@ class CheckpointsTest {
         Map.of(), Map.of(), List.of("history"), Map.of("history", List.of(Map.of("epoch", 1, "train.loss", 0.5))));
   }
 
-  @Test
-  void aWriteThatDiesHalfWayLeavesThePreviousCheckpointIntact() throws IOException {
-    Path file = tmp.resolve("checkpoint-1.zip");
+  /** Writes a checkpoint of a one-layer network. */
+  private static void writeSmallNetwork(Path file) {
     try (ai.djl.ndarray.NDManager manager = ai.djl.engine.Engine.getEngine("PyTorch").newBaseManager()) {
       SequentialBlock network = new SequentialBlock().add(ai.djl.nn.core.Linear.builder().setUnits(2).build());
       network.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 3));
       Checkpoints.write(file, meta(1), network, Map.of(), List.of());
     }
+  }
+
+  @Test
+  void aWriteThatDiesHalfWayLeavesThePreviousCheckpointIntact() throws IOException {
+    Path file = tmp.resolve("checkpoint-1.zip");
+    writeSmallNetwork(file);
     byte[] before = Files.readAllBytes(file);
 
     TorchworkException e = assertThrows(TorchworkException.class,
@@ -75,11 +80,7 @@ class CheckpointsTest {
   @Test
   void aCheckpointWithAFlippedBitIsNeverResumed() throws IOException {
     Path file = tmp.resolve("checkpoint-1.zip");
-    try (ai.djl.ndarray.NDManager manager = ai.djl.engine.Engine.getEngine("PyTorch").newBaseManager()) {
-      SequentialBlock network = new SequentialBlock().add(ai.djl.nn.core.Linear.builder().setUnits(2).build());
-      network.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 3));
-      Checkpoints.write(file, meta(1), network, Map.of(), List.of());
-    }
+    writeSmallNetwork(file);
     for (String entry : List.of("checkpoint.json", "network.params", "optimizer.bin")) {
       Path flipped = tmp.resolve("flipped-" + entry + ".zip");
       try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(file.toFile());

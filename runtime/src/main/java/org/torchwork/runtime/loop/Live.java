@@ -1,0 +1,92 @@
+package org.torchwork.runtime.loop;
+
+import org.torchwork.api.CallbackException;
+import org.torchwork.api.CallbackSet;
+import org.torchwork.api.Context;
+import org.torchwork.api.Stage;
+import org.torchwork.api.TorchworkException;
+import org.torchwork.runtime.store.States;
+
+/**
+ * A callback of a run: its id and live instance, and how the loop runs its stages and reads its
+ * state.
+ *
+ * @param id the callback's id
+ * @param callback the instance
+ */
+public record Live(String id, CallbackSet callback) {
+
+  /**
+   * The callback's state, checked to be plain data.
+   *
+   * @return the state; null when it keeps none
+   * @throws TorchworkException when stateDict() fails or returns something else than plain data
+   */
+  public Object state() {
+    Object state;
+    try {
+      state = callback.stateDict();
+    } catch (RuntimeException e) {
+      throw new TorchworkException("Callback '" + id + "' failed in stateDict(): " + e + ". Fix the callback.", e);
+    }
+    States.check(id, state);
+    return state;
+  }
+
+  /**
+   * Runs one stage of the callback.
+   *
+   * @param stage the stage
+   * @param ctx the loop's context
+   * @throws CallbackException wrapping whatever the callback throws, with its id and the stage
+   */
+  public void call(Stage stage, Context ctx) {
+    CallbackSet cb = callback;
+    try {
+      switch (stage) {
+        case ON_BEGIN:
+          cb.onBegin(ctx);
+          break;
+        case ON_EPOCH_BEGIN:
+          cb.onEpochBegin(ctx);
+          break;
+        case ON_BATCH_BEGIN:
+          cb.onBatchBegin(ctx);
+          break;
+        case ON_AFTER_BACKWARD:
+          cb.onAfterBackward(ctx);
+          break;
+        case ON_BATCH_END:
+          cb.onBatchEnd(ctx);
+          break;
+        case ON_BEFORE_VALID:
+          cb.onBeforeValid(ctx);
+          break;
+        case ON_BATCH_VALID_BEGIN:
+          cb.onBatchValidBegin(ctx);
+          break;
+        case ON_BATCH_VALID_END:
+          cb.onBatchValidEnd(ctx);
+          break;
+        case ON_VALID_END:
+          cb.onValidEnd(ctx);
+          break;
+        case ON_EPOCH_END:
+          cb.onEpochEnd(ctx);
+          break;
+        case ON_END:
+          cb.onEnd(ctx);
+          break;
+        case ON_EXIT:
+          cb.onExit(ctx);
+          break;
+        default:
+          throw new AssertionError(stage);
+      }
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new CallbackException(id, stage, t);
+    }
+  }
+}
