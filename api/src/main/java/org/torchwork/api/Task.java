@@ -33,6 +33,10 @@ public final class Task {
       throw new TorchworkException("Task '" + id + "' has no features; a task needs at least one feature column"
           + (target == null ? "." : " besides the target '" + target + "'."));
     }
+    if (new java.util.HashSet<>(features).size() != features.size()) {
+      throw new TorchworkException("Task '" + id + "' names a feature twice in " + features + ". Features are matched by name;"
+          + " give each a name of its own.");
+    }
     if (x.length != nrow * features.size()) {
       throw new IllegalArgumentException(
           "Task '" + id + "': " + x.length + " feature values for " + nrow + " rows and " + features.size() + " features.");

@@ -49,7 +49,7 @@ final class ExportCommand implements Callable<Integer> {
       stdout.println("it returns " + (m.classes().isEmpty() ? "the predicted values." : "the probabilities of " + String.join(", ",
           m.classes()) + ", in this order."));
       stdout.println(e.verified()
-          ? "Checked: PyTorch loaded it back and it predicted 64 probe rows as the model does (largest difference "
+          ? "Checked: PyTorch loaded it back and it predicted " + e.probeRows() + " probe rows as the model does (largest difference "
               + Output.number(e.maxDifference()) + ")."
           : "Not checked: the PyTorch engine is not installed here, so the file was not loaded back.");
     }

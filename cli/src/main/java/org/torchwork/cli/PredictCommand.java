@@ -29,9 +29,6 @@ import picocli.CommandLine.Model.CommandSpec;
       "Example: torchwork predict --model models/iris --data new.csv --out predictions.csv"
     })
 final class PredictCommand implements Callable<Integer> {
-  /** How many predictions to show when they are not written to a file. */
-  private static final int SHOWN = 10;
-
   @Spec CommandSpec spec;
 
   @Mixin Common common;
@@ -46,7 +43,7 @@ final class PredictCommand implements Callable<Integer> {
 
   @Option(names = "--out", paramLabel = "FILE.csv|-",
       description = "Write the predictions here (- for standard output): row_id, truth (when the data has it), response"
-          + " and prob.<class>. Without it, the first " + SHOWN + " are shown.")
+          + " and prob.<class>. Without it, the first rows are shown.")
   String outFile;
 
   @Option(names = "--score", split = ",", paramLabel = "MEASURE",

@@ -147,26 +147,41 @@ class ModelLifecycleIT {
         onMxnet.toString(), "--engine", "mxnet");
     assertEquals(0, r.exit(), r.toString());
     assertTrue(r.outLines().get(0).contains("engine mxnet (MXNet 1.9.0, from the engine asked for)"), r.toString());
-    List<String> a = Files.readAllLines(onPytorch);
-    List<String> b = Files.readAllLines(onMxnet);
+    assertSameWithin1e5(Files.readAllLines(onPytorch), Files.readAllLines(onMxnet));
+  }
+
+  /** Two predictions files: the same responses, probabilities within 1e-5. */
+  private static void assertSameWithin1e5(List<String> a, List<String> b) {
+    assertEquals(151, a.size());
+    assertEquals(a.size(), b.size());
+    assertEquals(a.get(0), b.get(0));
+    List<String> columns = List.of(a.get(0).split(","));
+    int response = columns.indexOf("response");
     for (int i = 1; i < a.size(); i++) {
       String[] x = a.get(i).split(",");
       String[] y = b.get(i).split(",");
-      assertEquals(x[1], y[1], "row " + i);
-      for (int c = 2; c < 5; c++) {
-        assertEquals(Float.parseFloat(x[c]), Float.parseFloat(y[c]), 1e-5, "row " + i);
+      assertEquals(x[response], y[response], "row " + i);
+      for (int c = response + 1; c < columns.size(); c++) {
+        assertEquals(Float.parseFloat(x[c]), Float.parseFloat(y[c]), 1e-5, "row " + i + ", " + columns.get(c));
       }
     }
   }
 
   @Test
-  void aModelTrainedOnMxnetPredictsOnPyTorch() {
+  void aModelTrainedOnMxnetPredictsOnPyTorch() throws IOException {
     Path onMxnet = tmp.resolve("mx");
     Dist.Result t = Dist.torchwork(null, with(VIGNETTE, "--engine", "mxnet", "--save", onMxnet.toString()));
     assertEquals(0, t.exit(), t.toString());
-    Dist.Result r = Dist.torchwork(null, "predict", "--model", onMxnet.toString(), "--data", IRIS.toString(), "--engine", "pytorch");
+    Path there = tmp.resolve("mxnet.csv");
+    Path here = tmp.resolve("pytorch.csv");
+    Dist.Result r = Dist.torchwork(null, "predict", "--model", onMxnet.toString(), "--data", IRIS.toString(), "--out", there.toString());
     assertEquals(0, r.exit(), r.toString());
-    assertTrue(r.outLines().get(0).contains("engine pytorch (PyTorch 2.7.1"), r.toString());
+    assertTrue(r.outLines().get(0).contains("engine mxnet (MXNet 1.9.0, from the model's engine)"), r.toString());
+    r = Dist.torchwork(null, "predict", "--model", onMxnet.toString(), "--data", IRIS.toString(), "--out", here.toString(),
+        "--engine", "pytorch");
+    assertEquals(0, r.exit(), r.toString());
+    assertTrue(r.outLines().get(0).contains("engine pytorch (PyTorch 2.7.1, from the engine asked for)"), r.toString());
+    assertSameWithin1e5(Files.readAllLines(there), Files.readAllLines(here));
   }
 
   @Test

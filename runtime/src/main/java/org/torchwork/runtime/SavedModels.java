@@ -29,7 +29,7 @@ import org.torchwork.runtime.store.ModelFiles;
 final class SavedModels {
   /** Learner parameters that say where or how a run trained, not what the network is. */
   private static final List<String> RUN_ONLY = List.of("engine", "device", "resume", "init_from");
-  private static final Pattern MAJOR = Pattern.compile("(\\d+)\\..*");
+  private static final Pattern MAJOR = Pattern.compile("(\\d{1,9})\\..*");
 
   private SavedModels() {}
 
@@ -55,10 +55,19 @@ final class SavedModels {
         }
       }
     });
+    // The engine it was trained on, when installed; else the usual choice.
+    Map<String, String> trainedOn = platform.backends().ids().contains(meta.training().engine())
+        ? Map.of("engine", meta.training().engine()) : Map.of();
     BackendChoice choice = BackendChoice.resolve(platform.backends(), Optional.ofNullable(engine), Optional.ofNullable(device),
-        "the %s asked for", Map.of("engine", meta.training().engine()), "the model's engine", System::getenv);
+        "the %s asked for", trainedOn, "the model's engine", System::getenv);
     NetworkShape shape = new NetworkShape(meta.features().size(), type == TaskType.CLASSIF ? meta.classes().size() : 1);
-    ParamValues params = learner.params();
+    ParamValues params;
+    try {
+      params = learner.params();
+    } catch (TorchworkException e) {
+      throw new TorchworkException("Model folder " + dir + " does not give every parameter learner '" + spec.id() + "' needs ("
+          + e.getMessage() + ") Load it with the learner version that saved it.", e);
+    }
     Block block = spec.network().create(shape, params);
     Model model = Model.newInstance(spec.id(), choice.device(), choice.engine().getEngineName());
     try {

@@ -23,6 +23,8 @@ import org.torchwork.api.TorchCallback;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.api.spi.NetworkShape;
+import org.torchwork.runtime.data.Standardization;
+import org.torchwork.runtime.data.Tasks;
 import org.torchwork.runtime.data.TrainingData;
 import org.torchwork.runtime.loop.CallbackPlan;
 import org.torchwork.runtime.loop.Live;
@@ -312,8 +314,8 @@ public final class TorchLearner implements Learner, AutoCloseable {
       LOG.info("Training {} on task {}: {}", spec.id(), plan.data().train().id(), backend.describe());
       TorchLearner.this.close();
       TrainingData data = plan.data();
-      TrainingLoop.Outcome outcome = new TrainingLoop(TorchLearner.this, out, spec, plan.params(), plan.callbacks(), data.train(),
-          data.valid(), plan.measuresTrain(), plan.measuresValid(), backend, plan.seed(), plan.resume(), plan.init()).run();
+      TrainingLoop.Outcome outcome = new TrainingLoop(TorchLearner.this, out, spec, plan.params(), plan.callbacks(), data,
+          plan.measuresTrain(), plan.measuresValid(), backend, plan.seed(), plan.resume(), plan.init()).run();
       model = new TrainedModel(outcome.model(), SavedModels.meta(spec, platform.pluginProviding("learner", spec.id()), data.train(),
           plan.params().asMap(), plan.callbackParams(), data.standardization(), backend, plan.seed(), outcome.epochs(), outcome.states()),
           backend, null);
@@ -335,10 +337,7 @@ public final class TorchLearner implements Learner, AutoCloseable {
 
   private Plan plan(Task task, Task validation) {
     Objects.requireNonNull(task, "task");
-    if (!task.hasTarget()) {
-      throw new TorchworkException("Task '" + task.id() + "' has no target, so it cannot be trained on. Train on a task with a"
-          + " target column; predict tasks without one.");
-    }
+    Tasks.requireTarget(task, "Task");
     if (task.type() != spec.taskType()) {
       throw new TorchworkException(
           "Learner '" + spec.id() + "' is for " + spec.taskType() + " tasks, but task '" + task.id() + "' is a "
@@ -355,7 +354,8 @@ public final class TorchLearner implements Learner, AutoCloseable {
       Checkpoints.checkFits(resume, spec.id(), task, CallbackPlan.ids(callbacks, p), p);
     }
     ModelFiles.Saved init = null;
-    if (p.has("init_from")) {
+    // A resumed run continues from the checkpoint's weights and standardization, not init_from's.
+    if (p.has("init_from") && resume == null) {
       init = ModelFiles.read(Path.of(p.getString("init_from")));
       ModelFiles.checkFineTune(init, spec.id(), task, p.getBoolean("standardize"));
     }
@@ -365,7 +365,9 @@ public final class TorchLearner implements Learner, AutoCloseable {
           "measures_valid is set but the learner has no validation data. Set validate=<ratio>, e.g. validate=0.3, give"
               + " validation data (--valid FILE), or remove measures_valid.");
     }
-    TrainingData data = TrainingData.prepare(task, validation, p, seed, init == null ? null : init.meta().standardization());
+    Standardization inherited = resume != null ? resume.meta().standardization()
+        : init != null ? init.meta().standardization() : null;
+    TrainingData data = TrainingData.prepare(task, validation, p, seed, inherited);
     // Building the network (not initializing it) checks its parameters, e.g. layers against neurons.
     spec.network().create(new NetworkShape(task.nfeatures(), spec.taskType() == TaskType.CLASSIF ? task.classes().size() : 1), p);
     Map<String, Map<String, Object>> callbackParams = new LinkedHashMap<>();

@@ -3,6 +3,7 @@ package org.torchwork.runtime;
 import ai.djl.Device;
 import ai.djl.Model;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -59,8 +60,8 @@ public final class TrainedModel implements AutoCloseable {
 
   /**
    * Loads a model saved with {@link #save(Path)}, on the shared platform
-   * ({@link Torchwork#platform()}), on the engine it was trained on unless the system property,
-   * the environment or that engine's absence says otherwise.
+   * ({@link Torchwork#platform()}), on the engine it was trained on unless the system property or
+   * the environment names another, or that engine is not installed (then as {@code engine=auto}).
    *
    * @param dir the model's folder
    * @return the model
@@ -78,7 +79,7 @@ public final class TrainedModel implements AutoCloseable {
    * @param dir the model's folder
    * @param platform where its learner is found (its plugins directory, for a plugin's learner)
    * @param engine {@code auto}, {@code pytorch}, {@code mxnet}; null for the engine it was trained
-   *     on (ranked below the system property and environment, as a config file is)
+   *     on, if installed (ranked below the system property and environment, as a config file is)
    * @param device {@code auto}, {@code cpu}, {@code gpu}, {@code gpu:N}; null for the usual choice
    * @return the model
    * @throws TorchworkException when a file is changed, missing or extra, the learner or its
@@ -268,6 +269,9 @@ public final class TrainedModel implements AutoCloseable {
       return predictor(measures, batchSize).run(data, out, measures, batchSize, CsvPredictor.HEAD_ROWS);
     } catch (IOException e) {
       throw new TorchworkException("Data file " + data + " cannot be read: " + e.getMessage() + ".", e);
+    } catch (UncheckedIOException e) {
+      throw new TorchworkException("The predictions could not be written: " + e.getCause() + ". Check where they go and that the"
+          + " disk has room.", e);
     }
   }
 
@@ -292,10 +296,11 @@ public final class TrainedModel implements AutoCloseable {
    * @param format the format
    * @param verified whether the file was loaded back (by the PyTorch engine) and predicted probe
    *     rows as this model does
+   * @param probeRows how many probe rows the check ran
    * @param maxDifference the largest difference between its outputs and this model's on the probe
    *     rows; NaN when not verified
    */
-  public record Export(Path file, String format, boolean verified, double maxDifference) {}
+  public record Export(Path file, String format, boolean verified, int probeRows, double maxDifference) {}
 
   /**
    * Exports the model for serving without Torchwork. The one format that can be written is
@@ -304,7 +309,8 @@ public final class TrainedModel implements AutoCloseable {
    * {@link #features()} in that order, standardizes them if the model does, and returns class
    * probabilities in the order of {@link #classes()} (or the regression values). When the PyTorch
    * engine is installed, the file is loaded back and must predict 64 probe rows as this model
-   * does, or it is deleted and the export refused.
+   * does before it takes the file's place, or the export is refused and a file there before stays
+   * as it was.
    *
    * @param file the file to write, e.g. {@code model.pt}
    * @param format {@code torchscript}; {@code mxnet}, {@code onnx} and {@code djl} are refused,
@@ -316,7 +322,7 @@ public final class TrainedModel implements AutoCloseable {
   public Export export(Path file, String format) {
     double difference = Exporter.export(network.getBlock(), network.getNDManager(), learner(), taskType(), features(), classes(),
         meta.standardization(), file, format, this::predict);
-    return new Export(file, format.toLowerCase(Locale.ROOT), !Double.isNaN(difference), difference);
+    return new Export(file, format.toLowerCase(Locale.ROOT), !Double.isNaN(difference), Exporter.PROBE_ROWS, difference);
   }
 
   /**

@@ -300,17 +300,57 @@ class TrainedModelTest {
 
     Path dir = tmp.resolve("std");
     big.model().save(dir);
-    String json = Files.readString(dir.resolve("model.json"));
-    assertTrue(json.contains("\"standardization\""), json);
+    com.google.gson.JsonObject std = com.google.gson.JsonParser.parseString(Files.readString(dir.resolve("model.json")))
+        .getAsJsonObject().getAsJsonObject("standardization");
+    for (int j = 0; j < 4; j++) {
+      double sum = 0;
+      for (int i = 0; i < inMillimetres.nrow(); i++) {
+        sum += inMillimetres.feature(i, j);
+      }
+      assertEquals(sum / inMillimetres.nrow(), std.getAsJsonArray("mean").get(j).getAsDouble(), 1e-6, "the mean of feature " + j);
+    }
     TrainedModel back = load(dir, null);
     assertArrayEquals(probs(big.predict(inMillimetres)), probs(back.predict(inMillimetres)), "saved statistics, bit for bit");
+    assertFalse(learner("epochs", 1).train(IRIS).model().standardized());
+  }
 
-    // Without standardization, the large raw values train a different (and worse) network.
-    TorchLearner raw = learner("dropout", 0);
-    raw.train(inMillimetres);
-    assertFalse(raw.model().standardized());
-    assertNotEquals(plain.predict(IRIS).score(PLATFORM.measure("classif.logloss")),
-        raw.predict(inMillimetres).score(PLATFORM.measure("classif.logloss")));
+  @Test
+  void aModelJsonWithValidHashesButBadValuesIsRefusedClearly() throws IOException {
+    TorchLearner l = learner("epochs", 1, "standardize", true);
+    l.train(IRIS);
+    Path dir = tmp.resolve("m");
+    l.model().save(dir);
+    String json = Files.readString(dir.resolve("model.json"));
+    String scaleZero = json.replaceFirst("\"scale\": \\[\\s*[0-9.Ee-]+", "\"scale\": [0.0");
+    assertNotEquals(json, scaleZero);
+    rewrite(dir, scaleZero);
+    TorchworkException e = assertThrows(TorchworkException.class, () -> load(dir, null));
+    assertTrue(e.getMessage().startsWith("Model folder " + dir + ": model.json cannot be read (A standardization has mean"), e.getMessage());
+
+    rewrite(dir, json.replace("\"engine\": \"pytorch\",", ""));
+    e = assertThrows(TorchworkException.class, () -> load(dir, null));
+    assertEquals("Model folder " + dir + ": model.json is not valid: how it was trained is missing. Restore the folder from a good"
+        + " copy, or train and save the model again.", e.getMessage());
+
+    rewrite(dir, json.replace("\"Petal.Width\"", "\"Sepal.Width\""));
+    e = assertThrows(TorchworkException.class, () -> load(dir, null));
+    assertTrue(e.getMessage().contains("model.json is not valid: the feature names name one twice."), e.getMessage());
+  }
+
+  /** Replaces model.json and recomputes the manifest, as someone who knows the format could. */
+  private static void rewrite(Path dir, String json) throws IOException {
+    Files.writeString(dir.resolve("model.json"), json);
+    byte[] bytes = Files.readAllBytes(dir.resolve("model.json"));
+    String sha;
+    try {
+      sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    String manifest = Files.readString(dir.resolve("manifest.json"));
+    manifest = manifest.replaceFirst("(\"model.json\": \\{\\s*\"size\": )\\d+(,\\s*\"sha256\": \")[0-9a-f]+",
+        "$1" + bytes.length + "$2" + sha);
+    Files.writeString(dir.resolve("manifest.json"), manifest);
   }
 
   @Test
@@ -349,11 +389,8 @@ class TrainedModelTest {
     assertNotEquals(first.predict(IRIS).prob(0, 0), fresh.predict(IRIS).prob(0, 0));
     assertEquals(dir.toString(), tuned.model().params().get("init_from"));
 
-    TorchworkException e = assertThrows(TorchworkException.class,
-        () -> learner("init_from", dir.toString()).train(CsvTasksTest.regressionTask()));
-    assertTrue(e.getMessage().startsWith("Learner 'classif.mlp' is for classif tasks"), e.getMessage());
     Task fewer = Task.classif("fewer", "Species", List.of("a", "b", "c", "d"), IRIS.classes(), new float[12], new int[] {0, 1, 2});
-    e = assertThrows(TorchworkException.class, () -> learner("init_from", dir.toString()).train(fewer));
+    TorchworkException e = assertThrows(TorchworkException.class, () -> learner("init_from", dir.toString()).train(fewer));
     assertEquals("Model folder " + dir + " (init_from) was trained on features [Sepal.Length, Sepal.Width, Petal.Length,"
         + " Petal.Width] and classes [setosa, versicolor, virginica], but task 'fewer' has [a, b, c, d] and [setosa, versicolor,"
         + " virginica]. Fine-tune on data with the same columns, in the same order, and the same classes.", e.getMessage());
@@ -424,6 +461,54 @@ class TrainedModelTest {
     e = assertThrows(TorchworkException.class, () -> l.model().export(tmp.resolve("m"), "torchscrpt"));
     assertEquals("Unknown export format 'torchscrpt'. Did you mean 'torchscript'? Formats: torchscript (mxnet, onnx and djl cannot be"
         + " written; export says why).", e.getMessage());
+  }
+
+  @Test
+  void anExportThatDoesNotPredictAsTheModelIsNotKeptAndThePreviousFileStays() throws IOException {
+    // A block that calls itself ReLU but doubles: its translation is wrong, and the check sees it.
+    org.torchwork.api.spi.LearnerSpec lying = org.torchwork.api.spi.LearnerSpec.of("classif.lying", "Lying", org.torchwork.api.TaskType.CLASSIF,
+        org.torchwork.api.ParamSet.of(), (shape, params) -> new ai.djl.nn.SequentialBlock()
+            .add(ai.djl.nn.core.Linear.builder().setUnits(8).build())
+            .add(new ai.djl.nn.LambdaBlock(x -> new ai.djl.ndarray.NDList(x.singletonOrThrow().mul(2)), "ReLU"))
+            .add(ai.djl.nn.core.Linear.builder().setUnits(shape.outputs()).build()));
+    Platform platform = Platform.builder().learner(lying).build();
+    TorchLearner l = platform.learner("classif.lying").set("epochs", 1).set("batch_size", 50).set("seed", 1).set("engine", "pytorch");
+    open.add(l);
+    l.train(IRIS);
+    Path file = Files.writeString(tmp.resolve("model.pt"), "the previous export");
+    TorchworkException e = assertThrows(TorchworkException.class, () -> l.model().export(file, "torchscript"));
+    assertTrue(e.getMessage().startsWith("The TorchScript file written for this model predicts differently from it"), e.getMessage());
+    assertEquals("the previous export", Files.readString(file));
+    assertEquals(List.of("model.pt"), names(tmp));
+  }
+
+  @Test
+  void nothingIsWrittenIntoAModelFolder() throws IOException {
+    TorchLearner l = learner("epochs", 1);
+    l.train(IRIS);
+    Path dir = tmp.resolve("m");
+    l.model().save(dir);
+    TorchworkException e = assertThrows(TorchworkException.class, () -> l.model().export(dir.resolve("model.pt"), "torchscript"));
+    assertEquals("Export file " + dir.resolve("model.pt") + " is inside the folder of a torchwork-model (" + dir + "), which must"
+        + " hold only what its manifest.json lists; writing there would make it fail its check. Write the file elsewhere.",
+        e.getMessage());
+    Path data = Files.writeString(tmp.resolve("d.csv"), "Sepal.Length,Sepal.Width,Petal.Length,Petal.Width\n5,3,1.5,0.2\n");
+    e = assertThrows(TorchworkException.class, () -> l.model().predictCsv(data, dir.resolve("p.csv"), null, 10));
+    assertTrue(e.getMessage().startsWith("Predictions file " + dir.resolve("p.csv") + " is inside the folder of a torchwork-model"));
+    load(dir, null);
+  }
+
+  @Test
+  void onlyTheColumnsTheModelUsesMustBeFinite() {
+    TorchLearner l = learner("epochs", 1);
+    l.train(IRIS);
+    List<String> features = List.of("Sepal.Length", "Sepal.Width", "Petal.Length", "Petal.Width", "notes");
+    Prediction p = l.model().predict(Task.unlabeled("t", features, new float[] {5, 3, 1.5f, 0.2f, Float.NaN}));
+    assertEquals(1, p.nrow());
+    TorchworkException e = assertThrows(TorchworkException.class,
+        () -> l.model().predict(Task.unlabeled("t", features, new float[] {5, Float.NaN, 1.5f, 0.2f, 0})));
+    assertEquals("Task 't' row 1, feature 'Sepal.Width': NaN is not a finite number, so the row cannot be predicted. Remove or"
+        + " impute the value.", e.getMessage());
   }
 
   private static List<String> names(Path dir) throws IOException {

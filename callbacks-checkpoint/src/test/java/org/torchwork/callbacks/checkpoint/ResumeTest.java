@@ -51,6 +51,9 @@ class ResumeTest {
     if (extras.contains("csv")) {
       callbacks.add(PLATFORM.callback("csv_logger").with("path", dir.resolve("log.csv").toString()));
     }
+    if (extras.contains("standardize")) {
+      l.set("standardize", true);
+    }
     if (extras.contains("plateau")) {
       callbacks.add(PLATFORM.callback("lr_reduce_on_plateau").with("patience", 0).with("factor", 0.5));
     }
@@ -72,6 +75,7 @@ class ResumeTest {
     "pytorch, sgd, csv",
     "pytorch, adamw, early",
     "pytorch, adam, plateau",
+    "pytorch, adam, standardize",
     "mxnet, adam, -"
   })
   void aResumedRunEndsExactlyLikeAnUninterruptedOne(String engine, String optimizer, String extras) throws IOException {

@@ -1,10 +1,10 @@
 package org.torchwork.runtime.data;
 
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,14 +15,21 @@ import org.torchwork.api.internal.Names;
 
 /**
  * Reads a CSV file one record at a time: a header row, then comma-separated values, optionally in
- * double quotes ({@code ""} inside quotes is a quote). Blank lines are skipped. Memory does not
- * grow with the file: one line and one array of cells are held at a time.
+ * double quotes ({@code ""} inside quotes is a quote), one record per line (a quoted value cannot
+ * hold a line break). Blank lines are skipped. Memory does not grow with the file: one line (of
+ * at most {@link #MAX_LINE} characters) and one array of cells are held at a time.
  *
  * <p>Every problem is reported with the file, the line and, where there is one, the column.
  */
 public final class CsvReader implements Closeable {
   private static final Pattern INFINITY = Pattern.compile("(?i)[+-]?inf(inity)?");
-  private final BufferedReader reader;
+  /** The longest line read: a file with longer ones is not a CSV file of numbers. */
+  static final int MAX_LINE = 1 << 20;
+
+  private final Reader reader;
+  private final char[] buffer = new char[1 << 16];
+  private int position;
+  private int limit;
   private final String what;
   private final List<String> header;
   private final String[] cells;
@@ -37,9 +44,9 @@ public final class CsvReader implements Closeable {
    * @throws TorchworkException when there is no header
    */
   public CsvReader(InputStream in, String what) throws IOException {
-    this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    this.reader = new InputStreamReader(in, StandardCharsets.UTF_8);
     this.what = what;
-    String first = reader.readLine();
+    String first = readLine();
     if (first == null) {
       throw new TorchworkException(what + " is empty. It needs a header row naming the columns.");
     }
@@ -49,6 +56,13 @@ public final class CsvReader implements Closeable {
     List<String> names = new ArrayList<>();
     for (String name : split(first, new String[countCells(first)])) {
       names.add(name.trim());
+    }
+    for (int i = 0; i < names.size(); i++) {
+      int again = names.subList(i + 1, names.size()).indexOf(names.get(i));
+      if (again >= 0) {
+        throw new TorchworkException(what + " has two columns named '" + names.get(i) + "' (columns " + (i + 1) + " and "
+            + (i + again + 2) + "), so columns cannot be told apart by name. Rename one of them.");
+      }
     }
     this.header = List.copyOf(names);
     this.cells = new String[header.size()];
@@ -78,17 +92,10 @@ public final class CsvReader implements Closeable {
       index[i] = header.indexOf(wanted.get(i));
       if (index[i] < 0) {
         throw new TorchworkException(what + " has no column '" + wanted.get(i) + "'" + (role.isEmpty() ? "" : ", " + role) + "."
-            + Names.didYouMean(wanted.get(i), unclaimed(wanted)) + " Its columns: " + String.join(", ", header) + ". " + fix);
+            + Names.didYouMean(wanted.get(i), Tasks.unclaimed(header, wanted)) + " Its columns: " + String.join(", ", header) + ". " + fix);
       }
     }
     return index;
-  }
-
-  /** The columns no wanted name claims: the only ones a misspelt name can be. */
-  private List<String> unclaimed(List<String> wanted) {
-    List<String> rest = new ArrayList<>(header);
-    rest.removeAll(wanted);
-    return rest;
   }
 
   /**
@@ -101,7 +108,7 @@ public final class CsvReader implements Closeable {
   public String[] next() throws IOException {
     String text;
     do {
-      text = reader.readLine();
+      text = readLine();
       line++;
       if (text == null) {
         return null;
@@ -113,15 +120,6 @@ public final class CsvReader implements Closeable {
           + " columns. Fix the line so every row has one value per column.");
     }
     return split(text, cells);
-  }
-
-  /**
-   * The line number of the record {@link #next()} returned last (the header is line 1).
-   *
-   * @return the line number
-   */
-  public int line() {
-    return line;
   }
 
   /**
@@ -174,6 +172,48 @@ public final class CsvReader implements Closeable {
    */
   public String text(int column) {
     return cells[column].trim();
+  }
+
+  /**
+   * The next line without its line break ({@code \n} or {@code \r\n}), or null at the end; a
+   * line longer than {@link #MAX_LINE} is refused rather than read into memory.
+   */
+  private String readLine() throws IOException {
+    StringBuilder longer = null;
+    while (true) {
+      if (position >= limit) {
+        limit = reader.read(buffer);
+        position = 0;
+        if (limit <= 0) {
+          limit = 0;
+          return longer == null ? null : withoutReturn(longer.toString());
+        }
+      }
+      int start = position;
+      while (position < limit && buffer[position] != '\n') {
+        position++;
+      }
+      boolean end = position < limit;
+      String text = null;
+      if (longer == null && end) {
+        text = new String(buffer, start, position - start);
+      } else {
+        longer = longer == null ? new StringBuilder() : longer;
+        longer.append(buffer, start, position - start);
+        if (longer.length() > MAX_LINE) {
+          throw new TorchworkException(what + " line " + (line + 1) + " is longer than " + MAX_LINE + " characters, which no row of"
+              + " numbers is. Check that it is a CSV file with one row per line.");
+        }
+      }
+      if (end) {
+        position++;
+        return withoutReturn(text != null ? text : longer.toString());
+      }
+    }
+  }
+
+  private static String withoutReturn(String text) {
+    return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
   }
 
   @Override

@@ -159,9 +159,13 @@ public final class CsvTasks {
   private static Task classif(String id, String target, List<String> features, List<String> labels, float[] x, float[] codes) {
     List<String> sorted = new ArrayList<>(labels);
     sorted.sort(null);
+    Map<String, Integer> position = new HashMap<>();
+    for (int i = 0; i < sorted.size(); i++) {
+      position.put(sorted.get(i), i);
+    }
     int[] recode = new int[labels.size()];
     for (int i = 0; i < labels.size(); i++) {
-      recode[i] = sorted.indexOf(labels.get(i));
+      recode[i] = position.get(labels.get(i));
     }
     int[] y = new int[codes.length];
     for (int i = 0; i < y.length; i++) {

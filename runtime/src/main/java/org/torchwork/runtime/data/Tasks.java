@@ -20,10 +20,7 @@ public final class Tasks {
    * @throws TorchworkException naming the row and the column
    */
   public static void requireTrainable(Task task, String role) {
-    if (!task.hasTarget()) {
-      throw new TorchworkException(role + " '" + task.id() + "' has no target, so it cannot be trained on. Train on a task"
-          + " with a target column; predict tasks without one.");
-    }
+    requireTarget(task, role);
     requireFinite(task, role);
     if (task.type() == TaskType.REGR) {
       for (int i = 0; i < task.nrow(); i++) {
@@ -32,6 +29,20 @@ public final class Tasks {
               + task.target(i) + ". Targets must be finite numbers; remove or impute the row.");
         }
       }
+    }
+  }
+
+  /**
+   * Refuses a task without a target.
+   *
+   * @param task the task
+   * @param role how messages name it
+   * @throws TorchworkException saying to train on a task with a target
+   */
+  public static void requireTarget(Task task, String role) {
+    if (!task.hasTarget()) {
+      throw new TorchworkException(role + " '" + task.id() + "' has no target, so it cannot be trained on. Train on a task"
+          + " with a target column; predict tasks without one.");
     }
   }
 
@@ -76,15 +87,16 @@ public final class Tasks {
     }
     if (!missing.isEmpty()) {
       throw new TorchworkException("Task '" + task.id() + "' lacks feature" + (missing.size() > 1 ? "s " : " ") + Names.list(missing)
-          + ", which " + needs + " needs." + Names.didYouMean(missing.get(0), unclaimed(task, wanted)) + " Its features: "
+          + ", which " + needs + " needs." + Names.didYouMean(missing.get(0), unclaimed(task.featureNames(), wanted)) + " Its features: "
           + Names.list(task.featureNames()) + ". Give a task with every feature " + needs + " was trained on: "
           + Names.list(wanted) + ".");
     }
     return index;
   }
 
-  private static List<String> unclaimed(Task task, List<String> wanted) {
-    List<String> rest = new ArrayList<>(task.featureNames());
+  /** The names no wanted name claims: the only ones a misspelt wanted name can be. */
+  static List<String> unclaimed(List<String> names, List<String> wanted) {
+    List<String> rest = new ArrayList<>(names);
     rest.removeAll(wanted);
     return rest;
   }

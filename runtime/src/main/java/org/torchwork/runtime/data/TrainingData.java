@@ -37,8 +37,7 @@ public record TrainingData(Task train, Task valid, Standardization standardizati
             + "') are given. Give one: a ratio of the task's rows, or the separate validation data.");
       }
       Tasks.requireTrainable(validation, "Validation task");
-      if (validation.type() != task.type() || !validation.featureNames().equals(task.featureNames())
-          || !task.classes().containsAll(validation.classes())) {
+      if (validation.type() != task.type() || !validation.featureNames().equals(task.featureNames())) {
         throw new TorchworkException("Validation task '" + validation.id() + "' does not fit task '" + task.id() + "': it has "
             + describe(validation) + ", the task has " + describe(task) + ". Give validation data with the task's columns.");
       }

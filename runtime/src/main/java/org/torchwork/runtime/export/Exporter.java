@@ -23,11 +23,15 @@ import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.api.internal.Names;
 import org.torchwork.runtime.data.Standardization;
+import org.torchwork.runtime.store.AtomicFiles;
+import org.torchwork.runtime.store.Bundle;
+import org.torchwork.runtime.store.ModelFiles;
 
 /**
  * Export in a format of choice, and the proof that the file predicts as the model does: the
  * written file is loaded back by the PyTorch engine (when it is installed) and run on seeded
- * probe rows beside the model, and a file that differs is deleted, never kept.
+ * probe rows beside the model before it takes its place; a file that differs is never kept, and
+ * a file that was there before stays as it was.
  */
 public final class Exporter {
   /** The formats that cannot be written, with why not. */
@@ -39,7 +43,8 @@ public final class Exporter {
       "djl", "a network built in Java with DJL is loaded by DJL only with the Java code that builds it; the model folder"
           + " that train --save writes already holds DJL's parameter file (network.params) for that. To serve without"
           + " Torchwork's code, export to TorchScript, which DJL Serving's PyTorch engine loads as it is");
-  private static final int PROBE_ROWS = 64;
+  /** How many probe rows the check runs. */
+  public static final int PROBE_ROWS = 64;
   private static final double TOLERANCE = 1e-4;
 
   private Exporter() {}
@@ -75,27 +80,41 @@ public final class Exporter {
     if (Files.isDirectory(file)) {
       throw new TorchworkException("Export file " + file + " is a folder. Give a file name, e.g. " + file.resolve("model.pt") + ".");
     }
-    TorchScript.write(network, manager, learner, type, features, classes, standardization, file);
+    Bundle.refuseInside(file, ModelFiles.KIND, "Export file");
+    AtomicFiles.Content archive = TorchScript.archive(network, manager, learner, type, features, classes, standardization);
     Engine pytorch;
     try {
       pytorch = Engine.getEngine("PyTorch");
     } catch (RuntimeException e) {
-      return Double.NaN;
+      pytorch = null;
     }
     double[][] probe = probe(features.size(), standardization);
+    Prediction mine = model.apply(probe);
+    double[] difference = {Double.NaN};
+    Engine engine = pytorch;
+    try {
+      // The file takes the target's place only once libtorch has run it as the model runs.
+      AtomicFiles.write(file, archive, engine == null ? null : written -> difference[0] = check(written, engine, probe, mine, type,
+          classes.size()));
+    } catch (IOException e) {
+      throw new TorchworkException("Export file " + file + " could not be written: " + e + ". Check that you can write there.", e);
+    }
+    return difference[0];
+  }
+
+  /** The largest difference between the written file's outputs and the model's; refuses a file that differs. */
+  private static double check(Path written, Engine pytorch, double[][] probe, Prediction mine, TaskType type, int classes) {
     double difference;
     try {
-      difference = difference(model.apply(probe), run(file, pytorch, probe), type, classes.size());
+      difference = difference(mine, run(written, pytorch, probe), type, classes);
     } catch (RuntimeException | IOException | MalformedModelException e) {
-      deleteQuietly(file);
       throw new TorchworkException("The TorchScript file written for this model could not be loaded back by PyTorch (" + e
-          + "); it was deleted. This is a bug in Torchwork's export: please report it with the model's model.json.", e);
+          + "); it was not kept. This is a bug in Torchwork's export: please report it with the model's model.json.", e);
     }
     if (!(difference <= TOLERANCE)) {
-      deleteQuietly(file);
       throw new TorchworkException("The TorchScript file written for this model predicts differently from it (by up to "
-          + difference + " on probe rows); it was deleted. The network has a block whose TorchScript translation is not exact;"
-          + " serve this model with Torchwork itself (TrainedModel.load and predict).");
+          + difference + " on probe rows), so it was not kept. The network has a block whose TorchScript translation is not"
+          + " exact; serve this model with Torchwork itself (TrainedModel.load and predict).");
     }
     return difference;
   }
@@ -144,11 +163,4 @@ public final class Exporter {
     return max;
   }
 
-  private static void deleteQuietly(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      // nothing more to do
-    }
-  }
 }

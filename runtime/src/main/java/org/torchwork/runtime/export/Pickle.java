@@ -52,11 +52,6 @@ final class Pickle {
     return this;
   }
 
-  Pickle none() {
-    out.write('N');
-    return this;
-  }
-
   Pickle mark() {
     out.write('(');
     return this;

@@ -12,14 +12,10 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -57,7 +53,8 @@ public final class TorchScript {
   private record Step(String code, List<NDArray> tensors) {}
 
   /**
-   * Writes the archive atomically.
+   * The archive of a network: a block with no TorchScript form is refused here, before anything is
+   * written.
    *
    * @param network the trained network
    * @param manager a manager on the network's engine, for probing activations
@@ -66,11 +63,11 @@ public final class TorchScript {
    * @param features the feature names, in order
    * @param classes the class labels; empty for regression
    * @param standardization the model's standardization, or null
-   * @param file the archive to write, e.g. {@code model.pt}
-   * @throws TorchworkException when a block has no TorchScript form, or the file cannot be written
+   * @return what writes the archive
+   * @throws TorchworkException when a block has no TorchScript form
    */
-  public static void write(Block network, NDManager manager, String learner, TaskType type, List<String> features, List<String> classes,
-      Standardization standardization, Path file) {
+  public static AtomicFiles.Content archive(Block network, NDManager manager, String learner, TaskType type, List<String> features,
+      List<String> classes, Standardization standardization) {
     List<Step> steps = new ArrayList<>();
     translate(network, manager, learner, steps);
     List<String> names = new ArrayList<>();
@@ -119,33 +116,21 @@ public final class TorchScript {
 
     Map<String, Object> extra = Map.of("learner", learner, "task_type", type.id(), "features", features, "classes", classes,
         "standardized", standardization != null, "output", type == TaskType.CLASSIF ? "class probabilities" : "values");
-    try {
-      Path target = file.toAbsolutePath();
-      Files.createDirectories(target.getParent());
-      Path tmp = AtomicFiles.beside(target, ".tmp-", false);
-      try {
-        try (FileOutputStream fos = new FileOutputStream(tmp.toFile()); ZipOutputStream zip = new ZipOutputStream(fos)) {
-          stored(zip, "data.pkl", data.stop());
-          stored(zip, "code/__torch__.py", source.toString().getBytes(StandardCharsets.UTF_8));
-          stored(zip, "constants.pkl", new Pickle().emptyTuple().stop());
-          for (int i = 0; i < values.size(); i++) {
-            ByteBuffer bytes = ByteBuffer.allocate(values.get(i).length * 4).order(ByteOrder.LITTLE_ENDIAN);
-            bytes.asFloatBuffer().put(values.get(i));
-            stored(zip, "data/" + i, bytes.array());
-          }
-          stored(zip, "extra/torchwork.json", Json.bytes(extra));
-          stored(zip, "version", "3\n".getBytes(StandardCharsets.US_ASCII));
-          stored(zip, "byteorder", "little".getBytes(StandardCharsets.US_ASCII));
-          zip.finish();
-          fos.getFD().sync();
-        }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } finally {
-        Files.deleteIfExists(tmp);
+    return out -> {
+      ZipOutputStream zip = new ZipOutputStream(out);
+      stored(zip, "data.pkl", data.stop());
+      stored(zip, "code/__torch__.py", source.toString().getBytes(StandardCharsets.UTF_8));
+      stored(zip, "constants.pkl", new Pickle().emptyTuple().stop());
+      for (int i = 0; i < values.size(); i++) {
+        ByteBuffer bytes = ByteBuffer.allocate(values.get(i).length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(values.get(i));
+        stored(zip, "data/" + i, bytes.array());
       }
-    } catch (IOException e) {
-      throw new TorchworkException("TorchScript file " + file + " could not be written: " + e + ". Check that you can write there.", e);
-    }
+      stored(zip, "extra/torchwork.json", Json.bytes(extra));
+      stored(zip, "version", "3\n".getBytes(StandardCharsets.US_ASCII));
+      stored(zip, "byteorder", "little".getBytes(StandardCharsets.US_ASCII));
+      zip.finish();
+    };
   }
 
   private static void add(List<String> names, List<float[]> values, List<long[]> shapes, String name, float[] v, long[] shape) {

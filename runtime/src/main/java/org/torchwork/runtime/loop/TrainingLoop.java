@@ -32,6 +32,8 @@ import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.api.spi.NetworkShape;
 import org.torchwork.runtime.BackendChoice;
 import org.torchwork.runtime.data.Splits;
+import org.torchwork.runtime.data.Standardization;
+import org.torchwork.runtime.data.TrainingData;
 import org.torchwork.runtime.predict.Forward;
 import org.torchwork.runtime.store.Checkpoints;
 import org.torchwork.runtime.store.Json;
@@ -60,6 +62,7 @@ public final class TrainingLoop {
   private final LoopContext ctx = new LoopContext();
   private final Checkpoints.Loaded resume;
   private final ModelFiles.Saved init;
+  private final Standardization standardization;
   private Optimizers.Stateful optimizer;
   private final Map<Stage, List<Live>> byStage = new EnumMap<>(Stage.class);
 
@@ -71,8 +74,7 @@ public final class TrainingLoop {
    * @param spec the learner's network and task type
    * @param params the learner's checked parameters
    * @param callbacks the callbacks, in the order they run
-   * @param train the training task
-   * @param valid the validation task, or null
+   * @param data the rows to train and validate on, and their standardization
    * @param measuresTrain measures scored on the training predictions
    * @param measuresValid measures scored on the validation predictions
    * @param choice the engine and device
@@ -86,8 +88,7 @@ public final class TrainingLoop {
       LearnerSpec spec,
       ParamValues params,
       List<Live> callbacks,
-      Task train,
-      Task valid,
+      TrainingData data,
       List<Measure> measuresTrain,
       List<Measure> measuresValid,
       BackendChoice choice,
@@ -114,8 +115,9 @@ public final class TrainingLoop {
     callbacks.forEach(l -> byId.put(l.id(), l.callback()));
     ctx.callbacks = java.util.Collections.unmodifiableMap(byId);
     ctx.learner = learner;
-    ctx.taskTrain = train;
-    ctx.taskValid = valid;
+    ctx.taskTrain = data.train();
+    ctx.taskValid = data.valid();
+    this.standardization = data.standardization();
     ctx.measuresTrain = List.copyOf(measuresTrain);
     ctx.measuresValid = List.copyOf(measuresValid);
     ctx.totalEpochs = params.getInt("epochs");
@@ -353,7 +355,7 @@ public final class TrainingLoop {
     Checkpoints.Meta meta = new Checkpoints.Meta(
         Checkpoints.FORMAT, spec.id(), ctx.epoch, ctx.globalStep, seed, random.state(), ctx.learningRate.rate(),
         ctx.taskTrain.featureNames(), ctx.taskTrain.classes(), Checkpoints.settings(params), steps,
-        callbacks.stream().map(Live::id).toList(), states);
+        callbacks.stream().map(Live::id).toList(), states, standardization);
     List<NDArray> best = earlyStopping().map(EarlyStopping::bestWeights).orElse(List.of());
     Checkpoints.write(file, meta, ctx.model.getBlock(), slots, best);
     return file;

@@ -1,14 +1,13 @@
 package org.torchwork.runtime.predict;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -23,6 +22,8 @@ import org.torchwork.runtime.data.CsvReader;
 import org.torchwork.runtime.builtin.BuiltinMeasures;
 import org.torchwork.runtime.data.CsvTasks;
 import org.torchwork.runtime.store.AtomicFiles;
+import org.torchwork.runtime.store.Bundle;
+import org.torchwork.runtime.store.ModelFiles;
 
 /**
  * Predicts a CSV file of any size, a batch at a time: columns are found by name in any order
@@ -62,18 +63,20 @@ public final class CsvPredictor {
    * Predicts a file.
    *
    * @param data the CSV file
-   * @param out where the predictions go, as CSV; null to write none (the report still has the
+   * @param sink where the predictions go, as CSV; null to write none (the report still has the
    *     first rows)
    * @param measures the measures to score with, which need the target column; null for the
    *     default measures of the task type, scored when the file has the target
    * @param batchSize rows per batch
    * @param headRows how many output rows to keep in the report
    * @return what was predicted
-   * @throws IOException when reading or writing fails
+   * @throws IOException when reading the data fails
+   * @throws UncheckedIOException when writing the predictions fails
    * @throws TorchworkException naming the file, line and column of bad data
    */
-  public PredictionReport run(Path data, Writer out, List<Measure> measures, int batchSize, int headRows) throws IOException {
+  public PredictionReport run(Path data, Writer sink, List<Measure> measures, int batchSize, int headRows) throws IOException {
     long start = System.nanoTime();
+    Writer out = sink == null ? null : new OutputWriter(sink);
     CsvTasks.requireFile(data, "Data file");
     try (InputStream in = Files.newInputStream(data); CsvReader csv = new CsvReader(in, "Data file " + data)) {
       int[] featureCols = csv.columns(features, "which the model needs", "Predict data that has every feature the model was"
@@ -113,7 +116,7 @@ public final class CsvPredictor {
         if (targetCol >= 0) {
           String label = csv.text(targetCol);
           batch.labels[i] = label;
-          if (label.isEmpty() || label.equalsIgnoreCase("NA")) {
+          if (label.isEmpty() || label.equalsIgnoreCase("NA") || label.equalsIgnoreCase("NaN")) {
             batch.truth[i] = Float.NaN;
             missingTruth++;
           } else if (type == TaskType.CLASSIF) {
@@ -161,6 +164,7 @@ public final class CsvPredictor {
    */
   public PredictionReport runToFile(Path data, Path out, List<Measure> measures, int batchSize) {
     Path target = out.toAbsolutePath();
+    Bundle.refuseInside(target, ModelFiles.KIND, "Predictions file");
     if (Files.isDirectory(target)) {
       throw new TorchworkException("Predictions file " + out + " is a folder. Give a file name, e.g. " + out.resolve("predictions.csv") + ".");
     }
@@ -173,21 +177,51 @@ public final class CsvPredictor {
         throw new TorchworkException("Predictions file " + out + " is the data file itself, which writing would destroy. Give"
             + " another file name.");
       }
-      Files.createDirectories(target.getParent());
-      Path tmp = AtomicFiles.beside(target, ".tmp-", false);
-      try {
-        PredictionReport report;
-        try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp), StandardCharsets.UTF_8), 1 << 16)) {
-          report = run(data, w, measures, batchSize, HEAD_ROWS);
-        }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        return report;
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      PredictionReport[] report = new PredictionReport[1];
+      AtomicFiles.write(target, stream -> {
+        Writer w = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
+        report[0] = run(data, w, measures, batchSize, HEAD_ROWS);
+        w.flush();
+      }, null);
+      return report[0];
+    } catch (UncheckedIOException e) {
+      throw new TorchworkException("Predictions file " + out + " could not be written: " + e.getCause() + ". Check that you can"
+          + " write there and the disk has room; the file is as it was.", e);
     } catch (IOException e) {
-      throw new TorchworkException("Predicting " + data + " into " + out + " failed: " + e + ". Check that the data file can be"
-          + " read, and that you can write the predictions file's folder and the disk has room.", e);
+      throw new TorchworkException("Data file " + data + " cannot be read: " + e.getMessage() + ", or the predictions file " + out
+          + " cannot be written. Check both; the predictions file is as it was.", e);
+    }
+  }
+
+  /** Where predictions go: a writer whose failures say they are the output's, not the data's. */
+  private static final class OutputWriter extends Writer {
+    private final Writer target;
+
+    OutputWriter(Writer target) {
+      this.target = target;
+    }
+
+    @Override
+    public void write(char[] buffer, int off, int len) {
+      try {
+        target.write(buffer, off, len);
+      } catch (IOException e) {
+        throw new UncheckedIOException("writing the predictions failed", e);
+      }
+    }
+
+    @Override
+    public void flush() {
+      try {
+        target.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException("writing the predictions failed", e);
+      }
+    }
+
+    @Override
+    public void close() {
+      flush();
     }
   }
 

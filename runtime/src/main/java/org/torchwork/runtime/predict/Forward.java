@@ -55,15 +55,6 @@ public final class Forward {
   }
 
   /**
-   * The number of features a row has.
-   *
-   * @return the feature count
-   */
-  public int width() {
-    return features.size();
-  }
-
-  /**
    * Predicts rows.
    *
    * @param x row-major features in the network's order, {@code rows * width()} values at least;
@@ -117,7 +108,6 @@ public final class Forward {
       throw new TorchworkException("Task '" + task.id() + "' has no rows to predict.");
     }
     int[] columns = Tasks.featureIndex(task, features, "the model");
-    Tasks.requireFinite(task, "Task");
     int[] truthCode = truthCodes(task);
     int p = features.size();
     int size = Math.min(batchSize, task.nrow());
@@ -128,7 +118,12 @@ public final class Forward {
       int rows = Math.min(size, task.nrow() - start);
       for (int i = 0; i < rows; i++) {
         for (int j = 0; j < p; j++) {
-          x[i * p + j] = task.feature(start + i, columns[j]);
+          float v = task.feature(start + i, columns[j]);
+          if (!Float.isFinite(v)) {
+            throw new TorchworkException("Task '" + task.id() + "' row " + (start + i + 1) + ", feature '" + features.get(j) + "': " + v
+                + " is not a finite number, so the row cannot be predicted. Remove or impute the value.");
+          }
+          x[i * p + j] = v;
         }
         if (truth != null) {
           float t = task.target(start + i);

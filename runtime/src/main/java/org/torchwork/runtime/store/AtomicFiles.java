@@ -1,12 +1,16 @@
 package org.torchwork.runtime.store;
 
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.Comparator;
@@ -33,8 +37,13 @@ public final class AtomicFiles {
    * @throws IOException when it cannot be created
    */
   public static Path beside(Path target, String infix, boolean directory) throws IOException {
+    String name = target.getFileName().toString();
+    int dot = directory ? -1 : name.lastIndexOf('.');
+    // A file keeps its extension last (.iris.tmp-1f3a.pt), so tools that go by it still can.
+    String stem = dot > 0 ? name.substring(0, dot) : name;
+    String extension = dot > 0 ? name.substring(dot) : "";
     for (int attempt = 0; ; attempt++) {
-      Path p = target.resolveSibling("." + target.getFileName() + infix + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE));
+      Path p = target.resolveSibling("." + stem + infix + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE) + extension);
       try {
         return directory ? Files.createDirectory(p) : Files.createFile(p);
       } catch (FileAlreadyExistsException e) {
@@ -42,6 +51,61 @@ public final class AtomicFiles {
           throw e;
         }
       }
+    }
+  }
+
+  /** Writes a file's bytes. */
+  @FunctionalInterface
+  public interface Content {
+    /**
+     * Writes the bytes.
+     *
+     * @param out where to write; not to be closed
+     * @throws IOException when writing fails
+     */
+    void write(OutputStream out) throws IOException;
+  }
+
+  /** Looks at a file written in full, before it takes its target's place. */
+  @FunctionalInterface
+  public interface Check {
+    /**
+     * Checks the file; throwing keeps the target as it was.
+     *
+     * @param written the complete file, under its temporary name
+     * @throws IOException when the file cannot be read
+     */
+    void check(Path written) throws IOException;
+  }
+
+  /**
+   * Writes a file atomically: to a hidden file beside the target, flushed to disk, optionally
+   * checked, then renamed over the target in one step. A failure at any point (including the
+   * check) leaves the target as it was and no temporary file behind.
+   *
+   * @param target the file
+   * @param content writes its bytes
+   * @param check looks at the written file before the rename; null for none
+   * @throws IOException when writing, checking or renaming fails
+   */
+  public static void write(Path target, Content content, Check check) throws IOException {
+    Path file = target.toAbsolutePath();
+    Files.createDirectories(file.getParent());
+    Path tmp = beside(file, ".tmp-", false);
+    try {
+      try (FileOutputStream fos = new FileOutputStream(tmp.toFile())) {
+        BufferedOutputStream buffered = new BufferedOutputStream(fos, 1 << 16);
+        content.write(buffered);
+        buffered.flush();
+        fos.getFD().sync();
+      }
+      if (check != null) {
+        check.check(tmp);
+      }
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      syncDirectory(file.getParent());
+    } finally {
+      Files.deleteIfExists(tmp);
     }
   }
 

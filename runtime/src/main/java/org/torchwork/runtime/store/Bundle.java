@@ -1,21 +1,19 @@
 package org.torchwork.runtime.store;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -34,6 +32,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.torchwork.api.TorchworkException;
 
 /**
@@ -51,25 +51,17 @@ public final class Bundle {
   /** The manifest's name inside a bundle. */
   public static final String MANIFEST = "manifest.json";
 
+  private static final Logger LOG = LoggerFactory.getLogger(Bundle.class);
   private static final int MAX_MANIFEST_BYTES = 1 << 20;
+  /** How many times its size a zip bundle may inflate to, at the most. */
+  private static final long INFLATION = 64;
+  private static final long MIN_INFLATED_BYTES = 16 << 20;
   static final int MAX_ENTRIES = 256;
   /** The largest entry a bundle may hold (entries are read into memory). */
   static final long MAX_ENTRY_BYTES = Integer.MAX_VALUE - 64;
   static final Pattern ENTRY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
   private Bundle() {}
-
-  /** Writes an entry's bytes. */
-  @FunctionalInterface
-  public interface Content {
-    /**
-     * Writes the entry.
-     *
-     * @param out where to write; not to be closed
-     * @throws IOException when writing fails
-     */
-    void write(OutputStream out) throws IOException;
-  }
 
   /**
    * A bundle being written: entries in order, then the manifest.
@@ -87,7 +79,7 @@ public final class Bundle {
   public static final class Writer {
     private final String kind;
     private final int version;
-    private final Map<String, Content> entries = new LinkedHashMap<>();
+    private final Map<String, AtomicFiles.Content> entries = new LinkedHashMap<>();
 
     private Writer(String kind, int version) {
       this.kind = kind;
@@ -101,7 +93,7 @@ public final class Bundle {
      * @param content writes its bytes
      * @return this writer
      */
-    public Writer entry(String name, Content content) {
+    public Writer entry(String name, AtomicFiles.Content content) {
       if (!ENTRY_NAME.matcher(name).matches() || name.equals(MANIFEST) || entries.containsKey(name)) {
         throw new IllegalArgumentException("bad or repeated entry name " + name);
       }
@@ -127,27 +119,19 @@ public final class Bundle {
      * @throws IOException when writing fails; the previous file, if any, is unchanged
      */
     public void writeZip(Path file) throws IOException {
-      Path dir = file.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      Path tmp = AtomicFiles.beside(file.toAbsolutePath(), ".tmp-", false);
-      try {
-        try (FileOutputStream fos = new FileOutputStream(tmp.toFile()); ZipOutputStream zip = new ZipOutputStream(fos)) {
-          JsonObject listed = new JsonObject();
-          for (Map.Entry<String, Content> e : entries.entrySet()) {
-            zip.putNextEntry(new ZipEntry(e.getKey()));
-            listed.add(e.getKey(), writeCounted(zip, e.getValue()));
-            zip.closeEntry();
-          }
-          zip.putNextEntry(new ZipEntry(MANIFEST));
-          zip.write(manifest(listed));
+      AtomicFiles.write(file, out -> {
+        ZipOutputStream zip = new ZipOutputStream(out);
+        JsonObject listed = new JsonObject();
+        for (Map.Entry<String, AtomicFiles.Content> e : entries.entrySet()) {
+          zip.putNextEntry(new ZipEntry(e.getKey()));
+          listed.add(e.getKey(), writeCounted(zip, e.getValue()));
           zip.closeEntry();
-          zip.finish();
-          fos.getFD().sync();
         }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+        zip.putNextEntry(new ZipEntry(MANIFEST));
+        zip.write(manifest(listed));
+        zip.closeEntry();
+        zip.finish();
+      }, null);
     }
 
     /**
@@ -168,7 +152,7 @@ public final class Bundle {
       Path tmp = AtomicFiles.beside(target, ".tmp-", true);
       try {
         JsonObject listed = new JsonObject();
-        for (Map.Entry<String, Content> e : entries.entrySet()) {
+        for (Map.Entry<String, AtomicFiles.Content> e : entries.entrySet()) {
           listed.add(e.getKey(), writeFile(tmp.resolve(e.getKey()), e.getValue()));
         }
         writeFile(tmp.resolve(MANIFEST), out -> out.write(manifest(listed)));
@@ -177,8 +161,17 @@ public final class Bundle {
           Path old = AtomicFiles.beside(target, ".old-", true);
           Files.delete(old);
           Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-          AtomicFiles.deleteTree(old);
+          try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+          } catch (IOException e) {
+            Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+            throw e;
+          }
+          try {
+            AtomicFiles.deleteTree(old);
+          } catch (IOException e) {
+            LOG.warn("The replaced {} was moved to {} but could not be deleted ({}); delete it by hand.", kind, old, e.toString());
+          }
         } else {
           // rename(2) replaces an empty directory in one step.
           Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -232,15 +225,22 @@ public final class Bundle {
       }
       List<String> names = listNames(target, what);
       if (!names.isEmpty()) {
-        Optional<String> existing = names.contains(MANIFEST) ? kindOf(target.resolve(MANIFEST)) : Optional.empty();
-        if (existing.isEmpty() || !existing.get().equals(kind)) {
+        Optional<Manifest> existing = names.contains(MANIFEST) ? manifestOf(target, kind) : Optional.empty();
+        if (existing.isEmpty()) {
           throw new TorchworkException(what + " " + dir + " is not empty and does not hold a " + kind + " (it holds "
-              + String.join(", ", names.subList(0, Math.min(5, names.size()))) + (names.size() > 5 ? ", ..." : "")
-              + "), so writing there could destroy files Torchwork did not create. Give a new or empty folder.");
+              + first(names) + "), so writing there could destroy files Torchwork did not create. Give a new or empty folder.");
         }
         if (!overwrite) {
           throw new TorchworkException(what + " " + dir + " already holds a " + kind + ". Give another folder, or"
               + " --overwrite (overwrite=true in Java) to replace it.");
+        }
+        List<String> others = new ArrayList<>(names);
+        others.remove(MANIFEST);
+        existing.get().entries().forEach(e -> others.remove(e.name()));
+        if (!others.isEmpty()) {
+          throw new TorchworkException(what + " " + dir + " holds a " + kind + " but also " + first(others) + ", which Torchwork"
+              + " did not write there; replacing the folder would destroy " + (others.size() > 1 ? "them" : "it") + ". Move "
+              + (others.size() > 1 ? "them" : "it") + " elsewhere, or give another folder.");
         }
         state = Target.REPLACE;
       }
@@ -257,19 +257,38 @@ public final class Bundle {
     return state;
   }
 
-  private static Optional<String> kindOf(Path manifest) {
-    try {
-      if (!Files.isRegularFile(manifest, LinkOption.NOFOLLOW_LINKS) || Files.size(manifest) > MAX_MANIFEST_BYTES) {
-        return Optional.empty();
-      }
-      JsonElement m = JsonParser.parseString(Files.readString(manifest, StandardCharsets.UTF_8));
-      if (m.isJsonObject() && m.getAsJsonObject().has("format") && m.getAsJsonObject().get("format").isJsonPrimitive()) {
-        return Optional.of(m.getAsJsonObject().get("format").getAsString());
-      }
-      return Optional.empty();
-    } catch (IOException | RuntimeException e) {
+  /**
+   * Refuses a file to be written inside a bundle folder of a kind, where it would make the bundle
+   * fail its check (its manifest lists every file there).
+   *
+   * @param file the file to write
+   * @param kind the kind of bundle
+   * @param what how messages name the file, e.g. {@code "Predictions file"}
+   * @throws TorchworkException naming the folder
+   */
+  public static void refuseInside(Path file, String kind, String what) {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null && manifestOf(parent, kind).isPresent()) {
+      throw new TorchworkException(what + " " + file + " is inside the folder of a " + kind + " (" + parent + "), which must hold"
+          + " only what its manifest.json lists; writing there would make it fail its check. Write the file elsewhere.");
+    }
+  }
+
+  /** The manifest of the bundle of a kind in a folder; empty when there is none that can be read. */
+  private static Optional<Manifest> manifestOf(Path dir, String kind) {
+    Path manifest = dir.resolve(MANIFEST);
+    if (!Files.isRegularFile(manifest, LinkOption.NOFOLLOW_LINKS)) {
       return Optional.empty();
     }
+    try (InputStream in = Files.newInputStream(manifest, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.of(Manifest.parse(readBounded(in, MAX_MANIFEST_BYTES, "", dir, MANIFEST, ""), kind, "", dir, ""));
+    } catch (IOException | TorchworkException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String first(List<String> names) {
+    return String.join(", ", names.subList(0, Math.min(5, names.size()))) + (names.size() > 5 ? ", ..." : "");
   }
 
   /**
@@ -329,7 +348,7 @@ public final class Bundle {
       Enumeration<? extends ZipEntry> all = zip.entries();
       while (all.hasMoreElements()) {
         ZipEntry e = all.nextElement();
-        if (found.size() > MAX_ENTRIES) {
+        if (found.size() >= MAX_ENTRIES) {
           throw refuse(what, file, "holds more than " + MAX_ENTRIES + " entries, more than any " + kind + " has", fix);
         }
         if (found.put(e.getName(), e) != null) {
@@ -346,6 +365,14 @@ public final class Bundle {
         manifest = Manifest.parse(readBounded(in, MAX_MANIFEST_BYTES, what, file, MANIFEST, fix), kind, what, file, fix);
       }
       manifest.checkListing(new TreeSet<>(found.keySet()), what, file, fix);
+      // A zip entry's declared size is the manifest's word only: bound what inflating may produce
+      // by the file's own size (parameters barely compress; zeros inflated a thousandfold do).
+      long declared = manifest.entries().stream().mapToLong(Manifest.Listed::size).sum();
+      long allowed = Math.max(MIN_INFLATED_BYTES, INFLATION * Files.size(file));
+      if (declared > allowed) {
+        throw refuse(what, file, MANIFEST + " declares " + declared + " bytes of entries in a file of " + Files.size(file)
+            + " bytes, more than " + INFLATION + " times its size: it is not a " + kind + " Torchwork wrote", fix);
+      }
       Map<String, byte[]> entries = new LinkedHashMap<>();
       for (Manifest.Listed listed : manifest.entries()) {
         try (InputStream in = zip.getInputStream(found.get(listed.name()))) {
@@ -386,6 +413,17 @@ public final class Bundle {
         manifest = Manifest.parse(readBounded(in, MAX_MANIFEST_BYTES, what, dir, MANIFEST, fix), kind, what, dir, fix);
       }
       manifest.checkListing(new TreeSet<>(names), what, dir, fix);
+      for (Manifest.Listed listed : manifest.entries()) {
+        BasicFileAttributes file = Files.readAttributes(dir.resolve(listed.name()), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!file.isRegularFile()) {
+          throw refuse(what, dir, listed.name() + " is not a regular file (a link, a folder or a device)", fix);
+        }
+        long size = file.size();
+        if (size != listed.size()) {
+          throw refuse(what, dir, listed.name() + " has " + size + " bytes but " + MANIFEST + " says " + listed.size()
+              + ": it was cut short or changed after it was written", fix);
+        }
+      }
       Map<String, byte[]> entries = new LinkedHashMap<>();
       for (Manifest.Listed listed : manifest.entries()) {
         try (InputStream in = openRegular(dir.resolve(listed.name()), what, dir, fix)) {
@@ -442,7 +480,7 @@ public final class Bundle {
     return names;
   }
 
-  private static JsonObject writeCounted(OutputStream target, Content content) throws IOException {
+  private static JsonObject writeCounted(OutputStream target, AtomicFiles.Content content) throws IOException {
     MessageDigest digest = sha256();
     long[] count = {0};
     OutputStream counting = new DigestOutputStream(new OutputStream() {
@@ -450,12 +488,20 @@ public final class Bundle {
       public void write(int b) throws IOException {
         target.write(b);
         count[0]++;
+        limit();
       }
 
       @Override
       public void write(byte[] b, int off, int len) throws IOException {
         target.write(b, off, len);
         count[0] += len;
+        limit();
+      }
+
+      private void limit() throws IOException {
+        if (count[0] > MAX_ENTRY_BYTES) {
+          throw new IOException("an entry is larger than the " + MAX_ENTRY_BYTES + " bytes a bundle can hold");
+        }
       }
 
       @Override
@@ -471,7 +517,7 @@ public final class Bundle {
     return listed;
   }
 
-  private static JsonObject writeFile(Path file, Content content) throws IOException {
+  private static JsonObject writeFile(Path file, AtomicFiles.Content content) throws IOException {
     try (FileOutputStream fos = new FileOutputStream(file.toFile())) {
       JsonObject listed = writeCounted(new BufferedOutputStream(fos, 1 << 16), content);
       fos.getFD().sync();

@@ -27,6 +27,7 @@ import java.util.stream.Stream;
 import org.torchwork.api.ParamValues;
 import org.torchwork.api.Task;
 import org.torchwork.api.TorchworkException;
+import org.torchwork.runtime.data.Standardization;
 
 /**
  * Checkpoint files: everything a run needs to continue exactly where it stopped. A checkpoint is
@@ -63,7 +64,24 @@ public final class Checkpoints {
     return "checkpoint-" + epoch + ".zip";
   }
 
-  /** What a checkpoint holds besides tensors. */
+  /**
+   * What a checkpoint holds besides tensors.
+   *
+   * @param format the checkpoint format
+   * @param learner the learner's id
+   * @param epoch the epochs done
+   * @param globalStep the batches done
+   * @param seed the run's seed
+   * @param shuffleState the state of the random numbers that order the rows
+   * @param learningRate the learning rate in force
+   * @param features the task's feature names
+   * @param classes the task's classes
+   * @param settings the learner parameters a resume must keep, as written
+   * @param optimizerSteps each parameter's number of updates, by parameter name
+   * @param callbackIds the run's callbacks
+   * @param callbacks each callback's state by id
+   * @param standardization the run's standardization, or null: a resume uses it as it was
+   */
   public record Meta(
       int format,
       String learner,
@@ -77,7 +95,8 @@ public final class Checkpoints {
       Map<String, String> settings,
       Map<String, Integer> optimizerSteps,
       List<String> callbackIds,
-      Map<String, Object> callbacks) {}
+      Map<String, Object> callbacks,
+      Standardization standardization) {}
 
   /** A checkpoint read back. */
   public record Loaded(Path file, Meta meta, byte[] network, Map<String, List<byte[]>> optimizerSlots, List<byte[]> bestWeights) {}
@@ -146,12 +165,12 @@ public final class Checkpoints {
         : m.epoch() < 0 ? "the epoch is " + m.epoch()
         : m.globalStep() < 0 ? "the global step is " + m.globalStep()
         : !(m.learningRate() > 0) || Double.isInfinite(m.learningRate()) ? "the learning rate is " + m.learningRate()
-        : m.features() == null || m.features().isEmpty() ? "the feature names are missing"
-        : m.classes() == null ? "the class levels are missing"
+        : Json.badNames(m.features(), "feature names") != null ? Json.badNames(m.features(), "feature names")
+        : Json.badNames(m.classes(), "class levels") != null ? Json.badNames(m.classes(), "class levels")
         : m.settings() == null ? "the settings are missing"
         : m.optimizerSteps() == null || m.optimizerSteps().values().stream().anyMatch(n -> n == null || n < 0)
             ? "the optimizer's step counts are missing or negative"
-        : m.callbackIds() == null ? "the callback ids are missing"
+        : Json.badNames(m.callbackIds(), "callback ids") != null ? Json.badNames(m.callbackIds(), "callback ids")
         : m.callbacks() == null ? "the callback states are missing"
         : null;
     if (problem != null) {
@@ -162,7 +181,7 @@ public final class Checkpoints {
 
   private static Path latest(Path dir) {
     try (Stream<Path> s = Files.list(dir)) {
-      Optional<Path> best = s.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
+      Optional<Path> best = s.filter(p -> epochOf(p) >= 0)
           .max((a, b) -> Integer.compare(epochOf(a), epochOf(b)));
       return best.orElseThrow(() -> new TorchworkException("Directory " + dir + " holds no checkpoint (checkpoint-N.zip)."
           + " Give resume= the directory the checkpoint callback wrote to, or a checkpoint file."));
@@ -173,7 +192,8 @@ public final class Checkpoints {
 
   private static int epochOf(Path p) {
     Matcher m = NAME.matcher(p.getFileName().toString());
-    return m.matches() ? Integer.parseInt(m.group(1)) : -1;
+    // A number beyond any epoch (a file someone named) is passed over, not a crash.
+    return m.matches() && m.group(1).length() < 10 ? Integer.parseInt(m.group(1)) : -1;
   }
 
   /** Loads saved parameters into a network that is not initialized yet. */

@@ -89,6 +89,32 @@ public final class Json {
       return GSON.fromJson(new String(bytes, StandardCharsets.UTF_8), type);
     } catch (StackOverflowError e) {
       throw new JsonParseException("the document nests too deep", e);
+    } catch (JsonParseException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // A value a record's constructor refuses, or of the wrong type: say what, not how Gson failed.
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      throw new JsonParseException(root.getMessage() == null ? root.toString() : root.getMessage(), e);
     }
+  }
+
+  /**
+   * What is wrong with a list of names read from a file, if anything.
+   *
+   * @param names the names
+   * @param what what they are, e.g. {@code "feature names"}
+   * @return the problem, or null when there is none
+   */
+  static String badNames(java.util.List<String> names, String what) {
+    if (names == null) {
+      return "the " + what + " are missing";
+    }
+    if (names.contains(null)) {
+      return "one of the " + what + " is missing";
+    }
+    return new java.util.HashSet<>(names).size() != names.size() ? "the " + what + " name one twice" : null;
   }
 }

@@ -197,24 +197,36 @@ public final class ModelFiles {
     Meta meta;
     try {
       meta = Json.read(bundle.require(META, WHAT), Meta.class);
-    } catch (JsonParseException | IllegalArgumentException | IllegalStateException | TorchworkException e) {
+    } catch (JsonParseException e) {
       throw new TorchworkException(WHAT + " " + dir + ": " + META + " cannot be read (" + e.getMessage() + "). " + UNUSABLE, e);
     }
-    String problem = meta == null ? "it is empty"
-        : meta.format() != FORMAT ? "its format is " + meta.format()
-        : meta.learner() == null ? "the learner is missing"
-        : !"classif".equals(meta.taskType()) && !"regr".equals(meta.taskType()) ? "the task type is " + meta.taskType()
-        : meta.target() == null ? "the target is missing"
-        : meta.features() == null || meta.features().isEmpty() ? "the feature names are missing"
-        : meta.classes() == null || (meta.taskType().equals("classif") && meta.classes().size() < 2) ? "the class levels are missing"
-        : meta.params() == null ? "the learner parameters are missing"
-        : meta.training() == null || meta.training().epochs() < 0 ? "how it was trained is missing"
-        : meta.standardization() != null && meta.standardization().mean().length != meta.features().size()
-            ? "the standardization does not have one value per feature"
-        : null;
+    String problem = meta == null ? "it is empty" : problem(meta);
     if (problem != null) {
       throw new TorchworkException(WHAT + " " + dir + ": " + META + " is not valid: " + problem + ". " + UNUSABLE);
     }
     return new Saved(dir, meta, bundle.require(NETWORK, WHAT));
+  }
+
+  /** What is wrong with a model's description, if anything: every field present and in range. */
+  private static String problem(Meta m) {
+    Training t = m.training();
+    Origin o = m.origin();
+    String features = Json.badNames(m.features(), "feature names");
+    String classes = Json.badNames(m.classes(), "class levels");
+    return m.learner() == null ? "the learner is missing"
+        : !"classif".equals(m.taskType()) && !"regr".equals(m.taskType()) ? "the task type is " + m.taskType()
+        : m.target() == null ? "the target is missing"
+        : features != null ? features
+        : m.features().isEmpty() ? "there are no features"
+        : classes != null ? classes
+        : m.taskType().equals("classif") != m.classes().size() >= 2 ? "the task type and the " + m.classes().size() + " classes disagree"
+        : m.params() == null ? "the learner parameters are missing"
+        : t == null || t.engine() == null || t.engineVersion() == null || t.device() == null ? "how it was trained is missing"
+        : t.epochs() < 0 ? "the epochs trained are " + t.epochs()
+        : o != null && (o.plugin() == null || o.module() == null || o.version() == null || o.sha256() == null)
+            ? "the learner's plugin is not fully described"
+        : m.standardization() != null && m.standardization().mean().length != m.features().size()
+            ? "the standardization does not have one value per feature"
+        : null;
   }
 }

@@ -30,7 +30,7 @@ final class Tensors {
   private Tensors() {}
 
   /** Writes a network's parameters. */
-  static Bundle.Content network(Block network) {
+  static AtomicFiles.Content network(Block network) {
     return out -> {
       DataOutputStream data = new DataOutputStream(out);
       network.saveParameters(data);

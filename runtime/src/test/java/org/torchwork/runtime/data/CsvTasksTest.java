@@ -160,4 +160,24 @@ public class CsvTasksTest {
     assertEquals("Validation file " + missing + " has no column 'b', a feature of task 't'. Its columns: a, y."
         + " It needs the columns of task 't': a, b.", e.getMessage());
   }
+
+  @Test
+  void twoColumnsOfOneNameAreRefused() {
+    TorchworkException e = assertThrows(TorchworkException.class, () -> read("a,b,a,y\n1,2,3,x\n", "y", TaskType.CLASSIF));
+    assertEquals("Task file t.csv has two columns named 'a' (columns 1 and 3), so columns cannot be told apart by name. Rename one"
+        + " of them.", e.getMessage());
+    e = assertThrows(TorchworkException.class,
+        () -> Task.regr("t", "y", List.of("a", "b", "a"), new float[3], new float[1]));
+    assertEquals("Task 't' names a feature twice in [a, b, a]. Features are matched by name; give each a name of its own.",
+        e.getMessage());
+  }
+
+  @Test
+  void aLineLongerThanAnyRowOfNumbersIsRefusedNotRead() {
+    String endless = "a,y\n" + "1".repeat(CsvReader.MAX_LINE + 10) + ",x\n";
+    TorchworkException e = assertThrows(TorchworkException.class, () -> read(endless, "y", TaskType.CLASSIF));
+    assertEquals("Task file t.csv line 2 is longer than 1048576 characters, which no row of numbers is. Check that it is a CSV"
+        + " file with one row per line.", e.getMessage());
+    assertEquals(2, read("a,y\r\n1,x\r\n2,y\r\n", "y", TaskType.CLASSIF).nrow(), "Windows line breaks");
+  }
 }

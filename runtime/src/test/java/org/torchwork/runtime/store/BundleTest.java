@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.torchwork.api.TorchworkException;
 
 /**
- * The verified file format: every way a bundle can be damaged or planted is built for real here
- * and refused with the bundle and the entry named, before any of its bytes are used.
+ * The verified file format: damaged and planted bundles are built for real here (flipped bits, cut
+ * and grown entries, extra and missing files, links, bad manifests, zip bombs) and refused with
+ * the bundle and the entry named, before any of their bytes are used.
  */
 class BundleTest {
   private static final String KIND = "test-bundle";
@@ -120,7 +121,7 @@ class BundleTest {
     Path longer = tmp.resolve("longer");
     sample().writeFolder(longer, false, "Test folder");
     Files.write(longer.resolve("data.bin"), new byte[10], java.nio.file.StandardOpenOption.APPEND);
-    assertTrue(refusedFolder(longer).getMessage().contains("data.bin is larger than the 5000 bytes manifest.json declares"));
+    assertTrue(refusedFolder(longer).getMessage().contains("data.bin has 5010 bytes but manifest.json says 5000"));
   }
 
   @Test
@@ -194,10 +195,58 @@ class BundleTest {
       }
     }
     assertTrue(Files.size(bomb) < 5 << 20, "the bomb is small on disk");
-    Runtime rt = Runtime.getRuntime();
     TorchworkException e = assertThrows(TorchworkException.class, () -> Bundle.readZip(bomb, KIND, "Test zip", FIX));
+    // Reading stopped one byte past the declared size: the rest was never inflated.
     assertEquals("Test zip " + bomb + ": data.bin is larger than the 5000 bytes manifest.json declares. " + FIX, e.getMessage());
-    assertTrue(rt.totalMemory() < 1L << 30, "nothing near the inflated size was held");
+  }
+
+  @Test
+  void aManifestThatDeclaresMoreThanTheZipCouldHoldIsRefusedBeforeInflating() throws IOException {
+    // 1 GiB of zeros deflates to about 1 MiB; a manifest that declares it (with a hash to match)
+    // would have the reader hold it all. It is refused from the sizes alone.
+    Path bomb = tmp.resolve("declared.zip");
+    byte[] zeros = new byte[1 << 20];
+    java.security.MessageDigest sha = Bundle.sha256();
+    for (int i = 0; i < 1024; i++) {
+      sha.update(zeros);
+    }
+    String hash = java.util.HexFormat.of().formatHex(sha.digest());
+    try (ZipOutputStream out = new ZipOutputStream(new FileOutputStream(bomb.toFile()))) {
+      out.putNextEntry(new ZipEntry("data.bin"));
+      for (int i = 0; i < 1024; i++) {
+        out.write(zeros);
+      }
+      out.closeEntry();
+      out.putNextEntry(new ZipEntry("manifest.json"));
+      out.write(("{\"format\": \"" + KIND + "\", \"version\": 1, \"entries\": {\"data.bin\": {\"size\": " + (1L << 30)
+          + ", \"sha256\": \"" + hash + "\"}}}").getBytes(StandardCharsets.UTF_8));
+      out.closeEntry();
+    }
+    TorchworkException e = assertThrows(TorchworkException.class, () -> Bundle.readZip(bomb, KIND, "Test zip", FIX));
+    assertEquals("Test zip " + bomb + ": manifest.json declares 1073741824 bytes of entries in a file of " + Files.size(bomb)
+        + " bytes, more than 64 times its size: it is not a " + KIND + " Torchwork wrote. " + FIX, e.getMessage());
+  }
+
+  @Test
+  void overwriteReplacesOnlyAFolderThatHoldsNothingButTheBundle() throws IOException {
+    Path dir = tmp.resolve("b");
+    sample().writeFolder(dir, false, "Test folder");
+    Files.createDirectories(dir.resolve("notes"));
+    Files.writeString(dir.resolve("notes/log.txt"), "mine");
+    Files.writeString(dir.resolve("predictions.csv"), "mine too");
+    TorchworkException e = assertThrows(TorchworkException.class, () -> sample().writeFolder(dir, true, "Test folder"));
+    assertEquals("Test folder " + dir + " holds a " + KIND + " but also notes, predictions.csv, which Torchwork did not write"
+        + " there; replacing the folder would destroy them. Move them elsewhere, or give another folder.", e.getMessage());
+    assertEquals("mine", Files.readString(dir.resolve("notes/log.txt")));
+    assertEquals("mine too", Files.readString(dir.resolve("predictions.csv")));
+
+    // A manifest that only claims the kind, beside files it does not list, is no licence either.
+    Path planted = Files.createDirectories(tmp.resolve("planted"));
+    Files.writeString(planted.resolve("manifest.json"), "{\"format\": \"" + KIND + "\", \"version\": 1, \"entries\": {}}");
+    Files.writeString(planted.resolve("thesis.tex"), "years of work");
+    e = assertThrows(TorchworkException.class, () -> sample().writeFolder(planted, true, "Test folder"));
+    assertTrue(e.getMessage().contains("but also thesis.tex, which Torchwork did not write there"), e.getMessage());
+    assertEquals("years of work", Files.readString(planted.resolve("thesis.tex")));
   }
 
   @Test

@@ -32,7 +32,7 @@ class CheckpointsTest {
 
   private static Checkpoints.Meta meta(int epoch) {
     return new Checkpoints.Meta(Checkpoints.FORMAT, "classif.mlp", epoch, 3 * epoch, 1, 7L, 0.01, List.of("a"), List.of("x", "y"),
-        Map.of(), Map.of(), List.of("history"), Map.of("history", List.of(Map.of("epoch", 1, "train.loss", 0.5))));
+        Map.of(), Map.of(), List.of("history"), Map.of("history", List.of(Map.of("epoch", 1, "train.loss", 0.5))), null);
   }
 
   /** Writes a checkpoint of a one-layer network. */
@@ -100,5 +100,12 @@ class CheckpointsTest {
           e.getMessage());
       assertTrue(e.getMessage().endsWith("resume from another one."), e.getMessage());
     }
+  }
+
+  @Test
+  void aFileNamedWithAnEpochBeyondAnyIsPassedOver() throws IOException {
+    writeSmallNetwork(tmp.resolve("checkpoint-1.zip"));
+    Files.writeString(tmp.resolve("checkpoint-99999999999.zip"), "not one of ours");
+    assertEquals(1, Checkpoints.read(tmp).meta().epoch());
   }
 }
