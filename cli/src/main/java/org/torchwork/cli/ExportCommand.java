@@ -50,7 +50,7 @@ final class ExportCommand implements Callable<Integer> {
           m.classes()) + ", in this order."));
       stdout.println(e.verified()
           ? "Checked: PyTorch loaded it back and it predicted " + e.probeRows() + " probe rows as the model does (largest difference "
-              + Output.number(e.maxDifference()) + ")."
+              + Output.compact(e.maxDifference()) + ")."
           : "Not checked: the PyTorch engine is not installed here, so the file was not loaded back.");
     }
     return 0;

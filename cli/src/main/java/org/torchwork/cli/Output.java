@@ -6,6 +6,7 @@ import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.torchwork.runtime.Platform;
@@ -52,6 +53,28 @@ final class Output {
       return "0";
     }
     return new BigDecimal(d).round(new MathContext(6)).stripTrailingZeros().toPlainString();
+  }
+
+  /** A cell as shown: numbers with six significant digits (tiny and huge ones as 8.09587e-11), text as it is. */
+  static String compact(String cell) {
+    double d;
+    try {
+      d = Double.parseDouble(cell);
+    } catch (NumberFormatException e) {
+      return cell;
+    }
+    return compact(d);
+  }
+
+  /** Six significant digits, in plain notation between 1e-4 and 1e6, else as 8.09587e-11. */
+  static String compact(double d) {
+    double abs = Math.abs(d);
+    if (abs == 0 || (abs >= 1e-4 && abs < 1e6) || !Double.isFinite(d)) {
+      return number(d);
+    }
+    String[] parts = String.format(Locale.ROOT, "%.5e", d).split("e");
+    String mantissa = parts[0].contains(".") ? parts[0].replaceAll("0+$", "").replaceAll("\\.$", "") : parts[0];
+    return mantissa + "e" + Integer.parseInt(parts[1]);
   }
 
   static void warnAboutPlugins(Platform platform, PrintWriter err) {

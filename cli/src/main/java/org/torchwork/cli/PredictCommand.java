@@ -1,5 +1,7 @@
 package org.torchwork.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -81,7 +83,8 @@ final class PredictCommand implements Callable<Integer> {
       info.flush();
       PredictionReport r;
       if (toStdout) {
-        Writer stdout = new OutputStreamWriter(System.out, StandardCharsets.UTF_8);
+        // Not System.out, which hides write errors: a closed pipe (| head) must stop the run.
+        Writer stdout = new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8);
         r = m.predictCsv(data, stdout, measures, batchSize);
         stdout.flush();
       } else {
@@ -99,7 +102,7 @@ final class PredictCommand implements Callable<Integer> {
       for (List<String> row : r.head()) {
         List<String> cells = new ArrayList<>();
         for (String cell : row) {
-          cells.add(number(cell));
+          cells.add(Output.compact(cell));
         }
         table.row(cells.toArray(String[]::new));
       }
@@ -128,22 +131,5 @@ final class PredictCommand implements Callable<Integer> {
     } else if (r.hasTruth() && r.scored() == 0) {
       err.println("warning: no row has a truth value the model knows, so nothing was scored.");
     }
-  }
-
-  /** Numbers shown with six significant digits (tiny and huge ones as 8.09587e-11), labels as they are. */
-  private static String number(String cell) {
-    double d;
-    try {
-      d = Double.parseDouble(cell);
-    } catch (NumberFormatException e) {
-      return cell;
-    }
-    double abs = Math.abs(d);
-    if (abs == 0 || (abs >= 1e-4 && abs < 1e6) || !Double.isFinite(d)) {
-      return Output.number(d);
-    }
-    String[] parts = String.format(Locale.ROOT, "%.5e", d).split("e");
-    String mantissa = parts[0].contains(".") ? parts[0].replaceAll("0+$", "").replaceAll("\\.$", "") : parts[0];
-    return mantissa + "e" + Integer.parseInt(parts[1]);
   }
 }

@@ -36,6 +36,7 @@ import org.torchwork.api.internal.Names;
  * callbacks: [custom_logger, history]
  * plugins: plugins        # relative to this file, as are task, valid and save
  * save: models/iris       # optional: the folder to save the trained model to
+ * overwrite: true         # optional: replace the model saved there before
  * params:
  *   epochs: 5
  *   cb.custom_logger.alpha: 0.05
@@ -47,7 +48,7 @@ import org.torchwork.api.internal.Names;
  */
 final class RunConfig {
   static final List<String> KEYS =
-      List.of("task", "target", "valid", "learner", "engine", "device", "callbacks", "plugins", "save", "params");
+      List.of("task", "target", "valid", "learner", "engine", "device", "callbacks", "plugins", "save", "overwrite", "params");
 
   /** A value from the file and where it stands. */
   record Located<T>(T value, String where) {

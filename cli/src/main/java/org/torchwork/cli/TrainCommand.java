@@ -102,12 +102,13 @@ final class TrainCommand implements Callable<Integer> {
     Path validFile = valid != null ? valid : file == null ? null : file.path("valid").orElse(null);
     Task validData = validFile == null ? null : locate(file, "valid", valid == null ? null : "flag", () -> Torchwork.tsk(validFile, data));
     Path saveDir = save != null ? save : file == null ? null : file.path("save").orElse(null);
-    if (overwrite && saveDir == null) {
+    boolean replace = overwrite || (file != null && file.scalar("overwrite").map(v -> v.apply(() -> bool(v.value()))).orElse(false));
+    if (replace && saveDir == null) {
       throw new TorchworkException("--overwrite replaces a saved model, but no --save DIR is given. Add --save DIR, or drop --overwrite.");
     }
     if (saveDir != null) {
       locate(file, "save", save == null ? null : "flag", () -> {
-        TrainedModel.checkSaveTarget(saveDir, overwrite);
+        TrainedModel.checkSaveTarget(saveDir, replace);
         return null;
       });
     }
@@ -167,7 +168,7 @@ final class TrainCommand implements Callable<Integer> {
       out.println("Trained " + model.epochs() + " epoch(s) with seed " + model.seed() + ".");
       if (saveDir != null) {
         try {
-          model.save(saveDir, overwrite);
+          model.save(saveDir, replace);
         } catch (TorchworkException e) {
           throw new Main.RunFailed(e);
         }
@@ -183,6 +184,13 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private static boolean bool(String value) {
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new TorchworkException("overwrite must be true or false, not '" + value + "'.");
+    }
+    return Boolean.parseBoolean(value);
   }
 
   /** A flag's value, else the config file's, else an error saying what to give. */

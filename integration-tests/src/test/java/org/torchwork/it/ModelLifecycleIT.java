@@ -206,6 +206,25 @@ class ModelLifecycleIT {
   }
 
   @Test
+  void aRunConfigSavesValidatesAndOverwrites() throws IOException {
+    List<String> lines = Files.readAllLines(IRIS);
+    Files.write(tmp.resolve("valid.csv"), lines.subList(0, 31));
+    Path config = Files.writeString(tmp.resolve("run.yaml"), String.join("\n",
+        "task: iris", "learner: classif.mlp", "valid: valid.csv", "save: models/run", "overwrite: true", "callbacks: [history]",
+        "params:", "  epochs: 2", "  batch_size: 16", "  measures_valid: classif.acc", "  seed: 4", ""));
+    for (int run = 0; run < 2; run++) {
+      Dist.Result r = Dist.torchwork(null, "train", "--config", config.toString());
+      assertEquals(0, r.exit(), r.toString());
+      assertTrue(r.out().contains("validating on valid, 30 rows"), r.toString());
+      assertTrue(r.out().contains("Saved the model to " + tmp.resolve("models/run")), r.toString());
+    }
+    Files.writeString(config, Files.readString(config).replace("overwrite: true", "overwrite: yes"));
+    Dist.Result r = Dist.torchwork(null, "train", "--config", config.toString());
+    assertEquals(2, r.exit(), r.toString());
+    assertEquals("error: Config file " + config + " line 5, key 'overwrite': overwrite must be true or false, not 'yes'.\n", r.err());
+  }
+
+  @Test
   void exportToTorchScriptIsCheckedByLibtorch() throws IOException {
     Path pt = tmp.resolve("iris.pt");
     Dist.Result r = Dist.torchwork(null, "export", "--model", model.toString(), "--out", pt.toString());

@@ -191,4 +191,23 @@ class PredictCsvTest {
     e = assertThrows(TorchworkException.class, () -> learner.model().predictCsv(bad, bad, List.of(), 10));
     assertTrue(e.getMessage().startsWith("Predictions file " + bad + " is the data file itself"), e.getMessage());
   }
+
+  @Test
+  void aPipeOrADeviceIsNeverReplacedByThePredictions() throws Exception {
+    Path fifo = tmp.resolve("pipe");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    org.junit.jupiter.api.Assumptions.assumeTrue(mkfifo.waitFor() == 0, "mkfifo is not available");
+    Path data = irisCsv("iris.csv", truth());
+    TorchworkException e = assertThrows(TorchworkException.class, () -> learner.model().predictCsv(data, fifo, null, 64));
+    assertEquals("Predictions file " + fifo + " is not a regular file (a device or a pipe). Torchwork writes a new file and renames"
+        + " it into place, which would replace it. Give a file name, e.g. predictions.csv; leave out --out to write none, or use"
+        + " --out - for standard output.", e.getMessage());
+    e = assertThrows(TorchworkException.class, () -> learner.model().export(fifo, "torchscript"));
+    assertTrue(e.getMessage().startsWith("Export file " + fifo + " is not a regular file (a device or a pipe)."), e.getMessage());
+    assertTrue(Files.exists(fifo) && !Files.isRegularFile(fifo), "still the pipe it was");
+    Path link = Files.createSymbolicLink(tmp.resolve("link.csv"), tmp.resolve("elsewhere.csv"));
+    e = assertThrows(TorchworkException.class, () -> learner.model().predictCsv(data, link, null, 64));
+    assertTrue(e.getMessage().contains("is a symbolic link, which Torchwork does not write through"), e.getMessage());
+    assertFalse(Files.exists(tmp.resolve("elsewhere.csv")));
+  }
 }

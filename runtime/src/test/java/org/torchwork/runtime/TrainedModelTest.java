@@ -389,6 +389,14 @@ class TrainedModelTest {
     assertNotEquals(first.predict(IRIS).prob(0, 0), fresh.predict(IRIS).prob(0, 0));
     assertEquals(dir.toString(), tuned.model().params().get("init_from"));
 
+    // The network's own parameters that are not set come from the saved model, so its weights fit.
+    TorchLearner unset = PLATFORM.learner("classif.mlp").set("epochs", 1).set("batch_size", 32).set("engine", "pytorch")
+        .set("init_from", dir.toString()).set("opt.lr", 1e-30).set("dropout", 0);
+    open.add(unset);
+    unset.train(IRIS);
+    assertEquals(List.of(16, 8), unset.model().params().get("neurons"));
+    assertArrayEquals(probs(first.predict(IRIS)), probs(unset.predict(IRIS)));
+
     Task fewer = Task.classif("fewer", "Species", List.of("a", "b", "c", "d"), IRIS.classes(), new float[12], new int[] {0, 1, 2});
     TorchworkException e = assertThrows(TorchworkException.class, () -> learner("init_from", dir.toString()).train(fewer));
     assertEquals("Model folder " + dir + " (init_from) was trained on features [Sepal.Length, Sepal.Width, Petal.Length,"

@@ -11,7 +11,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -77,9 +76,7 @@ public final class Exporter {
       throw new TorchworkException("Unknown export format '" + format + "'." + Names.didYouMean(f, List.of("torchscript"))
           + " Formats: torchscript (mxnet, onnx and djl cannot be written; export says why).");
     }
-    if (Files.isDirectory(file)) {
-      throw new TorchworkException("Export file " + file + " is a folder. Give a file name, e.g. " + file.resolve("model.pt") + ".");
-    }
+    AtomicFiles.requireReplaceable(file, "Export file", "Give a file name, e.g. model.pt.");
     Bundle.refuseInside(file, ModelFiles.KIND, "Export file");
     AtomicFiles.Content archive = TorchScript.archive(network, manager, learner, type, features, classes, standardization);
     Engine pytorch;

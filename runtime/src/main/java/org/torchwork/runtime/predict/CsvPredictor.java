@@ -165,13 +165,8 @@ public final class CsvPredictor {
   public PredictionReport runToFile(Path data, Path out, List<Measure> measures, int batchSize) {
     Path target = out.toAbsolutePath();
     Bundle.refuseInside(target, ModelFiles.KIND, "Predictions file");
-    if (Files.isDirectory(target)) {
-      throw new TorchworkException("Predictions file " + out + " is a folder. Give a file name, e.g. " + out.resolve("predictions.csv") + ".");
-    }
-    if (Files.isSymbolicLink(target)) {
-      throw new TorchworkException("Predictions file " + out + " is a symbolic link; Torchwork does not write through links."
-          + " Give the real path, or another file.");
-    }
+    AtomicFiles.requireReplaceable(target, "Predictions file", "Give a file name, e.g. predictions.csv; leave out --out to write"
+        + " none, or use --out - for standard output.");
     try {
       if (Files.exists(target) && Files.isSameFile(target, data)) {
         throw new TorchworkException("Predictions file " + out + " is the data file itself, which writing would destroy. Give"

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -15,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.torchwork.api.TorchworkException;
 
 /**
  * Writing that a crash cannot leave half-done: everything is written under a hidden name beside
@@ -90,6 +92,10 @@ public final class AtomicFiles {
    */
   public static void write(Path target, Content content, Check check) throws IOException {
     Path file = target.toAbsolutePath();
+    if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      // Renaming over a device, a pipe or a link would replace it with a plain file.
+      throw new FileSystemException(file.toString(), null, "not a regular file (a device, a pipe, a link or a folder)");
+    }
     Files.createDirectories(file.getParent());
     Path tmp = beside(file, ".tmp-", false);
     try {
@@ -107,6 +113,26 @@ public final class AtomicFiles {
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /**
+   * Refuses a target that exists and is not a regular file: a device such as {@code /dev/null}, a
+   * pipe, a link or a folder, which writing by rename would replace with a plain file.
+   *
+   * @param target the file to write
+   * @param what how messages name it, e.g. {@code "Predictions file"}
+   * @param fix what to do instead
+   * @throws TorchworkException naming the file and what it is
+   */
+  public static void requireReplaceable(Path target, String what, String fix) {
+    Path file = target.toAbsolutePath();
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS) || Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    String kind = Files.isSymbolicLink(file) ? "a symbolic link, which Torchwork does not write through"
+        : Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS) ? "a folder" : "not a regular file (a device or a pipe)";
+    throw new TorchworkException(what + " " + target + " is " + kind + ". Torchwork writes a new file and renames it into place,"
+        + " which would replace it. " + fix);
   }
 
   /**

@@ -117,6 +117,7 @@ public final class Checkpoints {
 
   /** Writes a checkpoint atomically. */
   public static void write(Path file, Meta meta, Block network, Map<String, NDArray[]> optimizerSlots, List<NDArray> bestWeights) {
+    AtomicFiles.requireReplaceable(file, "Checkpoint", "Give the checkpoint callback a folder of its own (cb.checkpoint.path).");
     Bundle.Writer bundle = Bundle.writer(KIND, FORMAT)
         .entry(META, Json.bytes(meta))
         .entry(NETWORK, Tensors.network(network))
