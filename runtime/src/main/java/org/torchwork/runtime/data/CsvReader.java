@@ -92,10 +92,24 @@ public final class CsvReader implements Closeable {
       index[i] = header.indexOf(wanted.get(i));
       if (index[i] < 0) {
         throw new TorchworkException(what + " has no column '" + wanted.get(i) + "'" + (role.isEmpty() ? "" : ", " + role) + "."
-            + Names.didYouMean(wanted.get(i), Tasks.unclaimed(header, wanted)) + " Its columns: " + String.join(", ", header) + ". " + fix);
+            + Names.didYouMean(wanted.get(i), Tasks.unclaimed(header, wanted)) + " Its columns: " + String.join(", ", header) + "."
+            + headerHint() + " " + fix);
       }
     }
     return index;
+  }
+
+  /** Why the header may not be one: numbers where names belong, or another separator. */
+  private String headerHint() {
+    long numbers = header.stream().filter(h -> h.matches("[-+]?[0-9.]+([eE][-+]?[0-9]+)?")).count();
+    if (numbers > 0 && numbers * 2 >= header.size()) {
+      return " The first line holds numbers: the file seems to have no header row; add one naming the columns.";
+    }
+    if (header.size() == 1 && (header.get(0).contains(";") || header.get(0).contains("\t"))) {
+      return " The columns seem to be separated by " + (header.get(0).contains(";") ? "semicolons" : "tabs")
+          + "; Torchwork reads comma-separated files.";
+    }
+    return "";
   }
 
   /**

@@ -180,4 +180,14 @@ public class CsvTasksTest {
         + " file with one row per line.", e.getMessage());
     assertEquals(2, read("a,y\r\n1,x\r\n2,y\r\n", "y", TaskType.CLASSIF).nrow(), "Windows line breaks");
   }
+
+  @Test
+  void aFileWithoutHeaderOrWithAnotherSeparatorSaysSo() {
+    TorchworkException e = assertThrows(TorchworkException.class, () -> read("5.1,3.5,x\n4.9,3.0,y\n", "y", TaskType.CLASSIF));
+    assertEquals("Task file t.csv has no column 'y'. Its columns: 5.1, 3.5, x. The first line holds numbers: the file seems to have"
+        + " no header row; add one naming the columns. Name the target with --target.", e.getMessage());
+    e = assertThrows(TorchworkException.class, () -> read("a;b;y\n1;2;x\n", "y", TaskType.CLASSIF));
+    assertEquals("Task file t.csv has no column 'y'. Its columns: a;b;y. The columns seem to be separated by semicolons;"
+        + " Torchwork reads comma-separated files. Name the target with --target.", e.getMessage());
+  }
 }
