@@ -4,6 +4,7 @@ import ai.djl.Model;
 import ai.djl.nn.Block;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.torchwork.api.ApiVersion;
+import org.torchwork.api.ParamSet;
 import org.torchwork.api.ParamValues;
 import org.torchwork.api.Task;
 import org.torchwork.api.TaskType;
@@ -24,7 +26,8 @@ import org.torchwork.runtime.store.ModelFiles;
 
 /**
  * Between a {@link TrainedModel} and its folder: what a run's model is described as when saved,
- * and how a saved one is rebuilt, its learner (and plugin) checked against the one that saved it.
+ * how a saved one is rebuilt (its learner and plugin checked against the ones that saved it), and
+ * what a run that fine-tunes one takes from it.
  */
 final class SavedModels {
   /** Learner parameters that say where or how a run trained, not what the network is. */
@@ -78,6 +81,26 @@ final class SavedModels {
       model.close();
       throw e;
     }
+  }
+
+  /**
+   * The learner's settings, with the network's own parameters ({@code neurons}, {@code layers},
+   * ...) that are not set taken from the model a run fine-tunes, so that its weights fit.
+   */
+  static Map<String, Object> withNetworkOf(ModelFiles.Saved init, Map<String, Object> values, ParamSet paramSet, LearnerSpec spec) {
+    Map<String, Object> merged = new LinkedHashMap<>(values);
+    for (String id : spec.params().ids()) {
+      Object saved = init.meta().params().get(id);
+      if (!merged.containsKey(id) && saved != null && init.meta().learner().equals(spec.id())) {
+        try {
+          merged.put(id, paramSet.find(id).orElseThrow().convert(saved, id));
+        } catch (TorchworkException e) {
+          throw new TorchworkException("Model folder " + init.dir() + " (init_from) has " + id + "=" + saved + ", which learner '"
+              + spec.id() + "' does not take (" + e.getMessage() + ") Set " + id + " yourself.", e);
+        }
+      }
+    }
+    return merged;
   }
 
   /** The learner a saved model needs, with its plugin checked against the one that saved it. */

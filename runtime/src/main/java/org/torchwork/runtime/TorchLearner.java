@@ -347,7 +347,7 @@ public final class TorchLearner implements Learner, AutoCloseable {
     // A resumed run continues from the checkpoint's weights and standardization, not init_from's.
     ModelFiles.Saved init = values.containsKey("init_from") && resume == null
         ? ModelFiles.read(Path.of(values.get("init_from").toString())) : null;
-    ParamValues p = init == null ? params() : paramSet.resolve(withNetworkOf(init), "");
+    ParamValues p = init == null ? params() : paramSet.resolve(SavedModels.withNetworkOf(init, values, paramSet, spec), "");
     boolean validates = validation != null || (p.has("validate") && p.getDouble("validate") > 0);
     List<CallbackPlan.Resolved> live = CallbackPlan.resolve(callbacks, callbackValues, p, platform.callbacks().ids(), validates);
     List<Measure> measuresTrain = platform.measures(p.getList("measures_train", String.class), spec, "measures_train");
@@ -372,26 +372,6 @@ public final class TorchLearner implements Learner, AutoCloseable {
     Map<String, Map<String, Object>> callbackParams = new LinkedHashMap<>();
     live.forEach(r -> callbackParams.put(r.descriptor().id(), r.values().asMap()));
     return new Plan(p, CallbackPlan.generate(live), callbackParams, measuresTrain, measuresValid, resume, init, seed, data);
-  }
-
-  /**
-   * The learner's settings, with the network's own parameters ({@code neurons}, {@code layers},
-   * ...) that are not set taken from the model a run fine-tunes, so that its weights fit.
-   */
-  private Map<String, Object> withNetworkOf(ModelFiles.Saved init) {
-    Map<String, Object> merged = new LinkedHashMap<>(values);
-    for (String id : spec.params().ids()) {
-      Object saved = init.meta().params().get(id);
-      if (!merged.containsKey(id) && saved != null && init.meta().learner().equals(spec.id())) {
-        try {
-          merged.put(id, paramSet.find(id).orElseThrow().convert(saved, id));
-        } catch (TorchworkException e) {
-          throw new TorchworkException("Model folder " + init.dir() + " (init_from) has " + id + "=" + saved + ", which learner '"
-              + spec.id() + "' does not take (" + e.getMessage() + ") Set " + id + " yourself.", e);
-        }
-      }
-    }
-    return merged;
   }
 
   /**

@@ -23,7 +23,7 @@ import org.torchwork.api.TorchworkException;
 import org.torchwork.api.internal.Names;
 import org.torchwork.runtime.data.Standardization;
 import org.torchwork.runtime.store.AtomicFiles;
-import org.torchwork.runtime.store.Bundle;
+import org.torchwork.runtime.store.Folders;
 import org.torchwork.runtime.store.ModelFiles;
 
 /**
@@ -77,7 +77,7 @@ public final class Exporter {
           + " Formats: torchscript (mxnet, onnx and djl cannot be written; export says why).");
     }
     AtomicFiles.requireReplaceable(file, "Export file", "Give a file name, e.g. model.pt.");
-    Bundle.refuseInside(file, ModelFiles.KIND, "Export file");
+    Folders.refuseInside(file, ModelFiles.KIND, "Export file");
     AtomicFiles.Content archive = TorchScript.archive(network, manager, learner, type, features, classes, standardization);
     Engine pytorch;
     try {

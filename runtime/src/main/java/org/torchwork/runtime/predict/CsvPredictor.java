@@ -22,7 +22,7 @@ import org.torchwork.runtime.data.CsvReader;
 import org.torchwork.runtime.builtin.BuiltinMeasures;
 import org.torchwork.runtime.data.CsvTasks;
 import org.torchwork.runtime.store.AtomicFiles;
-import org.torchwork.runtime.store.Bundle;
+import org.torchwork.runtime.store.Folders;
 import org.torchwork.runtime.store.ModelFiles;
 
 /**
@@ -164,7 +164,7 @@ public final class CsvPredictor {
    */
   public PredictionReport runToFile(Path data, Path out, List<Measure> measures, int batchSize) {
     Path target = out.toAbsolutePath();
-    Bundle.refuseInside(target, ModelFiles.KIND, "Predictions file");
+    Folders.refuseInside(target, ModelFiles.KIND, "Predictions file");
     AtomicFiles.requireReplaceable(target, "Predictions file", "Give a file name, e.g. predictions.csv; leave out --out to write"
         + " none, or use --out - for standard output.");
     try {

@@ -156,7 +156,7 @@ public final class ModelFiles {
    * @throws TorchworkException naming the folder, why not, and the fix
    */
   public static void checkTarget(Path dir, boolean overwrite) {
-    Bundle.checkFolderTarget(dir, KIND, overwrite, WHAT);
+    Folders.checkTarget(dir, KIND, overwrite, WHAT);
   }
 
   /**

@@ -312,7 +312,7 @@ class BundleTest {
   void theParentFolderMustBeWritable() throws IOException {
     Path parent = Files.writeString(tmp.resolve("not-a-dir"), "x");
     TorchworkException e = assertThrows(TorchworkException.class,
-        () -> Bundle.checkFolderTarget(parent.resolve("model"), KIND, false, "Test folder"));
+        () -> Folders.checkTarget(parent.resolve("model"), KIND, false, "Test folder"));
     assertTrue(e.getMessage().startsWith("Test folder " + parent.resolve("model") + " cannot be written: its parent folder"),
         e.getMessage());
     assertFalse(Files.isDirectory(parent));
