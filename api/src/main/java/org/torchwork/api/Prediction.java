@@ -1,6 +1,7 @@
 package org.torchwork.api;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +27,7 @@ public final class Prediction {
   private Prediction(TaskType type, List<String> classes, float[] truth, float[] response, float[] prob) {
     if (truth == null) {
       truth = new float[response.length];
-      java.util.Arrays.fill(truth, Float.NaN);
+      Arrays.fill(truth, Float.NaN);
       this.hasTruth = false;
     } else {
       this.hasTruth = true;

@@ -1,5 +1,7 @@
 package org.torchwork.api;
 
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 
@@ -33,7 +35,7 @@ public final class Task {
       throw new TorchworkException("Task '" + id + "' has no features; a task needs at least one feature column"
           + (target == null ? "." : " besides the target '" + target + "'."));
     }
-    if (new java.util.HashSet<>(features).size() != features.size()) {
+    if (new HashSet<>(features).size() != features.size()) {
       throw new TorchworkException("Task '" + id + "' names a feature twice in " + features + ". Features are matched by name;"
           + " give each a name of its own.");
     }
@@ -101,7 +103,7 @@ public final class Task {
           "Task '" + id + "': " + x.length + " feature values are not a whole number of rows of " + features.size() + " features.");
     }
     float[] y = new float[features.isEmpty() ? 0 : x.length / features.size()];
-    java.util.Arrays.fill(y, Float.NaN);
+    Arrays.fill(y, Float.NaN);
     return new Task(id, null, null, features, List.of(), x, y);
   }
 

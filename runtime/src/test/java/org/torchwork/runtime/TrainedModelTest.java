@@ -92,6 +92,14 @@ class TrainedModelTest {
     return l;
   }
 
+  /** A learner trained one epoch, its model saved to {@code dir}. */
+  private TorchLearner savedAt(Path dir) {
+    TorchLearner l = learner("epochs", 1);
+    l.train(IRIS);
+    l.model().save(dir);
+    return l;
+  }
+
   private TrainedModel load(Path dir, String engine) {
     TrainedModel m = TrainedModel.load(dir, PLATFORM, engine, "cpu");
     open.add(m);
@@ -229,10 +237,8 @@ class TrainedModelTest {
 
   @Test
   void aFolderIsWrittenOnlyWhenNewEmptyOrAModelToOverwrite() throws IOException {
-    TorchLearner l = learner("epochs", 1);
-    l.train(IRIS);
+    TorchLearner l = savedAt(tmp.resolve("m"));
     Path dir = tmp.resolve("m");
-    l.model().save(dir);
     TorchworkException e = assertThrows(TorchworkException.class, () -> l.model().save(dir));
     assertEquals("Model folder " + dir + " already holds a torchwork-model. Give another folder, or --overwrite (overwrite=true in"
         + " Java) to replace it.", e.getMessage());
@@ -248,10 +254,8 @@ class TrainedModelTest {
 
   @Test
   void aTamperedModelIsRefusedBeforeItIsUsed() throws IOException {
-    TorchLearner l = learner("epochs", 1);
-    l.train(IRIS);
+    TorchLearner l = savedAt(tmp.resolve("m"));
     Path dir = tmp.resolve("m");
-    l.model().save(dir);
     byte[] params = Files.readAllBytes(dir.resolve("network.params"));
     params[params.length - 3] ^= 0x04;
     Files.write(dir.resolve("network.params"), params);
@@ -268,10 +272,8 @@ class TrainedModelTest {
 
   @Test
   void aModelWhoseLearnerIsGoneSaysWhichItNeeds() {
-    TorchLearner l = learner("epochs", 1);
-    l.train(IRIS);
+    TorchLearner l = savedAt(tmp.resolve("m"));
     Path dir = tmp.resolve("m");
-    l.model().save(dir);
     Platform bare = Platform.builder().discover(false).build();
     TorchworkException e = assertThrows(TorchworkException.class, () -> TrainedModel.load(dir, bare, null, null));
     assertEquals("Model folder " + dir + " was trained with learner 'classif.mlp', which this Torchwork does not have. Available"
@@ -492,10 +494,8 @@ class TrainedModelTest {
 
   @Test
   void nothingIsWrittenIntoAModelFolder() throws IOException {
-    TorchLearner l = learner("epochs", 1);
-    l.train(IRIS);
+    TorchLearner l = savedAt(tmp.resolve("m"));
     Path dir = tmp.resolve("m");
-    l.model().save(dir);
     TorchworkException e = assertThrows(TorchworkException.class, () -> l.model().export(dir.resolve("model.pt"), "torchscript"));
     assertEquals("Export file " + dir.resolve("model.pt") + " is inside the folder of a torchwork-model (" + dir + "), which must"
         + " hold only what its manifest.json lists; writing there would make it fail its check. Write the file elsewhere.",

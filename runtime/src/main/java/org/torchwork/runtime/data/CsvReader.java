@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.api.internal.Names;
@@ -170,7 +171,7 @@ public final class CsvReader implements Closeable {
           + header.get(column) + "'" + (role.equals("feature") ? ", or name it as the target with --target" : "") + ".");
     }
     if (Float.isInfinite(v)) {
-      boolean overflow = !s.toLowerCase(java.util.Locale.ROOT).contains("inf");
+      boolean overflow = !s.toLowerCase(Locale.ROOT).contains("inf");
       throw error(column, "'" + s + "' is " + (overflow ? "beyond the range of 32-bit floats (about ±3.4e38), which networks train in"
           : "not a finite number") + ". A " + role + " must be finite: " + (overflow ? "rescale the column, or " : "") + "remove or impute"
           + " the value.");

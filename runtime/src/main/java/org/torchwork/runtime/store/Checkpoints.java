@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -106,7 +107,7 @@ public final class Checkpoints {
 
   /** The learner's parameters that a resume must keep, formatted as users write them. */
   public static Map<String, String> settings(ParamValues params) {
-    Map<String, String> out = new java.util.TreeMap<>();
+    Map<String, String> out = new TreeMap<>();
     params.asMap().forEach((k, v) -> {
       if (!CHANGEABLE.contains(k)) {
         out.put(k, org.torchwork.api.Param.format(v));

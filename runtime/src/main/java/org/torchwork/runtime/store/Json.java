@@ -7,6 +7,8 @@ import com.google.gson.JsonParseException;
 import com.google.gson.ToNumberStrategy;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
 
 /**
  * The JSON of stored files and callback states. Numbers come back as {@link Integer},
@@ -108,13 +110,13 @@ public final class Json {
    * @param what what they are, e.g. {@code "feature names"}
    * @return the problem, or null when there is none
    */
-  static String badNames(java.util.List<String> names, String what) {
+  static String badNames(List<String> names, String what) {
     if (names == null) {
       return "the " + what + " are missing";
     }
     if (names.contains(null)) {
       return "one of the " + what + " is missing";
     }
-    return new java.util.HashSet<>(names).size() != names.size() ? "the " + what + " name one twice" : null;
+    return new HashSet<>(names).size() != names.size() ? "the " + what + " name one twice" : null;
   }
 }
