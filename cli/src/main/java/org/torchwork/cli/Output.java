@@ -82,6 +82,7 @@ final class Output {
       p.problem().ifPresent(why -> err.println("warning: plugin " + p.path()
           + (p.loaded() ? " loaded, but: " : " was not loaded (" + p.status().name().toLowerCase(java.util.Locale.ROOT) + "): ")
           + why));
+      p.warnings().forEach(w -> err.println("warning: plugin " + p.path() + ": " + w + "."));
     }
   }
 

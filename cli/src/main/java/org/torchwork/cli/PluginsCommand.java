@@ -51,6 +51,10 @@ final class PluginsCommand implements Callable<Integer> {
         out.println(p.path().getFileName() + ": " + p.problem().get());
       }
     }
+    for (Plugin p : plugins) {
+      // A warning is worth knowing, not a failure: the plugin is in use.
+      p.warnings().forEach(w -> out.println(p.path().getFileName() + ": warning: " + w + "."));
+    }
     return problems ? Main.RUN_ERROR : 0;
   }
 }

@@ -203,15 +203,17 @@ class PluginFailuresIT {
     Files.setPosixFilePermissions(plugins.resolve("recorder.jar"), PosixFilePermissions.fromString("rw-rw-rw-"));
     Dist.Result jar = Dist.torchwork(plugins, "plugins");
     assertTrue(listing(jar).get("recorder.jar").startsWith("REFUSED"), jar.toString());
-    assertEquals("recorder.jar: " + plugins.resolve("recorder.jar") + " is writable by other users (rw-rw-rw-), so anyone on this"
-        + " machine could change its code. Run 'chmod go-w " + plugins.resolve("recorder.jar") + "', or pass"
+    Path jarPath = plugins.resolve("recorder.jar").toRealPath();
+    assertEquals("recorder.jar: is not safe: " + jarPath + " is writable by other users (rw-rw-rw-), so anyone on this"
+        + " machine could change the code Torchwork runs. Run 'chmod go-w " + jarPath + "', or pass"
         + " --allow-writable-plugins if you trust everyone who can write there.", problem(jar, "recorder.jar"));
     Files.setPosixFilePermissions(plugins.resolve("recorder.jar"), PosixFilePermissions.fromString("rw-r--r--"));
 
     Files.setPosixFilePermissions(plugins, PosixFilePermissions.fromString("rwxrwxrwx"));
     Dist.Result dir = Dist.torchwork(plugins, "plugins");
     assertTrue(listing(dir).get("recorder.jar").startsWith("REFUSED"), dir.toString());
-    assertTrue(problem(dir, "recorder.jar").contains("the plugins directory " + plugins + " is writable by other users (rwxrwxrwx)"),
+    assertTrue(problem(dir, "recorder.jar").contains("the plugins directory is not safe: " + plugins.toRealPath()
+        + " is writable by other users (rwxrwxrwx)"),
         dir.toString());
     goodPluginStillTrainsWhenAllowed();
     Files.setPosixFilePermissions(plugins, PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param modules the names of the modules it holds (empty when it could not be read)
  * @param ids the ids it provides, each prefixed by its kind ({@code callback:custom_logger})
  * @param problem what is wrong and what to do, when the status is not {@link Status#LOADED}
+ * @param warnings what a loaded plugin's classes may do that users should know of, such as
+ *     calling {@code System.exit}
  */
 public record Plugin(
     Path path,
@@ -24,7 +26,25 @@ public record Plugin(
     String sha256,
     List<String> modules,
     List<String> ids,
-    Optional<String> problem) {
+    Optional<String> problem,
+    List<String> warnings) {
+
+  /**
+   * A plugin without warnings.
+   *
+   * @param path the jar or folder
+   * @param status whether it is in use
+   * @param version the plugin's version, or "-"
+   * @param apiVersion the api version it was built against, or "undeclared"
+   * @param sha256 the SHA-256
+   * @param modules the names of its modules
+   * @param ids the ids it provides
+   * @param problem what is wrong, if anything
+   */
+  public Plugin(Path path, Status status, String version, String apiVersion, String sha256, List<String> modules,
+      List<String> ids, Optional<String> problem) {
+    this(path, status, version, apiVersion, sha256, modules, ids, problem, List.of());
+  }
 
   /** What became of a plugin. */
   public enum Status {
@@ -48,6 +68,26 @@ public record Plugin(
   }
 
   Plugin withConflict(String why) {
-    return new Plugin(path, Status.CONFLICT, version, apiVersion, sha256, modules, ids, Optional.of(why));
+    return new Plugin(path, Status.CONFLICT, version, apiVersion, sha256, modules, ids, Optional.of(why), warnings);
+  }
+
+  /**
+   * This plugin with warnings.
+   *
+   * @param warnings the warnings
+   * @return the plugin
+   */
+  public Plugin withWarnings(List<String> warnings) {
+    return new Plugin(path, status, version, apiVersion, sha256, modules, ids, problem, List.copyOf(warnings));
+  }
+
+  /**
+   * This plugin with another problem.
+   *
+   * @param problem the problem
+   * @return the plugin
+   */
+  public Plugin withProblem(String problem) {
+    return new Plugin(path, status, version, apiVersion, sha256, modules, ids, Optional.of(problem), warnings);
   }
 }

@@ -1,7 +1,6 @@
 package org.torchwork.runtime.plugin;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.module.Configuration;
 import java.lang.module.FindException;
 import java.lang.module.ModuleDescriptor;
@@ -11,13 +10,10 @@ import java.lang.module.ResolutionException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -29,7 +25,6 @@ import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.torchwork.api.ApiVersion;
@@ -53,6 +48,8 @@ public final class PluginLoader {
   private final boolean allowWritable;
   private final Map<String, String> allowlist;
   private final Path allowlistFile;
+  private final Trust trust = Trust.ofThisProcess();
+  private final PrivateCopies copies = new PrivateCopies();
 
   /**
    * Prepares to load a plugins directory.
@@ -80,64 +77,145 @@ public final class PluginLoader {
               + ". Create it, or point to an existing directory (--plugins DIR).");
     }
     List<Path> entries;
+    Optional<String> dirProblem;
     try (Stream<Path> s = Files.list(dir)) {
       entries = s.filter(p -> !p.getFileName().toString().startsWith("."))
           .filter(p -> Files.isDirectory(p) || p.getFileName().toString().endsWith(".jar"))
           .sorted(Comparator.comparing(Path::toString))
           .collect(Collectors.toList());
+      Path real = dir.toRealPath();
+      dirProblem = allowWritable ? Optional.empty() : trust.problem(real, false).or(() -> trust.parents(real));
     } catch (IOException e) {
       throw new TorchworkException("Plugins directory " + dir + " cannot be read: " + e.getMessage() + ". Check its permissions.", e);
     }
-    Optional<String> dirWritable = writableByOthers(dir);
     List<Loaded> loaded = new ArrayList<>();
     for (Path entry : entries) {
-      loaded.add(dirWritable.isPresent() && !allowWritable
-          ? refused(entry, List.of(), "-", "-", sha256Quietly(entry), "the plugins directory " + dir + " is writable by other users"
-              + " (" + dirWritable.get() + "), so anyone on this machine could put code into Torchwork. Run 'chmod go-w "
-              + dir + "', or pass --allow-writable-plugins if you trust everyone who can write there.")
+      // Nothing of an untrusted directory is read, not even to hash it.
+      loaded.add(dirProblem.isPresent()
+          ? refused(entry, List.of(), "-", "-", "-", "the plugins directory is not safe: " + dirProblem.get())
           : loadOne(entry));
     }
     return loaded;
   }
 
-  private Loaded loadOne(Path entry) {
-    List<Path> jars;
-    String sha;
-    try {
-      jars = jarsOf(entry);
-      sha = sha256(entry, jars);
-    } catch (IOException e) {
-      return failed(entry, List.of(), "-", "-", "-", "cannot be read: " + e.getMessage() + ". Check its permissions.");
+  /** A plugin that cannot be loaded, and why. */
+  private static final class NotLoaded extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final Status status;
+
+    NotLoaded(Status status, String why) {
+      super(why, null, false, false);
+      this.status = status;
     }
-    if (jars.isEmpty()) {
-      return failed(entry, List.of(), "-", "-", sha, "holds no jar. Put the plugin's jar (and its dependencies) in it, or remove it.");
+  }
+
+  /**
+   * Where a plugin file or folder really is, once it has passed the checks: a link is followed
+   * only to a target that passes them too, and only regular files and folders are read.
+   */
+  private Path examine(Path p, boolean folderAllowed) throws NotLoaded {
+    boolean link = Files.isSymbolicLink(p);
+    Path real;
+    try {
+      real = p.toRealPath();
+    } catch (IOException e) {
+      throw new NotLoaded(Status.FAILED, (link ? "is a symbolic link to " + target(p) + ", which cannot be reached ("
+          : "cannot be read (") + e.getMessage() + "). Remove it, or make it point to a readable jar.");
+    }
+    String what = link ? "is a symbolic link to " + real + ", which " : "";
+    if (!Files.isRegularFile(real) && !(folderAllowed && Files.isDirectory(real))) {
+      throw new NotLoaded(Status.FAILED, what + (Files.isDirectory(real) ? "is a folder inside a plugin's folder"
+          : "is not a regular file (a device, a pipe or a socket)") + ". Torchwork reads plugins only from regular jar files"
+          + " and folders of them: remove it.");
     }
     if (!allowWritable) {
-      for (Path p : withParent(entry, jars)) {
-        Optional<String> perms = writableByOthers(p);
-        if (perms.isPresent()) {
-          return refused(entry, List.of(), "-", "-", sha, p + " is writable by other users (" + perms.get() + "), so anyone on"
-              + " this machine could change its code. Run 'chmod go-w " + p + "', or pass --allow-writable-plugins if you"
-              + " trust everyone who can write there.");
-        }
-      }
-    }
-    if (allowlist != null) {
-      for (Path jar : jars) {
-        String jarSha = sha256Quietly(jar);
-        if (!allowlist.containsKey(jarSha)) {
-          return refused(entry, List.of(), "-", "-", sha, jar.getFileName() + " is not in the allow-list " + allowlistFile
-              + ": its SHA-256 is " + jarSha + ". If you trust it, add the line '" + jarSha + "  " + jar.getFileName()
-              + "' to the allow-list.");
-        }
-      }
-    }
-    for (Path jar : jars) {
-      Optional<String> problem = checkJar(jar);
+      Optional<String> problem = trust.problem(real, false).or(() -> link ? trust.parents(real) : Optional.empty());
       if (problem.isPresent()) {
-        return failed(entry, List.of(), "-", "-", sha, problem.get());
+        throw new NotLoaded(Status.REFUSED, (link ? "is a symbolic link to " + real + ", which is not safe: " : "is not safe: ")
+            + problem.get());
       }
     }
+    return real;
+  }
+
+  private static String target(Path link) {
+    try {
+      return Files.readSymbolicLink(link).toString();
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  private Loaded loadOne(Path entry) {
+    List<PrivateCopies.Copy> copies = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    String sha = "-";
+    try {
+      Path real = examine(entry, true);
+      List<Path> jars = new ArrayList<>();
+      if (Files.isDirectory(real)) {
+        for (Path jar : jarsOf(real)) {
+          try {
+            jars.add(examine(jar, false));
+          } catch (NotLoaded e) {
+            throw new NotLoaded(e.status, jar.getFileName() + " " + e.getMessage());
+          }
+        }
+        if (jars.isEmpty()) {
+          throw new NotLoaded(Status.FAILED, "holds no jar. Put the plugin's jar (and its dependencies) in it, or remove it.");
+        }
+      } else {
+        jars.add(real);
+      }
+      for (Path jar : jars) {
+        try {
+          copies.add(this.copies.copy(jar, entry.getFileName().toString()));
+        } catch (IOException e) {
+          throw new NotLoaded(Status.FAILED, jar.getFileName() + " cannot be read: " + e.getMessage() + ". Check its"
+              + " permissions, or remove it.");
+        }
+      }
+      sha = Files.isDirectory(real) ? listingSha(copies) : copies.get(0).sha256();
+      if (allowlist != null) {
+        for (PrivateCopies.Copy c : copies) {
+          if (!allowlist.containsKey(c.sha256())) {
+            String name = c.original().getFileName().toString();
+            throw new NotLoaded(Status.REFUSED, name + " is not in the allow-list " + allowlistFile + ": its SHA-256 is "
+                + c.sha256() + ". If you trust it, add the line '" + c.sha256() + "  " + name + "' to the allow-list.");
+          }
+        }
+      }
+      for (PrivateCopies.Copy c : copies) {
+        PrivateCopies.Scan scan = PrivateCopies.scan(c);
+        warnings.addAll(scan.warnings());
+        if (scan.problem().isPresent()) {
+          throw new NotLoaded(Status.FAILED, scan.problem().get());
+        }
+      }
+    } catch (NotLoaded e) {
+      return notLoaded(e.status, entry, List.of(), "-", "-", sha, e.getMessage());
+    } catch (IOException e) {
+      return failed(entry, List.of(), "-", "-", sha, "cannot be read: " + e.getMessage() + ". Check its permissions.");
+    }
+    Loaded loaded = define(entry, copies, sha);
+    if (!loaded.plugin().loaded() && loaded.plugin().problem().isPresent()) {
+      // Messages name the files the user has, not their private copies.
+      String why = loaded.plugin().problem().get();
+      for (PrivateCopies.Copy c : copies) {
+        why = why.replace(c.copy().toString(), c.original().toString());
+      }
+      return new Loaded(loaded.plugin().withProblem(why), loaded.contributions());
+    }
+    if (loaded.plugin().loaded() && !warnings.isEmpty()) {
+      warnings.forEach(w -> LOG.warn("Plugin {}: {}", entry, w));
+      return new Loaded(loaded.plugin().withWarnings(warnings), loaded.contributions());
+    }
+    return loaded;
+  }
+
+  /** Defines the module layer of a plugin from its checked private copies. */
+  private Loaded define(Path entry, List<PrivateCopies.Copy> copies, String sha) {
+    List<Path> jars = copies.stream().map(PrivateCopies.Copy::copy).collect(Collectors.toList());
     ModuleLayer parent = PluginLoader.class.getModule().getLayer();
     if (parent == null) {
       return failed(entry, List.of(), "-", "-", sha, "Torchwork runs on the class path here, so plugins cannot be loaded into"
@@ -239,59 +317,6 @@ public final class PluginLoader {
     return Optional.empty();
   }
 
-  private static List<Path> withParent(Path entry, List<Path> jars) {
-    List<Path> all = new ArrayList<>();
-    if (Files.isDirectory(entry)) {
-      all.add(entry);
-    }
-    all.addAll(jars);
-    return all;
-  }
-
-  /** A readable jar whose classes this Java can run, or why not. */
-  private static Optional<String> checkJar(Path jar) {
-    int supported = Runtime.version().feature();
-    try (JarFile file = new JarFile(jar.toFile())) {
-      Enumeration<? extends ZipEntry> entries = file.entries();
-      while (entries.hasMoreElements()) {
-        ZipEntry e = entries.nextElement();
-        String name = e.getName();
-        if (!name.endsWith(".class") || versioned(name) > supported) {
-          continue;
-        }
-        try (InputStream in = file.getInputStream(e)) {
-          byte[] header = in.readNBytes(8);
-          if (header.length == 8) {
-            int major = ((header[6] & 0xff) << 8) | (header[7] & 0xff);
-            int java = major - 44;
-            if (java > supported) {
-              return Optional.of(jar.getFileName() + " was compiled for Java " + java + " (class file version " + major + ", "
-                  + name + "), but Torchwork runs on Java " + supported + ". Rebuild it with --release " + supported
-                  + " (maven.compiler.release), or run Torchwork on Java " + java + " or newer.");
-            }
-          }
-        }
-      }
-      return Optional.empty();
-    } catch (IOException e) {
-      return Optional.of(jar.getFileName() + " is not a readable jar (" + e.getMessage() + "). Rebuild or re-download it, or"
-          + " remove it.");
-    }
-  }
-
-  private static int versioned(String name) {
-    if (!name.startsWith("META-INF/versions/")) {
-      return 0;
-    }
-    String rest = name.substring("META-INF/versions/".length());
-    int slash = rest.indexOf('/');
-    try {
-      return slash < 0 ? 0 : Integer.parseInt(rest.substring(0, slash));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
-  }
-
   private static String version(Set<ModuleReference> refs, List<Path> jars) {
     for (ModuleReference r : refs) {
       Optional<String> v = r.descriptor().rawVersion();
@@ -338,44 +363,19 @@ public final class PluginLoader {
     }
   }
 
-  private static Optional<String> writableByOthers(Path p) {
-    try {
-      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-      if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
-        return Optional.of(PosixFilePermissions.toString(perms));
-      }
-      return Optional.empty();
-    } catch (UnsupportedOperationException | IOException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static List<Path> jarsOf(Path entry) throws IOException {
-    if (!Files.isDirectory(entry)) {
-      return List.of(entry);
-    }
-    try (Stream<Path> s = Files.list(entry)) {
+  private static List<Path> jarsOf(Path folder) throws IOException {
+    try (Stream<Path> s = Files.list(folder)) {
       return s.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().collect(Collectors.toList());
     }
   }
 
-  private static String sha256(Path entry, List<Path> jars) throws IOException {
-    if (!Files.isDirectory(entry)) {
-      return digest(Files.readAllBytes(entry));
-    }
+  /** A folder's SHA-256: of its jars' SHA-256s and names, as {@code sha256sum *.jar} lists them. */
+  private static String listingSha(List<PrivateCopies.Copy> copies) {
     StringBuilder listing = new StringBuilder();
-    for (Path jar : jars) {
-      listing.append(digest(Files.readAllBytes(jar))).append("  ").append(jar.getFileName()).append('\n');
+    for (PrivateCopies.Copy c : copies) {
+      listing.append(c.sha256()).append("  ").append(c.original().getFileName()).append('\n');
     }
     return digest(listing.toString().getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String sha256Quietly(Path p) {
-    try {
-      return Files.isDirectory(p) ? sha256(p, jarsOf(p)) : digest(Files.readAllBytes(p));
-    } catch (IOException e) {
-      return "-";
-    }
   }
 
   private static String digest(byte[] bytes) {
