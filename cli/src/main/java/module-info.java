@@ -3,6 +3,7 @@ module org.torchwork.cli {
   requires org.torchwork.runtime;
   requires info.picocli;
   requires org.snakeyaml.engine.v2;
+  requires jdk.unsupported;
 
   opens org.torchwork.cli to info.picocli;
 }

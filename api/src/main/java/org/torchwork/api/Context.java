@@ -9,9 +9,11 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * What a callback sees of the training loop (mlr3torch's {@code ContextTorch}), and the few
@@ -293,21 +295,74 @@ public interface Context {
   void setLearningRate(double learningRate);
 
   /**
-   * Saves a checkpoint of the run, atomically, as {@code checkpoint-<epoch>.zip} in a directory:
-   * the network, the optimizer's state, the random state that orders the data, the epoch, the
-   * learning rate and every callback's {@link CallbackSet#stateDict()} by id. A learner given
-   * {@code resume=<directory or file>} continues from it exactly. A crash while writing leaves an
-   * existing file intact.
+   * Saves a checkpoint of the run, atomically, in a directory: the network, the optimizer's
+   * state, the random state that orders the data, the epoch and batch, the learning rate and every
+   * callback's {@link CallbackSet#stateDict()} by id. Between epochs the file is
+   * {@code checkpoint-<epoch>.zip}; after batch {@code k} of epoch {@code e + 1} it is
+   * {@code checkpoint-<e>+<k>.zip}. A learner given {@code resume=<directory or file>} continues
+   * from it exactly. A crash while writing leaves an existing file intact.
    *
-   * <p>Allowed where the run is between epochs: {@code on_begin}, {@code on_epoch_end} and
-   * {@code on_end}. (A save in the middle of an epoch could not be resumed exactly.)
+   * <p>Allowed where the run can be resumed exactly: {@code on_begin}, {@code on_batch_end},
+   * {@code on_epoch_end}, {@code on_end}, and {@code on_exit} of a run that ended normally or was
+   * interrupted ({@link TrainingInterrupted}). Claim the directory first, in {@code on_begin}
+   * ({@link #claimCheckpoints}).
    *
    * @param directory the directory to write to; created if missing
    * @return the file written
    * @throws IllegalStateException in other stages
    * @throws TorchworkException when the file cannot be written
    */
-  java.nio.file.Path saveCheckpoint(java.nio.file.Path directory);
+  Path saveCheckpoint(Path directory);
+
+  /**
+   * Claims a directory for this run's checkpoints, before training starts (in {@code on_begin}):
+   * creates it, checks that it is writable, and locks it for this run, so that a second run
+   * writing to it at the same time is refused. A directory holding the checkpoints of another run
+   * is refused, unless this run resumes that run, or {@code fresh} is set, which deletes that
+   * run's checkpoints (and nothing else). Temporary files of saves that were cut short are
+   * deleted. The lock is released when the run ends.
+   *
+   * @param directory the directory
+   * @param param the parameter that names it, for messages, e.g. {@code cb.checkpoint.path}
+   * @param fresh whether to delete another run's checkpoints instead of refusing
+   * @return the directory, absolute
+   * @throws TorchworkException naming the directory, the cause and the fix
+   * @since 0.2
+   */
+  Path claimCheckpoints(Path directory, String param, boolean fresh);
+
+  /**
+   * Claims a file a callback will write, before training starts (in {@code on_begin}). Refuses a
+   * path that is a symbolic link, a folder or another file that is not a regular file, one of the
+   * run's input files (the task's data file above all), or an existing file that {@code ours}
+   * does not recognise as written by the callback: Torchwork never writes over a file it did not
+   * create. Creates the folder, and checks that a file can be created in it. Open the file with
+   * {@link java.nio.file.LinkOption#NOFOLLOW_LINKS}.
+   *
+   * @param file the file
+   * @param param the parameter that names it, for messages, e.g. {@code cb.csv_logger.path}
+   * @param ours whether an existing file was written by the callback (an empty file always may be
+   *     written over)
+   * @return the file, absolute
+   * @throws TorchworkException naming the file, the cause and the fix
+   * @since 0.2
+   */
+  Path claimFile(Path file, String param, Predicate<Path> ours);
+
+  /**
+   * Claims a folder a callback will create new files in, before training starts (in
+   * {@code on_begin}): refuses a symbolic link, a path that is a file, and an input of the run;
+   * creates the folder and checks that a file can be created in it. Create files in it with
+   * {@link java.nio.file.StandardOpenOption#CREATE_NEW} and
+   * {@link java.nio.file.LinkOption#NOFOLLOW_LINKS}, never over an existing one.
+   *
+   * @param folder the folder
+   * @param param the parameter that names it, for messages, e.g. {@code cb.tb.path}
+   * @return the folder, absolute
+   * @throws TorchworkException naming the folder, the cause and the fix
+   * @since 0.2
+   */
+  Path claimFolder(Path folder, String param);
 
   /**
    * Whether the current epoch validated.

@@ -1,9 +1,11 @@
 package org.torchwork.api;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A supervised learning task: numeric features and a target, held in memory.
@@ -23,8 +25,22 @@ public final class Task {
   private final float[] x;
   private final float[] y;
   private final int nrow;
+  private final Path source;
+
+  private Task(Task task, Path source) {
+    this.id = task.id;
+    this.type = task.type;
+    this.target = task.target;
+    this.features = task.features;
+    this.classes = task.classes;
+    this.nrow = task.nrow;
+    this.x = task.x;
+    this.y = task.y;
+    this.source = source;
+  }
 
   private Task(String id, TaskType type, String target, List<String> features, List<String> classes, float[] x, float[] y) {
+    this.source = null;
     this.id = Objects.requireNonNull(id, "id");
     this.type = type;
     this.target = target;
@@ -243,7 +259,29 @@ public final class Task {
     float[] sy = new float[rows.length];
     copyFeatures(rows, 0, rows.length, sx);
     copyTargets(rows, 0, rows.length, sy);
-    return new Task(newId, type, target, features, classes, sx, sy);
+    return new Task(new Task(newId, type, target, features, classes, sx, sy), source);
+  }
+
+  /**
+   * The file the task's rows were read from, if any. Outputs of a run (logs, checkpoints) never
+   * write over it.
+   *
+   * @return the file, absolute, or empty for a task built in memory
+   * @since 0.2
+   */
+  public Optional<Path> source() {
+    return Optional.ofNullable(source);
+  }
+
+  /**
+   * This task, noting the file its rows were read from; subsets keep it.
+   *
+   * @param file the file
+   * @return the task with its source
+   * @since 0.2
+   */
+  public Task withSource(Path file) {
+    return new Task(this, file.toAbsolutePath().normalize());
   }
 
   @Override

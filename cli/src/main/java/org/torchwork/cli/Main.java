@@ -3,6 +3,7 @@ package org.torchwork.cli;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import org.torchwork.api.TorchworkException;
+import org.torchwork.api.TrainingInterrupted;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,6 +19,8 @@ public final class Main implements Runnable {
   static final int USAGE_ERROR = 2;
   /** Exit status for failures during a run (a callback that throws, a checkpoint that cannot be written). */
   static final int RUN_ERROR = 1;
+  /** Exit status when Java ran out of memory. */
+  static final int OUT_OF_MEMORY = 3;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -30,7 +33,38 @@ public final class Main implements Runnable {
     if (Arrays.asList(args).contains("--verbose")) {
       System.setProperty("torchwork.log.level", "DEBUG");
     }
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    Signals.install(System.err);
+    int status;
+    try {
+      status = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    } catch (OutOfMemoryError e) {
+      System.err.println(outOfMemory(e));
+      status = OUT_OF_MEMORY;
+    }
+    Signals.exit(status);
+  }
+
+  static String outOfMemory(Throwable e) {
+    return "error: Java ran out of memory (" + e.getMessage() + ").\n" + memoryHint();
+  }
+
+  private static String memoryHint() {
+    return "Give Java more memory, e.g. TORCHWORK_JAVA_OPTS=-Xmx" + suggestedHeap() + ", or need less: a smaller batch_size,"
+        + " fewer neurons, or a smaller data file.";
+  }
+
+  private static String suggestedHeap() {
+    long gib = Math.max(2, 2 * (Runtime.getRuntime().maxMemory() >> 30));
+    return gib + "g";
+  }
+
+  private static OutOfMemoryError outOfMemoryIn(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof OutOfMemoryError) {
+        return (OutOfMemoryError) t;
+      }
+    }
+    return null;
   }
 
   /**
@@ -51,6 +85,17 @@ public final class Main implements Runnable {
           out.flush();
           boolean verbose = parseResult.matchedOption("--verbose") != null
               || (parseResult.subcommand() != null && parseResult.subcommand().matchedOption("--verbose") != null);
+          OutOfMemoryError oom = outOfMemoryIn(e);
+          if (oom != null) {
+            Throwable shown = e instanceof RunFailed ? e.getCause() : e;
+            err.println(shown == oom ? outOfMemory(oom) : "error: " + shown.getMessage() + "\n" + memoryHint());
+            return OUT_OF_MEMORY;
+          }
+          if (e instanceof RunFailed && e.getCause() instanceof TrainingInterrupted) {
+            TrainingInterrupted stop = (TrainingInterrupted) e.getCause();
+            err.println(stop.getMessage());
+            return Signals.status(stop.signal());
+          }
           if (e instanceof RunFailed) {
             err.println("error: " + e.getCause().getMessage());
             if (verbose) {

@@ -163,6 +163,8 @@ final class TrainCommand implements Callable<Integer> {
         run.train();
       } catch (TorchworkException e) {
         throw new Main.RunFailed(e);
+      } finally {
+        out.flush();
       }
       TrainedModel model = l.model();
       out.println("Trained " + model.epochs() + " epoch(s) with seed " + model.seed() + ".");

@@ -15,6 +15,7 @@ import org.torchwork.api.spi.BackendProvider;
 import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.api.spi.TaskProvider.TaskSource;
 import org.torchwork.runtime.plugin.Contributions;
+import org.torchwork.runtime.plugin.PluginClasses;
 import org.torchwork.runtime.plugin.PluginLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,7 @@ public final class Platform {
   private final Registry<Measure> measures;
   private final List<Plugin> plugins;
   private final Optional<Path> pluginsDir;
+  private final ClassLoader classes;
 
   private Platform(Builder b) {
     Contributions c = new Contributions();
@@ -80,6 +82,12 @@ public final class Platform {
     this.tasks = new Registry<>("task", origin, c.tasks);
     this.measures = new Registry<>("measure", origin, c.measures);
     this.plugins = List.copyOf(markConflicts(loaded));
+    this.classes = new PluginClasses(Platform.class.getClassLoader(), c.loaders);
+  }
+
+  /** Finds classes in Torchwork and in every plugin; the context class loader while callbacks are created. */
+  ClassLoader classes() {
+    return classes;
   }
 
   /** Marks the plugins that provide an id someone else provides too. */

@@ -314,8 +314,15 @@ public final class TorchLearner implements Learner, AutoCloseable {
       LOG.info("Training {} on task {}: {}", spec.id(), plan.data().train().id(), backend.describe());
       TorchLearner.this.close();
       TrainingData data = plan.data();
-      TrainingLoop.Outcome outcome = new TrainingLoop(TorchLearner.this, out, spec, plan.params(), plan.callbacks(), data,
-          plan.measuresTrain(), plan.measuresValid(), backend, plan.seed(), plan.resume(), plan.init()).run();
+      TrainingLoop loop = new TrainingLoop(TorchLearner.this, out, spec, plan.params(), plan.callbacks(), data,
+          plan.measuresTrain(), plan.measuresValid(), backend, plan.seed(), plan.resume(), plan.init());
+      TrainingLoop.Outcome outcome;
+      Interrupts.started();
+      try {
+        outcome = loop.run();
+      } finally {
+        Interrupts.ended();
+      }
       model = new TrainedModel(outcome.model(), SavedModels.meta(spec, platform.pluginProviding("learner", spec.id()), data.train(),
           plan.params().asMap(), plan.callbackParams(), data.standardization(), backend, plan.seed(), outcome.epochs(), outcome.states()),
           backend, null);
@@ -371,7 +378,17 @@ public final class TorchLearner implements Learner, AutoCloseable {
     spec.network().create(new NetworkShape(task.nfeatures(), spec.taskType() == TaskType.CLASSIF ? task.classes().size() : 1), p);
     Map<String, Map<String, Object>> callbackParams = new LinkedHashMap<>();
     live.forEach(r -> callbackParams.put(r.descriptor().id(), r.values().asMap()));
-    return new Plan(p, CallbackPlan.generate(live), callbackParams, measuresTrain, measuresValid, resume, init, seed, data);
+    // Parameters may name classes in plugin jars (cb.lr_lambda.function).
+    Thread thread = Thread.currentThread();
+    ClassLoader before = thread.getContextClassLoader();
+    List<Live> generated;
+    thread.setContextClassLoader(platform.classes());
+    try {
+      generated = CallbackPlan.generate(live);
+    } finally {
+      thread.setContextClassLoader(before);
+    }
+    return new Plan(p, generated, callbackParams, measuresTrain, measuresValid, resume, init, seed, data);
   }
 
   /**

@@ -12,13 +12,18 @@ public final class CheckpointProvider implements CallbackProvider {
   public static final TorchCallback CHECKPOINT =
       TorchCallback.builder("checkpoint", Checkpoint.class)
           .label("Checkpoint")
-          .description("Saves network, optimizer, data order, epoch and callback states every freq epochs and at the end;"
-              + " resume with resume=<path>.")
+          .description("Saves network, optimizer, data order, epoch and callback states every freq epochs, at the end and"
+              + " on an interrupt; resume with resume=<path>. The folder belongs to one run.")
           .weight(Double.POSITIVE_INFINITY)
           .savesCheckpoints()
           .param(Param.string("path").required().description("directory for checkpoint-<epoch>.zip files"))
           .param(Param.integer("freq").min(1).required().description("save every this many epochs"))
-          .build(p -> new Checkpoint(Path.of(p.getString("path")), p.getInt("freq")));
+          .param(Param.bool("on_interrupt").defaultValue(true)
+              .description("on Ctrl-C or SIGTERM, save the run where it stopped (checkpoint-<epoch>+<batch>.zip)"))
+          .param(Param.bool("fresh").defaultValue(false)
+              .description("delete another run's checkpoints in path instead of refusing to mix runs"))
+          .build(p -> new Checkpoint(Path.of(p.getString("path")), p.getInt("freq"), p.getBoolean("on_interrupt"),
+              p.getBoolean("fresh")));
 
   /** Creates the provider. */
   public CheckpointProvider() {}

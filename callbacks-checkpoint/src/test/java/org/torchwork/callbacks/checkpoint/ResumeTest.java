@@ -23,6 +23,8 @@ import org.torchwork.api.Context;
 import org.torchwork.api.Task;
 import org.torchwork.api.TorchCallback;
 import org.torchwork.api.TorchworkException;
+import org.torchwork.api.TrainingInterrupted;
+import org.torchwork.runtime.Interrupts;
 import org.torchwork.runtime.Platform;
 import org.torchwork.runtime.TorchLearner;
 
@@ -142,24 +144,82 @@ class ResumeTest {
         + " Set epochs above 2.", assertThrows(TorchworkException.class, () -> done.train(IRIS)).getMessage());
   }
 
-  /** Tries to save in the middle of an epoch. */
-  static final class MidEpochSave extends CallbackSet {
+  /** Tries to save in the middle of a batch. */
+  static final class MidBatchSave extends CallbackSet {
     static Path dir;
 
     @Override
-    public void onBatchEnd(Context ctx) {
+    public void onAfterBackward(Context ctx) {
       ctx.saveCheckpoint(dir);
     }
   }
 
   @Test
-  void aSaveInTheMiddleOfAnEpochIsRefused() {
-    MidEpochSave.dir = tmp;
+  void aSaveInTheMiddleOfABatchIsRefused() {
+    MidBatchSave.dir = tmp;
     TorchLearner l = PLATFORM.learner("classif.mlp").set("epochs", 1).set("batch_size", 32)
-        .callbacks(TorchCallback.of("mid", MidEpochSave.class, MidEpochSave::new));
+        .callbacks(TorchCallback.of("mid", MidBatchSave.class, MidBatchSave::new));
     CallbackException e = assertThrows(CallbackException.class, () -> l.train(IRIS));
-    assertTrue(e.getMessage().contains("ctx.saveCheckpoint() is not allowed in on_batch_end; it is allowed in on_begin,"
-        + " on_epoch_end and on_end, where the run is between epochs and can be resumed exactly."), e.getMessage());
+    assertTrue(e.getMessage().contains("ctx.saveCheckpoint() is not allowed in on_after_backward; it is allowed in on_begin,"
+        + " on_batch_end, on_epoch_end, on_end, and on_exit of a run that ended or was interrupted, where the run can be"
+        + " resumed exactly."), e.getMessage());
+  }
+
+  /** Interrupts the run after a given global step, as Ctrl-C would. */
+  static final class Interrupter extends CallbackSet {
+    static int at = -1;
+
+    @Override
+    public void onBatchEnd(Context ctx) {
+      if (ctx.globalStep() == at) {
+        Interrupts.request("SIGINT");
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2}")
+  @CsvSource({
+    "pytorch, adam, csv",
+    "pytorch, sgd, early",
+    "pytorch, sgd, -",
+    "pytorch, adam, early",
+    "mxnet, adam, csv"
+  })
+  void aRunInterruptedAfterABatchResumesFromThatBatchExactly(String engine, String optimizer, String extras) {
+    List<float[]> straight;
+    Map<String, Object> straightStates;
+    Interrupter.at = -1;
+    try (TorchLearner full = interruptible(learner(4, tmp.resolve("full"), engine, optimizer, extras)).train(IRIS)) {
+      straight = weights(full);
+      straightStates = full.model().callbacks();
+    }
+    // 120 training rows in batches of 32: 4 batches per epoch; stop after batch 2 of epoch 3.
+    Interrupter.at = 10;
+    TorchLearner first = interruptible(learner(4, tmp.resolve("parts"), engine, optimizer, extras));
+    TrainingInterrupted stop = assertThrows(TrainingInterrupted.class, () -> first.train(IRIS));
+    first.close();
+    assertEquals(3, stop.epoch());
+    assertEquals(2, stop.step());
+    assertEquals(tmp.resolve("parts/checkpoint-2+2.zip"), stop.checkpoint().orElseThrow());
+    assertEquals("Interrupted by SIGINT in epoch 3 after 2 batch(es); checkpoint " + tmp.resolve("parts/checkpoint-2+2.zip")
+        + " was written: continue with resume=" + tmp.resolve("parts") + ".", stop.getMessage());
+    Interrupter.at = -1;
+    try (TorchLearner rest = interruptible(learner(4, tmp.resolve("parts"), engine, optimizer, extras))
+        .set("resume", tmp.resolve("parts").toString()).train(IRIS)) {
+      for (String id : List.of("history", "lr_step", "early_stopping", "csv_logger")) {
+        assertEquals(straightStates.get(id), rest.model().callbacks().get(id), id + "'s state differs");
+      }
+      List<float[]> resumed = weights(rest);
+      for (int i = 0; i < straight.size(); i++) {
+        assertArrayEquals(straight.get(i), resumed.get(i), "parameter " + i + " differs");
+      }
+    }
+  }
+
+  private static TorchLearner interruptible(TorchLearner l) {
+    List<TorchCallback> callbacks = new ArrayList<>(l.callbacks());
+    callbacks.add(0, TorchCallback.of("interrupter", Interrupter.class, Interrupter::new));
+    return l.callbacks(callbacks);
   }
 
   @Test

@@ -1,14 +1,19 @@
 package org.torchwork.callbacks.loggers;
 
+import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.torchwork.api.Context;
 import org.torchwork.api.CallbackSet;
 import org.torchwork.api.Measure;
@@ -21,9 +26,14 @@ import org.torchwork.api.TorchworkException;
  * run keeps the rows its checkpoint knew of and continues after them. Validation cells are empty
  * in epochs that do not validate.
  *
- * <p>State: the number of rows written.
+ * <p>Refuses, before training starts, to write over a file it did not write (one whose first line
+ * is not its header), a link, or the task's data file.
+ *
+ * <p>State: the number of rows written, and the epoch's learning rate.
  */
 public final class CsvLogger extends CallbackSet {
+  private static final String HEADER_START = "epoch,lr,train.loss";
+  private static final String PER_BATCH_HEADER = "epoch,step,global_step,lr,loss";
   private final Path file;
   private final boolean perBatch;
   private BufferedWriter out;
@@ -43,17 +53,19 @@ public final class CsvLogger extends CallbackSet {
 
   @Override
   public void onBegin(Context ctx) {
+    Path target = ctx.claimFile(file, "cb.csv_logger.path", CsvLogger::written);
     try {
-      if (file.toAbsolutePath().getParent() != null) {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-      }
       List<String> kept = new ArrayList<>();
-      if (rows > 0 && Files.exists(file)) {
+      if (rows > 0 && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
         // A resumed run: keep the header and the rows the checkpoint knew of, drop any written after it.
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        kept.addAll(lines.subList(0, Math.min(lines.size(), rows + 1)));
+        try (BufferedReader in = Files.newBufferedReader(target, StandardCharsets.UTF_8)) {
+          for (String line; kept.size() <= rows && (line = in.readLine()) != null; ) {
+            kept.add(line);
+          }
+        }
       }
-      out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+      out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(target, StandardOpenOption.CREATE,
+          StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), StandardCharsets.UTF_8));
       if (kept.isEmpty()) {
         write(header(ctx));
         rows = 0;
@@ -68,6 +80,18 @@ public final class CsvLogger extends CallbackSet {
     } catch (IOException e) {
       throw new TorchworkException("csv_logger cannot write " + file + ": " + e.getMessage() + ". Check the path and"
           + " its directory's permissions (cb.csv_logger.path).", e);
+    }
+  }
+
+  /** Whether a file is one this logger wrote: its first line is one of the logger's headers. */
+  private static boolean written(Path file) {
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      char[] start = new char[HEADER_START.length() + PER_BATCH_HEADER.length()];
+      int n = in.read(start);
+      String head = n <= 0 ? "" : new String(start, 0, n);
+      return head.startsWith(HEADER_START) || head.startsWith(PER_BATCH_HEADER);
+    } catch (IOException e) {
+      return false;
     }
   }
 
@@ -147,11 +171,15 @@ public final class CsvLogger extends CallbackSet {
 
   @Override
   public Object stateDict() {
-    return rows;
+    // The epoch's learning rate too: a run resumed in the middle of an epoch does not run its
+    // on_epoch_begin again.
+    return Map.of("rows", rows, "lr", lr);
   }
 
   @Override
   public void loadStateDict(Object state) {
-    rows = ((Number) state).intValue();
+    Map<?, ?> map = (Map<?, ?>) state;
+    rows = ((Number) map.get("rows")).intValue();
+    lr = ((Number) map.get("lr")).doubleValue();
   }
 }

@@ -3,8 +3,11 @@ package org.torchwork.callbacks.loggers;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import org.torchwork.api.CallbackSet;
 import org.torchwork.api.Context;
 import org.torchwork.api.Measure;
@@ -38,24 +41,26 @@ public final class TensorBoard extends CallbackSet {
 
   @Override
   public void onBegin(Context ctx) {
+    Path folder = ctx.claimFolder(dir, "cb.tb.path");
+    String host;
     try {
-      Files.createDirectories(dir);
-      String host;
-      try {
-        host = InetAddress.getLocalHost().getHostName();
-      } catch (IOException e) {
-        host = "localhost";
-      }
-      long seconds = System.currentTimeMillis() / 1000;
-      Path file;
-      int n = 0;
-      do {
-        file = dir.resolve("events.out.tfevents." + seconds + "." + host + "." + n++);
-      } while (Files.exists(file));
-      writer = new EventFileWriter(new BufferedOutputStream(Files.newOutputStream(file)));
+      host = InetAddress.getLocalHost().getHostName();
     } catch (IOException e) {
-      throw new TorchworkException("tb cannot write to " + dir + ": " + e.getMessage() + ". Check the path and its"
-          + " permissions (cb.tb.path).", e);
+      host = "localhost";
+    }
+    long seconds = System.currentTimeMillis() / 1000;
+    for (int n = 0; writer == null; n++) {
+      Path file = folder.resolve("events.out.tfevents." + seconds + "." + host + "." + n);
+      try {
+        // A new file only: never one that exists, never through a link.
+        writer = new EventFileWriter(new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)));
+      } catch (FileAlreadyExistsException e) {
+        // taken; try the next number
+      } catch (IOException e) {
+        throw new TorchworkException("tb cannot write to " + dir + ": " + e.getMessage() + ". Check the path and its"
+            + " permissions (cb.tb.path).", e);
+      }
     }
   }
 

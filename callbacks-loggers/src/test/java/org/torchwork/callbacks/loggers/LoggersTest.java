@@ -43,7 +43,7 @@ class LoggersTest {
         assertEquals(row.get("valid.classif.ce") == null ? "" : String.valueOf(row.get("valid.classif.ce")), cells[4]);
       }
       assertEquals("", lines.get(1).split(",", -1)[4], "epoch 1 does not validate");
-      assertEquals(3, r.state());
+      assertEquals(3, ((java.util.Map<?, ?>) r.state()).get("rows"));
     }
   }
 

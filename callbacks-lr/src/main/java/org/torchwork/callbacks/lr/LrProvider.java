@@ -76,20 +76,28 @@ public final class LrProvider implements CallbackProvider {
   }
 
   private static IntToDoubleFunction function(String className) {
+    String param = "Parameter 'cb.lr_lambda.function': ";
+    Class<?> type;
     try {
-      Class<?> type = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
-      Object fn = type.getConstructor().newInstance();
-      if (!(fn instanceof IntToDoubleFunction)) {
-        throw new TorchworkException("Parameter 'cb.lr_lambda.function': " + className + " does not implement"
-            + " java.util.function.IntToDoubleFunction. Give a class that does.");
-      }
-      return (IntToDoubleFunction) fn;
-    } catch (ClassNotFoundException e) {
-      throw new TorchworkException("Parameter 'cb.lr_lambda.function': class " + className + " is not on the class path."
-          + " Put its jar on the class path, or from Java use LrLambda.of(epoch -> ...).");
-    } catch (NoSuchMethodException | InstantiationException | IllegalAccessException | InvocationTargetException e) {
-      throw new TorchworkException("Parameter 'cb.lr_lambda.function': " + className + " cannot be created with a public"
-          + " no-argument constructor (" + e + "). Add one.");
+      // Not initialized yet: no code of the class runs before its type is checked.
+      type = Class.forName(className, false, Thread.currentThread().getContextClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new TorchworkException(param + "class " + className + " is in no plugin and not in Torchwork (" + e + "). Put"
+          + " its jar in the plugins directory (a modular jar must export its package), check the spelling, or from Java use"
+          + " LrLambda.of(epoch -> ...).");
+    }
+    if (!IntToDoubleFunction.class.isAssignableFrom(type)) {
+      throw new TorchworkException(param + className + " does not implement java.util.function.IntToDoubleFunction, so no"
+          + " instance of it is made. Give a class that does.");
+    }
+    try {
+      return (IntToDoubleFunction) type.getConstructor().newInstance();
+    } catch (NoSuchMethodException | InstantiationException | IllegalAccessException e) {
+      throw new TorchworkException(param + className + " cannot be created with a public no-argument constructor (" + e
+          + "). Add one, and export its package from its module.");
+    } catch (InvocationTargetException | ExceptionInInitializerError e) {
+      throw new TorchworkException(param + "the constructor of " + className + " failed: " + (e.getCause() == null ? e
+          : e.getCause()) + ". Fix the class.");
     }
   }
 }

@@ -40,7 +40,7 @@ public final class CsvTasks {
   public static Task read(Path file, String target, TaskType type) {
     requireFile(file, "Task file");
     try (InputStream in = Files.newInputStream(file)) {
-      return read(in, file.toString(), idOf(file), target, type);
+      return read(in, file.toString(), idOf(file), target, type).withSource(file);
     } catch (IOException e) {
       throw new TorchworkException("Task file " + file + " cannot be read: " + e.getMessage() + ".", e);
     }
@@ -147,9 +147,10 @@ public final class CsvTasks {
         throw new TorchworkException(label + " has a header but no rows. Add data rows.");
       }
       String id = idOf(file);
-      return like.type() == TaskType.CLASSIF
+      Task task = like.type() == TaskType.CLASSIF
           ? classif(id, like.target(), like.featureNames(), like.classes(), x.toArray(), y.toArray())
           : Task.regr(id, like.target(), like.featureNames(), x.toArray(), y.toArray());
+      return task.withSource(file);
     } catch (IOException e) {
       throw new TorchworkException(label + " cannot be read: " + e.getMessage() + ".", e);
     }

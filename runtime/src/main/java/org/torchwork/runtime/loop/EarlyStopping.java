@@ -90,8 +90,11 @@ public final class EarlyStopping extends CallbackSet {
     }
   }
 
-  @Override
-  public void onExit(Context ctx) {
+  /**
+   * Frees the best weights, after every on_exit ran: a checkpoint saved in on_exit (on an
+   * interrupt) still holds them.
+   */
+  void release() {
     if (bestWeights != null) {
       bestWeights.forEach(NDArray::close);
       bestWeights = null;

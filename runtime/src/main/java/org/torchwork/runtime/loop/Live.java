@@ -83,9 +83,9 @@ public record Live(String id, CallbackSet callback) {
         default:
           throw new AssertionError(stage);
       }
-    } catch (VirtualMachineError e) {
-      throw e;
     } catch (Throwable t) {
+      // Errors too (StackOverflowError, OutOfMemoryError, ...): the message names the callback and
+      // the stage, and the cause keeps the error's type.
       throw new CallbackException(id, stage, t);
     }
   }

@@ -22,6 +22,9 @@ import org.torchwork.api.Learner;
 import org.torchwork.api.Measure;
 import org.torchwork.api.Stage;
 import org.torchwork.api.Task;
+import org.torchwork.api.TrainingInterrupted;
+import org.torchwork.runtime.store.CheckpointFolder;
+import org.torchwork.runtime.store.Outputs;
 
 /** The loop's state as callbacks see it; the loop writes the fields, callbacks read them. */
 final class LoopContext implements Context {
@@ -35,7 +38,8 @@ final class LoopContext implements Context {
   private static final Set<Stage> Y_HAT_STAGES =
       EnumSet.of(Stage.ON_AFTER_BACKWARD, Stage.ON_BATCH_END, Stage.ON_BATCH_VALID_END);
   private static final Set<Stage> SKIP_STAGES = EnumSet.of(Stage.ON_BATCH_BEGIN, Stage.ON_AFTER_BACKWARD);
-  private static final Set<Stage> CHECKPOINT_STAGES = EnumSet.of(Stage.ON_BEGIN, Stage.ON_EPOCH_END, Stage.ON_END);
+  private static final Set<Stage> CHECKPOINT_STAGES =
+      EnumSet.of(Stage.ON_BEGIN, Stage.ON_BATCH_END, Stage.ON_EPOCH_END, Stage.ON_END, Stage.ON_EXIT);
 
   // Fixed for the run.
   Learner learner;
@@ -75,6 +79,16 @@ final class LoopContext implements Context {
   java.util.function.UnaryOperator<java.nio.file.Path> checkpointWriter;
   boolean validated;
   int batches;
+  /** Between on_epoch_begin and the end of on_epoch_end. */
+  boolean inEpoch;
+  /** The callback being called, for messages. */
+  String current = "";
+  /** The run's input files, which no output may replace, by what they are. */
+  Map<java.nio.file.Path, String> inputs = Map.of();
+  /** Who owns the checkpoint folders claimed, and what this run resumed from. */
+  CheckpointFolder.Owner owner;
+  java.nio.file.Path resumedFrom;
+  private final List<CheckpointFolder> claimed = new java.util.ArrayList<>();
 
   @Override
   public Stage stage() {
@@ -251,11 +265,45 @@ final class LoopContext implements Context {
 
   @Override
   public java.nio.file.Path saveCheckpoint(java.nio.file.Path directory) {
-    if (checkpointWriter == null || !CHECKPOINT_STAGES.contains(stage)) {
-      throw new IllegalStateException("ctx.saveCheckpoint() is not allowed in " + stage + "; it is allowed in"
-          + " on_begin, on_epoch_end and on_end, where the run is between epochs and can be resumed exactly.");
+    boolean resumable = stage != Stage.ON_EXIT || failure == null || failure instanceof TrainingInterrupted;
+    if (checkpointWriter == null || !CHECKPOINT_STAGES.contains(stage) || !resumable) {
+      throw new IllegalStateException("ctx.saveCheckpoint() is not allowed in " + stage + (resumable ? "" : " after a failure")
+          + "; it is allowed in on_begin, on_batch_end, on_epoch_end, on_end, and on_exit of a run that ended or was"
+          + " interrupted, where the run can be resumed exactly.");
     }
     return checkpointWriter.apply(directory);
+  }
+
+  @Override
+  public java.nio.file.Path claimCheckpoints(java.nio.file.Path directory, String param, boolean fresh) {
+    java.nio.file.Path dir = outputs().folder(directory, param);
+    for (CheckpointFolder c : claimed) {
+      if (c.dir().equals(dir)) {
+        return dir;
+      }
+    }
+    claimed.add(CheckpointFolder.claim(dir, param, fresh, owner, resumedFrom));
+    return dir;
+  }
+
+  @Override
+  public java.nio.file.Path claimFile(java.nio.file.Path file, String param, java.util.function.Predicate<java.nio.file.Path> ours) {
+    return outputs().file(file, param, ours);
+  }
+
+  @Override
+  public java.nio.file.Path claimFolder(java.nio.file.Path folder, String param) {
+    return outputs().folder(folder, param);
+  }
+
+  private Outputs outputs() {
+    return new Outputs("Callback '" + current + "'", inputs);
+  }
+
+  /** Releases the checkpoint folders' locks, at the end of the run. */
+  void releaseClaims() {
+    claimed.forEach(CheckpointFolder::close);
+    claimed.clear();
   }
 
   @Override

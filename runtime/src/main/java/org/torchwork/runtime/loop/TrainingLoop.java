@@ -27,14 +27,17 @@ import org.torchwork.api.Prediction;
 import org.torchwork.api.Stage;
 import org.torchwork.api.Task;
 import org.torchwork.api.TaskType;
+import org.torchwork.api.TrainingInterrupted;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.api.spi.NetworkShape;
 import org.torchwork.runtime.BackendChoice;
+import org.torchwork.runtime.Interrupts;
 import org.torchwork.runtime.data.Splits;
 import org.torchwork.runtime.data.Standardization;
 import org.torchwork.runtime.data.TrainingData;
 import org.torchwork.runtime.predict.Forward;
+import org.torchwork.runtime.store.CheckpointFolder;
 import org.torchwork.runtime.store.Checkpoints;
 import org.torchwork.runtime.store.Json;
 import org.torchwork.runtime.store.ModelFiles;
@@ -64,6 +67,11 @@ public final class TrainingLoop {
   private final ModelFiles.Saved init;
   private final Standardization standardization;
   private Optimizers.Stateful optimizer;
+  private final String runId;
+  private long epochRandomState;
+  private double epochLoss;
+  private List<Prediction> parts;
+  private java.nio.file.Path lastCheckpoint;
   private final Map<Stage, List<Live>> byStage = new EnumMap<>(Stage.class);
 
   /**
@@ -102,6 +110,7 @@ public final class TrainingLoop {
     this.callbacks = callbacks;
     this.choice = choice;
     this.seed = seed;
+    this.runId = resume != null ? resume.meta().run() : java.util.UUID.randomUUID().toString();
     for (Stage stage : Stage.values()) {
       List<Live> list = new ArrayList<>();
       for (Live live : callbacks) {
@@ -125,6 +134,25 @@ public final class TrainingLoop {
     ctx.device = choice.device();
     ctx.backend = choice.backend().id();
     ctx.out = out;
+    ctx.inputs = inputs(data, resume, init);
+    ctx.owner = CheckpointFolder.owner(runId, spec.id(), callbacks.stream().map(Live::id).toList(), Checkpoints.settings(params));
+    ctx.resumedFrom = resume == null ? null : resume.file().toAbsolutePath().normalize();
+  }
+
+  /** The files a run reads, which its outputs must never replace. */
+  private static Map<java.nio.file.Path, String> inputs(TrainingData data, Checkpoints.Loaded resume, ModelFiles.Saved init) {
+    Map<java.nio.file.Path, String> inputs = new LinkedHashMap<>();
+    data.train().source().ifPresent(p -> inputs.put(p, "the task's data file"));
+    if (data.valid() != null) {
+      data.valid().source().ifPresent(p -> inputs.putIfAbsent(p, "the validation data file"));
+    }
+    if (resume != null) {
+      inputs.put(resume.file().toAbsolutePath().normalize(), "the checkpoint this run resumes from");
+    }
+    if (init != null) {
+      inputs.put(init.dir().toAbsolutePath().normalize(), "the model this run fine-tunes");
+    }
+    return inputs;
   }
 
   /**
@@ -170,30 +198,37 @@ public final class TrainingLoop {
       }
 
       dispatch(Stage.ON_BEGIN);
-      int[] order = Splits.identity(train.nrow());
       boolean shuffle = params.getBoolean("shuffle");
+      // A checkpoint saved after a batch continues its epoch where it stopped.
+      Checkpoints.Loaded partial = resume != null && resume.meta().step() > 0 ? resume : null;
       while (ctx.epoch < ctx.totalEpochs && !ctx.terminate) {
+        checkInterrupt();
         ctx.epoch++;
         ctx.step = 0;
         ctx.stepValid = 0;
         ctx.validated = false;
-        // Dropout and other random layers draw from the engine; a seed per epoch makes a resumed
-        // run draw what an uninterrupted one would.
-        engine.setRandomSeed((int) (seed * 1_000_003L + ctx.epoch));
-        dispatch(Stage.ON_EPOCH_BEGIN);
+        ctx.inEpoch = true;
+        if (partial == null) {
+          dispatch(Stage.ON_EPOCH_BEGIN);
+        }
+        // The order depends on the random state alone (which a checkpoint saves), drawn from the
+        // identity each epoch, not on the previous epoch's order.
+        epochRandomState = random.state();
+        int[] order = Splits.identity(train.nrow());
         if (shuffle) {
-          // From the identity each epoch, so the order depends on the random state alone (which a
-          // checkpoint saves), not on the previous epoch's order.
-          order = Splits.identity(train.nrow());
           random.shuffle(order);
         }
-        trainEpoch(trainer, order);
+        trainEpoch(trainer, order, engine, partial);
+        partial = null;
         dispatch(Stage.ON_BEFORE_VALID);
         if (ctx.taskValid != null
             && (ctx.epoch % ctx.evalFreq == 0 || ctx.epoch == ctx.totalEpochs || ctx.terminate)) {
           validate(trainer);
         }
+        // Between epochs from here: a checkpoint saved in on_epoch_end resumes with the next epoch.
+        ctx.inEpoch = false;
         dispatch(Stage.ON_EPOCH_END);
+        ctx.step = 0;
       }
       dispatch(Stage.ON_END);
       states = collectStates();
@@ -207,9 +242,15 @@ public final class TrainingLoop {
     try {
       exitFailure = exit();
     } finally {
+      earlyStopping().ifPresent(EarlyStopping::release);
+      ctx.releaseClaims();
       if (trainer != null) {
         trainer.close();
       }
+    }
+    if (failure instanceof TrainingInterrupted) {
+      TrainingInterrupted seen = (TrainingInterrupted) failure;
+      failure = new TrainingInterrupted(seen.signal(), seen.epoch(), seen.step(), lastCheckpoint);
     }
     if (failure == null && exitFailure == null) {
       return new Outcome(model, states, ctx.epoch);
@@ -232,15 +273,27 @@ public final class TrainingLoop {
     throw new TorchworkException("Training failed: " + failure, failure);
   }
 
-  private void trainEpoch(Trainer trainer, int[] order) {
+  private void trainEpoch(Trainer trainer, int[] order, Engine engine, Checkpoints.Loaded partial) {
     Batches batches = new Batches(ctx.taskTrain, order, params.getInt("batch_size"));
     boolean collect = !ctx.measuresTrain.isEmpty();
-    List<Prediction> parts = collect ? new ArrayList<>() : null;
-    double lossSum = 0;
-    for (int i = 0; i < batches.count(); i++) {
+    parts = collect ? new ArrayList<>() : null;
+    epochLoss = 0;
+    int first = 0;
+    if (partial != null) {
+      first = partial.meta().step();
+      ctx.step = first;
+      epochLoss = partial.meta().epochLoss();
+      if (collect && partial.partial() != null) {
+        parts.add(fromPartial(partial.partial()));
+      }
+    }
+    for (int i = first; i < batches.count(); i++) {
       ctx.step++;
       ctx.globalStep++;
       ctx.skipStep = false;
+      // Dropout and other random layers draw from the engine; a seed per batch makes a resumed
+      // run draw what an uninterrupted one would, whichever batch it resumed after.
+      engine.setRandomSeed((int) (seed * 1_000_003L + ctx.globalStep));
       try (NDManager manager = ctx.model.getNDManager().newSubManager(ctx.device)) {
         ctx.batch = batches.get(manager, i);
         dispatch(Stage.ON_BATCH_BEGIN);
@@ -259,21 +312,55 @@ public final class TrainingLoop {
         if (!ctx.skipStep) {
           trainer.step();
         }
-        dispatch(Stage.ON_BATCH_END);
-        lossSum += ctx.lastLoss * ctx.batch.getSize();
+        // Counted before on_batch_end, so that a checkpoint saved there holds this batch.
+        epochLoss += ctx.lastLoss * ctx.batch.getSize();
         if (collect) {
           parts.add(prediction(yHat.singletonOrThrow(), batches.truth(ctx.batch)));
         }
+        dispatch(Stage.ON_BATCH_END);
       } finally {
         ctx.batch = null;
         ctx.yHat = null;
       }
+      checkInterrupt();
     }
-    ctx.trainLoss = lossSum / ctx.taskTrain.nrow();
+    ctx.trainLoss = epochLoss / ctx.taskTrain.nrow();
     ctx.hasTrainLoss = true;
     if (collect) {
       ctx.lastScoresTrain = java.util.Collections.unmodifiableMap(Prediction.concat(parts).score(ctx.measuresTrain));
     }
+  }
+
+  /** Stops between two batches when {@link Interrupts} asks; on_exit sees why. */
+  private void checkInterrupt() {
+    java.util.Optional<String> why = Interrupts.requested();
+    if (why.isPresent()) {
+      throw new TrainingInterrupted(why.get(), ctx.epoch, ctx.inEpoch ? ctx.step : 0, null);
+    }
+  }
+
+  private Prediction fromPartial(Checkpoints.Partial p) {
+    List<String> classes = ctx.taskTrain.classes();
+    return spec.taskType() == TaskType.CLASSIF ? Prediction.classif(classes, p.truth(), p.values())
+        : Prediction.regr(p.truth(), p.values());
+  }
+
+  private Checkpoints.Partial toPartial() {
+    if (parts == null || parts.isEmpty()) {
+      return null;
+    }
+    Prediction all = Prediction.concat(parts);
+    int n = all.nrow();
+    float[] truth = new float[n];
+    int width = all.hasProb() ? all.classes().size() : 1;
+    float[] values = new float[n * width];
+    for (int r = 0; r < n; r++) {
+      truth[r] = all.truth(r);
+      for (int c = 0; c < width; c++) {
+        values[r * width + c] = all.hasProb() ? all.prob(r, c) : all.response(r);
+      }
+    }
+    return new Checkpoints.Partial(truth, values);
   }
 
   private void validate(Trainer trainer) {
@@ -343,9 +430,12 @@ public final class TrainingLoop {
     }
   }
 
-  /** Saves everything the run needs to continue: network, optimizer, shuffle state, epoch, callback states. */
+  /** Saves everything the run needs to continue: network, optimizer, shuffle state, epoch, step, callback states. */
   private java.nio.file.Path writeCheckpoint(java.nio.file.Path dir, ShuffleRandom random) {
-    java.nio.file.Path file = dir.resolve(Checkpoints.fileName(ctx.epoch));
+    boolean mid = ctx.inEpoch;
+    int epochsDone = mid ? ctx.epoch - 1 : ctx.epoch;
+    int step = mid ? ctx.step : 0;
+    java.nio.file.Path file = dir.resolve(Checkpoints.fileName(epochsDone, step));
     Map<String, Object> states = collectStates();
     Map<String, String> idToName = Checkpoints.idToName(ctx.model.getBlock());
     Map<String, Integer> steps = new LinkedHashMap<>();
@@ -353,11 +443,12 @@ public final class TrainingLoop {
     Map<String, NDArray[]> slots = new LinkedHashMap<>();
     optimizer.slots.forEach((id, arrays) -> slots.put(idToName.get(id), arrays));
     Checkpoints.Meta meta = new Checkpoints.Meta(
-        Checkpoints.FORMAT, spec.id(), ctx.epoch, ctx.globalStep, seed, random.state(), ctx.learningRate.rate(),
-        ctx.taskTrain.featureNames(), ctx.taskTrain.classes(), Checkpoints.settings(params), steps,
-        callbacks.stream().map(Live::id).toList(), states, standardization);
+        Checkpoints.FORMAT, spec.id(), epochsDone, ctx.globalStep, seed, mid ? epochRandomState : random.state(),
+        ctx.learningRate.rate(), ctx.taskTrain.featureNames(), ctx.taskTrain.classes(), Checkpoints.settings(params), steps,
+        callbacks.stream().map(Live::id).toList(), states, standardization, runId, step, mid ? epochLoss : 0);
     List<NDArray> best = earlyStopping().map(EarlyStopping::bestWeights).orElse(List.of());
-    Checkpoints.write(file, meta, ctx.model.getBlock(), slots, best);
+    Checkpoints.write(file, meta, ctx.model.getBlock(), slots, best, mid ? toPartial() : null);
+    lastCheckpoint = file;
     return file;
   }
 
@@ -397,6 +488,7 @@ public final class TrainingLoop {
   private void dispatch(Stage stage) {
     ctx.stage = stage;
     for (Live live : byStage.get(stage)) {
+      ctx.current = live.id();
       live.call(stage, ctx);
     }
   }
@@ -406,6 +498,7 @@ public final class TrainingLoop {
     ctx.stage = Stage.ON_EXIT;
     CallbackException first = null;
     for (Live live : byStage.get(Stage.ON_EXIT)) {
+      ctx.current = live.id();
       try {
         live.call(Stage.ON_EXIT, ctx);
       } catch (Throwable t) {

@@ -26,6 +26,8 @@ public final class Contributions {
   public final List<Registry.Entry<BackendProvider>> backends = new ArrayList<>();
   public final List<Registry.Entry<TaskSource>> tasks = new ArrayList<>();
   public final List<Registry.Entry<Measure>> measures = new ArrayList<>();
+  /** The class loaders of the plugins that loaded, for classes named in parameters. */
+  public final List<ClassLoader> loaders = new ArrayList<>();
 
   /** A provider that failed; discovery on the module path reports it and goes on. */
   public record Failure(String provider, String source, Throwable cause) {}
@@ -96,6 +98,7 @@ public final class Contributions {
   }
 
   public void addAll(Contributions other) {
+    loaders.addAll(other.loaders);
     callbacks.addAll(other.callbacks);
     learners.addAll(other.learners);
     backends.addAll(other.backends);

@@ -277,6 +277,7 @@ public final class PluginLoader {
             + " org.torchwork.api.spi.CallbackProvider with ...' (or another Torchwork SPI) in module-info.java or"
             + " META-INF/services. Add the declaration and rebuild the plugin.");
       }
+      mine.loaders.add(layer.findLoader(modules.get(0)));
       LOG.debug("Loaded plugin {}: modules {}, provides {}", entry, modules, ids);
       return new Loaded(new Plugin(entry, Status.LOADED, version, api, sha, modules, ids, Optional.empty()), mine);
     } catch (FindException | ResolutionException e) {

@@ -7,23 +7,26 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import com.google.gson.JsonParseException;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.torchwork.api.ParamValues;
 import org.torchwork.api.Task;
@@ -49,20 +52,50 @@ import org.torchwork.runtime.data.Standardization;
  */
 public final class Checkpoints {
   /** The checkpoint format this Torchwork writes and reads. */
-  public static final int FORMAT = 2;
+  public static final int FORMAT = 3;
   private static final String KIND = "torchwork-checkpoint";
   private static final String META = "checkpoint.json";
   private static final String NETWORK = "network.params";
   private static final String OPTIMIZER = "optimizer.bin";
   private static final String BEST_WEIGHTS = "best_weights.bin";
+  private static final String PARTIAL = "partial_epoch.bin";
   private static final String UNUSABLE = "It is damaged or not a Torchwork checkpoint; resume from another one.";
-  private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)\\.zip");
+  private static final Pattern NAME = Pattern.compile("checkpoint-(\\d{1,9})(?:\\+(\\d{1,9}))?\\.zip");
+
+  /** Checkpoint files in the order they were written: by epoch, then by batch. */
+  public static final Comparator<Path> ORDER = Comparator.comparingLong(Checkpoints::position);
 
   private Checkpoints() {}
 
-  /** The file name of the checkpoint saved after an epoch. */
-  public static String fileName(int epoch) {
-    return "checkpoint-" + epoch + ".zip";
+  /**
+   * The file name of a checkpoint: {@code checkpoint-<epoch>.zip} between epochs, and
+   * {@code checkpoint-<epoch>+<step>.zip} after batch {@code step} of the next epoch.
+   *
+   * @param epoch the epochs done
+   * @param step the batches of the next epoch done
+   * @return the name
+   */
+  public static String fileName(int epoch, int step) {
+    return "checkpoint-" + epoch + (step == 0 ? "" : "+" + step) + ".zip";
+  }
+
+  /** A checkpoint file's place in its run: epochs then batches, or -1 for another file. */
+  private static long position(Path p) {
+    Matcher m = NAME.matcher(p.getFileName().toString());
+    return m.matches() ? Long.parseLong(m.group(1)) * 1_000_000_000L + (m.group(2) == null ? 0 : Long.parseLong(m.group(2))) : -1;
+  }
+
+  /**
+   * The checkpoint files of a folder, oldest first.
+   *
+   * @param dir the folder
+   * @return the files named like checkpoints
+   * @throws IOException when the folder cannot be read
+   */
+  public static List<Path> list(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> position(p) >= 0).sorted(ORDER).collect(Collectors.toList());
+    }
   }
 
   /**
@@ -82,6 +115,9 @@ public final class Checkpoints {
    * @param callbackIds the run's callbacks
    * @param callbacks each callback's state by id
    * @param standardization the run's standardization, or null: a resume uses it as it was
+   * @param run the id of the run that wrote it; a resume continues that run
+   * @param step the batches of epoch {@code epoch + 1} done (0 between epochs)
+   * @param epochLoss the sum of those batches' losses, each times its rows
    */
   public record Meta(
       int format,
@@ -97,10 +133,22 @@ public final class Checkpoints {
       Map<String, Integer> optimizerSteps,
       List<String> callbackIds,
       Map<String, Object> callbacks,
-      Standardization standardization) {}
+      Standardization standardization,
+      String run,
+      int step,
+      double epochLoss) {}
 
   /** A checkpoint read back. */
-  public record Loaded(Path file, Meta meta, byte[] network, Map<String, List<byte[]>> optimizerSlots, List<byte[]> bestWeights) {}
+  public record Loaded(Path file, Meta meta, byte[] network, Map<String, List<byte[]>> optimizerSlots, List<byte[]> bestWeights,
+      Partial partial) {}
+
+  /**
+   * The training predictions of an epoch in progress, for its training measures.
+   *
+   * @param truth each row's truth
+   * @param values each row's probabilities (classification, row-major) or response (regression)
+   */
+  public record Partial(float[] truth, float[] values) {}
 
   /** Learner parameters a resumed run may change; every other one must match the checkpoint's. */
   public static final Set<String> CHANGEABLE = Set.of("epochs", "resume", "engine", "device", "seed");
@@ -117,7 +165,8 @@ public final class Checkpoints {
   }
 
   /** Writes a checkpoint atomically. */
-  public static void write(Path file, Meta meta, Block network, Map<String, NDArray[]> optimizerSlots, List<NDArray> bestWeights) {
+  public static void write(Path file, Meta meta, Block network, Map<String, NDArray[]> optimizerSlots, List<NDArray> bestWeights,
+      Partial partial) {
     AtomicFiles.requireReplaceable(file, "Checkpoint", "Give the checkpoint callback a folder of its own (cb.checkpoint.path).");
     Bundle.Writer bundle = Bundle.writer(KIND, FORMAT)
         .entry(META, Json.bytes(meta))
@@ -125,6 +174,14 @@ public final class Checkpoints {
         .entry(OPTIMIZER, out -> Tensors.writeSlots(out, optimizerSlots));
     if (!bestWeights.isEmpty()) {
       bundle.entry(BEST_WEIGHTS, out -> Tensors.writeArrays(new DataOutputStream(out), bestWeights));
+    }
+    if (partial != null) {
+      bundle.entry(PARTIAL, out -> {
+        DataOutputStream data = new DataOutputStream(out);
+        writeFloats(data, partial.truth());
+        writeFloats(data, partial.values());
+        data.flush();
+      });
     }
     try {
       bundle.writeZip(file);
@@ -153,10 +210,51 @@ public final class Checkpoints {
       Meta meta = checked(Json.read(bundle.require(META, "Checkpoint"), Meta.class), file);
       Map<String, List<byte[]>> slots = Tensors.readSlots(bundle.require(OPTIMIZER, "Checkpoint"));
       List<byte[]> best = bundle.find(BEST_WEIGHTS).map(Tensors::readArrays).orElse(List.of());
-      return new Loaded(file, meta, bundle.require(NETWORK, "Checkpoint"), slots, best);
+      Partial partial = bundle.find(PARTIAL).map(Checkpoints::readPartial).orElse(null);
+      if (Files.isDirectory(path)) {
+        CheckpointFolder.Owner owner = CheckpointFolder.owner(path);
+        if (owner != null && !owner.run().equals(meta.run())) {
+          throw new TorchworkException("Checkpoint " + file + ", the latest in " + path + ", was written by run " + meta.run()
+              + ", but " + path.resolve(CheckpointFolder.RUN_FILE) + " says the folder belongs to run " + owner.run() + ". Resume"
+              + " from a checkpoint file you know belongs to the run you want (resume=FILE).");
+        }
+      }
+      return new Loaded(file, meta, bundle.require(NETWORK, "Checkpoint"), slots, best, partial);
     } catch (JsonParseException | IllegalArgumentException e) {
       throw new TorchworkException("Checkpoint " + file + " cannot be read: " + e.getMessage() + ". " + UNUSABLE, e);
     }
+  }
+
+  private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
+    out.writeInt(values.length);
+    for (float v : values) {
+      out.writeFloat(v);
+    }
+  }
+
+  private static Partial readPartial(byte[] bytes) {
+    try {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+      Partial p = new Partial(readFloats(in, bytes.length), readFloats(in, bytes.length));
+      if (in.read() != -1) {
+        throw new IllegalArgumentException(PARTIAL + " has bytes after its arrays");
+      }
+      return p;
+    } catch (IOException e) {
+      throw new IllegalArgumentException(PARTIAL + " is cut short");
+    }
+  }
+
+  private static float[] readFloats(DataInputStream in, int available) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || n > available / Float.BYTES) {
+      throw new IllegalArgumentException(PARTIAL + " declares " + n + " values, more than it holds");
+    }
+    float[] values = new float[n];
+    for (int i = 0; i < n; i++) {
+      values[i] = in.readFloat();
+    }
+    return values;
   }
 
   /** A checkpoint's metadata with every field present and in range. */
@@ -166,6 +264,9 @@ public final class Checkpoints {
         : m.learner() == null ? "the learner is missing"
         : m.epoch() < 0 ? "the epoch is " + m.epoch()
         : m.globalStep() < 0 ? "the global step is " + m.globalStep()
+        : m.step() < 0 || m.step() > m.globalStep() ? "the step is " + m.step()
+        : !Double.isFinite(m.epochLoss()) && m.step() > 0 ? "the epoch's loss is " + m.epochLoss()
+        : m.run() == null || m.run().isBlank() ? "the run id is missing"
         : !(m.learningRate() > 0) || Double.isInfinite(m.learningRate()) ? "the learning rate is " + m.learningRate()
         : Json.badNames(m.features(), "feature names") != null ? Json.badNames(m.features(), "feature names")
         : Json.badNames(m.classes(), "class levels") != null ? Json.badNames(m.classes(), "class levels")
@@ -182,20 +283,17 @@ public final class Checkpoints {
   }
 
   private static Path latest(Path dir) {
-    try (Stream<Path> s = Files.list(dir)) {
-      Optional<Path> best = s.filter(p -> epochOf(p) >= 0)
-          .max((a, b) -> Integer.compare(epochOf(a), epochOf(b)));
-      return best.orElseThrow(() -> new TorchworkException("Directory " + dir + " holds no checkpoint (checkpoint-N.zip)."
-          + " Give resume= the directory the checkpoint callback wrote to, or a checkpoint file."));
+    List<Path> all;
+    try {
+      all = list(dir);
     } catch (IOException e) {
       throw new TorchworkException("Directory " + dir + " cannot be read: " + e.getMessage() + ".", e);
     }
-  }
-
-  private static int epochOf(Path p) {
-    Matcher m = NAME.matcher(p.getFileName().toString());
-    // A number beyond any epoch (a file someone named) is passed over, not a crash.
-    return m.matches() && m.group(1).length() < 10 ? Integer.parseInt(m.group(1)) : -1;
+    if (all.isEmpty()) {
+      throw new TorchworkException("Directory " + dir + " holds no checkpoint (checkpoint-N.zip). Give resume= the directory"
+          + " the checkpoint callback wrote to, or a checkpoint file.");
+    }
+    return all.get(all.size() - 1);
   }
 
   /** Loads saved parameters into a network that is not initialized yet. */

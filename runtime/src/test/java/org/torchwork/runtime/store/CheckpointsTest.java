@@ -32,7 +32,8 @@ class CheckpointsTest {
 
   private static Checkpoints.Meta meta(int epoch) {
     return new Checkpoints.Meta(Checkpoints.FORMAT, "classif.mlp", epoch, 3 * epoch, 1, 7L, 0.01, List.of("a"), List.of("x", "y"),
-        Map.of(), Map.of(), List.of("history"), Map.of("history", List.of(Map.of("epoch", 1, "train.loss", 0.5))), null);
+        Map.of(), Map.of(), List.of("history"), Map.of("history", List.of(Map.of("epoch", 1, "train.loss", 0.5))), null,
+        "run-1", 0, 0);
   }
 
   /** Writes a checkpoint of a one-layer network. */
@@ -40,7 +41,7 @@ class CheckpointsTest {
     try (ai.djl.ndarray.NDManager manager = ai.djl.engine.Engine.getEngine("PyTorch").newBaseManager()) {
       SequentialBlock network = new SequentialBlock().add(ai.djl.nn.core.Linear.builder().setUnits(2).build());
       network.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 3));
-      Checkpoints.write(file, meta(1), network, Map.of(), List.of());
+      Checkpoints.write(file, meta(1), network, Map.of(), List.of(), null);
     }
   }
 
@@ -51,7 +52,7 @@ class CheckpointsTest {
     byte[] before = Files.readAllBytes(file);
 
     TorchworkException e = assertThrows(TorchworkException.class,
-        () -> Checkpoints.write(file, meta(2), new DiesWhileSaving(), Map.of(), List.of()));
+        () -> Checkpoints.write(file, meta(2), new DiesWhileSaving(), Map.of(), List.of(), null));
     assertTrue(e.getMessage().startsWith("Checkpoint " + file + " could not be written: java.io.IOException: disk gone."),
         e.getMessage());
     assertTrue(e.getMessage().endsWith("the previous checkpoint, if any, is unchanged."), e.getMessage());
