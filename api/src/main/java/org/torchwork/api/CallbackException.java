@@ -22,12 +22,17 @@ public final class CallbackException extends TorchworkException {
             + "' failed in "
             + stage.id()
             + ": "
-            + cause
-            + (String.valueOf(cause).endsWith(".") ? "" : ".")
+            + describe(cause)
+            + (describe(cause).endsWith(".") ? "" : ".")
             + " The run was stopped; on_exit ran for every callback.",
         cause);
     this.callbackId = callbackId;
     this.stage = stage;
+  }
+
+  /** A Torchwork exception by its message, which says all; anything else with its type. */
+  private static String describe(Throwable cause) {
+    return cause instanceof TorchworkException ? cause.getMessage() : String.valueOf(cause);
   }
 
   /**

@@ -65,10 +65,12 @@ public final class Param {
   private final boolean required;
   private final Double lower;
   private final boolean lowerOpen;
+  private final boolean infinite;
   private final Double upper;
   private final boolean upperOpen;
   private final List<String> levels;
   private final String description;
+  private final boolean path;
 
   private Param(Builder b) {
     this.id = b.id;
@@ -76,10 +78,12 @@ public final class Param {
     this.required = b.required;
     this.lower = b.lower;
     this.lowerOpen = b.lowerOpen;
+    this.infinite = b.infinite;
     this.upper = b.upper;
     this.upperOpen = b.upperOpen;
     this.levels = List.copyOf(b.levels);
     this.description = b.description;
+    this.path = b.path;
     this.defaultValue = b.defaultValue == null ? null : convert(b.defaultValue, id);
   }
 
@@ -218,6 +222,17 @@ public final class Param {
    */
   public String description() {
     return description;
+  }
+
+  /**
+   * Whether the value is a file or folder path: a run config file's relative paths are resolved
+   * against the config file's folder.
+   *
+   * @return true for a path
+   * @since 0.2
+   */
+  public boolean isPath() {
+    return path;
   }
 
   /**
@@ -386,7 +401,7 @@ public final class Param {
     if (raw instanceof Integer || raw instanceof Long || raw instanceof Short || raw instanceof Byte) {
       long v = ((Number) raw).longValue();
       if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-        throw invalid(name, raw, raw + " is too large");
+        throw invalid(name, raw, raw + " is too large: an integer here is at most " + Integer.MAX_VALUE);
       }
       return (int) v;
     }
@@ -402,6 +417,9 @@ public final class Param {
       try {
         return Integer.valueOf(s);
       } catch (NumberFormatException e) {
+        if (s.matches("[+-]?[0-9_]+")) {
+          throw invalid(name, raw, s + " is too large: an integer here is at most " + Integer.MAX_VALUE);
+        }
         throw invalid(name, raw, "'" + raw + "' is not an integer");
       }
     }
@@ -464,6 +482,9 @@ public final class Param {
 
   private <T extends Comparable<T>> T checkBounds(T value, String name) {
     double d = ((Number) value).doubleValue();
+    if (Double.isInfinite(d) && !infinite) {
+      throw invalid(name, value, format(value) + " is not finite");
+    }
     boolean tooLow = lower != null && (lowerOpen ? d <= lower : d < lower);
     boolean tooHigh = upper != null && (upperOpen ? d >= upper : d > upper);
     if (tooLow || tooHigh) {
@@ -513,6 +534,8 @@ public final class Param {
     private boolean lowerOpen;
     private Double upper;
     private boolean upperOpen;
+    private boolean infinite;
+    private boolean path;
     private final List<String> levels = new ArrayList<>();
     private String description = "";
 
@@ -544,6 +567,17 @@ public final class Param {
      */
     public Builder required() {
       this.required = true;
+      return this;
+    }
+
+    /**
+     * Allows {@code inf} and {@code -inf} (numbers are finite otherwise).
+     *
+     * @return this builder
+     * @since 0.2
+     */
+    public Builder allowInfinite() {
+      this.infinite = true;
       return this;
     }
 
@@ -614,6 +648,17 @@ public final class Param {
      */
     public Builder description(String text) {
       this.description = Objects.requireNonNull(text, "text");
+      return this;
+    }
+
+    /**
+     * Marks a string parameter as a file or folder path ({@link Param#isPath()}).
+     *
+     * @return this builder
+     * @since 0.2
+     */
+    public Builder path() {
+      this.path = true;
       return this;
     }
 

@@ -22,7 +22,10 @@ class ParamTest {
     assertEquals(List.of(64, 32), Param.integers("neurons").build().convert("[64,32]", "neurons"));
     assertEquals(List.of(20), Param.integers("neurons").build().convert(20, "neurons"));
     assertEquals(List.of(), Param.integers("neurons").build().convert("", "neurons"));
-    assertEquals(Double.POSITIVE_INFINITY, Param.number("w").build().convert("inf", "w"));
+    assertEquals(Double.POSITIVE_INFINITY, Param.number("w").allowInfinite().build().convert("inf", "w"));
+    assertEquals("Parameter 'lr': Infinity is not finite. It must be a number > 0, e.g. lr=0.01.", org.junit.jupiter.api.Assertions
+        .assertThrows(TorchworkException.class, () -> Param.number("lr").greaterThan(0).defaultValue(0.01).build()
+            .convert("Infinity", "lr")).getMessage());
   }
 
   @Test

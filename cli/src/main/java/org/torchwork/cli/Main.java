@@ -2,6 +2,8 @@ package org.torchwork.cli;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import org.torchwork.api.CallbackException;
+import org.torchwork.api.Stage;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.api.TrainingInterrupted;
 import picocli.CommandLine;
@@ -58,6 +60,11 @@ public final class Main implements Runnable {
     return gib + "g";
   }
 
+  private static boolean refusedSetting(Throwable e) {
+    return e instanceof CallbackException && ((CallbackException) e).stage() == Stage.ON_BEGIN
+        && e.getCause() instanceof TorchworkException;
+  }
+
   private static OutOfMemoryError outOfMemoryIn(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof OutOfMemoryError) {
@@ -95,6 +102,15 @@ public final class Main implements Runnable {
             TrainingInterrupted stop = (TrainingInterrupted) e.getCause();
             err.println(stop.getMessage());
             return Signals.status(stop.signal());
+          }
+          if (e instanceof RunFailed && refusedSetting(e.getCause())) {
+            // A callback refused its settings in on_begin, before training: the user's input to fix.
+            err.println("error: Callback '" + ((CallbackException) e.getCause()).callbackId() + "': "
+                + e.getCause().getCause().getMessage() + " Nothing was trained.");
+            if (verbose) {
+              e.getCause().printStackTrace(err);
+            }
+            return USAGE_ERROR;
           }
           if (e instanceof RunFailed) {
             err.println("error: " + e.getCause().getMessage());

@@ -26,12 +26,36 @@ final class Output {
       Object state = e.getValue();
       if (isTable(state)) {
         List<?> rows = (List<?>) state;
-        out.println(e.getKey() + ": " + rows.size() + " row(s)");
-        table(rows).print(out, "  ");
+        out.println(e.getKey() + ": " + rows.size() + " row(s)" + (rows.size() > MAX_ROWS ? ", the first and last "
+            + MAX_ROWS / 2 + " shown" : ""));
+        table(shown(rows)).print(out, "  ");
       } else {
-        out.println(e.getKey() + ": " + value(state));
+        out.println(e.getKey() + ": " + abbreviate(value(state)));
       }
     }
+  }
+
+  /** The most rows of a state's table printed, and the most characters of any other state. */
+  static final int MAX_ROWS = 100;
+  static final int MAX_CHARS = 2000;
+
+  /** The first and last rows of a long table, with a row of "..." between them. */
+  private static List<?> shown(List<?> rows) {
+    if (rows.size() <= MAX_ROWS) {
+      return rows;
+    }
+    Map<Object, Object> gap = new java.util.LinkedHashMap<>();
+    ((Map<?, ?>) rows.get(0)).keySet().forEach(k -> gap.put(k, "..."));
+    List<Object> shown = new java.util.ArrayList<>(rows.subList(0, MAX_ROWS / 2));
+    shown.add(gap);
+    shown.addAll(rows.subList(rows.size() - MAX_ROWS / 2, rows.size()));
+    return shown;
+  }
+
+  /** A long state's start, and how long it is: the whole of it is in the trained model. */
+  static String abbreviate(String text) {
+    return text.length() <= MAX_CHARS ? text : text.substring(0, MAX_CHARS) + "... (" + text.length() + " characters in all;"
+        + " the whole state is in the trained model)";
   }
 
   static String value(Object v) {

@@ -6,10 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
@@ -88,21 +90,37 @@ final class RunConfig {
     });
   }
 
+  /** The largest config file read. */
+  static final long MAX_BYTES = 1 << 20;
+
   static RunConfig read(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new TorchworkException(
           "Config file " + file + " " + (Files.exists(file) ? "is not a regular file" : "does not exist")
               + ". Give the path of a YAML run config (see the README).");
     }
+    try {
+      if (Files.size(file) > MAX_BYTES) {
+        throw new TorchworkException("Config file " + file + " is " + Files.size(file) + " bytes; a run config may have at most "
+            + MAX_BYTES + ". It holds settings only: put data in CSV files and name them (task: data.csv).");
+      }
+    } catch (IOException e) {
+      throw new TorchworkException("Config file " + file + " cannot be read: " + e.getMessage() + ".", e);
+    }
     Node root;
+    LoadSettings settings = LoadSettings.builder().setLabel(file.toString()).setCodePointLimit((int) MAX_BYTES)
+        .setAllowDuplicateKeys(false).setMaxAliasesForCollections(10).build();
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      root = new Compose(LoadSettings.builder().setLabel(file.toString()).build()).composeReader(reader).orElse(null);
+      root = new Compose(settings).composeReader(reader).orElse(null);
     } catch (MarkedYamlEngineException e) {
       String at = e.getProblemMark().or(e::getContextMark).map(m -> " line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1)).orElse("");
       throw new TorchworkException(
           "Config file " + file + at + ": malformed YAML: " + e.getProblem() + ". Fix the syntax there.");
     } catch (YamlEngineException e) {
       throw new TorchworkException("Config file " + file + ": malformed YAML: " + e.getMessage() + ". Fix the syntax.");
+    } catch (StackOverflowError e) {
+      throw new TorchworkException("Config file " + file + " is nested too deeply to read. A run config is a mapping of"
+          + " settings, at most a few levels deep (params: {key: value}).");
     } catch (IOException e) {
       throw new TorchworkException("Config file " + file + " cannot be read: " + e.getMessage() + ".", e);
     }
@@ -114,34 +132,84 @@ final class RunConfig {
       throw new TorchworkException(config.where(root, null) + ": the file must be a mapping of keys (task:, learner:, ...), not "
           + kind(root) + ".");
     }
+    List<String> problems = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
     for (NodeTuple t : ((MappingNode) root).getValue()) {
-      String key = config.key(t.getKeyNode(), "");
-      Node value = t.getValueNode();
-      if (!KEYS.contains(key)) {
-        throw new TorchworkException(config.where(t.getKeyNode(), null) + ": unknown key '" + key + "'."
-            + Names.didYouMean(key, KEYS) + " Known keys: " + String.join(", ", KEYS) + ".");
-      }
-      switch (key) {
-        case "callbacks":
-          config.callbacks = new Located<>(config.strings(value, key), config.where(value, key));
-          break;
-        case "params":
-          if (!(value instanceof MappingNode)) {
-            throw config.wrongType(value, key, "a mapping of parameter: value");
-          }
-          for (NodeTuple p : ((MappingNode) value).getValue()) {
-            String param = config.key(p.getKeyNode(), "params.");
-            config.params.put(param, new Located<>(config.value(p.getValueNode(), "params." + param), config.where(p.getValueNode(), "params." + param)));
-          }
-          break;
-        default:
-          if (!(value instanceof ScalarNode)) {
-            throw config.wrongType(value, key, "a single value");
-          }
-          config.scalars.put(key, new Located<>(((ScalarNode) value).getValue(), config.where(value, key)));
+      try {
+        String key = config.key(t.getKeyNode(), "");
+        Node value = t.getValueNode();
+        config.noAnchor(t.getKeyNode());
+        config.noAnchor(value);
+        if (!seen.add(key)) {
+          throw new TorchworkException(config.where(t.getKeyNode(), null) + ": key '" + key + "' is given twice. Keep one.");
+        }
+        if (!KEYS.contains(key)) {
+          throw new TorchworkException(config.where(t.getKeyNode(), null) + ": unknown key '" + key + "'."
+              + Names.didYouMean(key, KEYS) + " Known keys: " + String.join(", ", KEYS) + ".");
+        }
+        config.add(key, value, problems);
+      } catch (TorchworkException e) {
+        problems.add(e.getMessage());
       }
     }
+    if (!problems.isEmpty()) {
+      throw together(problems);
+    }
     return config;
+  }
+
+  /** One exception for one problem; for several, all of them, one per line. */
+  static TorchworkException together(List<String> problems) {
+    if (problems.size() == 1) {
+      return new TorchworkException(problems.get(0));
+    }
+    return new TorchworkException(problems.size() + " problems, each to fix:\n  - " + String.join("\n  - ", problems));
+  }
+
+  private void add(String key, Node value, List<String> problems) {
+    switch (key) {
+      case "callbacks":
+        callbacks = new Located<>(strings(value, key), where(value, key));
+        break;
+      case "params":
+        if (!(value instanceof MappingNode)) {
+          throw wrongType(value, key, "a mapping of parameter: value");
+        }
+        for (NodeTuple p : ((MappingNode) value).getValue()) {
+          try {
+            String param = key(p.getKeyNode(), "params.");
+            noAnchor(p.getValueNode());
+            if (params.containsKey(param)) {
+              throw new TorchworkException(where(p.getKeyNode(), null) + ": parameter '" + param + "' is given twice. Keep one.");
+            }
+            params.put(param, new Located<>(value(p.getValueNode(), "params." + param), where(p.getValueNode(), "params." + param)));
+          } catch (TorchworkException e) {
+            problems.add(e.getMessage());
+          }
+        }
+        break;
+      default:
+        if (!(value instanceof ScalarNode)) {
+          throw wrongType(value, key, "a single value");
+        }
+        scalars.put(key, new Located<>(((ScalarNode) value).getValue(), where(value, key)));
+    }
+  }
+
+  /** Anchors and aliases (&name, *name) are refused: a run config writes each value out. */
+  private void noAnchor(Node node) {
+    if (node.getAnchor().isPresent()) {
+      throw new TorchworkException(where(node, null) + ": anchors and aliases (&" + node.getAnchor().get().getValue() + ", *"
+          + node.getAnchor().get().getValue() + ") are not allowed in a run config. Write the value out.");
+    }
+    if (node instanceof SequenceNode) {
+      ((SequenceNode) node).getValue().forEach(this::noAnchor);
+    } else if (node instanceof MappingNode) {
+      for (NodeTuple t : ((MappingNode) node).getValue()) {
+        noAnchor(t.getKeyNode());
+        noAnchor(t.getValueNode());
+      }
+    }
   }
 
   private String key(Node node, String prefix) {
@@ -194,7 +262,12 @@ final class RunConfig {
     String v = node.getValue();
     Tag tag = node.getTag();
     if (Tag.INT.equals(tag)) {
-      return Long.valueOf(v.replace("_", ""));
+      try {
+        return Long.valueOf(v.replace("_", ""));
+      } catch (NumberFormatException e) {
+        // Beyond any integer parameter: the parameter says so, with this line.
+        return v;
+      }
     }
     if (Tag.FLOAT.equals(tag)) {
       return v;

@@ -7,8 +7,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.torchwork.api.Measure;
+import org.torchwork.api.Param;
 import org.torchwork.api.Prediction;
 import org.torchwork.api.Task;
 import org.torchwork.api.TaskType;
@@ -112,47 +114,52 @@ final class TrainCommand implements Callable<Integer> {
         return null;
       });
     }
+    // Every mistake in the run's settings is reported at once, not one per attempt.
+    List<String> problems = new ArrayList<>();
     List<TorchCallback> descriptors = new ArrayList<>();
     if (callbacks != null) {
-      callbacks.forEach(id -> descriptors.add(platform.callback(id.trim())));
+      callbacks.forEach(id -> collect(problems, () -> descriptors.add(platform.callback(id.trim()))));
     } else if (file != null && file.callbacks != null) {
-      file.callbacks.apply(() -> {
-        file.callbacks.value().forEach(id -> descriptors.add(platform.callback(id)));
-        return null;
-      });
+      file.callbacks.value().forEach(id -> collect(problems, () -> file.callbacks.apply(() -> descriptors.add(platform.callback(id)))));
     }
     List<Measure> measures = new ArrayList<>();
     for (String id : score) {
-      Measure m = platform.measure(id.trim());
-      if (m.taskType() != learnerSpec.taskType()) {
-        throw new TorchworkException("--score " + m.id() + " is a " + m.taskType() + " measure, but learner '"
-            + learnerSpec.id() + "' is a " + learnerSpec.taskType() + " learner. Score with " + learnerSpec.taskType()
-            + ".* measures, e.g. " + (learnerSpec.taskType() == TaskType.CLASSIF ? "classif.acc" : "regr.rmse") + ".");
-      }
-      measures.add(m);
+      collect(problems, () -> {
+        Measure m = platform.measure(id.trim());
+        if (m.taskType() != learnerSpec.taskType()) {
+          throw new TorchworkException("--score " + m.id() + " is a " + m.taskType() + " measure, but learner '"
+              + learnerSpec.id() + "' is a " + learnerSpec.taskType() + " learner. Score with " + learnerSpec.taskType()
+              + ".* measures, e.g. " + (learnerSpec.taskType() == TaskType.CLASSIF ? "classif.acc" : "regr.rmse") + ".");
+        }
+        measures.add(m);
+      });
     }
     try (TorchLearner l = platform.learner(learnerId)) {
       l.callbacks(descriptors);
       if (file != null) {
-        file.params.forEach((key, value) -> value.apply(() -> l.set(key, value.value())));
+        file.params.forEach((key, value) -> collect(problems,
+            () -> value.apply(() -> l.set(key, relativeToConfig(file, key, value.value(), l, descriptors)))));
         l.configDefaults(
             file.scalar("engine").map(RunConfig.Located::value).orElse(null),
             file.scalar("device").map(RunConfig.Located::value).orElse(null));
       }
-      for (Map.Entry<String, String> e : parseSettings().entrySet()) {
-        l.set(e.getKey(), e.getValue());
+      for (Map.Entry<String, String> e : parseSettings(problems).entrySet()) {
+        collect(problems, () -> l.set(e.getKey(), e.getValue()));
       }
       if (engine != null) {
-        l.set("engine", engine);
+        collect(problems, () -> l.set("engine", engine));
       }
       if (device != null) {
-        l.set("device", device);
+        collect(problems, () -> l.set("device", device));
       }
       if (resume != null) {
-        l.set("resume", resume.toString());
+        collect(problems, () -> l.set("resume", resume.toString()));
       }
       if (initFrom != null) {
-        l.set("init_from", initFrom.toString());
+        collect(problems, () -> l.set("init_from", initFrom.toString()));
+      }
+      if (!problems.isEmpty()) {
+        throw RunConfig.together(problems);
       }
       TorchLearner.PreparedRun run = l.prepare(data, validData);
       out.println("Training " + l.id() + " on task " + data.id() + " (" + data.nrow() + " rows, " + data.nfeatures()
@@ -238,16 +245,45 @@ final class TrainCommand implements Callable<Integer> {
     return Torchwork.tsk(csv, target, type);
   }
 
-  private Map<String, String> parseSettings() {
+  private Map<String, String> parseSettings(List<String> problems) {
     Map<String, String> map = new LinkedHashMap<>();
     for (String s : settings) {
       int eq = s.indexOf('=');
       if (eq <= 0) {
-        throw new TorchworkException(
-            "--set '" + s + "' is not KEY=VALUE. Write e.g. --set epochs=5 or --set cb.custom_logger.alpha=0.05.");
+        problems.add("--set '" + s + "' is not KEY=VALUE. Write e.g. --set epochs=5 or --set cb.custom_logger.alpha=0.05.");
+        continue;
       }
       map.put(s.substring(0, eq).trim(), s.substring(eq + 1).trim());
     }
     return map;
+  }
+
+  /** Runs a step of checking the settings, noting its mistake and going on. */
+  private static void collect(List<String> problems, Runnable step) {
+    try {
+      step.run();
+    } catch (TorchworkException e) {
+      problems.add(e.getMessage());
+    }
+  }
+
+  /**
+   * A config file's relative path, for a parameter that is a path, resolved against the file's
+   * folder (as task, valid, save and plugins are), so the config works from any directory.
+   */
+  private static Object relativeToConfig(RunConfig file, String key, Object value, TorchLearner l, List<TorchCallback> descriptors) {
+    if (!(value instanceof String) || Path.of((String) value).isAbsolute()) {
+      return value;
+    }
+    Optional<Param> param;
+    if (key.startsWith("cb.") && key.indexOf('.', 3) > 0) {
+      String id = key.substring(3, key.indexOf('.', 3));
+      String name = key.substring(key.indexOf('.', 3) + 1);
+      param = descriptors.stream().filter(d -> d.id().equals(id)).findFirst().flatMap(d -> d.paramSet().find(name));
+    } else {
+      param = l.paramSet().find(key);
+    }
+    Path dir = file.file.toAbsolutePath().getParent();
+    return param.filter(Param::isPath).isPresent() && dir != null ? dir.resolve((String) value).normalize().toString() : value;
   }
 }

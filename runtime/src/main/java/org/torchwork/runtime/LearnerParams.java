@@ -30,8 +30,8 @@ final class LearnerParams {
               .description("early stopping: the least change of the first validation measure that counts as improvement").build(),
           Param.bool("restore_best_weights").defaultValue(false)
               .description("early stopping: end with the weights of the best epoch").build(),
-          Param.string("resume").description("a checkpoint file (or the directory the checkpoint callback wrote to) to continue from").build(),
-          Param.string("init_from")
+          Param.string("resume").path().description("a checkpoint file (or the directory the checkpoint callback wrote to) to continue from").build(),
+          Param.string("init_from").path()
               .description("a saved model's folder to start from (fine-tuning): its weights, with new epochs, learning rate and callbacks").build(),
           Param.bool("standardize").defaultValue(false)
               .description("standardize each feature with the training rows' mean and standard deviation, saved with the model").build());

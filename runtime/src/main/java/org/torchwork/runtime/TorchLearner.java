@@ -23,6 +23,7 @@ import org.torchwork.api.TorchCallback;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.api.spi.NetworkShape;
+import org.torchwork.runtime.data.Limits;
 import org.torchwork.runtime.data.Standardization;
 import org.torchwork.runtime.data.Tasks;
 import org.torchwork.runtime.data.TrainingData;
@@ -375,7 +376,10 @@ public final class TorchLearner implements Learner, AutoCloseable {
         : init != null ? init.meta().standardization() : null;
     TrainingData data = TrainingData.prepare(task, validation, p, seed, inherited);
     // Building the network (not initializing it) checks its parameters, e.g. layers against neurons.
-    spec.network().create(new NetworkShape(task.nfeatures(), spec.taskType() == TaskType.CLASSIF ? task.classes().size() : 1), p);
+    NetworkShape shape = new NetworkShape(task.nfeatures(), spec.taskType() == TaskType.CLASSIF ? task.classes().size() : 1);
+    spec.network().create(shape, p);
+    Limits.checkNetwork(spec.id(), spec.network().parameterCount(shape, p), Limits.machineMemory());
+    Limits.checkBatch(p.getInt("batch_size"), task.nrow(), task.nfeatures());
     Map<String, Map<String, Object>> callbackParams = new LinkedHashMap<>();
     live.forEach(r -> callbackParams.put(r.descriptor().id(), r.values().asMap()));
     // Parameters may name classes in plugin jars (cb.lr_lambda.function).

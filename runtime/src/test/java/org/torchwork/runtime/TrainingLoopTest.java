@@ -209,7 +209,8 @@ class TrainingLoopTest {
   void aStateThatIsNotPlainDataIsAnErrorNamingTheCallback() {
     TorchLearner l = learner("epochs", 1).callbacks(TorchCallback.of("bad", FileState.class, FileState::new));
     TorchworkException e = assertThrows(TorchworkException.class, () -> l.train(IRIS));
-    assertTrue(e.getMessage().startsWith("Callback 'bad' returned a state that is not plain data: state.file is a java.io.File."), e.getMessage());
+    assertTrue(e.getMessage().startsWith("Callback 'bad' failed in on_end: its stateDict() returned what cannot be saved:"
+        + " state.file is a java.io.File."), e.getMessage());
   }
 
   @Test

@@ -16,4 +16,17 @@ public interface NetworkFactory {
    * @return the network; classification networks output one logit per class
    */
   Block create(NetworkShape shape, ParamValues params);
+
+  /**
+   * How many numbers the network's parameters hold, known without building it, so that a network
+   * too large for the machine is refused before any memory is taken.
+   *
+   * @param shape the input and output sizes
+   * @param params all of the learner's checked parameter values
+   * @return the count, or -1 when unknown (no check is made then)
+   * @since 0.2
+   */
+  default long parameterCount(NetworkShape shape, ParamValues params) {
+    return -1;
+  }
 }

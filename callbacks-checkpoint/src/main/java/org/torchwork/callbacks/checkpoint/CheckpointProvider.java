@@ -16,7 +16,7 @@ public final class CheckpointProvider implements CallbackProvider {
               + " on an interrupt; resume with resume=<path>. The folder belongs to one run.")
           .weight(Double.POSITIVE_INFINITY)
           .savesCheckpoints()
-          .param(Param.string("path").required().description("directory for checkpoint-<epoch>.zip files"))
+          .param(Param.string("path").required().path().description("directory for checkpoint-<epoch>.zip files"))
           .param(Param.integer("freq").min(1).required().description("save every this many epochs"))
           .param(Param.bool("on_interrupt").defaultValue(true)
               .description("on Ctrl-C or SIGTERM, save the run where it stopped (checkpoint-<epoch>+<batch>.zip)"))

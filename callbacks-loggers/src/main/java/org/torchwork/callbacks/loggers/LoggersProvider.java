@@ -11,14 +11,14 @@ public final class LoggersProvider implements CallbackProvider {
   /** {@code csv_logger}. */
   public static final TorchCallback CSV_LOGGER = TorchCallback.builder("csv_logger", CsvLogger.class)
       .label("CSV logger").description("One CSV row per epoch (or per batch) of the learning rate, loss and scores.")
-      .param(Param.string("path").required().description("the CSV file"))
+      .param(Param.string("path").required().path().description("the CSV file"))
       .param(Param.bool("per_batch").defaultValue(false).description("one row per training batch"))
       .build(p -> new CsvLogger(Path.of(p.getString("path")), p.getBoolean("per_batch")));
 
   /** {@code tb}. */
   public static final TorchCallback TB = TorchCallback.builder("tb", TensorBoard.class)
       .label("TensorBoard").description("TensorBoard event files: train and validation scores per epoch.")
-      .param(Param.string("path").required().description("the log directory"))
+      .param(Param.string("path").required().path().description("the log directory"))
       .param(Param.bool("log_train_loss").defaultValue(false).description("also log every batch's loss"))
       .build(p -> new TensorBoard(Path.of(p.getString("path")), p.getBoolean("log_train_loss")));
 

@@ -67,8 +67,29 @@ class LrSchedulesTest {
     assertEquals(List.of(0.01, 0.005, 0.0025),
         epochRates(TestKit.callback(LrProvider.LR_LAMBDA).set("function", Halving.class.getName()), 3));
     try (TestKit.Result r = TestKit.callback(LrProvider.LR_LAMBDA).set("function", "no.such.Function").run()) {
-      assertEquals("Parameter 'cb.lr_lambda.function': class no.such.Function is not on the class path. Put its jar on the"
-          + " class path, or from Java use LrLambda.of(epoch -> ...).", r.failure().orElseThrow().getMessage());
+      assertEquals("Parameter 'cb.lr_lambda.function': class no.such.Function is in no plugin and not in Torchwork"
+          + " (java.lang.ClassNotFoundException: no.such.Function). Put its jar in the plugins directory (a modular jar must"
+          + " export its package), check the spelling, or from Java use LrLambda.of(epoch -> ...).",
+          r.failure().orElseThrow().getMessage());
+    }
+    try (TestKit.Result r = TestKit.callback(LrProvider.LR_LAMBDA).set("function", NotAFunction.class.getName()).run()) {
+      assertEquals("Parameter 'cb.lr_lambda.function': " + NotAFunction.class.getName() + " does not implement"
+          + " java.util.function.IntToDoubleFunction, so no instance of it is made. Give a class that does.",
+          r.failure().orElseThrow().getMessage());
+    }
+    assertEquals(0, TOUCHED.get(), "the class was neither initialized nor instantiated");
+  }
+
+  static final java.util.concurrent.atomic.AtomicInteger TOUCHED = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Not a learning-rate function; its initializer and constructor would leave a trace. */
+  public static final class NotAFunction {
+    static {
+      TOUCHED.incrementAndGet();
+    }
+
+    public NotAFunction() {
+      TOUCHED.incrementAndGet();
     }
   }
 

@@ -19,6 +19,7 @@ import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.api.spi.LearnerProvider;
 import org.torchwork.api.spi.LearnerSpec;
+import org.torchwork.api.spi.NetworkFactory;
 import org.torchwork.api.spi.NetworkShape;
 
 /**
@@ -48,9 +49,27 @@ public final class MlpLearners implements LearnerProvider {
   @Override
   public List<LearnerSpec> learners() {
     return List.of(
-        LearnerSpec.of("classif.mlp", "Multi Layer Perceptron", TaskType.CLASSIF, PARAMS, MlpLearners::network),
-        LearnerSpec.of("regr.mlp", "Multi Layer Perceptron", TaskType.REGR, PARAMS, MlpLearners::network));
+        LearnerSpec.of("classif.mlp", "Multi Layer Perceptron", TaskType.CLASSIF, PARAMS, NETWORK),
+        LearnerSpec.of("regr.mlp", "Multi Layer Perceptron", TaskType.REGR, PARAMS, NETWORK));
   }
+
+  private static final NetworkFactory NETWORK = new NetworkFactory() {
+    @Override
+    public Block create(NetworkShape shape, ParamValues params) {
+      return network(shape, params);
+    }
+
+    @Override
+    public long parameterCount(NetworkShape shape, ParamValues params) {
+      long count = 0;
+      long in = shape.inputs();
+      for (int units : hiddenLayers(params)) {
+        count += (in + 1) * units;
+        in = units;
+      }
+      return count + (in + 1) * shape.outputs();
+    }
+  };
 
   static List<Integer> hiddenLayers(ParamValues params) {
     List<Integer> neurons = params.getList("neurons", Integer.class);

@@ -39,6 +39,7 @@ public final class CsvTasks {
    */
   public static Task read(Path file, String target, TaskType type) {
     requireFile(file, "Task file");
+    Limits.checkFileFits(file, "Task file");
     try (InputStream in = Files.newInputStream(file)) {
       return read(in, file.toString(), idOf(file), target, type).withSource(file);
     } catch (IOException e) {
@@ -117,6 +118,7 @@ public final class CsvTasks {
    */
   public static Task readLike(Path file, Task like, String what) {
     requireFile(file, what);
+    Limits.checkFileFits(file, what);
     String label = what + " " + file;
     try (InputStream in = Files.newInputStream(file); CsvReader csv = new CsvReader(in, label)) {
       int[] featureCols = csv.columns(like.featureNames(), "a feature of task '" + like.id() + "'",

@@ -26,13 +26,14 @@ final class Batches {
   Batches(Task task, int[] order, int batchSize) {
     this.task = task;
     this.order = order;
-    this.batchSize = batchSize;
-    this.x = new float[batchSize * task.nfeatures()];
-    this.y = new float[batchSize];
+    // Never larger than the rows: batch_size may be far above them.
+    this.batchSize = Math.max(1, Math.min(batchSize, order.length));
+    this.x = new float[this.batchSize * task.nfeatures()];
+    this.y = new float[this.batchSize];
   }
 
   static int count(int rows, int batchSize) {
-    return (rows + batchSize - 1) / batchSize;
+    return (int) ((rows + (long) batchSize - 1) / batchSize);
   }
 
   int count() {

@@ -22,14 +22,16 @@ public record Live(String id, CallbackSet callback) {
    * @return the state; null when it keeps none
    * @throws TorchworkException when stateDict() fails or returns something else than plain data
    */
-  public Object state() {
+  public Object state(Stage stage) {
     Object state;
     try {
       state = callback.stateDict();
-    } catch (RuntimeException e) {
-      throw new TorchworkException("Callback '" + id + "' failed in stateDict(): " + e + ". Fix the callback.", e);
+      States.check(state);
+    } catch (Throwable t) {
+      // A StackOverflowError or OutOfMemoryError too: named with the callback and the stage.
+      throw new CallbackException(id, stage, t instanceof TorchworkException ? t
+          : new TorchworkException("its stateDict() failed: " + t + ". Fix the callback.", t));
     }
-    States.check(id, state);
     return state;
   }
 

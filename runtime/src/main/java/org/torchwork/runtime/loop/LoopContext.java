@@ -297,7 +297,7 @@ final class LoopContext implements Context {
   }
 
   private Outputs outputs() {
-    return new Outputs("Callback '" + current + "'", inputs);
+    return new Outputs(current, inputs);
   }
 
   /** Releases the checkpoint folders' locks, at the end of the run. */

@@ -521,7 +521,7 @@ public final class TrainingLoop {
   private Map<String, Object> collectStates() {
     Map<String, Object> states = new LinkedHashMap<>();
     for (Live live : callbacks) {
-      Object state = live.state();
+      Object state = live.state(ctx.stage);
       if (state != null) {
         states.put(live.id(), state);
       }

@@ -21,6 +21,7 @@ import org.torchwork.runtime.PredictionReport;
 import org.torchwork.runtime.data.CsvReader;
 import org.torchwork.runtime.builtin.BuiltinMeasures;
 import org.torchwork.runtime.data.CsvTasks;
+import org.torchwork.runtime.data.Limits;
 import org.torchwork.runtime.store.AtomicFiles;
 import org.torchwork.runtime.store.Folders;
 import org.torchwork.runtime.store.ModelFiles;
@@ -92,6 +93,7 @@ public final class CsvPredictor {
       for (int c = 0; c < classes.size(); c++) {
         codes.put(classes.get(c), c);
       }
+      Limits.checkBatchBuffer(batchSize, features.size(), "--batch-size");
       List<String> columns = new ArrayList<>(List.of("row_id"));
       if (targetCol >= 0) {
         columns.add("truth");

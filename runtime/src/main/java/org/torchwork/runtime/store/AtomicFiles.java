@@ -15,6 +15,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.Comparator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.torchwork.api.TorchworkException;
 
@@ -24,8 +26,43 @@ import org.torchwork.api.TorchworkException;
  */
 public final class AtomicFiles {
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** Temporary files and folders being written; deleted if the process exits before they are done. */
+  private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      for (Path p : PENDING) {
+        try {
+          deleteTree(p);
+        } catch (IOException e) {
+          // the process is ending; nothing more can be done
+        }
+      }
+    }, "torchwork-temporary-files"));
+  }
 
   private AtomicFiles() {}
+
+  /**
+   * Notes a temporary file or folder, so that an orderly exit (Ctrl-C, SIGTERM, System.exit)
+   * in the middle of writing it deletes it.
+   *
+   * @param tmp the temporary file or folder
+   * @return {@code tmp}
+   */
+  public static Path pending(Path tmp) {
+    PENDING.add(tmp);
+    return tmp;
+  }
+
+  /**
+   * Forgets a temporary file or folder that was renamed into place or deleted.
+   *
+   * @param tmp the temporary file or folder
+   */
+  public static void done(Path tmp) {
+    PENDING.remove(tmp);
+  }
 
   /**
    * Creates a new hidden file or folder beside {@code target}, with the permissions the umask
@@ -97,7 +134,7 @@ public final class AtomicFiles {
       throw new FileSystemException(file.toString(), null, "not a regular file (a device, a pipe, a link or a folder)");
     }
     Files.createDirectories(file.getParent());
-    Path tmp = beside(file, ".tmp-", false);
+    Path tmp = pending(beside(file, ".tmp-", false));
     try {
       try (FileOutputStream fos = new FileOutputStream(tmp.toFile())) {
         BufferedOutputStream buffered = new BufferedOutputStream(fos, 1 << 16);
@@ -112,6 +149,7 @@ public final class AtomicFiles {
       syncDirectory(file.getParent());
     } finally {
       Files.deleteIfExists(tmp);
+      done(tmp);
     }
   }
 

@@ -148,7 +148,7 @@ public final class Bundle {
       Folders.Target state = Folders.checkTarget(target, kind, overwrite, what);
       Path parent = target.getParent();
       Files.createDirectories(parent);
-      Path tmp = AtomicFiles.beside(target, ".tmp-", true);
+      Path tmp = AtomicFiles.pending(AtomicFiles.beside(target, ".tmp-", true));
       try {
         JsonObject listed = new JsonObject();
         for (Map.Entry<String, AtomicFiles.Content> e : entries.entrySet()) {
@@ -180,6 +180,7 @@ public final class Bundle {
         if (Files.exists(tmp, LinkOption.NOFOLLOW_LINKS)) {
           AtomicFiles.deleteTree(tmp);
         }
+        AtomicFiles.done(tmp);
       }
     }
 

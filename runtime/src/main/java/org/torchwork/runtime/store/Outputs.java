@@ -20,7 +20,7 @@ public final class Outputs {
   /**
    * Checks for one callback.
    *
-   * @param owner how messages name the writer, e.g. {@code Callback 'csv_logger'}
+   * @param owner the callback's id
    * @param inputs the run's input files, absolute and normalized, each with what it is (e.g.
    *     {@code the task's data file})
    */
@@ -56,7 +56,7 @@ public final class Outputs {
         throw refuse(abs, "it cannot be examined (" + e.getMessage() + ")." + fix);
       }
       if (!empty && !ours.test(abs)) {
-        throw refuse(abs, "it exists and was not written by " + owner.replaceFirst("^Callback ", "") + ", and Torchwork never"
+        throw refuse(abs, "it exists and was not written by " + owner + ", and Torchwork never"
             + " writes over a file it did not create. Move or delete it yourself if you no longer need it, or give " + param
             + " another file.");
       }
@@ -129,6 +129,6 @@ public final class Outputs {
   }
 
   private TorchworkException refuse(Path path, String why) {
-    return new TorchworkException(owner + " will not write " + path + ": " + why);
+    return new TorchworkException(path + " cannot be written: " + why);
   }
 }
