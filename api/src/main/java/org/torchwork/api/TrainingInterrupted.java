@@ -27,7 +27,8 @@ public final class TrainingInterrupted extends TorchworkException {
    * @param checkpoint the checkpoint written on the way out, or null
    */
   public TrainingInterrupted(String signal, int epoch, int step, Path checkpoint) {
-    super("Interrupted by " + signal + " in epoch " + epoch + " after " + step + " batch(es)"
+    super("Interrupted by " + signal + (step == 0 ? " after epoch " + epoch : " in epoch " + epoch + " after " + step
+        + " batch(es)")
         + (checkpoint == null ? "; no checkpoint was written on the way out."
             : "; checkpoint " + checkpoint + " was written: continue with resume=" + checkpoint.getParent() + "."));
     this.signal = signal;

@@ -29,18 +29,6 @@ public final class AtomicFiles {
   /** Temporary files and folders being written; deleted if the process exits before they are done. */
   private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
 
-  static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      for (Path p : PENDING) {
-        try {
-          deleteTree(p);
-        } catch (IOException e) {
-          // the process is ending; nothing more can be done
-        }
-      }
-    }, "torchwork-temporary-files"));
-  }
-
   private AtomicFiles() {}
 
   /**
@@ -51,8 +39,30 @@ public final class AtomicFiles {
    * @return {@code tmp}
    */
   public static Path pending(Path tmp) {
+    Cleanup.INSTALLED.hashCode();
     PENDING.add(tmp);
     return tmp;
+  }
+
+  /** Deletes what is pending when the process exits; installed on first use. */
+  private static final class Cleanup {
+    static final Thread INSTALLED = new Thread(() -> {
+      for (Path p : PENDING) {
+        try {
+          deleteTree(p);
+        } catch (IOException e) {
+          // the process is ending; nothing more can be done
+        }
+      }
+    }, "torchwork-temporary-files");
+
+    static {
+      try {
+        Runtime.getRuntime().addShutdownHook(INSTALLED);
+      } catch (IllegalStateException e) {
+        // already shutting down: nothing new is being written
+      }
+    }
   }
 
   /**
