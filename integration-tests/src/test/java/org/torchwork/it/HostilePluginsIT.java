@@ -119,6 +119,15 @@ class HostilePluginsIT {
   }
 
   @Test
+  void theBytesCheckedAreTheBytesLoadedEvenIfTheJarIsReplacedAfterTheCheck() {
+    String sha = Dist.sha256(plugins.resolve("custom-logger.jar"));
+    Dist.Result r = Dist.javaApp(PluginBytesApp.class, plugins.toString(), "custom_logger");
+    assertEquals(0, r.exit(), r.toString());
+    assertEquals(List.of("status LOADED", "checked " + sha, "loaded " + sha, "from torchwork-plugins-N-N",
+        "class org.torchwork.examples.customlogger.CustomLogger"), r.outLines(), r.toString());
+  }
+
+  @Test
   void aFolderAboveThePluginsDirectoryThatOthersCanWriteIsRefused() throws IOException {
     Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
     Dist.Result r = Dist.torchwork(plugins, "plugins");

@@ -80,13 +80,16 @@ public final class Limits {
    * @param what how messages name it, e.g. {@code Task file}
    */
   public static void checkFileFits(Path file, String what) {
+    checkFileFits(file, what, Runtime.getRuntime().maxMemory());
+  }
+
+  static void checkFileFits(Path file, String what, long heap) {
     long size;
     try {
       size = Files.size(file);
     } catch (IOException e) {
       return;
     }
-    long heap = Runtime.getRuntime().maxMemory();
     if (heap != Long.MAX_VALUE && size > heap) {
       throw new TorchworkException(what + " " + file + " is " + bytes(size) + ", larger than Java's heap (" + bytes(heap)
           + "), so its rows cannot be held in memory. Give Java more (TORCHWORK_JAVA_OPTS=-Xmx" + Math.max(2, 2 * (size >> 30) + 1)

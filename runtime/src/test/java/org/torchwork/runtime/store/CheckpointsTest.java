@@ -109,4 +109,58 @@ class CheckpointsTest {
     Files.writeString(tmp.resolve("checkpoint-99999999999.zip"), "not one of ours");
     assertEquals(1, Checkpoints.read(tmp).meta().epoch());
   }
+
+  /** A checkpoint whose metadata is well-formed JSON with a value out of range. */
+  private static void writeWith(Path file, Checkpoints.Meta meta) {
+    try (ai.djl.ndarray.NDManager manager = ai.djl.engine.Engine.getEngine("PyTorch").newBaseManager()) {
+      SequentialBlock network = new SequentialBlock().add(ai.djl.nn.core.Linear.builder().setUnits(2).build());
+      network.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 3));
+      Checkpoints.write(file, meta, network, Map.of(), List.of(), null);
+    }
+  }
+
+  @Test
+  void metadataOutOfRangeIsRefusedNamingTheFileAndTheField() {
+    Checkpoints.Meta m = meta(2);
+    Map<String, Checkpoints.Meta> bad = new java.util.LinkedHashMap<>();
+    bad.put("the learning rate is NaN", new Checkpoints.Meta(m.format(), m.learner(), m.epoch(), m.globalStep(), m.seed(),
+        m.shuffleState(), Double.NaN, m.features(), m.classes(), m.settings(), m.optimizerSteps(), m.callbackIds(), m.callbacks(),
+        null, m.run(), 0, 0));
+    bad.put("the epoch is -3", new Checkpoints.Meta(m.format(), m.learner(), -3, m.globalStep(), m.seed(), m.shuffleState(),
+        m.learningRate(), m.features(), m.classes(), m.settings(), m.optimizerSteps(), m.callbackIds(), m.callbacks(), null,
+        m.run(), 0, 0));
+    bad.put("the step is -1", new Checkpoints.Meta(m.format(), m.learner(), m.epoch(), m.globalStep(), m.seed(),
+        m.shuffleState(), m.learningRate(), m.features(), m.classes(), m.settings(), m.optimizerSteps(), m.callbackIds(),
+        m.callbacks(), null, m.run(), -1, 0));
+    bad.put("the run id is missing", new Checkpoints.Meta(m.format(), m.learner(), m.epoch(), m.globalStep(), m.seed(),
+        m.shuffleState(), m.learningRate(), m.features(), m.classes(), m.settings(), m.optimizerSteps(), m.callbackIds(),
+        m.callbacks(), null, null, 0, 0));
+    bad.put("the settings are missing", new Checkpoints.Meta(m.format(), m.learner(), m.epoch(), m.globalStep(), m.seed(),
+        m.shuffleState(), m.learningRate(), m.features(), m.classes(), null, m.optimizerSteps(), m.callbackIds(), m.callbacks(),
+        null, m.run(), 0, 0));
+    int i = 0;
+    for (Map.Entry<String, Checkpoints.Meta> e : bad.entrySet()) {
+      Path file = tmp.resolve("bad-" + i++ + ".zip");
+      writeWith(file, e.getValue());
+      TorchworkException x = assertThrows(TorchworkException.class, () -> Checkpoints.read(file));
+      assertEquals("Checkpoint " + file + ": checkpoint.json is not valid: " + e.getKey() + ". It is damaged or not a Torchwork"
+          + " checkpoint; resume from another one.", x.getMessage());
+    }
+  }
+
+  @Test
+  void theLatestCheckpointOfAFolderIsTheLatestBatchOfItsRun() throws IOException {
+    writeSmallNetwork(tmp.resolve("checkpoint-1.zip"));
+    writeWith(tmp.resolve("checkpoint-1+2.zip"), meta(1));
+    writeWith(tmp.resolve("checkpoint-10.zip"), meta(10));
+    assertEquals(List.of("checkpoint-1.zip", "checkpoint-1+2.zip", "checkpoint-10.zip"),
+        Checkpoints.list(tmp).stream().map(p -> p.getFileName().toString()).toList());
+    assertEquals(10, Checkpoints.read(tmp).meta().epoch());
+    // A run.json naming another run: the folder's latest checkpoint is not that run's, so it is not resumed.
+    Files.writeString(tmp.resolve("run.json"), "{\"run\": \"run-2\", \"learner\": \"classif.mlp\"}");
+    TorchworkException e = assertThrows(TorchworkException.class, () -> Checkpoints.read(tmp));
+    assertEquals("Checkpoint " + tmp.resolve("checkpoint-10.zip") + ", the latest in " + tmp + ", was written by run run-1, but "
+        + tmp.resolve("run.json") + " says the folder belongs to run run-2. Resume from a checkpoint file you know belongs to the"
+        + " run you want (resume=FILE).", e.getMessage());
+  }
 }
