@@ -2,6 +2,7 @@ package org.torchwork.runtime;
 
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Asks the training runs of this process to stop cleanly. The loop finishes the batch in
@@ -52,15 +53,23 @@ public final class Interrupts {
     return running > 0;
   }
 
-  /** A run starts; a request made while none ran was for earlier runs, and is forgotten. */
-  static synchronized void started() {
-    if (running == 0) {
-      clear();
+  /**
+   * Runs a training loop, counted as in progress: a request made while no run was in progress was
+   * for earlier runs, and is forgotten when the first one starts.
+   */
+  static <T> T during(Supplier<T> run) {
+    synchronized (Interrupts.class) {
+      if (running == 0) {
+        clear();
+      }
+      running++;
     }
-    running++;
-  }
-
-  static synchronized void ended() {
-    running--;
+    try {
+      return run.get();
+    } finally {
+      synchronized (Interrupts.class) {
+        running--;
+      }
+    }
   }
 }

@@ -317,13 +317,7 @@ public final class TorchLearner implements Learner, AutoCloseable {
       TrainingData data = plan.data();
       TrainingLoop loop = new TrainingLoop(TorchLearner.this, out, spec, plan.params(), plan.callbacks(), data,
           plan.measuresTrain(), plan.measuresValid(), backend, plan.seed(), plan.resume(), plan.init());
-      TrainingLoop.Outcome outcome;
-      Interrupts.started();
-      try {
-        outcome = loop.run();
-      } finally {
-        Interrupts.ended();
-      }
+      TrainingLoop.Outcome outcome = Interrupts.during(loop::run);
       model = new TrainedModel(outcome.model(), SavedModels.meta(spec, platform.pluginProviding("learner", spec.id()), data.train(),
           plan.params().asMap(), plan.callbackParams(), data.standardization(), backend, plan.seed(), outcome.epochs(), outcome.states()),
           backend, null);
@@ -382,17 +376,8 @@ public final class TorchLearner implements Learner, AutoCloseable {
     Limits.checkBatch(p.getInt("batch_size"), task.nrow(), task.nfeatures());
     Map<String, Map<String, Object>> callbackParams = new LinkedHashMap<>();
     live.forEach(r -> callbackParams.put(r.descriptor().id(), r.values().asMap()));
-    // Parameters may name classes in plugin jars (cb.lr_lambda.function).
-    Thread thread = Thread.currentThread();
-    ClassLoader before = thread.getContextClassLoader();
-    List<Live> generated;
-    thread.setContextClassLoader(platform.classes());
-    try {
-      generated = CallbackPlan.generate(live);
-    } finally {
-      thread.setContextClassLoader(before);
-    }
-    return new Plan(p, generated, callbackParams, measuresTrain, measuresValid, resume, init, seed, data);
+    return new Plan(p, CallbackPlan.generate(live, platform.classes()), callbackParams, measuresTrain, measuresValid, resume, init,
+        seed, data);
   }
 
   /**

@@ -111,21 +111,30 @@ public final class CallbackPlan {
   }
 
   /**
-   * Fresh callback instances for a run, in the order they run.
+   * Creates the callbacks, with a context class loader that finds classes named in parameters
+   * (such as {@code cb.lr_lambda.function}) in plugins too.
    *
-   * @param resolved the checked callbacks
+   * @param resolved the resolved callbacks, in order
+   * @param classes finds classes in Torchwork and in every plugin
    * @return the live callbacks
    */
-  public static List<Live> generate(List<Resolved> resolved) {
-    List<Live> live = new ArrayList<>();
-    for (Resolved r : resolved) {
-      TorchCallback cb = r.descriptor();
-      for (String warning : CallbackSet.suspiciousMethods(cb.generator())) {
-        LOG.warn("Callback '{}': {}", cb.id(), warning);
+  public static List<Live> generate(List<Resolved> resolved, ClassLoader classes) {
+    Thread thread = Thread.currentThread();
+    ClassLoader before = thread.getContextClassLoader();
+    thread.setContextClassLoader(classes);
+    try {
+      List<Live> live = new ArrayList<>();
+      for (Resolved r : resolved) {
+        TorchCallback cb = r.descriptor();
+        for (String warning : CallbackSet.suspiciousMethods(cb.generator())) {
+          LOG.warn("Callback '{}': {}", cb.id(), warning);
+        }
+        live.add(new Live(cb.id(), cb.generate(r.values())));
       }
-      live.add(new Live(cb.id(), cb.generate(r.values())));
+      return live;
+    } finally {
+      thread.setContextClassLoader(before);
     }
-    return live;
   }
 
   /** A stateful callback that runs after a checkpointing one would have its state saved stale. */

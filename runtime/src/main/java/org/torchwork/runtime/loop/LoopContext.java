@@ -10,11 +10,15 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.torchwork.api.CallbackSet;
 import org.torchwork.api.Context;
@@ -76,7 +80,7 @@ final class LoopContext implements Context {
   Throwable failure;
   boolean terminate;
   boolean skipStep;
-  java.util.function.UnaryOperator<java.nio.file.Path> checkpointWriter;
+  UnaryOperator<Path> checkpointWriter;
   boolean validated;
   int batches;
   /** Between on_epoch_begin and the end of on_epoch_end. */
@@ -87,8 +91,8 @@ final class LoopContext implements Context {
   Map<java.nio.file.Path, String> inputs = Map.of();
   /** Who owns the checkpoint folders claimed, and what this run resumed from. */
   CheckpointFolder.Owner owner;
-  java.nio.file.Path resumedFrom;
-  private final List<CheckpointFolder> claimed = new java.util.ArrayList<>();
+  Path resumedFrom;
+  private final List<CheckpointFolder> claimed = new ArrayList<>();
 
   @Override
   public Stage stage() {
@@ -264,7 +268,7 @@ final class LoopContext implements Context {
   }
 
   @Override
-  public java.nio.file.Path saveCheckpoint(java.nio.file.Path directory) {
+  public Path saveCheckpoint(Path directory) {
     boolean resumable = stage != Stage.ON_EXIT || failure == null || failure instanceof TrainingInterrupted;
     if (checkpointWriter == null || !CHECKPOINT_STAGES.contains(stage) || !resumable) {
       throw new IllegalStateException("ctx.saveCheckpoint() is not allowed in " + stage + (resumable ? "" : " after a failure")
@@ -275,8 +279,8 @@ final class LoopContext implements Context {
   }
 
   @Override
-  public java.nio.file.Path claimCheckpoints(java.nio.file.Path directory, String param, boolean fresh) {
-    java.nio.file.Path dir = outputs().folder(directory, param);
+  public Path claimCheckpoints(Path directory, String param, boolean fresh) {
+    Path dir = outputs().folder(directory, param);
     for (CheckpointFolder c : claimed) {
       if (c.dir().equals(dir)) {
         return dir;
@@ -287,12 +291,12 @@ final class LoopContext implements Context {
   }
 
   @Override
-  public java.nio.file.Path claimFile(java.nio.file.Path file, String param, java.util.function.Predicate<java.nio.file.Path> ours) {
+  public Path claimFile(Path file, String param, Predicate<Path> ours) {
     return outputs().file(file, param, ours);
   }
 
   @Override
-  public java.nio.file.Path claimFolder(java.nio.file.Path folder, String param) {
+  public Path claimFolder(Path folder, String param) {
     return outputs().folder(folder, param);
   }
 

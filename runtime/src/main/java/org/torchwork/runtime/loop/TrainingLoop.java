@@ -13,11 +13,15 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import org.torchwork.api.CallbackException;
 import org.torchwork.api.CallbackSet;
 import org.torchwork.api.Learner;
@@ -27,8 +31,8 @@ import org.torchwork.api.Prediction;
 import org.torchwork.api.Stage;
 import org.torchwork.api.Task;
 import org.torchwork.api.TaskType;
-import org.torchwork.api.TrainingInterrupted;
 import org.torchwork.api.TorchworkException;
+import org.torchwork.api.TrainingInterrupted;
 import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.api.spi.NetworkShape;
 import org.torchwork.runtime.BackendChoice;
@@ -71,7 +75,7 @@ public final class TrainingLoop {
   private long epochRandomState;
   private double epochLoss;
   private List<Prediction> parts;
-  private java.nio.file.Path lastCheckpoint;
+  private Path lastCheckpoint;
   private final Map<Stage, List<Live>> byStage = new EnumMap<>(Stage.class);
 
   /**
@@ -110,7 +114,7 @@ public final class TrainingLoop {
     this.callbacks = callbacks;
     this.choice = choice;
     this.seed = seed;
-    this.runId = resume != null ? resume.meta().run() : java.util.UUID.randomUUID().toString();
+    this.runId = resume != null ? resume.meta().run() : UUID.randomUUID().toString();
     for (Stage stage : Stage.values()) {
       List<Live> list = new ArrayList<>();
       for (Live live : callbacks) {
@@ -122,7 +126,7 @@ public final class TrainingLoop {
     }
     Map<String, CallbackSet> byId = new LinkedHashMap<>();
     callbacks.forEach(l -> byId.put(l.id(), l.callback()));
-    ctx.callbacks = java.util.Collections.unmodifiableMap(byId);
+    ctx.callbacks = Collections.unmodifiableMap(byId);
     ctx.learner = learner;
     ctx.taskTrain = data.train();
     ctx.taskValid = data.valid();
@@ -134,25 +138,9 @@ public final class TrainingLoop {
     ctx.device = choice.device();
     ctx.backend = choice.backend().id();
     ctx.out = out;
-    ctx.inputs = inputs(data, resume, init);
+    ctx.inputs = Resumes.inputs(data, resume, init);
     ctx.owner = CheckpointFolder.owner(runId, spec.id(), callbacks.stream().map(Live::id).toList(), Checkpoints.settings(params));
     ctx.resumedFrom = resume == null ? null : resume.file().toAbsolutePath().normalize();
-  }
-
-  /** The files a run reads, which its outputs must never replace. */
-  private static Map<java.nio.file.Path, String> inputs(TrainingData data, Checkpoints.Loaded resume, ModelFiles.Saved init) {
-    Map<java.nio.file.Path, String> inputs = new LinkedHashMap<>();
-    data.train().source().ifPresent(p -> inputs.put(p, "the task's data file"));
-    if (data.valid() != null) {
-      data.valid().source().ifPresent(p -> inputs.putIfAbsent(p, "the validation data file"));
-    }
-    if (resume != null) {
-      inputs.put(resume.file().toAbsolutePath().normalize(), "the checkpoint this run resumes from");
-    }
-    if (init != null) {
-      inputs.put(init.dir().toAbsolutePath().normalize(), "the model this run fine-tunes");
-    }
-    return inputs;
   }
 
   /**
@@ -284,7 +272,7 @@ public final class TrainingLoop {
       ctx.step = first;
       epochLoss = partial.meta().epochLoss();
       if (collect && partial.partial() != null) {
-        parts.add(fromPartial(partial.partial()));
+        parts.add(Resumes.fromPartial(partial.partial(), spec.taskType(), ctx.taskTrain.classes()));
       }
     }
     for (int i = first; i < batches.count(); i++) {
@@ -327,40 +315,16 @@ public final class TrainingLoop {
     ctx.trainLoss = epochLoss / ctx.taskTrain.nrow();
     ctx.hasTrainLoss = true;
     if (collect) {
-      ctx.lastScoresTrain = java.util.Collections.unmodifiableMap(Prediction.concat(parts).score(ctx.measuresTrain));
+      ctx.lastScoresTrain = Collections.unmodifiableMap(Prediction.concat(parts).score(ctx.measuresTrain));
     }
   }
 
   /** Stops between two batches when {@link Interrupts} asks; on_exit sees why. */
   private void checkInterrupt() {
-    java.util.Optional<String> why = Interrupts.requested();
+    Optional<String> why = Interrupts.requested();
     if (why.isPresent()) {
       throw new TrainingInterrupted(why.get(), ctx.epoch, ctx.inEpoch ? ctx.step : 0, null);
     }
-  }
-
-  private Prediction fromPartial(Checkpoints.Partial p) {
-    List<String> classes = ctx.taskTrain.classes();
-    return spec.taskType() == TaskType.CLASSIF ? Prediction.classif(classes, p.truth(), p.values())
-        : Prediction.regr(p.truth(), p.values());
-  }
-
-  private Checkpoints.Partial toPartial() {
-    if (parts == null || parts.isEmpty()) {
-      return null;
-    }
-    Prediction all = Prediction.concat(parts);
-    int n = all.nrow();
-    float[] truth = new float[n];
-    int width = all.hasProb() ? all.classes().size() : 1;
-    float[] values = new float[n * width];
-    for (int r = 0; r < n; r++) {
-      truth[r] = all.truth(r);
-      for (int c = 0; c < width; c++) {
-        values[r * width + c] = all.hasProb() ? all.prob(r, c) : all.response(r);
-      }
-    }
-    return new Checkpoints.Partial(truth, values);
   }
 
   private void validate(Trainer trainer) {
@@ -381,7 +345,7 @@ public final class TrainingLoop {
       }
     }
     if (!ctx.measuresValid.isEmpty()) {
-      ctx.lastScoresValid = java.util.Collections.unmodifiableMap(Prediction.concat(parts).score(ctx.measuresValid));
+      ctx.lastScoresValid = Collections.unmodifiableMap(Prediction.concat(parts).score(ctx.measuresValid));
     }
     ctx.validated = true;
     dispatch(Stage.ON_VALID_END);
@@ -431,11 +395,11 @@ public final class TrainingLoop {
   }
 
   /** Saves everything the run needs to continue: network, optimizer, shuffle state, epoch, step, callback states. */
-  private java.nio.file.Path writeCheckpoint(java.nio.file.Path dir, ShuffleRandom random) {
+  private Path writeCheckpoint(Path dir, ShuffleRandom random) {
     boolean mid = ctx.inEpoch;
     int epochsDone = mid ? ctx.epoch - 1 : ctx.epoch;
     int step = mid ? ctx.step : 0;
-    java.nio.file.Path file = dir.resolve(Checkpoints.fileName(epochsDone, step));
+    Path file = dir.resolve(Checkpoints.fileName(epochsDone, step));
     Map<String, Object> states = collectStates();
     Map<String, String> idToName = Checkpoints.idToName(ctx.model.getBlock());
     Map<String, Integer> steps = new LinkedHashMap<>();
@@ -447,12 +411,12 @@ public final class TrainingLoop {
         ctx.learningRate.rate(), ctx.taskTrain.featureNames(), ctx.taskTrain.classes(), Checkpoints.settings(params), steps,
         callbacks.stream().map(Live::id).toList(), states, standardization, runId, step, mid ? epochLoss : 0);
     List<NDArray> best = earlyStopping().map(EarlyStopping::bestWeights).orElse(List.of());
-    Checkpoints.write(file, meta, ctx.model.getBlock(), slots, best, mid ? toPartial() : null);
+    Checkpoints.write(file, meta, ctx.model.getBlock(), slots, best, mid ? Resumes.toPartial(parts) : null);
     lastCheckpoint = file;
     return file;
   }
 
-  private java.util.Optional<EarlyStopping> earlyStopping() {
+  private Optional<EarlyStopping> earlyStopping() {
     return callbacks.stream().map(Live::callback).filter(EarlyStopping.class::isInstance).map(EarlyStopping.class::cast).findFirst();
   }
 
