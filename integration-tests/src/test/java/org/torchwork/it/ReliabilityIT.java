@@ -197,19 +197,21 @@ class ReliabilityIT {
     return state;
   }
 
+  /** A training run of some epochs with callbacks, checkpointing to a folder. */
+  private List<String> run(int epochs, List<String> callbacks, Path checkpoints) {
+    List<String> args = train("--set", "epochs=" + epochs, "--set", "cb.checkpoint.path=" + checkpoints);
+    args.addAll(callbacks);
+    return args;
+  }
+
   @Test
   void sigtermStopsBetweenBatchesAndTheResumedRunEndsExactlyAsAnUninterruptedOne() throws IOException {
-    int epochs = 150;
     List<String> callbacks = List.of("--callbacks", "custom_logger,history,checkpoint", "--set", "cb.checkpoint.freq=1000",
         "--set", "batch_size=10", "--set", "measures_train=classif.acc");
-    List<String> straightArgs = train("--set", "epochs=" + epochs, "--set", "cb.checkpoint.path=" + tmp.resolve("straight"));
-    straightArgs.addAll(callbacks);
-    Dist.Result straight = torchwork(straightArgs);
+    Dist.Result straight = torchwork(run(150, callbacks, tmp.resolve("straight")));
     assertEquals(0, straight.exit(), straight.toString());
-
     Path ckpt = tmp.resolve("parts");
-    List<String> args = train("--set", "epochs=" + epochs, "--set", "cb.checkpoint.path=" + ckpt);
-    args.addAll(callbacks);
+    List<String> args = run(150, callbacks, ckpt);
     Dist.Result stopped;
     try (Running run = Running.torchwork(plugins, Map.of(), args.toArray(String[]::new))) {
       run.awaitLine(l -> l.startsWith("Epoch 3:"));
@@ -229,17 +231,12 @@ class ReliabilityIT {
 
   @Test
   void killDashNineDuringTrainingAndSavingThenAnExactResume() throws IOException {
-    int epochs = 300;
     List<String> callbacks = List.of("--callbacks", "custom_logger,history,checkpoint", "--set", "cb.checkpoint.freq=1",
         "--set", "batch_size=30");
-    List<String> straightArgs = train("--set", "epochs=" + epochs, "--set", "cb.checkpoint.path=" + tmp.resolve("straight"));
-    straightArgs.addAll(callbacks);
-    Dist.Result straight = torchwork(straightArgs);
+    Dist.Result straight = torchwork(run(300, callbacks, tmp.resolve("straight")));
     assertEquals(0, straight.exit(), straight.toString());
-
     Path ckpt = tmp.resolve("parts");
-    List<String> args = train("--set", "epochs=" + epochs, "--set", "cb.checkpoint.path=" + ckpt);
-    args.addAll(callbacks);
+    List<String> args = run(300, callbacks, ckpt);
     try (Running run = Running.torchwork(plugins, Map.of(), args.toArray(String[]::new))) {
       // A checkpoint is saved after every epoch, so a kill lands during a save or close to one.
       run.awaitLine(l -> l.startsWith("Epoch 4:"));
