@@ -6,9 +6,9 @@ import org.torchwork.runtime.Interrupts;
 import sun.misc.Signal;
 
 /**
- * Ctrl-C and {@code SIGTERM}: the first one stops a training run cleanly after the batch in
+ * Ctrl-C, {@code SIGTERM} and {@code SIGHUP}: the first one stops a training run cleanly after the batch in
  * progress ({@link Interrupts}), a second one, or one outside a run, ends the process at once with
- * the conventional status (130 or 143). A call to {@code System.exit} during a run (by a plugin)
+ * the conventional status (130, 143 or 129). A call to {@code System.exit} during a run (by a plugin)
  * is reported as such.
  */
 final class Signals {
@@ -16,7 +16,10 @@ final class Signals {
   static final int SIGINT_STATUS = 130;
   /** Exit status after SIGTERM. */
   static final int SIGTERM_STATUS = 143;
-  private static final Map<String, Integer> STATUS = Map.of("SIGINT", SIGINT_STATUS, "SIGTERM", SIGTERM_STATUS);
+  /** Exit status after SIGHUP (the terminal or ssh session closed). */
+  static final int SIGHUP_STATUS = 129;
+  private static final Map<String, Integer> STATUS =
+      Map.of("SIGINT", SIGINT_STATUS, "SIGTERM", SIGTERM_STATUS, "SIGHUP", SIGHUP_STATUS);
   private static volatile boolean exiting;
 
   private Signals() {}

@@ -2,6 +2,7 @@ package org.torchwork.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -272,7 +273,7 @@ final class TrainCommand implements Callable<Integer> {
    * folder (as task, valid, save and plugins are), so the config works from any directory.
    */
   private static Object relativeToConfig(RunConfig file, String key, Object value, TorchLearner l, List<TorchCallback> descriptors) {
-    if (!(value instanceof String) || Path.of((String) value).isAbsolute()) {
+    if (!(value instanceof String)) {
       return value;
     }
     Optional<Param> param;
@@ -284,6 +285,13 @@ final class TrainCommand implements Callable<Integer> {
       param = l.paramSet().find(key);
     }
     Path dir = file.file.toAbsolutePath().getParent();
-    return param.filter(Param::isPath).isPresent() && dir != null ? dir.resolve((String) value).normalize().toString() : value;
+    if (param.filter(Param::isPath).isEmpty() || dir == null) {
+      return value;
+    }
+    try {
+      return dir.resolve((String) value).normalize().toString();
+    } catch (InvalidPathException e) {
+      throw new TorchworkException("'" + value + "' is not a path (" + e.getReason() + "). Give a file or folder name.");
+    }
   }
 }

@@ -168,10 +168,11 @@ class ReliabilityIT {
     // A later run that does not resume this one is refused; with fresh=true it starts over, and
     // files that are not checkpoints stay.
     Files.writeString(ckpt.resolve("notes.txt"), "keep me");
-    List<String> later = train("--set", "epochs=1", "--callbacks", "checkpoint", "--set", "cb.checkpoint.path=" + ckpt,
-        "--set", "cb.checkpoint.freq=1");
+    List<String> later = train("--set", "epochs=1", "--callbacks", "csv_logger,checkpoint", "--set", "cb.checkpoint.path=" + ckpt,
+        "--set", "cb.checkpoint.freq=1", "--set", "cb.csv_logger.path=" + ckpt.resolve("log.csv"));
     Dist.Result refused = torchwork(later);
     assertEquals(2, refused.exit(), refused.toString());
+    assertEquals(log, Files.readAllLines(ckpt.resolve("log.csv")), "a refused run leaves the log as it was");
     assertTrue(refused.err().startsWith("error: Callback 'checkpoint': Checkpoint folder " + ckpt + " holds the checkpoints of"
         + " another run (checkpoint-"), refused.toString());
     assertTrue(refused.err().contains("continue it with resume=" + ckpt + ", set cb.checkpoint.fresh=true to delete its"
@@ -283,7 +284,14 @@ class ReliabilityIT {
         + " org.example.rogue.Rogue.maybe (Rogue.java:"), exit.toString());
     Dist.Result listing = torchwork(List.of("plugins"));
     assertTrue(listing.out().contains("rogue.jar: warning: org.example.rogue.Rogue may call System.exit, which ends Torchwork"
-        + " without finishing the run."), listing.toString());
+        + " without finishing the run.\nrogue.jar: warning: org.example.rogue.Rogue may call Runtime.halt, which ends Torchwork"
+        + " at once: no callback's on_exit runs and nothing is saved."), listing.toString());
+    // Runtime.halt runs no shutdown hook, so only the warning given at every start names it.
+    Dist.Result halt = torchwork(train("--set", "epochs=2", "--callbacks", "rogue", "--set", "cb.rogue.at=on_epoch_end",
+        "--set", "cb.rogue.doing=halt"));
+    assertEquals(9, halt.exit(), halt.toString());
+    assertTrue(halt.err().startsWith("warning: plugin " + plugins.resolve("rogue.jar") + ": org.example.rogue.Rogue may call"
+        + " System.exit"), halt.toString());
 
     Dist.Result huge = torchwork(train("--set", "epochs=1", "--callbacks", "rogue", "--set", "cb.rogue.state=huge"));
     assertEquals(0, huge.exit(), huge.toString());

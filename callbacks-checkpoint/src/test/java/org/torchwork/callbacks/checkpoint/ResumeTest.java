@@ -168,6 +168,14 @@ class ResumeTest {
   /** Interrupts the run after a given global step, as Ctrl-C would. */
   static final class Interrupter extends CallbackSet {
     static int at = -1;
+    static boolean atBegin;
+
+    @Override
+    public void onBegin(Context ctx) {
+      if (atBegin) {
+        Interrupts.request("SIGINT");
+      }
+    }
 
     @Override
     public void onBatchEnd(Context ctx) {
@@ -204,6 +212,16 @@ class ResumeTest {
     assertEquals("Interrupted by SIGINT in epoch 3 after 2 batch(es); checkpoint " + tmp.resolve("parts/checkpoint-2+2.zip")
         + " was written: continue with resume=" + tmp.resolve("parts") + ".", stop.getMessage());
     Interrupter.at = -1;
+    // Stopped again before its first batch, a resumed run saves the same place under the same name.
+    Interrupter.atBegin = true;
+    TorchLearner again = interruptible(learner(4, tmp.resolve("parts"), engine, optimizer, extras))
+        .set("resume", tmp.resolve("parts").toString());
+    TrainingInterrupted early = assertThrows(TrainingInterrupted.class, () -> again.train(IRIS));
+    again.close();
+    Interrupter.atBegin = false;
+    assertEquals(tmp.resolve("parts/checkpoint-2+2.zip"), early.checkpoint().orElseThrow());
+    assertEquals("Interrupted by SIGINT in epoch 3 after 2 batch(es); checkpoint " + tmp.resolve("parts/checkpoint-2+2.zip")
+        + " was written: continue with resume=" + tmp.resolve("parts") + ".", early.getMessage());
     try (TorchLearner rest = interruptible(learner(4, tmp.resolve("parts"), engine, optimizer, extras))
         .set("resume", tmp.resolve("parts").toString()).train(IRIS)) {
       for (String id : List.of("history", "lr_step", "early_stopping", "csv_logger")) {

@@ -36,6 +36,8 @@ public final class CsvLogger extends CallbackSet {
   private static final String PER_BATCH_HEADER = "epoch,step,global_step,lr,loss";
   private final Path file;
   private final boolean perBatch;
+  private Path target;
+  private List<String> header;
   private BufferedWriter out;
   private int rows;
   private double lr;
@@ -53,7 +55,14 @@ public final class CsvLogger extends CallbackSet {
 
   @Override
   public void onBegin(Context ctx) {
-    Path target = ctx.claimFile(file, "cb.csv_logger.path", CsvLogger::written);
+    // Checked now, before training; written only once training writes its first row, so that a
+    // run refused in on_begin (by this callback or another) leaves the file as it was.
+    target = ctx.claimFile(file, "cb.csv_logger.path", CsvLogger::written);
+    header = header(ctx);
+  }
+
+  /** Opens the file at the first row: keeps what a resumed run's checkpoint knew of, else starts with the header. */
+  private void open() {
     try {
       List<String> kept = new ArrayList<>();
       if (rows > 0 && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -67,16 +76,15 @@ public final class CsvLogger extends CallbackSet {
       out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(target, StandardOpenOption.CREATE,
           StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), StandardCharsets.UTF_8));
       if (kept.isEmpty()) {
-        write(header(ctx));
         rows = 0;
-      } else {
-        for (String line : kept) {
-          out.write(line);
-          out.newLine();
-        }
-        out.flush();
-        rows = kept.size() - 1;
+        kept.add(String.join(",", header));
       }
+      for (String line : kept) {
+        out.write(line);
+        out.newLine();
+      }
+      out.flush();
+      rows = kept.size() - 1;
     } catch (IOException e) {
       throw new TorchworkException("csv_logger cannot write " + file + ": " + e.getMessage() + ". Check the path and"
           + " its directory's permissions (cb.csv_logger.path).", e);
@@ -148,6 +156,9 @@ public final class CsvLogger extends CallbackSet {
   }
 
   private void write(List<String> cells) {
+    if (out == null) {
+      open();
+    }
     try {
       out.write(String.join(",", cells));
       out.newLine();

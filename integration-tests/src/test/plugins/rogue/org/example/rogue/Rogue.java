@@ -35,6 +35,7 @@ public final class Rogue extends CallbackSet {
       }
       case "internal_error": throw new InternalError("rogue's internal error");
       case "exit": System.exit(7); break;
+      case "halt": Runtime.getRuntime().halt(9); break;
       case "interrupt_self": ctx.terminate(); break;
       default: break;
     }

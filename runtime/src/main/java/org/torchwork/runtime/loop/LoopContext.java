@@ -275,17 +275,20 @@ final class LoopContext implements Context {
           + "; it is allowed in on_begin, on_batch_end, on_epoch_end, on_end, and on_exit of a run that ended or was"
           + " interrupted, where the run can be resumed exactly.");
     }
+    // A folder not claimed in on_begin is claimed now, with the same rules.
+    claimCheckpoints(directory, "the folder given to ctx.saveCheckpoint()", false);
     return checkpointWriter.apply(directory);
   }
 
   @Override
   public Path claimCheckpoints(Path directory, String param, boolean fresh) {
-    Path dir = outputs().folder(directory, param);
+    Path dir = directory.toAbsolutePath().normalize();
     for (CheckpointFolder c : claimed) {
       if (c.dir().equals(dir)) {
         return dir;
       }
     }
+    outputs().folder(directory, param);
     claimed.add(CheckpointFolder.claim(dir, param, fresh, owner, resumedFrom));
     return dir;
   }

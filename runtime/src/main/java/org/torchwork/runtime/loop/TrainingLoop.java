@@ -185,29 +185,44 @@ public final class TrainingLoop {
         restore(resume, random);
       }
 
-      dispatch(Stage.ON_BEGIN);
       boolean shuffle = params.getBoolean("shuffle");
-      // A checkpoint saved after a batch continues its epoch where it stopped.
-      Checkpoints.Loaded partial = resume != null && resume.meta().step() > 0 ? resume : null;
-      while (ctx.epoch < ctx.totalEpochs && !ctx.terminate) {
-        checkInterrupt();
-        ctx.epoch++;
-        ctx.step = 0;
-        ctx.stepValid = 0;
-        ctx.validated = false;
+      // A checkpoint saved after a batch continues its epoch where it stopped. The run is in that
+      // epoch from on_begin on, so a checkpoint saved before its next batch is the same one.
+      boolean continuing = resume != null && resume.meta().step() > 0;
+      if (continuing) {
+        ctx.epoch = resume.meta().epoch() + 1;
+        ctx.step = resume.meta().step();
         ctx.inEpoch = true;
-        if (partial == null) {
+        epochRandomState = resume.meta().shuffleState();
+        epochLoss = resume.meta().epochLoss();
+        parts = ctx.measuresTrain.isEmpty() ? null : new ArrayList<>();
+        if (parts != null && resume.partial() != null) {
+          parts.add(Resumes.fromPartial(resume.partial(), spec.taskType(), ctx.taskTrain.classes()));
+        }
+      }
+      dispatch(Stage.ON_BEGIN);
+      checkInterrupt();
+      while ((continuing || ctx.epoch < ctx.totalEpochs) && !ctx.terminate) {
+        if (!continuing) {
+          checkInterrupt();
+          ctx.epoch++;
+          ctx.step = 0;
+          ctx.stepValid = 0;
+          ctx.validated = false;
+          ctx.inEpoch = true;
+          epochLoss = 0;
+          parts = ctx.measuresTrain.isEmpty() ? null : new ArrayList<>();
           dispatch(Stage.ON_EPOCH_BEGIN);
+          epochRandomState = random.state();
         }
         // The order depends on the random state alone (which a checkpoint saves), drawn from the
         // identity each epoch, not on the previous epoch's order.
-        epochRandomState = random.state();
         int[] order = Splits.identity(train.nrow());
         if (shuffle) {
           random.shuffle(order);
         }
-        trainEpoch(trainer, order, engine, partial);
-        partial = null;
+        trainEpoch(trainer, order, engine);
+        continuing = false;
         dispatch(Stage.ON_BEFORE_VALID);
         if (ctx.taskValid != null
             && (ctx.epoch % ctx.evalFreq == 0 || ctx.epoch == ctx.totalEpochs || ctx.terminate)) {
@@ -218,6 +233,8 @@ public final class TrainingLoop {
         dispatch(Stage.ON_EPOCH_END);
         ctx.step = 0;
       }
+      // All epochs done; a request that came during the last validation still counts.
+      checkInterrupt();
       dispatch(Stage.ON_END);
       states = collectStates();
     } catch (Throwable t) {
@@ -226,6 +243,8 @@ public final class TrainingLoop {
     ctx.batch = null;
     ctx.yHat = null;
     ctx.failure = failure;
+    // What on_exit saves is what an interrupted run reports.
+    lastCheckpoint = null;
     CallbackException exitFailure;
     try {
       exitFailure = exit();
@@ -261,20 +280,11 @@ public final class TrainingLoop {
     throw new TorchworkException("Training failed: " + failure, failure);
   }
 
-  private void trainEpoch(Trainer trainer, int[] order, Engine engine, Checkpoints.Loaded partial) {
+  /** Trains the epoch's batches from ctx.step on, adding to epochLoss and parts. */
+  private void trainEpoch(Trainer trainer, int[] order, Engine engine) {
     Batches batches = new Batches(ctx.taskTrain, order, params.getInt("batch_size"));
-    boolean collect = !ctx.measuresTrain.isEmpty();
-    parts = collect ? new ArrayList<>() : null;
-    epochLoss = 0;
-    int first = 0;
-    if (partial != null) {
-      first = partial.meta().step();
-      ctx.step = first;
-      epochLoss = partial.meta().epochLoss();
-      if (collect && partial.partial() != null) {
-        parts.add(Resumes.fromPartial(partial.partial(), spec.taskType(), ctx.taskTrain.classes()));
-      }
-    }
+    boolean collect = parts != null;
+    int first = ctx.step;
     for (int i = first; i < batches.count(); i++) {
       ctx.step++;
       ctx.globalStep++;

@@ -62,6 +62,14 @@ public final class PluginLoader {
     this.dir = dir;
     this.allowWritable = allowWritable;
     this.allowlistFile = allowlistFile;
+    if (allowlistFile != null && !allowWritable) {
+      // Whoever can write the allow-list decides what runs: it deserves the plugins' checks.
+      Path file = allowlistFile.toAbsolutePath();
+      Optional<String> problem = trust.problem(file, false).or(() -> trust.parents(file));
+      if (problem.isPresent()) {
+        throw new TorchworkException("Plugin allow-list " + allowlistFile + " is not safe: " + problem.get());
+      }
+    }
     this.allowlist = allowlistFile == null ? null : readAllowlist(allowlistFile);
   }
 
@@ -78,7 +86,8 @@ public final class PluginLoader {
     }
     List<Path> entries;
     Optional<String> dirProblem;
-    try (Stream<Path> s = Files.list(dir)) {
+    // The real folder is the one checked, and the one listed.
+    try (Stream<Path> s = Files.list(dir.toRealPath())) {
       entries = s.filter(p -> !p.getFileName().toString().startsWith("."))
           .filter(p -> Files.isDirectory(p) || p.getFileName().toString().endsWith(".jar"))
           .sorted(Comparator.comparing(Path::toString))

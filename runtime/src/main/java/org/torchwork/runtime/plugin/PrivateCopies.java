@@ -124,7 +124,12 @@ final class PrivateCopies {
   }
 
   private static Optional<String> checkClass(String jar, String entry, byte[] bytes, int supported, List<String> warnings) {
-    if (bytes.length >= 8 && versioned(entry) <= supported) {
+    boolean classFile = bytes.length >= 8 && (bytes[0] & 0xff) == 0xCA && (bytes[1] & 0xff) == 0xFE && (bytes[2] & 0xff) == 0xBA
+        && (bytes[3] & 0xff) == 0xBE;
+    if (!classFile) {
+      return Optional.of(jar + " holds " + entry + ", which is not a class file. Rebuild or re-download the jar, or remove it.");
+    }
+    if (versioned(entry) <= supported) {
       int major = ((bytes[6] & 0xff) << 8) | (bytes[7] & 0xff);
       int java = major - 44;
       if (java > supported) {
@@ -136,10 +141,11 @@ final class PrivateCopies {
     String cls = entry.substring(0, entry.length() - ".class".length()).replace('/', '.');
     boolean system = hasUtf8(bytes, "java/lang/System");
     boolean runtime = hasUtf8(bytes, "java/lang/Runtime");
+    if ((system || runtime) && hasUtf8(bytes, "exit") && hasUtf8(bytes, "(I)V")) {
+      warnings.add(cls + " may call System.exit, which ends Torchwork without finishing the run");
+    }
     if (runtime && hasUtf8(bytes, "halt")) {
       warnings.add(cls + " may call Runtime.halt, which ends Torchwork at once: no callback's on_exit runs and nothing is saved");
-    } else if ((system || runtime) && hasUtf8(bytes, "exit") && hasUtf8(bytes, "(I)V")) {
-      warnings.add(cls + " may call System.exit, which ends Torchwork without finishing the run");
     }
     return Optional.empty();
   }

@@ -33,7 +33,18 @@ final class Trust {
       Path self = Path.of("/proc/self");
       return new Trust((Integer) Files.getAttribute(self, "unix:uid"), Files.getOwner(self).getName());
     } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-      return new Trust(-1, System.getProperty("user.name"));
+      // No /proc: a file this process creates belongs to its user too.
+      try {
+        Path probe = Files.createTempFile("torchwork-uid-", "");
+        try {
+          return new Trust((Integer) Files.getAttribute(probe, "unix:uid"), Files.getOwner(probe).getName());
+        } finally {
+          Files.deleteIfExists(probe);
+        }
+      } catch (IOException | UnsupportedOperationException | IllegalArgumentException notPosix) {
+        // Not a POSIX file system: ownership and permissions cannot be judged here.
+        return new Trust(-1, System.getProperty("user.name"));
+      }
     }
   }
 

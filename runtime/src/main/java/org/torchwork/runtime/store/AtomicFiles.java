@@ -17,6 +17,7 @@ import java.security.SecureRandom;
 import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.torchwork.api.TorchworkException;
 
@@ -28,6 +29,18 @@ public final class AtomicFiles {
   private static final SecureRandom RANDOM = new SecureRandom();
   /** Temporary files and folders being written; deleted if the process exits before they are done. */
   private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
+  /** Held while files are renamed into place, so that an exit waits for the renames to finish. */
+  private static final ReentrantLock RENAMING = new ReentrantLock();
+
+  /**
+   * The lock to hold while renaming files into place: an orderly exit waits for it before it
+   * deletes temporary files, so no rename sequence is cut in the middle.
+   *
+   * @return the lock
+   */
+  public static ReentrantLock renaming() {
+    return RENAMING;
+  }
 
   private AtomicFiles() {}
 
@@ -47,6 +60,7 @@ public final class AtomicFiles {
   /** Deletes what is pending when the process exits; installed on first use. */
   private static final class Cleanup {
     static final Thread INSTALLED = new Thread(() -> {
+      RENAMING.lock();
       for (Path p : PENDING) {
         try {
           deleteTree(p);
@@ -155,7 +169,12 @@ public final class AtomicFiles {
       if (check != null) {
         check.check(tmp);
       }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      RENAMING.lock();
+      try {
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        RENAMING.unlock();
+      }
       syncDirectory(file.getParent());
     } finally {
       Files.deleteIfExists(tmp);

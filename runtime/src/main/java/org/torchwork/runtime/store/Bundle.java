@@ -156,32 +156,42 @@ public final class Bundle {
         }
         writeFile(tmp.resolve(MANIFEST), out -> out.write(manifest(listed)));
         AtomicFiles.syncDirectory(tmp);
-        if (state == Folders.Target.REPLACE) {
-          Path old = AtomicFiles.beside(target, ".old-", true);
-          Files.delete(old);
-          Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-          try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-          } catch (IOException e) {
-            Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
-            throw e;
-          }
-          try {
-            AtomicFiles.deleteTree(old);
-          } catch (IOException e) {
-            LOG.warn("The replaced {} was moved to {} but could not be deleted ({}); delete it by hand.", kind, old, e.toString());
-          }
-        } else {
-          // rename(2) replaces an empty directory in one step.
-          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.renaming().lock();
+        try {
+          rename(tmp, target, parent, state);
+        } finally {
+          AtomicFiles.renaming().unlock();
         }
-        AtomicFiles.syncDirectory(parent);
       } finally {
         if (Files.exists(tmp, LinkOption.NOFOLLOW_LINKS)) {
           AtomicFiles.deleteTree(tmp);
         }
         AtomicFiles.done(tmp);
       }
+    }
+
+    /** Puts a written folder in place: the old one (if replaced) moves aside, the new one in, the old one is deleted. */
+    private void rename(Path tmp, Path target, Path parent, Folders.Target state) throws IOException {
+      if (state == Folders.Target.REPLACE) {
+        Path old = AtomicFiles.beside(target, ".old-", true);
+        Files.delete(old);
+        Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        try {
+          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+          Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+          throw e;
+        }
+        try {
+          AtomicFiles.deleteTree(old);
+        } catch (IOException e) {
+          LOG.warn("The replaced {} was moved to {} but could not be deleted ({}); delete it by hand.", kind, old, e.toString());
+        }
+      } else {
+        // rename(2) replaces an empty directory in one step.
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      }
+      AtomicFiles.syncDirectory(parent);
     }
 
     private byte[] manifest(JsonObject listed) {

@@ -18,7 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.torchwork.api.TorchworkException;
 
@@ -34,6 +36,8 @@ public final class CheckpointFolder implements Closeable {
   private static final String LOCK_FILE = ".torchwork.lock";
   private static final Pattern TEMPORARY = Pattern.compile("\\.(checkpoint-[0-9+]+|run)\\.tmp-[0-9a-f]+\\.(zip|json)");
   private static final long MAX_RUN_FILE = 1 << 20;
+  /** The folders claimed by runs of this process. */
+  private static final Set<Path> CLAIMED = ConcurrentHashMap.newKeySet();
 
   /**
    * Who owns a checkpoint folder.
@@ -73,6 +77,21 @@ public final class CheckpointFolder implements Closeable {
    */
   public static CheckpointFolder claim(Path dir, String param, boolean fresh, Owner me, Path resumedFrom) {
     String where = "Checkpoint folder " + dir;
+    // Checked before opening the lock file: closing a second channel on it would release this
+    // process's lock (POSIX locks belong to the process), letting another process in.
+    if (!CLAIMED.add(dir)) {
+      throw new TorchworkException(where + " is in use by another run in this process, which is writing checkpoints to it."
+          + " Two runs in one folder would overwrite each other's checkpoints: give " + param + " another folder.");
+    }
+    try {
+      return lock(dir, where, param, fresh, me, resumedFrom);
+    } catch (RuntimeException e) {
+      CLAIMED.remove(dir);
+      throw e;
+    }
+  }
+
+  private static CheckpointFolder lock(Path dir, String where, String param, boolean fresh, Owner me, Path resumedFrom) {
     FileChannel channel = null;
     FileLock lock;
     try {
@@ -162,7 +181,10 @@ public final class CheckpointFolder implements Closeable {
     }
     if (fresh) {
       for (Path p : checkpoints) {
-        if (resumedFrom == null || mine || !p.equals(resumedFrom)) {
+        // This run's own folder: only the checkpoints after the one resumed; another run's: all of
+        // them. The checkpoint resumed from is never deleted.
+        boolean delete = mine && resumedFrom != null ? Checkpoints.ORDER.compare(p, resumedFrom) > 0 : !p.equals(resumedFrom);
+        if (delete) {
           Files.deleteIfExists(p);
         }
       }
@@ -207,8 +229,10 @@ public final class CheckpointFolder implements Closeable {
   }
 
   private static String freshParam(String param) {
-    int dot = param.lastIndexOf('.');
-    return (dot < 0 ? "" : param.substring(0, dot + 1)) + "fresh";
+    if (!param.startsWith("cb.") || param.lastIndexOf('.') < 3) {
+      return "the callback's fresh option";
+    }
+    return param.substring(0, param.lastIndexOf('.') + 1) + "fresh";
   }
 
   /**
@@ -261,6 +285,7 @@ public final class CheckpointFolder implements Closeable {
       // closing the channel releases it too
     }
     closeQuietly(channel);
+    CLAIMED.remove(dir);
   }
 
   private static void closeQuietly(FileChannel channel) {
