@@ -178,7 +178,7 @@ public final class TrainingLoop {
           model.newTrainer(
               new DefaultTrainingConfig(ctx.loss).optOptimizer(ctx.optimizer).optDevices(new ai.djl.Device[] {choice.device()}));
       trainer.initialize(new Shape(1, train.nfeatures()));
-      skipGradientSumCheck(trainer);
+      Gradients.skipSumCheck(trainer);
       ctx.trainer = trainer;
       ctx.checkpointWriter = dir -> writeCheckpoint(dir, random);
       if (resume != null) {
@@ -297,7 +297,7 @@ public final class TrainingLoop {
         dispatch(Stage.ON_BATCH_BEGIN);
         NDList yHat;
         NDArray loss;
-        zeroGradients(ctx.model.getBlock(), manager);
+        Gradients.zero(ctx.model.getBlock(), manager);
         try (GradientCollector collector = trainer.newGradientCollector()) {
           yHat = trainer.forward(ctx.batch.getData());
           loss = ctx.loss.evaluate(ctx.batch.getLabels(), yHat);
@@ -363,45 +363,6 @@ public final class TrainingLoop {
 
   private Prediction prediction(NDArray output, float[] truth) {
     return Forward.toPrediction(spec.taskType(), ctx.taskTrain.classes(), output, truth);
-  }
-
-  /**
-   * Sets every trainable parameter's gradient to 0 before a batch's backward pass. PyTorch adds
-   * gradients up across backward passes; DJL's own PyTorch optimizers zero them after each step,
-   * so without this, optimizers that do not (and skipped steps) would carry gradients over.
-   */
-  private static void zeroGradients(Block block, NDManager scope) {
-    for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block.getParameters()) {
-      ai.djl.nn.Parameter parameter = p.getValue();
-      if (parameter.requiresGradient() && parameter.isInitialized() && parameter.getArray().hasGradient()) {
-        // The handle and the temporaries of set() belong to the batch's scope and die with it.
-        NDArray gradient = parameter.getArray().getGradient();
-        gradient.attach(scope);
-        gradient.set(ALL, 0);
-      }
-    }
-  }
-
-  private static final ai.djl.ndarray.index.NDIndex ALL = new ai.djl.ndarray.index.NDIndex("...");
-
-  /**
-   * DJL's first {@code Trainer.step()} refuses to run when the sum of all gradients is exactly 0,
-   * to catch a forgotten {@code backward()}. This loop always calls {@code backward()}, and for a
-   * softmax output layer the gradients sum to 0 mathematically (they cancel across classes), so a
-   * linear classifier trips the check by rounding, at random. The check is skipped by marking it
-   * done; DJL's api module is an open automatic module, so this needs no extra flags.
-   *
-   * @return whether the check could be skipped (false if DJL renamed its field)
-   */
-  public static boolean skipGradientSumCheck(Trainer trainer) {
-    try {
-      java.lang.reflect.Field checked = Trainer.class.getDeclaredField("gradientsChecked");
-      checked.setAccessible(true);
-      checked.setBoolean(trainer, true);
-      return true;
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return false;
-    }
   }
 
   /** Saves everything the run needs to continue: network, optimizer, shuffle state, epoch, step, callback states. */
