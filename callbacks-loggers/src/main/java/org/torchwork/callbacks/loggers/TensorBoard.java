@@ -25,6 +25,7 @@ import org.torchwork.api.TorchworkException;
 public final class TensorBoard extends CallbackSet {
   private final Path dir;
   private final boolean logTrainLoss;
+  private Path folder;
   private EventFileWriter writer;
   private int written;
 
@@ -41,7 +42,13 @@ public final class TensorBoard extends CallbackSet {
 
   @Override
   public void onBegin(Context ctx) {
-    Path folder = ctx.claimFolder(dir, "cb.tb.path");
+    // Checked now, before training; the event file is created at the first value, so that a run
+    // refused in on_begin leaves nothing behind.
+    folder = ctx.claimFolder(dir, "cb.tb.path");
+  }
+
+  /** Creates a new event file: never one that exists, never through a link. */
+  private void open() {
     String host;
     try {
       host = InetAddress.getLocalHost().getHostName();
@@ -52,7 +59,6 @@ public final class TensorBoard extends CallbackSet {
     for (int n = 0; writer == null; n++) {
       Path file = folder.resolve("events.out.tfevents." + seconds + "." + host + "." + n);
       try {
-        // A new file only: never one that exists, never through a link.
         writer = new EventFileWriter(new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE_NEW,
             StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)));
       } catch (FileAlreadyExistsException e) {
@@ -91,6 +97,9 @@ public final class TensorBoard extends CallbackSet {
   }
 
   private void scalar(String tag, double value, long step) {
+    if (writer == null) {
+      open();
+    }
     try {
       writer.scalar(tag, (float) value, step);
       written++;
