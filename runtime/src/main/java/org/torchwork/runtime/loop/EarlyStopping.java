@@ -1,6 +1,7 @@
 package org.torchwork.runtime.loop;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
@@ -80,12 +81,15 @@ public final class EarlyStopping extends CallbackSet {
     }
   }
 
+  /** The whole array, for an in-place copy that does not go through libtorch's deprecated type-mode guard. */
+  private static final NDIndex EVERYTHING = new NDIndex("...");
+
   @Override
   public void onEnd(Context ctx) {
     if (restoreBest && bestWeights != null) {
       List<Parameter> params = parameters(ctx);
       for (int i = 0; i < params.size(); i++) {
-        params.get(i).getArray().set(bestWeights.get(i).toByteBuffer());
+        params.get(i).getArray().set(EVERYTHING, bestWeights.get(i));
       }
     }
   }
