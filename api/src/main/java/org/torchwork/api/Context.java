@@ -269,9 +269,22 @@ public interface Context {
 
   /**
    * Asks the loop to stop: the current epoch finishes (validation and {@code on_epoch_end}
-   * included), then {@code on_end} runs. Called in {@code on_begin}, no epoch runs.
+   * included), then {@code on_end} runs. Called in {@code on_begin}, no epoch runs. The same as
+   * {@link #terminate(String)} without a reason.
    */
-  void terminate();
+  default void terminate() {
+    terminate(null);
+  }
+
+  /**
+   * Asks the loop to stop, saying why: the run's summary and the trained model name the
+   * callback, the stage and this reason. The first request counts; later ones only keep the
+   * loop stopping.
+   *
+   * @param reason why, e.g. {@code "the training loss was NaN"}; null for none
+   * @since 0.2
+   */
+  void terminate(String reason);
 
   /**
    * Whether a callback asked the loop to stop.

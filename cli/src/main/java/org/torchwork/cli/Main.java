@@ -1,11 +1,19 @@
 package org.torchwork.cli;
 
+import ai.djl.engine.Engine;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.torchwork.api.ApiVersion;
 import org.torchwork.api.CallbackException;
 import org.torchwork.api.Stage;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.api.TrainingInterrupted;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,7 +23,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Trains DJL networks with mlr3torch-style callbacks found by id.",
-    subcommands = {TrainCommand.class, PredictCommand.class, ExportCommand.class, CallbacksCommand.class, EnginesCommand.class, PluginsCommand.class, ScheduleCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TrainCommand.class, PredictCommand.class, ExportCommand.class, CallbacksCommand.class,
+        CatalogCommands.Learners.class, CatalogCommands.Tasks.class, CatalogCommands.Measures.class, EnginesCommand.class,
+        PluginsCommand.class, ScheduleCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit status for settings the user can fix before training: bad ids, parameters, files. */
   static final int USAGE_ERROR = 2;
@@ -84,6 +94,12 @@ public final class Main implements Runnable {
    */
   static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(new Main());
+    cli.addSubcommand("completion", new AutoComplete.GenerateCompletion());
+    CommandLine completion = cli.getSubcommands().get("completion");
+    completion.getCommandSpec().usageMessage().hidden(false).description(
+        "Prints a completion script for bash and zsh: source <(torchwork completion) (zsh: run 'autoload -U +X bashcompinit"
+            + " && bashcompinit' first).");
+    withExitCodes(cli);
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
@@ -134,10 +150,31 @@ public final class Main implements Runnable {
           }
           return RUN_ERROR;
         });
-    int status = cli.execute(args);
+    int status = cli.execute(GlobalOptions.reorder(args));
     out.flush();
     err.flush();
     return status;
+  }
+
+  /** The exit statuses, listed in every command's help. */
+  static final Map<String, String> EXIT_CODES = exitCodes();
+
+  private static Map<String, String> exitCodes() {
+    Map<String, String> codes = new LinkedHashMap<>();
+    codes.put("0", "Success.");
+    codes.put("1", "A failure during a run (a callback threw, a file could not be written), or a plugin not loaded"
+        + " (plugins).");
+    codes.put("2", "A mistake in the settings, found before any work (all of them are listed).");
+    codes.put("3", "Java ran out of memory.");
+    codes.put("129", "Stopped by SIGHUP (the terminal closed).");
+    codes.put("130", "Interrupted by Ctrl-C (SIGINT).");
+    codes.put("143", "Stopped by SIGTERM.");
+    return codes;
+  }
+
+  private static void withExitCodes(CommandLine command) {
+    command.getCommandSpec().usageMessage().exitCodeListHeading("%nExit status:%n").exitCodeList(EXIT_CODES);
+    command.getSubcommands().values().forEach(Main::withExitCodes);
   }
 
   @Override
@@ -154,12 +191,28 @@ public final class Main implements Runnable {
     }
   }
 
-  /** Reports the version from the jar's manifest. */
+  /** Reports Torchwork's version, DJL's, each engine's (or why its natives do not load) and Java's. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
+      List<String> lines = new ArrayList<>();
       String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"torchwork " + (v == null ? "(development)" : v)};
+      lines.add("torchwork " + (v == null ? ApiVersion.current().text() : v));
+      lines.add("DJL " + Engine.getDjlVersion());
+      for (String name : new TreeSet<>(Engine.getAllEngines())) {
+        try {
+          String version = Engine.getEngine(name).getVersion();
+          if (version != null) {
+            // DJL's own helper engines (RPC) have none; the training engines do.
+            lines.add(name + " " + version);
+          }
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+          lines.add(name + ": natives do not load (" + e.getMessage() + ")");
+        }
+      }
+      lines.add("Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ", " + System.getProperty("os.arch")
+          + ")");
+      return lines.toArray(String[]::new);
     }
   }
 }

@@ -34,7 +34,9 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description = {
       "Trains a learner on a task with callbacks, then prints the callbacks' states.",
-      "Example: torchwork train --task iris --learner classif.mlp --callbacks history --set epochs=5 --set batch_size=64"
+      "Example: torchwork train --task iris --learner classif.mlp --callbacks history --set epochs=5 --set batch_size=64",
+      "What exists: 'torchwork learners [ID]' (every parameter for --set), 'torchwork tasks', 'torchwork measures',"
+          + " 'torchwork callbacks [ID]' (their cb.<id>.<param> parameters)."
     })
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -175,7 +177,8 @@ final class TrainCommand implements Callable<Integer> {
         out.flush();
       }
       TrainedModel model = l.model();
-      out.println("Trained " + model.epochs() + " epoch(s) with seed " + model.seed() + ".");
+      out.println("Trained " + model.epochs() + " epoch(s) with seed " + model.seed() + model.end().map(e -> ": " + e.describe())
+          .orElse("") + ".");
       if (saveDir != null) {
         try {
           model.save(saveDir, replace);

@@ -147,11 +147,12 @@ final class SavedModels {
   /** The description of a run's model, for saving. */
   static ModelFiles.Meta meta(LearnerSpec spec, Optional<Plugin> plugin, Task train, Map<String, Object> params,
       Map<String, Map<String, Object>> callbackParams, Standardization standardization, BackendChoice choice, int seed, int epochs,
-      Map<String, Object> states) {
+      Map<String, Object> states, RunEnd end) {
     ModelFiles.Origin origin = plugin.map(p -> new ModelFiles.Origin(p.path().getFileName().toString(), String.join(",", p.modules()),
         p.version(), p.sha256())).orElse(null);
     ModelFiles.Training training = new ModelFiles.Training(choice.backend().id(),
-        choice.engine().getEngineName() + " " + choice.engine().getVersion(), BackendChoice.deviceName(choice.device()), seed, epochs);
+        choice.engine().getEngineName() + " " + choice.engine().getVersion(), BackendChoice.deviceName(choice.device()), seed, epochs,
+        end == null ? null : new ModelFiles.End(end.kind(), end.epoch(), end.epochs(), end.callback(), end.stage(), end.reason()));
     List<String> classes = new ArrayList<>(train.classes());
     return new ModelFiles.Meta(ModelFiles.FORMAT, version(), spec.id(), origin, spec.taskType().id(), train.target(),
         train.featureNames(), classes, Json.plain(params), Json.plain(callbackParams), standardization, training,

@@ -319,7 +319,8 @@ public final class TorchLearner implements Learner, AutoCloseable {
           plan.measuresTrain(), plan.measuresValid(), backend, plan.seed(), plan.resume(), plan.init());
       TrainingLoop.Outcome outcome = Interrupts.during(loop::run);
       model = new TrainedModel(outcome.model(), SavedModels.meta(spec, platform.pluginProviding("learner", spec.id()), data.train(),
-          plan.params().asMap(), plan.callbackParams(), data.standardization(), backend, plan.seed(), outcome.epochs(), outcome.states()),
+          plan.params().asMap(), plan.callbackParams(), data.standardization(), backend, plan.seed(), outcome.epochs(), outcome.states(),
+          outcome.end()),
           backend, null);
       return TorchLearner.this;
     }

@@ -465,6 +465,18 @@ public final class TrainedModel implements AutoCloseable {
   }
 
   /**
+   * How the training run ended: all epochs done, stopped early, or terminated by a callback.
+   *
+   * @return the end, or empty for a model saved before Torchwork recorded it
+   * @since 0.2
+   */
+  public Optional<RunEnd> end() {
+    ModelFiles.End e = meta.training().end();
+    return e == null || e.kind() == null ? Optional.empty()
+        : Optional.of(new RunEnd(e.kind(), e.epoch(), e.epochs(), e.callback(), e.stage(), e.reason()));
+  }
+
+  /**
    * The Torchwork version that trained the model.
    *
    * @return the version

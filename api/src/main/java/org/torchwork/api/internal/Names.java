@@ -30,6 +30,12 @@ public final class Names {
     if (best == null) {
       return null;
     }
+    // A name given without its namespace: lr for opt.lr.
+    for (String candidate : known) {
+      if (candidate.toLowerCase(Locale.ROOT).endsWith("." + w)) {
+        return candidate;
+      }
+    }
     // A typo changes a few characters of a name, never most of it.
     int allowed = Math.max(2, Math.min(wanted.length(), best.length()) / 3);
     boolean prefix = best.toLowerCase(Locale.ROOT).startsWith(w) && w.length() >= 3;

@@ -26,7 +26,6 @@ public final class TerminateOnNan extends CallbackSet {
       return;
     }
     ctx.skipStep();
-    ctx.terminate();
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("terminated", true);
     s.put("epoch", ctx.epoch());
@@ -34,13 +33,14 @@ public final class TerminateOnNan extends CallbackSet {
     s.put("reason", "the training loss was " + loss + " in epoch " + ctx.epoch() + ", batch " + ctx.step()
         + "; that batch's step was skipped and the run stopped after the epoch");
     state = s;
+    ctx.terminate((String) s.get("reason"));
   }
 
   @Override
   public void onBegin(Context ctx) {
     if (Boolean.TRUE.equals(state.get("terminated"))) {
       // Resumed from a checkpoint of a run this callback stopped: stop again, train nothing more.
-      ctx.terminate();
+      ctx.terminate((String) state.get("reason"));
     }
   }
 

@@ -76,7 +76,11 @@ public final class EarlyStopping extends CallbackSet {
     } else {
       stagnation++;
       if (stagnation >= patience) {
-        ctx.terminate();
+        String name = "valid." + measure.id();
+        ctx.terminate(name + " did not improve" + (minDelta > 0 ? " by more than " + minDelta : "") + " for " + patience
+            + " validation(s); the best was epoch " + bestEpoch + " (" + name + " = "
+            + String.format(java.util.Locale.ROOT, "%.6g", bestScore) + ")" + (restoreBest ? ", whose weights were restored"
+            : ", whose weights were not kept (restore_best_weights=false)"));
       }
     }
   }

@@ -79,6 +79,10 @@ final class LoopContext implements Context {
   Map<String, Double> lastScoresValid = Map.of();
   Throwable failure;
   boolean terminate;
+  /** Who asked the loop to stop first, in which stage, and why. */
+  String terminatedBy;
+  Stage terminatedIn;
+  String terminateReason;
   boolean skipStep;
   UnaryOperator<Path> checkpointWriter;
   boolean validated;
@@ -245,7 +249,12 @@ final class LoopContext implements Context {
   }
 
   @Override
-  public void terminate() {
+  public void terminate(String reason) {
+    if (!terminate) {
+      terminatedBy = current;
+      terminatedIn = stage;
+      terminateReason = reason;
+    }
     terminate = true;
   }
 

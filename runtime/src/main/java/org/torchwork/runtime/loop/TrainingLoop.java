@@ -37,6 +37,7 @@ import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.api.spi.NetworkShape;
 import org.torchwork.runtime.BackendChoice;
 import org.torchwork.runtime.Interrupts;
+import org.torchwork.runtime.RunEnd;
 import org.torchwork.runtime.data.Splits;
 import org.torchwork.runtime.data.Standardization;
 import org.torchwork.runtime.data.TrainingData;
@@ -58,8 +59,9 @@ public final class TrainingLoop {
    * @param model the trained network; the caller owns it
    * @param states each callback's non-null state, by id, in the order the callbacks ran
    * @param epochs the epochs that ran
+   * @param end how the run ended
    */
-  public record Outcome(Model model, Map<String, Object> states, int epochs) {}
+  public record Outcome(Model model, Map<String, Object> states, int epochs, RunEnd end) {}
 
   private final LearnerSpec spec;
   private final ParamValues params;
@@ -260,7 +262,7 @@ public final class TrainingLoop {
       failure = new TrainingInterrupted(seen.signal(), seen.epoch(), seen.step(), lastCheckpoint);
     }
     if (failure == null && exitFailure == null) {
-      return new Outcome(model, states, ctx.epoch);
+      return new Outcome(model, states, ctx.epoch, end());
     }
     if (model != null) {
       model.close();
@@ -385,6 +387,16 @@ public final class TrainingLoop {
     Checkpoints.write(file, meta, ctx.model.getBlock(), slots, best, mid ? Resumes.toPartial(parts) : null);
     lastCheckpoint = file;
     return file;
+  }
+
+  /** How a run that did not fail ended. */
+  private RunEnd end() {
+    if (!ctx.terminate) {
+      return new RunEnd(RunEnd.COMPLETED, ctx.epoch, ctx.totalEpochs, null, null, null);
+    }
+    String kind = EarlyStopping.ID.equals(ctx.terminatedBy) ? RunEnd.EARLY_STOPPING : RunEnd.TERMINATED;
+    return new RunEnd(kind, ctx.epoch, ctx.totalEpochs, ctx.terminatedBy, ctx.terminatedIn == null ? null : ctx.terminatedIn.id(),
+        ctx.terminateReason);
   }
 
   private Optional<EarlyStopping> earlyStopping() {

@@ -56,8 +56,21 @@ public final class ModelFiles {
    * @param device the device, e.g. {@code cpu} or {@code gpu:0}
    * @param seed the run's seed
    * @param epochs the epochs that ran
+   * @param end how the run ended; null in models saved before this was recorded
    */
-  public record Training(String engine, String engineVersion, String device, int seed, int epochs) {}
+  public record Training(String engine, String engineVersion, String device, int seed, int epochs, End end) {}
+
+  /**
+   * How the run ended (see {@code RunEnd}).
+   *
+   * @param kind completed, early_stopping or terminated
+   * @param epoch the last epoch that ran
+   * @param epochs the epochs set
+   * @param callback the callback that stopped the run, or null
+   * @param stage the stage it asked in, or null
+   * @param reason the reason it gave, or null
+   */
+  public record End(String kind, int epoch, int epochs, String callback, String stage, String reason) {}
 
   /**
    * What {@code model.json} holds.

@@ -1,0 +1,110 @@
+package org.torchwork.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.torchwork.api.Measure;
+import org.torchwork.api.Param;
+import org.torchwork.api.spi.LearnerSpec;
+import org.torchwork.api.spi.TaskProvider.TaskSource;
+import org.torchwork.runtime.Platform;
+import org.torchwork.runtime.Registry;
+import org.torchwork.runtime.TorchLearner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code learners}, {@code tasks} and {@code measures}: what exists, and each one's parameters. */
+final class CatalogCommands {
+  private CatalogCommands() {}
+
+  /** {@code torchwork learners [ID]}. */
+  @Command(name = "learners", mixinStandardHelpOptions = true,
+      description = "Lists every learner (id, label, task type, its own parameters, where it came from), or describes one"
+          + " with every parameter it takes: type, range, default and description.")
+  static final class Learners implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin Common common;
+    @Parameters(arity = "0..1", paramLabel = "ID", description = "A learner id to describe, e.g. classif.mlp.")
+    String id;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      Platform platform = common.platform();
+      Output.warnAboutPlugins(platform, spec.commandLine().getErr());
+      if (id != null) {
+        Registry.Entry<LearnerSpec> entry = platform.learners().entry(id);
+        out.println(entry.value().id() + ": " + entry.value().label() + " (" + entry.value().taskType() + ")");
+        out.println("* Source: " + entry.source());
+        out.println("* Parameters (set as --set <param>=<value>; callbacks' as cb.<id>.<param>):");
+        try (TorchLearner learner = platform.learner(id)) {
+          for (Param p : learner.paramSet().params()) {
+            out.println("    " + p.summary());
+          }
+        }
+        return 0;
+      }
+      Output.Table table = new Output.Table("id", "label", "task", "own parameters", "source");
+      for (Registry.Entry<LearnerSpec> e : platform.learners().entries()) {
+        LearnerSpec l = e.value();
+        table.row(l.id(), l.label(), l.taskType().id(), l.params().isEmpty() ? "-" : String.join(", ", l.params().ids()),
+            e.source());
+      }
+      table.print(out);
+      out.println();
+      out.println("Every learner also takes epochs, batch_size, optimizer, opt.lr, ... ('torchwork learners ID' lists them all).");
+      return 0;
+    }
+  }
+
+  /** {@code torchwork tasks [ID]}. */
+  @Command(name = "tasks", mixinStandardHelpOptions = true,
+      description = "Lists every built-in task (a CSV file is a task too: --task data.csv --target COLUMN), or describes one.")
+  static final class Tasks implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin Common common;
+    @Parameters(arity = "0..1", paramLabel = "ID", description = "A task id to describe, e.g. iris.")
+    String id;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      Platform platform = common.platform();
+      Output.warnAboutPlugins(platform, spec.commandLine().getErr());
+      if (id != null) {
+        out.println(platform.task(id));
+        return 0;
+      }
+      Output.Table table = new Output.Table("id", "label", "source");
+      for (Registry.Entry<TaskSource> e : platform.tasks().entries()) {
+        table.row(e.value().id(), e.value().label(), e.source());
+      }
+      table.print(out);
+      return 0;
+    }
+  }
+
+  /** {@code torchwork measures}. */
+  @Command(name = "measures", mixinStandardHelpOptions = true,
+      description = "Lists every measure: id, task type, whether lower is better, where it came from.")
+  static final class Measures implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin Common common;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      Platform platform = common.platform();
+      Output.warnAboutPlugins(platform, spec.commandLine().getErr());
+      Output.Table table = new Output.Table("id", "label", "task", "better", "source");
+      for (Registry.Entry<Measure> e : platform.measures().entries()) {
+        Measure m = e.value();
+        table.row(m.id(), m.label(), m.taskType().id(), m.minimize() ? "lower" : "higher", e.source());
+      }
+      table.print(out);
+      return 0;
+    }
+  }
+}

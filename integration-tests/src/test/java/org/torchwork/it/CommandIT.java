@@ -1,0 +1,95 @@
+package org.torchwork.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The command knows itself: its version and its engines', global options before the command,
+ * exit statuses in every help, a completion script, what exists and how a run ended.
+ */
+class CommandIT {
+  private static Dist.Result torchwork(String... args) {
+    return Dist.torchwork(Dist.REPO_PLUGINS, args);
+  }
+
+  @Test
+  void versionNamesTorchworkDjlEachEngineAndJava() {
+    Dist.Result r = torchwork("--version");
+    assertEquals(0, r.exit(), r.toString());
+    List<String> lines = r.outLines();
+    assertTrue(lines.get(0).matches("torchwork \\d+\\.\\d+\\.\\d+.*"), r.toString());
+    assertEquals("DJL 0.36.0", lines.get(1));
+    assertTrue(lines.contains("MXNet 1.9.0") && lines.contains("PyTorch 2.7.1"), r.toString());
+    assertTrue(lines.get(lines.size() - 1).startsWith("Java " + Runtime.version().feature()), r.toString());
+  }
+
+  @Test
+  void globalOptionsWorkBeforeOrAfterTheCommand() {
+    Dist.Result before = torchwork("--plugins", Dist.REPO_PLUGINS.toString(), "--verbose", "plugins");
+    Dist.Result after = torchwork("plugins", "--plugins", Dist.REPO_PLUGINS.toString(), "--verbose");
+    assertEquals(0, before.exit(), before.toString());
+    assertEquals(after.out(), before.out());
+  }
+
+  @Test
+  void everyHelpListsTheExitStatuses() {
+    for (String command : List.of("train", "predict", "export", "callbacks", "learners", "tasks", "measures", "engines",
+        "plugins", "schedule")) {
+      Dist.Result r = torchwork(command, "--help");
+      assertEquals(0, r.exit(), r.toString());
+      for (String code : List.of("0     Success.", "2     A mistake in the settings", "3     Java ran out of memory.",
+          "130   Interrupted by Ctrl-C (SIGINT).", "143   Stopped by SIGTERM.")) {
+        assertTrue(r.out().contains(code), command + " --help lacks '" + code + "':\n" + r.out());
+      }
+    }
+    assertTrue(torchwork("train", "--help").out().contains("'torchwork learners [ID]' (every parameter for --set)"));
+  }
+
+  @Test
+  void theCompletionScriptIsGeneratedForBashAndZsh() {
+    Dist.Result r = torchwork("completion");
+    assertEquals(0, r.exit(), r.toString());
+    assertTrue(r.out().startsWith("#!/usr/bin/env bash"), r.toString());
+    assertTrue(r.out().contains("complete -F _complete_torchwork"), r.toString());
+    Dist.Result syntax = Dist.run(List.of("bash", "-n", "-c", r.out()), Map.of());
+    assertEquals(0, syntax.exit(), syntax.toString());
+  }
+
+  @Test
+  void learnersTasksAndMeasuresListWhatExistsWithTheirParameters() {
+    Dist.Result learners = torchwork("learners");
+    assertTrue(learners.outLines().stream().anyMatch(l -> l.matches("classif\\.mlp +Multi Layer Perceptron +classif +neurons,"
+        + " layers, activation, dropout +module org\\.torchwork\\.runtime.*")), learners.toString());
+    Dist.Result mlp = torchwork("learners", "classif.mlp");
+    assertTrue(mlp.outLines().contains("    opt.lr: a number > 0, default 0.001 - learning rate"), mlp.toString());
+    Dist.Result measures = torchwork("measures");
+    assertTrue(measures.outLines().stream().anyMatch(l -> l.matches("classif\\.ce +Classification Error +classif +lower .*")),
+        measures.toString());
+    assertTrue(torchwork("tasks").out().contains("iris"));
+    Dist.Result unknown = torchwork("learners", "classif.mpl");
+    assertEquals(2, unknown.exit(), unknown.toString());
+    assertTrue(unknown.err().contains("Did you mean 'classif.mlp'?"), unknown.toString());
+  }
+
+  @Test
+  void aRunSaysHowItEndedAndANearMissIsSuggested() {
+    Dist.Result all = torchwork("train", "--task", "iris", "--learner", "classif.mlp", "--set", "epochs=2", "--set",
+        "batch_size=50", "--set", "seed=1");
+    assertTrue(all.outLines().contains("Trained 2 epoch(s) with seed 1: all 2 epochs done."), all.toString());
+    Dist.Result early = torchwork("train", "--task", "iris", "--learner", "classif.mlp", "--set", "epochs=10", "--set",
+        "batch_size=50", "--set", "seed=1", "--set", "validate=0.3", "--set", "measures_valid=classif.ce", "--set",
+        "patience=1", "--set", "min_delta=100");
+    assertTrue(early.outLines().stream().anyMatch(l -> l.matches("Trained 2 epoch\\(s\\) with seed 1: stopped early after"
+        + " epoch 2 of 10: valid\\.classif\\.ce did not improve by more than 100\\.0 for 1 validation\\(s\\); the best was"
+        + " epoch 1 \\(valid\\.classif\\.ce = [0-9.]+\\), whose weights were not kept \\(restore_best_weights=false\\)\\.")),
+        early.toString());
+    Dist.Result nearMiss = torchwork("train", "--task", "iris", "--learner", "classif.mlp", "--set", "lr=0.1", "--set",
+        "epochs=1", "--set", "batch_size=50");
+    assertEquals(2, nearMiss.exit(), nearMiss.toString());
+    assertTrue(nearMiss.err().contains("has no parameter 'lr'. Did you mean 'opt.lr'?"), nearMiss.toString());
+  }
+}
