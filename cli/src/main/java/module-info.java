@@ -1,6 +1,7 @@
 /** The {@code torchwork} command. */
 module org.torchwork.cli {
   requires org.torchwork.runtime;
+  requires org.torchwork.callbacks.history;
   requires info.picocli;
   requires org.snakeyaml.engine.v2;
   requires jdk.unsupported;

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -18,6 +19,7 @@ import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchCallback;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.api.spi.LearnerSpec;
+import org.torchwork.callbacks.history.Curves;
 import org.torchwork.runtime.Torchwork;
 import org.torchwork.runtime.Platform;
 import org.torchwork.runtime.TorchLearner;
@@ -90,6 +92,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "With --save: replace the model already saved in the folder.")
   boolean overwrite;
 
+  @Option(names = "--plot", paramLabel = "FILE",
+      description = "Draw the learning curves (needs the history callback) into FILE.png or FILE.svg after training.")
+  Path plot;
+
   @Option(names = "--init-from", paramLabel = "DIR",
       description = "Start from a saved model's weights (fine-tuning), with new epochs, learning rate and callbacks"
           + " (same as --set init_from=DIR).")
@@ -161,6 +167,16 @@ final class TrainCommand implements Callable<Integer> {
       if (initFrom != null) {
         collect(problems, () -> l.set("init_from", initFrom.toString()));
       }
+      if (plot != null) {
+        String name = plot.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (!name.endsWith(".png") && !name.endsWith(".svg")) {
+          problems.add("--plot " + plot + " must end in .png or .svg, which says what to write.");
+        }
+        if (descriptors.stream().noneMatch(d -> d.id().equals("history"))) {
+          problems.add("--plot draws the history callback's table, but the run has no history callback. Add it:"
+              + " --callbacks ...,history.");
+        }
+      }
       if (!problems.isEmpty()) {
         throw RunConfig.together(problems);
       }
@@ -186,6 +202,14 @@ final class TrainCommand implements Callable<Integer> {
           throw new Main.RunFailed(e);
         }
         out.println("Saved the model to " + saveDir + " (predict with: torchwork predict --model " + saveDir + " --data FILE.csv).");
+      }
+      if (plot != null) {
+        try {
+          Curves.write(PlotCommand.history(model.callbacks(), "The run"), l.id() + " on " + data.id(), plot);
+        } catch (TorchworkException e) {
+          throw new Main.RunFailed(e);
+        }
+        out.println("Drew the learning curves into " + plot + ".");
       }
       out.println();
       Output.states(out, model.callbacks());

@@ -3,9 +3,15 @@ package org.torchwork.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The command knows itself: its version and its engines', global options before the command,
@@ -91,5 +97,32 @@ class CommandIT {
         "epochs=1", "--set", "batch_size=50");
     assertEquals(2, nearMiss.exit(), nearMiss.toString());
     assertTrue(nearMiss.err().contains("has no parameter 'lr'. Did you mean 'opt.lr'?"), nearMiss.toString());
+  }
+
+  @Test
+  void learningCurvesFromATrainingRunAndFromASavedModel(@TempDir Path tmp) throws IOException {
+    Path png = tmp.resolve("curves.png");
+    Dist.Result r = torchwork("train", "--task", "iris", "--learner", "classif.mlp", "--callbacks", "history,lr_step",
+        "--set", "cb.lr_step.step_size=2", "--set", "epochs=6", "--set", "batch_size=16", "--set", "validate=0.3",
+        "--set", "measures_valid=classif.acc", "--set", "seed=1", "--plot", png.toString(), "--save",
+        tmp.resolve("model").toString());
+    assertEquals(0, r.exit(), r.toString());
+    assertTrue(r.outLines().contains("Drew the learning curves into " + png + "."), r.toString());
+    BufferedImage image = ImageIO.read(png.toFile());
+    assertEquals(List.of(960, 600), List.of(image.getWidth(), image.getHeight()));
+
+    Path svg = tmp.resolve("curves.svg");
+    Dist.Result plot = torchwork("plot", "--model", tmp.resolve("model").toString(), "--out", svg.toString());
+    assertEquals(0, plot.exit(), plot.toString());
+    assertEquals("Drew 6 epoch(s) of " + tmp.resolve("model") + " into " + svg + ".", plot.out().strip());
+    String text = Files.readString(svg);
+    assertTrue(text.contains(">train.loss<") && text.contains(">valid.classif.acc<") && text.contains(">learning rate<"),
+        "the legend names every curve");
+
+    Dist.Result without = torchwork("train", "--task", "iris", "--learner", "classif.mlp", "--set", "epochs=1", "--set",
+        "batch_size=50", "--plot", tmp.resolve("none.png").toString());
+    assertEquals(2, without.exit(), without.toString());
+    assertEquals("error: --plot draws the history callback's table, but the run has no history callback. Add it:"
+        + " --callbacks ...,history.\n", without.err());
   }
 }

@@ -1,5 +1,6 @@
 package org.torchwork.callbacks.history;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -25,6 +26,16 @@ public final class History extends CallbackSet {
 
   /** Creates an empty history. */
   public History() {}
+
+  /**
+   * Draws this history's learning curves into a PNG or SVG file ({@link Curves}).
+   *
+   * @param title the chart's title
+   * @param file where to write; {@code .png} or {@code .svg}
+   */
+  public void plot(String title, Path file) {
+    Curves.write(rows, title, file);
+  }
 
   @Override
   public void onBeforeValid(Context ctx) {
