@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -23,16 +24,52 @@ final class Output {
       out.println("  (none: no callback kept a state)");
     }
     for (Map.Entry<String, Object> e : states.entrySet()) {
-      Object state = e.getValue();
-      if (isTable(state)) {
-        List<?> rows = (List<?>) state;
-        out.println(e.getKey() + ": " + rows.size() + " row(s)" + (rows.size() > MAX_ROWS ? ", the first and last "
-            + MAX_ROWS / 2 + " shown" : ""));
-        table(shown(rows)).print(out, "  ");
-      } else {
-        out.println(e.getKey() + ": " + abbreviate(value(state)));
-      }
+      render(out, "", e.getKey(), e.getValue(), 0);
     }
+  }
+
+  /** The most levels of a nested state printed; deeper ones are summarized. */
+  static final int MAX_DEPTH = 8;
+
+  /**
+   * Prints one value of a state as people read it: a scalar after its key, a map as indented
+   * {@code key: value} lines, a list of scalars inline, a list of rows as a table, any other list
+   * as {@code - } items. Never Java's {@code toString} of a collection.
+   */
+  private static void render(PrintWriter out, String indent, String key, Object v, int depth) {
+    String head = indent + key + ":";
+    if (isTable(v)) {
+      List<?> rows = (List<?>) v;
+      out.println(head + " " + rows.size() + " row(s)" + (rows.size() > MAX_ROWS ? ", the first and last " + MAX_ROWS / 2
+          + " shown" : ""));
+      table(shown(rows)).print(out, indent + "  ");
+    } else if (v instanceof Map && !((Map<?, ?>) v).isEmpty() && depth < MAX_DEPTH) {
+      out.println(head);
+      int shown = 0;
+      for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+        if (shown++ == MAX_ROWS) {
+          out.println(indent + "  ... (" + ((Map<?, ?>) v).size() + " entries in all)");
+          break;
+        }
+        render(out, indent + "  ", String.valueOf(e.getKey()), e.getValue(), depth + 1);
+      }
+    } else if (v instanceof List && !((List<?>) v).isEmpty() && !scalars((List<?>) v) && depth < MAX_DEPTH) {
+      out.println(head);
+      int shown = 0;
+      for (Object element : (List<?>) v) {
+        if (shown++ == MAX_ROWS) {
+          out.println(indent + "  ... (" + ((List<?>) v).size() + " items in all)");
+          break;
+        }
+        render(out, indent + "  ", "-", element, depth + 1);
+      }
+    } else {
+      out.println(head + " " + abbreviate(value(v)));
+    }
+  }
+
+  private static boolean scalars(List<?> list) {
+    return list.stream().noneMatch(e -> e instanceof Map || e instanceof List);
   }
 
   /** The most rows of a state's table printed, and the most characters of any other state. */
@@ -44,9 +81,9 @@ final class Output {
     if (rows.size() <= MAX_ROWS) {
       return rows;
     }
-    Map<Object, Object> gap = new java.util.LinkedHashMap<>();
+    Map<Object, Object> gap = new LinkedHashMap<>();
     ((Map<?, ?>) rows.get(0)).keySet().forEach(k -> gap.put(k, "..."));
-    List<Object> shown = new java.util.ArrayList<>(rows.subList(0, MAX_ROWS / 2));
+    List<Object> shown = new ArrayList<>(rows.subList(0, MAX_ROWS / 2));
     shown.add(gap);
     shown.addAll(rows.subList(rows.size() - MAX_ROWS / 2, rows.size()));
     return shown;
@@ -58,12 +95,29 @@ final class Output {
         + " the whole state is in the trained model)";
   }
 
+  /** A value on one line: numbers readable at any size, lists inline, never a 300-digit decimal. */
   static String value(Object v) {
     if (v == null) {
       return "NA";
     }
     if (v instanceof Double || v instanceof Float) {
-      return number(((Number) v).doubleValue());
+      return compact(((Number) v).doubleValue());
+    }
+    if (v instanceof List) {
+      List<String> items = new ArrayList<>();
+      for (Object e : (List<?>) v) {
+        items.add(value(e));
+        if (items.size() == MAX_ROWS) {
+          items.add("... (" + ((List<?>) v).size() + " items in all)");
+          break;
+        }
+      }
+      return "[" + String.join(", ", items) + "]";
+    }
+    if (v instanceof Map) {
+      List<String> items = new ArrayList<>();
+      ((Map<?, ?>) v).forEach((k, x) -> items.add(k + ": " + value(x)));
+      return "{" + String.join(", ", items) + "}";
     }
     return String.valueOf(v);
   }

@@ -126,7 +126,7 @@ final class PredictCommand implements Callable<Integer> {
     if (!r.scores().isEmpty()) {
       info.println("Scores on the " + r.scored() + " row(s) with a known truth:");
       for (Map.Entry<String, Double> e : r.scores().entrySet()) {
-        info.println("  " + e.getKey() + " = " + Output.number(e.getValue()));
+        info.println("  " + e.getKey() + " = " + Output.compact(e.getValue()));
       }
     } else if (r.hasTruth() && r.scored() == 0) {
       err.println("warning: no row has a truth value the model knows, so nothing was scored.");

@@ -217,7 +217,7 @@ final class TrainCommand implements Callable<Integer> {
         Prediction prediction = l.predict(data);
         out.println();
         out.println("Scores on task " + data.id() + " (training data):");
-        prediction.score(measures).forEach((id, v) -> out.println("  " + id + " = " + Output.number(v)));
+        prediction.score(measures).forEach((id, v) -> out.println("  " + id + " = " + Output.compact(v)));
       }
     }
     return 0;
