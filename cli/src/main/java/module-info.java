@@ -5,6 +5,7 @@ module org.torchwork.cli {
   requires info.picocli;
   requires org.snakeyaml.engine.v2;
   requires jdk.unsupported;
+  requires com.google.gson;
 
   opens org.torchwork.cli to info.picocli;
 }

@@ -1,6 +1,9 @@
 package org.torchwork.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.torchwork.api.Param;
 import org.torchwork.api.Stage;
@@ -31,6 +34,16 @@ final class CallbacksCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Platform platform = common.platform();
     Output.warnAboutPlugins(platform, spec.commandLine().getErr());
+    if (common.json) {
+      Map<String, Object> doc = JsonOut.document("callbacks");
+      List<Object> list = new ArrayList<>();
+      for (Registry.Entry<TorchCallback> e : id == null ? platform.callbacks().entries() : List.of(platform.callbacks().entry(id))) {
+        list.add(JsonOut.callback(e.value(), e.source()));
+      }
+      doc.put("callbacks", list);
+      JsonOut.print(out, doc);
+      return 0;
+    }
     if (id != null) {
       Registry.Entry<TorchCallback> entry = platform.callbacks().entry(id);
       TorchCallback cb = entry.value();

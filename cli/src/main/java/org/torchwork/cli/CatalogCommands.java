@@ -1,6 +1,10 @@
 package org.torchwork.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.torchwork.api.Measure;
 import org.torchwork.api.Param;
@@ -34,6 +38,26 @@ final class CatalogCommands {
       PrintWriter out = spec.commandLine().getOut();
       Platform platform = common.platform();
       Output.warnAboutPlugins(platform, spec.commandLine().getErr());
+      if (common.json) {
+        Map<String, Object> doc = JsonOut.document("learners");
+        List<Object> list = new ArrayList<>();
+        for (Registry.Entry<LearnerSpec> e : id == null ? platform.learners().entries() : List.of(platform.learners().entry(id))) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("id", e.value().id());
+          m.put("label", e.value().label());
+          m.put("task", e.value().taskType().id());
+          List<Object> params = new ArrayList<>();
+          try (TorchLearner learner = platform.learner(e.value().id())) {
+            learner.paramSet().params().forEach(p -> params.add(JsonOut.param(p)));
+          }
+          m.put("params", params);
+          m.put("source", e.source());
+          list.add(m);
+        }
+        doc.put("learners", list);
+        JsonOut.print(out, doc);
+        return 0;
+      }
       if (id != null) {
         Registry.Entry<LearnerSpec> entry = platform.learners().entry(id);
         out.println(entry.value().id() + ": " + entry.value().label() + " (" + entry.value().taskType() + ")");
@@ -73,6 +97,15 @@ final class CatalogCommands {
       PrintWriter out = spec.commandLine().getOut();
       Platform platform = common.platform();
       Output.warnAboutPlugins(platform, spec.commandLine().getErr());
+      if (common.json) {
+        Map<String, Object> doc = JsonOut.document("tasks");
+        List<Object> list = new ArrayList<>();
+        platform.tasks().entries().forEach(e -> list.add(Map.of("id", e.value().id(), "label", e.value().label(), "source",
+            e.source())));
+        doc.put("tasks", list);
+        JsonOut.print(out, doc);
+        return 0;
+      }
       if (id != null) {
         out.println(platform.task(id));
         return 0;
@@ -98,6 +131,15 @@ final class CatalogCommands {
       PrintWriter out = spec.commandLine().getOut();
       Platform platform = common.platform();
       Output.warnAboutPlugins(platform, spec.commandLine().getErr());
+      if (common.json) {
+        Map<String, Object> doc = JsonOut.document("measures");
+        List<Object> list = new ArrayList<>();
+        platform.measures().entries().forEach(e -> list.add(Map.of("id", e.value().id(), "label", e.value().label(), "task",
+            e.value().taskType().id(), "minimize", e.value().minimize(), "source", e.source())));
+        doc.put("measures", list);
+        JsonOut.print(out, doc);
+        return 0;
+      }
       Output.Table table = new Output.Table("id", "label", "task", "better", "source");
       for (Registry.Entry<Measure> e : platform.measures().entries()) {
         Measure m = e.value();

@@ -15,6 +15,10 @@ final class Common {
   @Option(names = "--verbose", description = "Show log messages, DJL's included, and stack traces.")
   boolean verbose;
 
+  @Option(names = "--json", description = "Print one JSON document on standard output instead of text (its shape is in the"
+      + " README); messages still go to standard error.")
+  boolean json;
+
   @Option(names = "--allow-writable-plugins",
       description = "Load plugins even where other users can write (refused by default).")
   boolean allowWritable;

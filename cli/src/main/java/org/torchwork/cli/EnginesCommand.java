@@ -6,7 +6,9 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.torchwork.api.spi.BackendProvider;
@@ -34,22 +36,43 @@ final class EnginesCommand implements Callable<Integer> {
     Output.warnAboutPlugins(platform, spec.commandLine().getErr());
     List<Registry.Entry<BackendProvider>> entries = new ArrayList<>(platform.backends().entries());
     entries.sort(Comparator.comparingInt((Registry.Entry<BackendProvider> e) -> e.value().priority()).thenComparing(Registry.Entry::id));
-    out.println("DJL " + Engine.getDjlVersion() + "; engine=auto picks the first backend below whose natives load.");
     Output.Table table = new Output.Table("id", "engine", "version", "natives", "devices", "source");
+    List<Object> json = new ArrayList<>();
     int failures = 0;
     for (Registry.Entry<BackendProvider> e : entries) {
       BackendProvider b = e.value();
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", b.id());
+      m.put("engine", b.engineName());
       try {
         Engine engine = b.engine();
-        String devices = Arrays.stream(engine.getDevices()).map(EnginesCommand::name).collect(Collectors.joining(", "));
-        table.row(b.id(), engine.getEngineName(), engine.getVersion(), "loaded", devices, e.source());
+        List<String> devices = Arrays.stream(engine.getDevices()).map(EnginesCommand::name).collect(Collectors.toList());
+        table.row(b.id(), engine.getEngineName(), engine.getVersion(), "loaded", String.join(", ", devices), e.source());
+        m.put("version", engine.getVersion());
+        m.put("natives", "loaded");
+        m.put("devices", devices);
+        m.put("problem", null);
       } catch (RuntimeException ex) {
         failures++;
         table.row(b.id(), b.engineName(), "-", "FAILED", "-", e.source());
         spec.commandLine().getErr().println("error: " + ex.getMessage());
+        m.put("version", null);
+        m.put("natives", "FAILED");
+        m.put("devices", List.of());
+        m.put("problem", ex.getMessage());
       }
+      m.put("source", e.source());
+      json.add(m);
     }
-    table.print(out);
+    if (common.json) {
+      Map<String, Object> doc = JsonOut.document("engines");
+      doc.put("djl", Engine.getDjlVersion());
+      doc.put("backends", json);
+      JsonOut.print(out, doc);
+    } else {
+      out.println("DJL " + Engine.getDjlVersion() + "; engine=auto picks the first backend below whose natives load.");
+      table.print(out);
+    }
     return failures == 0 ? 0 : Main.RUN_ERROR;
   }
 

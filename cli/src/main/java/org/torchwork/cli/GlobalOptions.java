@@ -9,7 +9,7 @@ import java.util.Set;
  * {@code torchwork --verbose engines}: they are moved after it, where the command reads them.
  */
 final class GlobalOptions {
-  private static final Set<String> FLAGS = Set.of("--verbose", "--allow-writable-plugins");
+  private static final Set<String> FLAGS = Set.of("--verbose", "--json", "--allow-writable-plugins");
   private static final Set<String> WITH_VALUE = Set.of("--plugins", "--plugin-allowlist");
 
   private GlobalOptions() {}

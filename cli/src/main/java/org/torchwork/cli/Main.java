@@ -104,56 +104,71 @@ public final class Main implements Runnable {
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
-          // What the run printed comes first, then the error.
-          out.flush();
-          boolean verbose = parseResult.matchedOption("--verbose") != null
-              || (parseResult.subcommand() != null && parseResult.subcommand().matchedOption("--verbose") != null);
-          OutOfMemoryError oom = outOfMemoryIn(e);
-          if (oom != null) {
+          int status = handle(e, parseResult, out, err);
+          boolean json = parseResult.subcommand() != null && parseResult.subcommand().matchedOption("--json") != null;
+          if (json) {
+            // The error as a document too, so that a program reading standard output sees what happened.
+            Map<String, Object> doc = JsonOut.document(parseResult.subcommand().commandSpec().name());
             Throwable shown = e instanceof RunFailed ? e.getCause() : e;
-            err.println(shown == oom ? outOfMemory(oom) : "error: " + shown.getMessage() + "\n" + memoryHint());
-            return OUT_OF_MEMORY;
+            doc.put("error", shown.getMessage() == null ? shown.toString() : shown.getMessage());
+            doc.put("status", status);
+            JsonOut.print(out, doc);
           }
-          if (e instanceof RunFailed && e.getCause() instanceof TrainingInterrupted) {
-            TrainingInterrupted stop = (TrainingInterrupted) e.getCause();
-            err.println(stop.getMessage());
-            return Signals.status(stop.signal());
-          }
-          if (e instanceof RunFailed && refusedSetting(e.getCause())) {
-            // A callback refused its settings in on_begin, before training: the user's input to fix.
-            err.println("error: Callback '" + ((CallbackException) e.getCause()).callbackId() + "': "
-                + e.getCause().getCause().getMessage() + " Nothing was trained.");
-            if (verbose) {
-              e.getCause().printStackTrace(err);
-            }
-            return USAGE_ERROR;
-          }
-          if (e instanceof RunFailed) {
-            err.println("error: " + e.getCause().getMessage());
-            if (verbose) {
-              e.getCause().printStackTrace(err);
-            }
-            return RUN_ERROR;
-          }
-          if (e instanceof TorchworkException) {
-            err.println("error: " + e.getMessage());
-            if (verbose) {
-              e.printStackTrace(err);
-            }
-            return USAGE_ERROR;
-          }
-          err.println("error: " + e);
-          if (verbose) {
-            e.printStackTrace(err);
-          } else {
-            err.println("(run again with --verbose for the stack trace)");
-          }
-          return RUN_ERROR;
+          return status;
         });
     int status = cli.execute(GlobalOptions.reorder(args));
     out.flush();
     err.flush();
     return status;
+  }
+
+  /** Reports a failure on standard error and gives the exit status for it. */
+  private static int handle(Exception e, CommandLine.ParseResult parseResult, PrintWriter out, PrintWriter err) {
+    // What the run printed comes first, then the error.
+    out.flush();
+    boolean verbose = parseResult.matchedOption("--verbose") != null
+        || (parseResult.subcommand() != null && parseResult.subcommand().matchedOption("--verbose") != null);
+    OutOfMemoryError oom = outOfMemoryIn(e);
+    if (oom != null) {
+      Throwable shown = e instanceof RunFailed ? e.getCause() : e;
+      err.println(shown == oom ? outOfMemory(oom) : "error: " + shown.getMessage() + "\n" + memoryHint());
+      return OUT_OF_MEMORY;
+    }
+    if (e instanceof RunFailed && e.getCause() instanceof TrainingInterrupted) {
+      TrainingInterrupted stop = (TrainingInterrupted) e.getCause();
+      err.println(stop.getMessage());
+      return Signals.status(stop.signal());
+    }
+    if (e instanceof RunFailed && refusedSetting(e.getCause())) {
+      // A callback refused its settings in on_begin, before training: the user's input to fix.
+      err.println("error: Callback '" + ((CallbackException) e.getCause()).callbackId() + "': "
+          + e.getCause().getCause().getMessage() + " Nothing was trained.");
+      if (verbose) {
+        e.getCause().printStackTrace(err);
+      }
+      return USAGE_ERROR;
+    }
+    if (e instanceof RunFailed) {
+      err.println("error: " + e.getCause().getMessage());
+      if (verbose) {
+        e.getCause().printStackTrace(err);
+      }
+      return RUN_ERROR;
+    }
+    if (e instanceof TorchworkException) {
+      err.println("error: " + e.getMessage());
+      if (verbose) {
+        e.printStackTrace(err);
+      }
+      return USAGE_ERROR;
+    }
+    err.println("error: " + e);
+    if (verbose) {
+      e.printStackTrace(err);
+    } else {
+      err.println("(run again with --verbose for the stack trace)");
+    }
+    return RUN_ERROR;
   }
 
   /** The exit statuses, listed in every command's help. */

@@ -1,7 +1,10 @@
 package org.torchwork.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.torchwork.api.ApiVersion;
 import org.torchwork.runtime.Platform;
@@ -33,6 +36,28 @@ final class PluginsCommand implements Callable<Integer> {
       return 0;
     }
     List<Plugin> plugins = platform.plugins();
+    if (common.json) {
+      Map<String, Object> doc = JsonOut.document("plugins");
+      doc.put("directory", platform.pluginsDir().get().toString());
+      doc.put("api", ApiVersion.current().text());
+      List<Object> list = new ArrayList<>();
+      for (Plugin p : plugins) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("file", p.path().toString());
+        m.put("status", p.status().name());
+        m.put("version", p.version());
+        m.put("api", p.apiVersion());
+        m.put("provides", p.ids());
+        m.put("modules", p.modules());
+        m.put("sha256", p.sha256());
+        m.put("problem", p.problem().orElse(null));
+        m.put("warnings", p.warnings());
+        list.add(m);
+      }
+      doc.put("plugins", list);
+      JsonOut.print(out, doc);
+      return plugins.stream().anyMatch(p -> p.problem().isPresent()) ? Main.RUN_ERROR : 0;
+    }
     out.println("Plugins directory " + platform.pluginsDir().get() + ": " + plugins.size() + " plugin(s); Torchwork API "
         + ApiVersion.current() + ".");
     Output.Table table = new Output.Table("status", "plugin", "version", "api", "provides", "sha256");

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.torchwork.api.Measure;
+import org.torchwork.api.TorchworkException;
 import org.torchwork.runtime.Platform;
 import org.torchwork.runtime.PredictionReport;
 import org.torchwork.runtime.TrainedModel;
@@ -65,8 +66,12 @@ final class PredictCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     boolean toStdout = "-".equals(outFile);
-    // With the predictions on standard output, everything else goes to standard error.
-    PrintWriter info = toStdout ? spec.commandLine().getErr() : spec.commandLine().getOut();
+    if (toStdout && common.json) {
+      throw new TorchworkException("--json and --out - would both write to standard output. Write the predictions to a file"
+          + " (--out FILE.csv), or leave out --json.");
+    }
+    // With the predictions or the JSON document on standard output, everything else goes to standard error.
+    PrintWriter info = toStdout || common.json ? spec.commandLine().getErr() : spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Platform platform = common.platform();
     Output.warnAboutPlugins(platform, err);
@@ -89,6 +94,24 @@ final class PredictCommand implements Callable<Integer> {
         stdout.flush();
       } else {
         r = m.predictCsv(data, outFile == null ? null : Path.of(outFile), measures, batchSize);
+      }
+      if (common.json) {
+        Map<String, Object> doc = JsonOut.document("predict");
+        doc.put("model", model.toString());
+        doc.put("learner", m.learner());
+        doc.put("data", data.toString());
+        doc.put("backend", m.backendChoice());
+        doc.put("rows", r.rows());
+        doc.put("out", outFile);
+        doc.put("columns", r.columns());
+        doc.put("head", outFile == null ? r.head() : List.of());
+        doc.put("scored", r.scored());
+        doc.put("scores", r.scores());
+        doc.put("unseen_truth", r.unseen());
+        doc.put("missing_truth", r.missingTruth());
+        doc.put("seconds", r.seconds());
+        JsonOut.print(spec.commandLine().getOut(), doc);
+        return 0;
       }
       report(r, info, err);
     }

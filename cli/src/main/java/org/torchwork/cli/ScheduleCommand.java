@@ -2,8 +2,11 @@ package org.torchwork.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.torchwork.api.Stage;
 import org.torchwork.api.TorchCallback;
 import org.torchwork.runtime.Platform;
 import org.torchwork.runtime.Schedule;
@@ -35,7 +38,20 @@ final class ScheduleCommand implements Callable<Integer> {
     for (String id : ids) {
       callbacks.add(platform.callback(id.trim()));
     }
-    out.print(Schedule.of(callbacks));
+    Schedule schedule = Schedule.of(callbacks);
+    if (common.json) {
+      Map<String, Object> doc = JsonOut.document("schedule");
+      Map<String, Object> stages = new LinkedHashMap<>();
+      for (Stage stage : Stage.values()) {
+        List<Object> entries = new ArrayList<>();
+        schedule.stage(stage).forEach(e -> entries.add(Map.of("id", e.id(), "weight", e.weight())));
+        stages.put(stage.id(), entries);
+      }
+      doc.put("stages", stages);
+      JsonOut.print(out, doc);
+      return 0;
+    }
+    out.print(schedule);
     return 0;
   }
 }

@@ -1,5 +1,6 @@
 package org.torchwork.cli;
 
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -20,9 +21,9 @@ import org.torchwork.api.TorchCallback;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.callbacks.history.Curves;
-import org.torchwork.runtime.Torchwork;
 import org.torchwork.runtime.Platform;
 import org.torchwork.runtime.TorchLearner;
+import org.torchwork.runtime.Torchwork;
 import org.torchwork.runtime.TrainedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -103,7 +104,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+    // With --json, standard output holds the JSON document alone: the text goes nowhere.
+    PrintWriter out = common.json ? new PrintWriter(OutputStream.nullOutputStream()) : spec.commandLine().getOut();
     RunConfig file = config == null ? null : RunConfig.read(config);
     Platform platform = common.platform(file == null ? null : file.plugins().orElse(null));
     Output.warnAboutPlugins(platform, spec.commandLine().getErr());
@@ -180,11 +182,16 @@ final class TrainCommand implements Callable<Integer> {
       if (!problems.isEmpty()) {
         throw RunConfig.together(problems);
       }
+      if (common.json) {
+        // What callbacks print goes to standard error.
+        l.out(System.err);
+      }
       TorchLearner.PreparedRun run = l.prepare(data, validData);
       out.println("Training " + l.id() + " on task " + data.id() + " (" + data.nrow() + " rows, " + data.nfeatures()
           + " features" + (validData == null ? "" : "; validating on " + validData.id() + ", " + validData.nrow() + " rows") + "): "
           + run.backend().describe());
       out.flush();
+      long started = System.nanoTime();
       try {
         run.train();
       } catch (TorchworkException e) {
@@ -213,11 +220,31 @@ final class TrainCommand implements Callable<Integer> {
       }
       out.println();
       Output.states(out, model.callbacks());
+      Map<String, Double> scores = new LinkedHashMap<>();
       if (!measures.isEmpty()) {
         Prediction prediction = l.predict(data);
         out.println();
         out.println("Scores on task " + data.id() + " (training data):");
-        prediction.score(measures).forEach((id, v) -> out.println("  " + id + " = " + Output.compact(v)));
+        scores.putAll(prediction.score(measures));
+        scores.forEach((id, v) -> out.println("  " + id + " = " + Output.compact(v)));
+      }
+      if (common.json) {
+        Map<String, Object> doc = JsonOut.document("train");
+        doc.put("learner", l.id());
+        doc.put("task", Map.of("id", data.id(), "rows", data.nrow(), "features", data.featureNames()));
+        doc.put("validation", validData == null ? null : Map.of("id", validData.id(), "rows", validData.nrow()));
+        doc.put("choice", JsonOut.choice(run.backend()));
+        doc.put("seed", model.seed());
+        doc.put("epochs", model.epochs());
+        doc.put("end", model.end().map(JsonOut::end).orElse(null));
+        doc.put("seconds", (System.nanoTime() - started) / 1e9);
+        doc.put("params", l.params().asMap());
+        doc.put("history", model.callbacks().get("history"));
+        doc.put("callbacks", model.callbacks());
+        doc.put("scores", scores);
+        doc.put("saved", saveDir == null ? null : saveDir.toString());
+        doc.put("plot", plot == null ? null : plot.toString());
+        JsonOut.print(spec.commandLine().getOut(), doc);
       }
     }
     return 0;

@@ -59,7 +59,13 @@ public record BackendChoice(BackendProvider backend, Engine engine, Device devic
         + engineSource + "), device " + deviceName(device) + " (from " + deviceSource + ")";
   }
 
-  static String deviceName(Device device) {
+  /**
+   * A device as users write it.
+   *
+   * @param device the device
+   * @return {@code cpu} or {@code gpu:N}
+   */
+  public static String deviceName(Device device) {
     return device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu";
   }
 
