@@ -1,6 +1,7 @@
 package org.torchwork.cli;
 
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -93,6 +94,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "With --save: replace the model already saved in the folder.")
   boolean overwrite;
 
+  @Option(names = {"-q", "--quiet"}, description = "Print only the last line, how the run ended (and errors): no callback"
+      + " output, no states.")
+  boolean quiet;
+
   @Option(names = "--plot", paramLabel = "FILE",
       description = "Draw the learning curves (needs the history callback) into FILE.png or FILE.svg after training.")
   Path plot;
@@ -105,7 +110,7 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     // With --json, standard output holds the JSON document alone: the text goes nowhere.
-    PrintWriter out = common.json ? new PrintWriter(OutputStream.nullOutputStream()) : spec.commandLine().getOut();
+    PrintWriter out = common.json || quiet ? new PrintWriter(OutputStream.nullOutputStream()) : spec.commandLine().getOut();
     RunConfig file = config == null ? null : RunConfig.read(config);
     Platform platform = common.platform(file == null ? null : file.plugins().orElse(null));
     Output.warnAboutPlugins(platform, spec.commandLine().getErr());
@@ -185,6 +190,8 @@ final class TrainCommand implements Callable<Integer> {
       if (common.json) {
         // What callbacks print goes to standard error.
         l.out(System.err);
+      } else if (quiet) {
+        l.out(new PrintStream(OutputStream.nullOutputStream()));
       }
       TorchLearner.PreparedRun run = l.prepare(data, validData);
       out.println("Training " + l.id() + " on task " + data.id() + " (" + data.nrow() + " rows, " + data.nfeatures()
@@ -200,8 +207,8 @@ final class TrainCommand implements Callable<Integer> {
         out.flush();
       }
       TrainedModel model = l.model();
-      out.println("Trained " + model.epochs() + " epoch(s) with seed " + model.seed() + model.end().map(e -> ": " + e.describe())
-          .orElse("") + ".");
+      (quiet && !common.json ? spec.commandLine().getOut() : out).println("Trained " + model.epochs() + " epoch(s) with seed "
+          + model.seed() + model.end().map(e -> ": " + e.describe()).orElse("") + ".");
       if (saveDir != null) {
         try {
           model.save(saveDir, replace);

@@ -2,6 +2,7 @@ package org.torchwork.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -124,5 +125,55 @@ class CommandIT {
     assertEquals(2, without.exit(), without.toString());
     assertEquals("error: --plot draws the history callback's table, but the run has no history callback. Add it:"
         + " --callbacks ...,history.\n", without.err());
+  }
+
+  private static final List<String> PROGRESS_RUN = List.of("train", "--task", "iris", "--learner", "classif.mlp", "--callbacks",
+      "progress", "--set", "epochs=3", "--set", "batch_size=10", "--set", "validate=0.3", "--set", "measures_valid=classif.acc",
+      "--set", "seed=2");
+
+  @Test
+  void progressIsOneLinePerEpochWhenNotOnATerminal() {
+    Dist.Result r = torchwork(PROGRESS_RUN.toArray(String[]::new));
+    assertEquals(0, r.exit(), r.toString());
+    List<String> epochs = r.outLines().stream().filter(l -> l.startsWith("Epoch ")).toList();
+    assertEquals(3, epochs.size(), r.toString());
+    for (int e = 1; e <= 3; e++) {
+      assertTrue(epochs.get(e - 1).matches("Epoch " + e + "/3: train\\.loss \\d+\\.\\d\\d, valid\\.classif\\.acc \\d\\.\\d\\d"
+          + " \\(105 samples in \\d+\\.\\d\\ds, \\d+ samples/s\\)"), epochs.get(e - 1));
+    }
+    assertTrue(!r.out().contains("\r") && !r.out().contains("\u001b"), "no carriage returns, no colours");
+    Dist.Result quiet = torchwork(concat(PROGRESS_RUN, "--quiet"));
+    assertEquals(List.of("Trained 3 epoch(s) with seed 2: all 3 epochs done."), quiet.outLines(), quiet.toString());
+  }
+
+  @Test
+  void onATerminalABarWithThroughputAndTimesThenEachEpochOnItsOwnLine() {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "script (util-linux) gives the command a terminal");
+    String command = Dist.REPO.resolve("bin/torchwork") + " " + String.join(" ", PROGRESS_RUN);
+    Dist.Result live = Dist.run(List.of("script", "-qec", command, "/dev/null"), Map.of("TORCHWORK_PLUGINS",
+        Dist.REPO_PLUGINS.toString(), "TERM", "xterm"));
+    assertEquals(0, live.exit(), live.toString());
+    String screen = live.out();
+    // The bar: "Epoch 1/3 100% ... 105/105 samples (0:00:00 / 0:00:00) 310 samples/s loss 1.23", elapsed and remaining.
+    assertTrue(screen.contains(" samples (0:") && screen.contains("samples/s loss ") && screen.contains("Validation "), screen);
+    assertTrue(screen.contains("\u001b["), "colours on a terminal");
+    // Each epoch's line stands alone: after the bar's last carriage return, on a line of its own.
+    for (int e = 1; e <= 3; e++) {
+      int at = e;
+      assertTrue(screen.lines().anyMatch(l -> l.replaceAll("^.*\r", "").matches("Epoch " + at + "/3: train\\.loss .*")), screen);
+    }
+    Dist.Result plain = Dist.run(List.of("script", "-qec", command, "/dev/null"), Map.of("TORCHWORK_PLUGINS",
+        Dist.REPO_PLUGINS.toString(), "TERM", "xterm", "NO_COLOR", "1"));
+    assertTrue(!plain.out().contains("\u001b[3"), "NO_COLOR: no colours");
+    Dist.Result dumb = Dist.run(List.of("script", "-qec", command, "/dev/null"), Map.of("TORCHWORK_PLUGINS",
+        Dist.REPO_PLUGINS.toString(), "TERM", "dumb"));
+    assertTrue(!dumb.out().contains(" samples (0:"), "TERM=dumb: no bar");
+    assertEquals(3, dumb.out().lines().filter(l -> l.startsWith("Epoch ")).count(), dumb.out());
+  }
+
+  private static String[] concat(List<String> args, String... more) {
+    List<String> all = new java.util.ArrayList<>(args);
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
   }
 }

@@ -22,11 +22,13 @@ import org.torchwork.api.Context;
 public final class Progress extends CallbackSet {
   private final int digits;
   private final boolean live;
+  private final boolean colour;
   private long runStart;
   private long epochStart;
   private double lossSum;
   private int rows;
   private ProgressBar bar;
+  private long trainNanos;
   private Double elapsed;
 
   /**
@@ -36,8 +38,20 @@ public final class Progress extends CallbackSet {
    * @param live whether to draw live bars (a terminal) rather than plain lines
    */
   public Progress(int digits, boolean live) {
+    this(digits, live, true);
+  }
+
+  /**
+   * Creates the callback.
+   *
+   * @param digits decimal places of losses and scores
+   * @param live a live bar (on a terminal) rather than one line per epoch
+   * @param colour whether the bar may use colours ({@code NO_COLOR} turns them off)
+   */
+  public Progress(int digits, boolean live, boolean colour) {
     this.digits = digits;
     this.live = live;
+    this.colour = colour;
   }
 
   @Override
@@ -51,7 +65,7 @@ public final class Progress extends CallbackSet {
     lossSum = 0;
     rows = 0;
     if (live) {
-      bar = bar(ctx.out(), "Epoch " + ctx.epoch() + "/" + ctx.totalEpochs(), ctx.batches());
+      bar = bar(ctx.out(), "Epoch " + ctx.epoch() + "/" + ctx.totalEpochs(), ctx.taskTrain().nrow(), " samples");
     }
   }
 
@@ -61,29 +75,22 @@ public final class Progress extends CallbackSet {
     lossSum += ctx.lastLoss() * size;
     rows += size;
     if (bar != null) {
-      bar.stepTo(ctx.step());
+      bar.stepTo(rows);
       bar.setExtraMessage(" loss " + format(lossSum / rows));
     }
   }
 
   @Override
   public void onBeforeValid(Context ctx) {
-    if (bar != null) {
-      bar.close();
-      bar = null;
-    } else {
-      ctx.out().println(
-          String.format(Locale.ROOT, "Epoch %d/%d: %d/%d batches, loss %s, %s",
-              ctx.epoch(), ctx.totalEpochs(), ctx.step(), ctx.batches(),
-              format(ctx.trainLoss()), seconds(System.nanoTime() - epochStart)));
-    }
+    trainNanos = System.nanoTime() - epochStart;
+    closeBar();
   }
 
   @Override
   public void onBatchValidBegin(Context ctx) {
     if (live && bar == null && ctx.stepValid() == 1) {
       int batchSize = ctx.learner().params().getInt("batch_size");
-      bar = bar(ctx.out(), "Validation", (ctx.taskValid().orElseThrow().nrow() + batchSize - 1) / batchSize);
+      bar = bar(ctx.out(), "Validation", (ctx.taskValid().orElseThrow().nrow() + batchSize - 1) / batchSize, " batches");
     }
   }
 
@@ -99,15 +106,19 @@ public final class Progress extends CallbackSet {
     closeBar();
   }
 
+  /** One line per epoch, on its own line, bar or not: every score, the samples, the time and the throughput. */
   @Override
   public void onEpochEnd(Context ctx) {
+    closeBar();
     List<String> parts = new ArrayList<>();
     parts.add("train.loss " + format(ctx.trainLoss()));
     scores(parts, "train.", ctx.lastScoresTrain());
     if (ctx.validated()) {
       scores(parts, "valid.", ctx.lastScoresValid());
     }
-    ctx.out().println("[epoch " + ctx.epoch() + "] " + String.join(", ", parts));
+    double seconds = (System.nanoTime() - epochStart) / 1e9;
+    ctx.out().println(String.format(Locale.ROOT, "Epoch %d/%d: %s (%d samples in %.2fs, %.0f samples/s)", ctx.epoch(),
+        ctx.totalEpochs(), String.join(", ", parts), rows, seconds, rows / Math.max(trainNanos / 1e9, 1e-9)));
   }
 
   @Override
@@ -141,12 +152,16 @@ public final class Progress extends CallbackSet {
     scores.forEach((id, v) -> parts.add(prefix + id + " " + format(v)));
   }
 
-  private ProgressBar bar(PrintStream out, String task, int total) {
+  /** A bar with the elapsed and remaining time and the throughput. */
+  private ProgressBar bar(PrintStream out, String task, int total, String unit) {
     return new ProgressBarBuilder()
         .setTaskName(task)
         .setInitialMax(total)
-        .setUnit(" batches", 1)
-        .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+        .setUnit(unit, 1)
+        .showSpeed()
+        // Closing a bar waits for its next refresh: a short interval keeps epochs from waiting on it.
+        .setUpdateIntervalMillis(100)
+        .setStyle(colour ? ProgressBarStyle.COLORFUL_UNICODE_BLOCK : ProgressBarStyle.UNICODE_BLOCK)
         .setConsumer(new ConsoleProgressBarConsumer(out))
         .build();
   }
@@ -155,7 +170,4 @@ public final class Progress extends CallbackSet {
     return String.format(Locale.ROOT, "%." + digits + "f", value);
   }
 
-  private static String seconds(long nanos) {
-    return String.format(Locale.ROOT, "%.2fs", nanos / 1e9);
-  }
 }
