@@ -29,7 +29,13 @@ public record ApiVersion(int major, int minor, String text) {
   private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+)(?:[.-].*)?");
   private static final ApiVersion CURRENT = load();
 
-  /** Checks the parts. */
+  /**
+   * Checks the parts.
+   *
+   * @param major the major version: plugins must match it
+   * @param minor the minor version
+   * @param text the version as written, e.g. {@code 0.1.0-SNAPSHOT}
+   */
   public ApiVersion {
     Objects.requireNonNull(text, "text");
   }

@@ -5,7 +5,9 @@ package org.torchwork.api;
 public final class CallbackException extends TorchworkException {
   private static final long serialVersionUID = 1L;
 
+  /** The id of the callback that threw. */
   private final String callbackId;
+  /** The stage it threw in. */
   private final Stage stage;
 
   /**

@@ -13,9 +13,13 @@ import java.util.Optional;
 public final class TrainingInterrupted extends TorchworkException {
   private static final long serialVersionUID = 1L;
 
+  /** What interrupted the run. */
   private final String signal;
+  /** The epoch in progress. */
   private final int epoch;
+  /** The batches of that epoch that were done. */
   private final int step;
+  /** The checkpoint written on the way out; not serialized (a path is not portable). */
   private final transient Path checkpoint;
 
   /**
