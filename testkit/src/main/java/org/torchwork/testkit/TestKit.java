@@ -1,16 +1,22 @@
 package org.torchwork.testkit;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.torchwork.api.CallbackSet;
 import org.torchwork.api.Context;
 import org.torchwork.api.Stage;
@@ -291,10 +297,112 @@ public final class TestKit {
       return Optional.ofNullable(failure);
     }
 
+    /**
+     * Checks that the callback's state survives what a checkpoint or a saved model does to it:
+     * the trained model is saved and loaded back, a fresh instance of the callback takes the
+     * loaded state ({@code loadStateDict}) and gives it back ({@code stateDict}), unchanged.
+     *
+     * @param descriptor the callback under test
+     * @param params the callback's parameters, to create the fresh instance
+     * @return the state, as loaded back
+     * @throws AssertionError naming what changed on the way
+     */
+    Object stateRoundTrip(TorchCallback descriptor, Map<String, Object> params) {
+      if (failure != null) {
+        throw new AssertionError("The run failed, so there is no state to round-trip: " + failure.getMessage(), failure);
+      }
+      Object kept = state();
+      try {
+        Path dir = Files.createTempDirectory("testkit-model-").resolve("model");
+        learner.model().save(dir, false);
+        Object loaded;
+        try (TrainedModel back = TrainedModel.load(dir)) {
+          loaded = back.callbacks().get(callbackId);
+        } finally {
+          deleteTree(dir.getParent());
+        }
+        if (!Objects.equals(normal(kept), normal(loaded))) {
+          throw new AssertionError("Callback '" + callbackId + "': its state changed when saved and loaded back: " + kept
+              + " became " + loaded + ". stateDict() must return plain data (Boolean, Long, Double, String, List, Map).");
+        }
+        CallbackSet fresh = descriptor.generate(descriptor.resolve(params));
+        if (loaded != null) {
+          fresh.loadStateDict(loaded);
+        }
+        Object again = fresh.stateDict();
+        if (!Objects.equals(normal(loaded), normal(again))) {
+          throw new AssertionError("Callback '" + callbackId + "': a fresh instance given the state " + loaded + " with"
+              + " loadStateDict() gives back " + again + " from stateDict(). A resumed run would not continue where this one"
+              + " stopped: make loadStateDict() restore everything stateDict() returns.");
+        }
+        return loaded;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
     @Override
     public void close() {
       learner.close();
     }
+  }
+
+  /** A state with its numbers as Long or Double, so that 6 and 6L (as JSON gives them back) compare equal. */
+  private static Object normal(Object v) {
+    if (v instanceof Number) {
+      double d = ((Number) v).doubleValue();
+      return d == Math.rint(d) && Math.abs(d) < 1e15 ? (Object) ((Number) v).longValue() : (Object) d;
+    }
+    if (v instanceof Map) {
+      Map<Object, Object> out = new LinkedHashMap<>();
+      ((Map<?, ?>) v).forEach((k, x) -> out.put(k, normal(x)));
+      return out;
+    }
+    if (v instanceof List) {
+      return ((List<?>) v).stream().map(TestKit::normal).toList();
+    }
+    return v;
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /**
+   * Trains, then checks that the callback's state survives a save and a load, and that a fresh
+   * instance given it with {@code loadStateDict} gives it back from {@code stateDict}: what a
+   * checkpoint and a resumed run rely on.
+   *
+   * @return the state, as loaded back
+   * @throws AssertionError naming what changed
+   */
+  public Object assertStateRoundTrip() {
+    try (Result r = run()) {
+      return r.stateRoundTrip(callback, callbackParams);
+    }
+  }
+
+  /**
+   * Checks that a callback is found by id the way Torchwork finds it: through
+   * {@link java.util.ServiceLoader}, from a {@code provides ... CallbackProvider} in
+   * {@code module-info.java} or a {@code META-INF/services} file.
+   *
+   * @param id the callback's id
+   * @return the descriptor found
+   * @throws AssertionError naming what is missing
+   */
+  public static TorchCallback assertDiscoverable(String id) {
+    Platform platform = Platform.builder().build();
+    if (!platform.callbacks().ids().contains(id)) {
+      throw new AssertionError("Callback '" + id + "' is not found through ServiceLoader; found: " + platform.callbacks().ids()
+          + ". Declare its provider: 'provides org.torchwork.api.spi.CallbackProvider with ...;' in module-info.java, or a"
+          + " line in META-INF/services/org.torchwork.api.spi.CallbackProvider for a plain jar.");
+    }
+    return platform.callback(id);
   }
 
   /** Records every stage of the run; the test kit keeps those the tested callback implements. */

@@ -68,4 +68,66 @@ class TestKitTest {
       assertEquals(null, r.state());
     }
   }
+
+  /** Keeps a count, and a note its loadStateDict forgets to restore. */
+  static final class Forgetful extends CallbackSet {
+    private long batches;
+    private String note = "";
+
+    @Override
+    public void onBatchEnd(Context ctx) {
+      batches++;
+      note = "seen " + batches;
+    }
+
+    @Override
+    public Object stateDict() {
+      return java.util.Map.of("batches", batches, "note", note);
+    }
+
+    @Override
+    public void loadStateDict(Object state) {
+      batches = ((Number) ((java.util.Map<?, ?>) state).get("batches")).longValue();
+    }
+  }
+
+  @Test
+  void theStateRoundTripCatchesALoadStateDictThatForgetsAndPassesOneThatDoesNot() {
+    TorchCallback forgetful = TorchCallback.of("forgetful", Forgetful.class, Forgetful::new);
+    AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+        () -> TestKit.callback(forgetful).assertStateRoundTrip());
+    assertEquals("Callback 'forgetful': a fresh instance given the state {batches=6, note=seen 6} with loadStateDict() gives"
+        + " back {batches=6, note=} from stateDict(). A resumed run would not continue where this one stopped: make"
+        + " loadStateDict() restore everything stateDict() returns.", e.getMessage().replace("{note=seen 6, batches=6}",
+        "{batches=6, note=seen 6}").replace("{note=, batches=6}", "{batches=6, note=}"));
+    assertEquals(java.util.Map.of("batches", 6), TestKit.callback(TorchCallback.of("faithful", Faithful.class,
+        Faithful::new)).assertStateRoundTrip());
+  }
+
+  /** Restores all it keeps. */
+  static final class Faithful extends CallbackSet {
+    private long batches;
+
+    @Override
+    public void onBatchEnd(Context ctx) {
+      batches++;
+    }
+
+    @Override
+    public Object stateDict() {
+      return java.util.Map.of("batches", batches);
+    }
+
+    @Override
+    public void loadStateDict(Object state) {
+      batches = ((Number) ((java.util.Map<?, ?>) state).get("batches")).longValue();
+    }
+  }
+
+  @Test
+  void discoveryByIdNamesWhatIsMissing() {
+    AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+        () -> TestKit.assertDiscoverable("not_declared"));
+    assertTrue(e.getMessage().startsWith("Callback 'not_declared' is not found through ServiceLoader; found: ["), e.getMessage());
+  }
 }

@@ -68,4 +68,11 @@ class CustomLoggerTest {
       assertEquals(List.of(), r.stages());
     }
   }
+
+  @Test
+  void isFoundByIdAndItsStateSurvivesASaveAndAResume() {
+    assertEquals(CustomLoggerProvider.CUSTOM_LOGGER.id(), TestKit.assertDiscoverable("custom_logger").id());
+    Object state = TestKit.callback(CustomLoggerProvider.CUSTOM_LOGGER).set("alpha", 0.05).assertStateRoundTrip();
+    assertEquals(Double.class, state.getClass());
+  }
 }
