@@ -310,7 +310,8 @@ public final class Param {
    */
   public String summary() {
     String def =
-        required ? "required" : defaultValue == null ? "optional" : "default " + format(defaultValue);
+        required ? "required" : defaultValue == null ? "optional"
+            : defaultValue instanceof List && ((List<?>) defaultValue).isEmpty() ? "default none" : "default " + format(defaultValue);
     return id + ": " + allowed() + ", " + def + (description.isEmpty() ? "" : " - " + description);
   }
 

@@ -91,8 +91,10 @@ final class NewPluginCommand implements Callable<Integer> {
         + tokens.get("@VERSION@") + ".");
     out.println("Next:");
     out.println("  cd " + project + " && mvn -B package      (tests the callback, writes target/" + name + ".jar)");
-    out.println("  cp target/" + name + ".jar <torchwork>/plugins/");
-    out.println("  torchwork train --task iris --learner classif.mlp --callbacks " + tokens.get("@ID@")
+    String plugins = System.getenv("TORCHWORK_PLUGINS") != null ? System.getenv("TORCHWORK_PLUGINS")
+        : System.getProperty("torchwork.plugins.default", "<torchwork>/plugins");
+    out.println("  cp target/" + name + ".jar " + plugins + "/");
+    out.println("  bin/torchwork train --task iris --learner classif.mlp --callbacks " + tokens.get("@ID@")
         + " --set epochs=3 --set batch_size=16");
     return 0;
   }

@@ -197,6 +197,7 @@ final class TrainCommand implements Callable<Integer> {
       out.println("Training " + l.id() + " on task " + data.id() + " (" + data.nrow() + " rows, " + data.nfeatures()
           + " features" + (validData == null ? "" : "; validating on " + validData.id() + ", " + validData.nrow() + " rows") + "): "
           + run.backend().describe());
+      run.resuming().ifPresent(from -> out.println("Resuming from " + from + "."));
       out.flush();
       long started = System.nanoTime();
       try {

@@ -297,6 +297,24 @@ public final class TorchLearner implements Learner, AutoCloseable {
     }
 
     /**
+     * The checkpoint this run continues, as people read it.
+     *
+     * @return e.g. {@code checkpoint ckpt/checkpoint-3+5.zip (epoch 3 and 5 batches of epoch 4 done)}, or empty for
+     *     a run that starts afresh
+     * @since 0.2
+     */
+    public Optional<String> resuming() {
+      Checkpoints.Loaded c = plan.resume();
+      if (c == null) {
+        return Optional.empty();
+      }
+      int e = c.meta().epoch();
+      int k = c.meta().step();
+      return Optional.of("checkpoint " + c.file() + " (" + (k == 0 ? e + " epoch(s) done" : "epoch " + e + " and " + k
+          + " batch(es) of epoch " + (e + 1) + " done") + ")");
+    }
+
+    /**
      * The engine and device the run will use, and which setting chose each.
      *
      * @return the choice
