@@ -144,6 +144,13 @@ final class SavedModels {
     return v != null ? v : ApiVersion.current().text();
   }
 
+  /** How a saved model's run ended, when it was recorded. */
+  static Optional<RunEnd> end(ModelFiles.Meta meta) {
+    ModelFiles.End e = meta.training().end();
+    return e == null || e.kind() == null ? Optional.empty()
+        : Optional.of(new RunEnd(e.kind(), e.epoch(), e.epochs(), e.callback(), e.stage(), e.reason()));
+  }
+
   /** The description of a run's model, for saving. */
   static ModelFiles.Meta meta(LearnerSpec spec, Optional<Plugin> plugin, Task train, Map<String, Object> params,
       Map<String, Map<String, Object>> callbackParams, Standardization standardization, BackendChoice choice, int seed, int epochs,

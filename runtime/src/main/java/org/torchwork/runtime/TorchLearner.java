@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.torchwork.api.Learner;
 import org.torchwork.api.Measure;
 import org.torchwork.api.Param;
@@ -304,14 +305,7 @@ public final class TorchLearner implements Learner, AutoCloseable {
      * @since 0.2
      */
     public Optional<String> resuming() {
-      Checkpoints.Loaded c = plan.resume();
-      if (c == null) {
-        return Optional.empty();
-      }
-      int e = c.meta().epoch();
-      int k = c.meta().step();
-      return Optional.of("checkpoint " + c.file() + " (" + (k == 0 ? e + " epoch(s) done" : "epoch " + e + " and " + k
-          + " batch(es) of epoch " + (e + 1) + " done") + ")");
+      return Optional.ofNullable(plan.resume()).map(Checkpoints::describe);
     }
 
     /**
@@ -502,17 +496,9 @@ public final class TorchLearner implements Learner, AutoCloseable {
   public String toString() {
     StringBuilder sb = new StringBuilder();
     sb.append("<Learner:").append(spec.id()).append("> ").append(spec.label()).append('\n');
-    sb.append("* Parameters: ").append(values.isEmpty() ? "(none set)" : new ParamValuesView(values)).append('\n');
+    sb.append("* Parameters: ").append(values.isEmpty() ? "(none set)" : values.entrySet().stream()
+        .map(e -> e.getKey() + "=" + Param.format(e.getValue())).collect(Collectors.joining(", "))).append('\n');
     sb.append("* Callbacks: ").append(callbacks.isEmpty() ? "(none)" : String.join(", ", callbacks.stream().map(TorchCallback::id).toList()));
     return sb.toString();
-  }
-
-  private record ParamValuesView(Map<String, Object> values) {
-    @Override
-    public String toString() {
-      List<String> parts = new ArrayList<>();
-      values.forEach((k, v) -> parts.add(k + "=" + Param.format(v)));
-      return String.join(", ", parts);
-    }
   }
 }

@@ -471,9 +471,7 @@ public final class TrainedModel implements AutoCloseable {
    * @since 0.2
    */
   public Optional<RunEnd> end() {
-    ModelFiles.End e = meta.training().end();
-    return e == null || e.kind() == null ? Optional.empty()
-        : Optional.of(new RunEnd(e.kind(), e.epoch(), e.epochs(), e.callback(), e.stage(), e.reason()));
+    return SavedModels.end(meta);
   }
 
   /**

@@ -257,6 +257,19 @@ public final class Checkpoints {
     return values;
   }
 
+  /**
+   * A checkpoint as people read it.
+   *
+   * @param c the checkpoint
+   * @return e.g. {@code checkpoint ckpt/checkpoint-3+5.zip (epoch 3 and 5 batch(es) of epoch 4 done)}
+   */
+  public static String describe(Loaded c) {
+    int e = c.meta().epoch();
+    int k = c.meta().step();
+    return "checkpoint " + c.file() + " (" + (k == 0 ? e + " epoch(s) done" : "epoch " + e + " and " + k + " batch(es) of epoch "
+        + (e + 1) + " done") + ")";
+  }
+
   /** A checkpoint's metadata with every field present and in range. */
   private static Meta checked(Meta m, Path file) {
     String problem = m == null ? "it is empty"
