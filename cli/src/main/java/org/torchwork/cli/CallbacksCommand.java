@@ -32,8 +32,7 @@ final class CallbacksCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Platform platform = common.platform();
-    Output.warnAboutPlugins(platform, spec.commandLine().getErr());
+    Platform platform = common.platform(spec.commandLine().getErr());
     if (common.json) {
       Map<String, Object> doc = JsonOut.document("callbacks");
       List<Object> list = new ArrayList<>();

@@ -36,8 +36,7 @@ final class CatalogCommands {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      Platform platform = common.platform();
-      Output.warnAboutPlugins(platform, spec.commandLine().getErr());
+      Platform platform = common.platform(spec.commandLine().getErr());
       if (common.json) {
         Map<String, Object> doc = JsonOut.document("learners");
         List<Object> list = new ArrayList<>();
@@ -95,8 +94,7 @@ final class CatalogCommands {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      Platform platform = common.platform();
-      Output.warnAboutPlugins(platform, spec.commandLine().getErr());
+      Platform platform = common.platform(spec.commandLine().getErr());
       if (common.json) {
         Map<String, Object> doc = JsonOut.document("tasks");
         List<Object> list = new ArrayList<>();
@@ -129,8 +127,7 @@ final class CatalogCommands {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      Platform platform = common.platform();
-      Output.warnAboutPlugins(platform, spec.commandLine().getErr());
+      Platform platform = common.platform(spec.commandLine().getErr());
       if (common.json) {
         Map<String, Object> doc = JsonOut.document("measures");
         List<Object> list = new ArrayList<>();

@@ -1,5 +1,6 @@
 package org.torchwork.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import org.torchwork.runtime.Platform;
 import picocli.CommandLine.Option;
@@ -30,7 +31,14 @@ final class Common {
 
   /** Builds the platform: everything on the module path plus the plugins directory. */
   Platform platform() {
-    return platform(null);
+    return platform((Path) null);
+  }
+
+  /** The platform, with a warning on {@code err} for each plugin that is not loaded or warns. */
+  Platform platform(PrintWriter err) {
+    Platform platform = platform();
+    Output.warnAboutPlugins(platform, err);
+    return platform;
   }
 
   /**

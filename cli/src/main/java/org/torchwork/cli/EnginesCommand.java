@@ -32,8 +32,7 @@ final class EnginesCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Platform platform = common.platform();
-    Output.warnAboutPlugins(platform, spec.commandLine().getErr());
+    Platform platform = common.platform(spec.commandLine().getErr());
     List<Registry.Entry<BackendProvider>> entries = new ArrayList<>(platform.backends().entries());
     entries.sort(Comparator.comparingInt((Registry.Entry<BackendProvider> e) -> e.value().priority()).thenComparing(Registry.Entry::id));
     Output.Table table = new Output.Table("id", "engine", "version", "natives", "devices", "source");

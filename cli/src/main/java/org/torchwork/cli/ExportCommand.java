@@ -38,8 +38,7 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter stdout = spec.commandLine().getOut();
-    Platform platform = common.platform();
-    Output.warnAboutPlugins(platform, spec.commandLine().getErr());
+    Platform platform = common.platform(spec.commandLine().getErr());
     try (TrainedModel m = TrainedModel.load(model, platform, null, null)) {
       TrainedModel.Export e = m.export(out, format);
       stdout.println("Exported model " + model + " (" + m.learner() + ", trained on " + m.trainedOn() + ") to " + e.file() + " as "

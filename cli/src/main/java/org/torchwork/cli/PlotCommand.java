@@ -36,8 +36,7 @@ final class PlotCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Platform platform = common.platform();
-    Output.warnAboutPlugins(platform, spec.commandLine().getErr());
+    Platform platform = common.platform(spec.commandLine().getErr());
     Path file = out != null ? out : Path.of(model.toAbsolutePath().normalize().getFileName() + "-curves.png");
     try (TrainedModel m = TrainedModel.load(model, platform, null, null)) {
       List<Map<String, Object>> rows = history(m.callbacks(), "Model " + model);

@@ -73,8 +73,7 @@ final class PredictCommand implements Callable<Integer> {
     // With the predictions or the JSON document on standard output, everything else goes to standard error.
     PrintWriter info = toStdout || common.json ? spec.commandLine().getErr() : spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Platform platform = common.platform();
-    Output.warnAboutPlugins(platform, err);
+    Platform platform = common.platform(err);
     try (TrainedModel m = TrainedModel.load(model, platform, engine, device)) {
       List<Measure> measures = null;
       if (score != null) {

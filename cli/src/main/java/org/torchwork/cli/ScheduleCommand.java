@@ -32,8 +32,7 @@ final class ScheduleCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Platform platform = common.platform();
-    Output.warnAboutPlugins(platform, spec.commandLine().getErr());
+    Platform platform = common.platform(spec.commandLine().getErr());
     List<TorchCallback> callbacks = new ArrayList<>();
     for (String id : ids) {
       callbacks.add(platform.callback(id.trim()));

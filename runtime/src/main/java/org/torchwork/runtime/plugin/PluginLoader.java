@@ -179,6 +179,8 @@ public final class PluginLoader {
       for (Path jar : jars) {
         try {
           copies.add(this.copies.copy(jar, entry.getFileName().toString()));
+        } catch (PrivateCopies.TooLarge e) {
+          throw new NotLoaded(Status.FAILED, e.getMessage());
         } catch (IOException e) {
           throw new NotLoaded(Status.FAILED, jar.getFileName() + " cannot be read: " + e.getMessage() + ". Check its"
               + " permissions, or remove it.");

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import org.torchwork.runtime.store.AtomicFiles;
 
 /**
@@ -228,6 +227,15 @@ final class PrivateCopies {
     }
   }
 
+  /** A jar beyond the size a plugin jar may have. */
+  static final class TooLarge extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TooLarge(String message) {
+      super(message);
+    }
+  }
+
   /** Stops a copy at a size limit. */
   private static final class BoundedOutput extends OutputStream {
     private final OutputStream out;
@@ -250,7 +258,8 @@ final class PrivateCopies {
     public void write(byte[] b, int off, int len) throws IOException {
       written += len;
       if (written > limit) {
-        throw new ZipException("it is larger than " + limit + " bytes, the most a plugin jar may be");
+        throw new TooLarge(source.getFileName() + " is larger than " + limit + " bytes, the most a plugin jar may be. Remove"
+            + " it, or split it into several jars in a folder of their own.");
       }
       out.write(b, off, len);
     }
