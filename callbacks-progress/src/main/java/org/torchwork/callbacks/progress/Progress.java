@@ -8,6 +8,7 @@ import java.util.Map;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.torchwork.api.CallbackSet;
 import org.torchwork.api.Context;
@@ -28,6 +29,7 @@ public final class Progress extends CallbackSet {
   private double lossSum;
   private int rows;
   private ProgressBar bar;
+  private Line line;
   private long trainNanos;
   private Double elapsed;
 
@@ -144,6 +146,8 @@ public final class Progress extends CallbackSet {
   private void closeBar() {
     if (bar != null) {
       bar.close();
+      // The line ends here whether or not the bar's own close got to it.
+      line.close();
       bar = null;
     }
   }
@@ -154,6 +158,7 @@ public final class Progress extends CallbackSet {
 
   /** A bar with the elapsed and remaining time and the throughput. */
   private ProgressBar bar(PrintStream out, String task, int total, String unit) {
+    line = new Line(out);
     return new ProgressBarBuilder()
         .setTaskName(task)
         .setInitialMax(total)
@@ -162,8 +167,45 @@ public final class Progress extends CallbackSet {
         // Closing a bar waits for its next refresh: a short interval keeps epochs from waiting on it.
         .setUpdateIntervalMillis(100)
         .setStyle(colour ? ProgressBarStyle.COLORFUL_UNICODE_BLOCK : ProgressBarStyle.UNICODE_BLOCK)
-        .setConsumer(new ConsoleProgressBarConsumer(out))
+        .setConsumer(line)
         .build();
+  }
+
+  /**
+   * The bar's line on the terminal. Once closed it ends the line and draws nothing more, even if
+   * the bar's refresh thread renders late, so that the epoch's summary always starts a line of its
+   * own.
+   */
+  private static final class Line implements ProgressBarConsumer {
+    private final ConsoleProgressBarConsumer console;
+    private final PrintStream out;
+    private boolean closed;
+
+    Line(PrintStream out) {
+      this.console = new ConsoleProgressBarConsumer(out);
+      this.out = out;
+    }
+
+    @Override
+    public int getMaxRenderedLength() {
+      return console.getMaxRenderedLength();
+    }
+
+    @Override
+    public synchronized void accept(String rendered) {
+      if (!closed) {
+        console.accept(rendered);
+      }
+    }
+
+    @Override
+    public synchronized void close() {
+      if (!closed) {
+        closed = true;
+        out.println();
+        out.flush();
+      }
+    }
   }
 
   private String format(double value) {
