@@ -1,11 +1,15 @@
 package org.torchwork.runtime.loop;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
 import ai.djl.translate.Batchifier;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.torchwork.api.Task;
@@ -14,22 +18,87 @@ import org.torchwork.api.TaskType;
 /**
  * A task's rows, in a given order, cut into batches: features as a {@code (size, features)} array,
  * targets as {@code (size)} class indices or a {@code (size, 1)} column of values. The last batch
- * may be smaller. One buffer per column is reused across batches.
+ * may be smaller.
+ *
+ * <p>The rows are copied to the engine once per run ({@link Rows}); each epoch gathers them in
+ * its order with one engine operation and splits them into the batches with another, so a batch
+ * costs neither a copy from Java nor a native call of its own.
  */
-final class Batches {
+final class Batches implements AutoCloseable {
   private final Task task;
   private final int[] order;
   private final int batchSize;
-  private final float[] x;
-  private final float[] y;
+  private final NDManager manager;
+  private final NDList x;
+  private final NDList y;
+  private final Device device;
+  private float[] truth;
 
-  Batches(Task task, int[] order, int batchSize) {
+  /** A task's features and targets as engine arrays, in row order, kept for the run. */
+  static final class Rows implements AutoCloseable {
+    private final NDManager manager;
+    final NDArray x;
+    final NDArray y;
+
+    Rows(Task task, NDManager parent) {
+      this.manager = parent.newSubManager(Device.cpu());
+      int n = task.nrow();
+      int p = task.nfeatures();
+      int[] identity = new int[n];
+      Arrays.setAll(identity, i -> i);
+      // Filled through a small buffer, so the rows never exist twice on the Java heap.
+      ByteBuffer bytes = ByteBuffer.allocateDirect(Math.multiplyExact(Math.multiplyExact(n, p), Float.BYTES))
+          .order(ByteOrder.nativeOrder());
+      FloatBuffer features = bytes.asFloatBuffer();
+      int chunk = Math.max(1, 65_536 / Math.max(1, p));
+      float[] buffer = new float[chunk * p];
+      for (int from = 0; from < n; from += chunk) {
+        int to = Math.min(n, from + chunk);
+        task.copyFeatures(identity, from, to, buffer);
+        features.put(buffer, 0, (to - from) * p);
+      }
+      float[] targets = new float[n];
+      task.copyTargets(identity, 0, n, targets);
+      // A direct buffer: PyTorch uses it as the array's memory, MXNet copies it.
+      this.x = manager.create(bytes, new Shape(n, p), DataType.FLOAT32);
+      this.y = manager.create(targets, task.type() == TaskType.CLASSIF ? new Shape(n) : new Shape(n, 1));
+    }
+
+    @Override
+    public void close() {
+      manager.close();
+    }
+  }
+
+  /**
+   * Cuts the rows into batches for one epoch.
+   *
+   * @param task the task the rows come from
+   * @param rows its rows on the engine
+   * @param order the rows' order this epoch
+   * @param batchSize the batch size
+   * @param parent owns the epoch's arrays until {@link #close()}
+   * @param device where the batches go
+   */
+  Batches(Task task, Rows rows, int[] order, int batchSize, NDManager parent, Device device) {
     this.task = task;
     this.order = order;
     // Never larger than the rows: batch_size may be far above them.
     this.batchSize = Math.max(1, Math.min(batchSize, order.length));
-    this.x = new float[this.batchSize * task.nfeatures()];
-    this.y = new float[this.batchSize];
+    this.device = device;
+    this.manager = parent.newSubManager(Device.cpu());
+    long[] cuts = new long[count() - 1];
+    for (int i = 0; i < cuts.length; i++) {
+      cuts[i] = (long) (i + 1) * this.batchSize;
+    }
+    NDArray index = manager.create(order);
+    this.x = split(rows.x, index, cuts);
+    this.y = split(rows.y, index, cuts);
+  }
+
+  private static NDList split(NDArray all, NDArray index, long[] cuts) {
+    NDArray gathered = all.get(index);
+    return cuts.length == 0 ? new NDList(gathered) : gathered.split(cuts);
   }
 
   static int count(int rows, int batchSize) {
@@ -40,21 +109,34 @@ final class Batches {
     return count(order.length, batchSize);
   }
 
-  /** Batch {@code index} (from 0), its arrays created by {@code manager}. */
-  Batch get(NDManager manager, int index) {
+  /** Batch {@code index} (from 0); its arrays belong to {@code batchManager}. */
+  Batch get(NDManager batchManager, int index) {
     int start = index * batchSize;
     int size = Math.min(batchSize, order.length - start);
-    int p = task.nfeatures();
-    task.copyFeatures(order, start, start + size, x);
-    task.copyTargets(order, start, start + size, y);
-    NDArray data = manager.create(FloatBuffer.wrap(x, 0, size * p), new Shape(size, p));
-    Shape labelShape = task.type() == TaskType.CLASSIF ? new Shape(size) : new Shape(size, 1);
-    NDArray labels = manager.create(FloatBuffer.wrap(y, 0, size), labelShape);
-    return new Batch(manager, new NDList(data), new NDList(labels), size, Batchifier.STACK, Batchifier.STACK, index, count());
+    NDArray data = onDevice(x.get(index), batchManager);
+    NDArray labels = onDevice(y.get(index), batchManager);
+    return new Batch(batchManager, new NDList(data), new NDList(labels), size, Batchifier.STACK, Batchifier.STACK, index, count());
   }
 
-  /** The targets of the batch last made by {@link #get}. */
-  float[] truth(Batch batch) {
-    return Arrays.copyOf(y, batch.getSize());
+  private NDArray onDevice(NDArray array, NDManager batchManager) {
+    NDArray moved = array.getDevice().equals(device) ? array : array.toDevice(device, false);
+    moved.attach(batchManager);
+    return moved;
+  }
+
+  /** The targets of batch {@code index}, as the measures score them. */
+  float[] truth(int index) {
+    int start = index * batchSize;
+    int size = Math.min(batchSize, order.length - start);
+    if (truth == null) {
+      truth = new float[batchSize];
+    }
+    task.copyTargets(order, start, start + size, truth);
+    return Arrays.copyOf(truth, size);
+  }
+
+  @Override
+  public void close() {
+    manager.close();
   }
 }

@@ -2,32 +2,27 @@ package org.torchwork.runtime.loop;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.Trainer;
-import ai.djl.util.Pair;
 import java.lang.reflect.Field;
+import java.util.List;
 
 /** The loop's handling of gradients, where DJL's defaults do not fit it. */
 public final class Gradients {
-  private static final NDIndex ALL = new NDIndex("...");
-
   private Gradients() {}
 
   /**
-   * Sets every trainable parameter's gradient to 0 before a batch's backward pass. PyTorch adds
-   * gradients up across backward passes; DJL's own PyTorch optimizers zero them after each step,
-   * so without this, optimizers that do not (and skipped steps) would carry gradients over.
+   * Sets every trainable parameter's gradient to 0, for a batch whose update was skipped: PyTorch
+   * adds gradients up across backward passes, and the optimizer's step, which zeroes them, did
+   * not run.
    */
-  static void zero(Block block, NDManager scope) {
-    for (Pair<String, Parameter> p : block.getParameters()) {
-      Parameter parameter = p.getValue();
+  static void zero(List<Parameter> parameters, NDManager scope) {
+    for (Parameter parameter : parameters) {
       if (parameter.requiresGradient() && parameter.isInitialized() && parameter.getArray().hasGradient()) {
         // The handle and the temporaries of set() belong to the batch's scope and die with it.
         NDArray gradient = parameter.getArray().getGradient();
         gradient.attach(scope);
-        gradient.set(ALL, 0);
+        Optimizers.zero(gradient);
       }
     }
   }

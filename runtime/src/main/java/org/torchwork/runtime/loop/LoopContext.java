@@ -71,8 +71,8 @@ final class LoopContext implements Context {
   int stepValid;
   Batch batch;
   NDList yHat;
-  double lastLoss = Double.NaN;
-  boolean hasLastLoss;
+  /** The batches' losses; null until the run's model exists. */
+  Losses losses;
   double trainLoss = Double.NaN;
   boolean hasTrainLoss;
   Map<String, Double> lastScoresTrain = Map.of();
@@ -197,11 +197,11 @@ final class LoopContext implements Context {
 
   @Override
   public double lastLoss() {
-    if (!hasLastLoss) {
+    if (losses == null || !losses.any()) {
       throw new IllegalStateException(
           "ctx.lastLoss() is not defined yet in " + stage + ": it is defined from the first on_after_backward on.");
     }
-    return lastLoss;
+    return losses.last();
   }
 
   @Override

@@ -1,7 +1,10 @@
 package org.torchwork.runtime.loop;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 import java.util.LinkedHashMap;
@@ -14,6 +17,12 @@ import org.torchwork.api.ParamValues;
  * update rules. Unlike DJL's own optimizers they expose their state (step counts and moment
  * tensors per parameter), so that a checkpoint can save it and a resumed run continues exactly
  * where it stopped.
+ *
+ * <p>The loop calls {@link Stateful#step}: one fused engine update per parameter (the engines'
+ * {@code adamUpdate} / {@code sgdUpdate}, which take the state tensors the optimizer owns), where
+ * composing the rule from array operations costs a dozen native calls per parameter. Only SGD with
+ * momentum, whose fused update scales the momentum buffer by the learning rate unlike PyTorch,
+ * is composed.
  */
 final class Optimizers {
   private Optimizers() {}
@@ -61,29 +70,73 @@ final class Optimizers {
     abstract int slotCount();
 
     NDArray[] slotsFor(String id, NDArray weight) {
-      return slots.computeIfAbsent(id, k -> {
-        NDArray[] s = new NDArray[slotCount()];
+      NDArray[] s = slots.get(id);
+      if (s == null) {
+        s = new NDArray[slotCount()];
         for (int i = 0; i < s.length; i++) {
           s[i] = stateManager.zeros(weight.getShape(), weight.getDataType(), weight.getDevice());
         }
-        return s;
-      });
+        slots.put(id, s);
+      }
+      return s;
     }
 
-    @Override
-    public final void update(String id, NDArray weight, NDArray grad) {
+    /**
+     * Updates every trainable parameter from its gradient and leaves the gradients at 0 for the
+     * next backward pass (PyTorch adds gradients up across passes; MXNet overwrites them).
+     *
+     * @param parameters the network's parameters; frozen ones are skipped
+     * @param scope owns the gradient handles and temporaries of this step
+     * @param accumulates whether the engine adds gradients up across backward passes
+     */
+    final void step(List<Parameter> parameters, NDManager scope, boolean accumulates) {
+      for (Parameter parameter : parameters) {
+        NDArray weight = parameter.getArray();
+        if (!parameter.requiresGradient() || !weight.hasGradient()) {
+          continue;
+        }
+        NDArray grad = weight.getGradient();
+        grad.attach(scope);
+        updateOne(parameter.getId(), weight, grad, scope, accumulates);
+      }
+    }
+
+    private void updateOne(String id, NDArray weight, NDArray grad, NDManager scope, boolean accumulates) {
       int step = steps.merge(id, 1, Integer::sum);
       float lr = learningRate.getNewValue(id, step);
       NDArray[] state = slotsFor(id, weight);
+      if (fused(weight, grad, state, lr, step, scope)) {
+        return;
+      }
       // While the update runs, its arrays belong to a scope, so every temporary the arithmetic
       // creates is freed when the scope closes; the arrays themselves go back to their owners.
-      try (NDManager scope = weight.getManager().newSubManager()) {
+      try (NDManager temporaries = scope.newSubManager()) {
         NDArray[] involved = new NDArray[state.length + 2];
         involved[0] = weight;
         involved[1] = grad;
         System.arraycopy(state, 0, involved, 2, state.length);
-        scope.tempAttachAll(involved);
+        temporaries.tempAttachAll(involved);
         apply(weight, grad, state, lr, step);
+      }
+      if (accumulates) {
+        zero(grad);
+      }
+    }
+
+    /**
+     * Updates one parameter with the engine's fused operation, which also zeroes its gradient.
+     *
+     * @return false when this optimizer has none for its settings; then {@link #apply} runs
+     */
+    boolean fused(NDArray weight, NDArray grad, NDArray[] state, float lr, int step, NDManager scope) {
+      return false;
+    }
+
+    /** DJL's entry point ({@code Trainer.step()}); the loop calls {@link #step} instead. */
+    @Override
+    public final void update(String id, NDArray weight, NDArray grad) {
+      try (NDManager scope = weight.getManager().newSubManager()) {
+        updateOne(id, weight, grad, scope, false);
       }
     }
 
@@ -112,6 +165,13 @@ final class Optimizers {
     }
   }
 
+  private static final NDIndex ALL = new NDIndex("...");
+
+  /** Sets a gradient to 0 in place, NaN and infinities included. */
+  static void zero(NDArray grad) {
+    grad.set(ALL, 0);
+  }
+
   /** SGD with optional momentum and L2 weight decay, as {@code torch.optim.SGD}. */
   static final class Sgd extends Stateful {
     private final float weightDecay;
@@ -126,6 +186,16 @@ final class Optimizers {
     @Override
     int slotCount() {
       return momentum > 0 ? 1 : 0;
+    }
+
+    @Override
+    boolean fused(NDArray weight, NDArray grad, NDArray[] state, float lr, int step, NDManager scope) {
+      if (momentum > 0) {
+        return false;
+      }
+      // w -= lr * (g + weight_decay * w), as torch.optim.SGD without momentum.
+      weight.getNDArrayInternal().sgdUpdate(new NDList(weight, grad), new NDList(weight), lr, weightDecay, 1f, -1f, 0f, true);
+      return true;
     }
 
     @Override
@@ -161,6 +231,29 @@ final class Optimizers {
     @Override
     int slotCount() {
       return 2;
+    }
+
+    @Override
+    boolean fused(NDArray weight, NDArray grad, NDArray[] state, float lr, int step, NDManager scope) {
+      double biasCorrection1 = 1 - Math.pow(BETA1, step);
+      double sqrtBiasCorrection2 = Math.sqrt(1 - Math.pow(BETA2, step));
+      // PyTorch divides m / bc1 by sqrt(v) / sqrt(bc2) + eps; the fused update divides m by
+      // sqrt(v) + eps'. The same step: lr' = lr * sqrt(bc2) / bc1 and eps' = eps * sqrt(bc2).
+      float stepSize = (float) (lr * sqrtBiasCorrection2 / biasCorrection1);
+      float epsilon = (float) (EPSILON * sqrtBiasCorrection2);
+      NDList inputs = new NDList(weight, grad, state[0], state[1]);
+      if (decoupled) {
+        // MXNet's AdamW makes a scalar array with the weight's manager: let it be this step's.
+        try (NDManager temporaries = scope.newSubManager()) {
+          temporaries.tempAttachAll(weight);
+          weight.getNDArrayInternal().adamUpdate(inputs, new NDList(weight), lr, stepSize, weightDecay, 1f, -1f, BETA1, BETA2, epsilon, true,
+              true);
+        }
+      } else {
+        weight.getNDArrayInternal().adamUpdate(inputs, new NDList(weight), lr, stepSize, weightDecay, 1f, -1f, BETA1, BETA2, epsilon, true,
+            false);
+      }
+      return true;
     }
 
     @Override

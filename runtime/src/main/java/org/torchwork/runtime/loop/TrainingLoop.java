@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -75,7 +76,11 @@ public final class TrainingLoop {
   private Optimizers.Stateful optimizer;
   private final String runId;
   private long epochRandomState;
-  private double epochLoss;
+  private Losses losses;
+  private Batches.Rows rowsTrain;
+  private Batches.Rows rowsValid;
+  private List<Parameter> parameters;
+  private boolean gradientsAccumulate;
   private List<Prediction> parts;
   private Path lastCheckpoint;
   private final Map<Stage, List<Live>> byStage = new EnumMap<>(Stage.class);
@@ -181,6 +186,13 @@ public final class TrainingLoop {
               new DefaultTrainingConfig(ctx.loss).optOptimizer(ctx.optimizer).optDevices(new ai.djl.Device[] {choice.device()}));
       trainer.initialize(new Shape(1, train.nfeatures()));
       Gradients.skipSumCheck(trainer);
+      parameters = new ArrayList<>(block.getParameters().values());
+      // PyTorch adds gradients up across backward passes; MXNet overwrites them.
+      gradientsAccumulate = !"MXNet".equals(engine.getEngineName());
+      losses = new Losses(model.getNDManager());
+      ctx.losses = losses;
+      rowsTrain = new Batches.Rows(train, model.getNDManager());
+      rowsValid = ctx.taskValid == null ? null : new Batches.Rows(ctx.taskValid, model.getNDManager());
       ctx.trainer = trainer;
       ctx.checkpointWriter = dir -> writeCheckpoint(dir, random);
       if (resume != null) {
@@ -196,7 +208,7 @@ public final class TrainingLoop {
         ctx.step = resume.meta().step();
         ctx.inEpoch = true;
         epochRandomState = resume.meta().shuffleState();
-        epochLoss = resume.meta().epochLoss();
+        losses.restart(resume.meta().epochLoss());
         parts = ctx.measuresTrain.isEmpty() ? null : new ArrayList<>();
         if (parts != null && resume.partial() != null) {
           parts.add(Resumes.fromPartial(resume.partial(), spec.taskType(), ctx.taskTrain.classes()));
@@ -212,7 +224,7 @@ public final class TrainingLoop {
           ctx.stepValid = 0;
           ctx.validated = false;
           ctx.inEpoch = true;
-          epochLoss = 0;
+          losses.restart(0);
           parts = ctx.measuresTrain.isEmpty() ? null : new ArrayList<>();
           dispatch(Stage.ON_EPOCH_BEGIN);
           epochRandomState = random.state();
@@ -245,6 +257,7 @@ public final class TrainingLoop {
     ctx.batch = null;
     ctx.yHat = null;
     ctx.failure = failure;
+    closeRows();
     // What on_exit saves is what an interrupted run reports.
     lastCheckpoint = null;
     CallbackException exitFailure;
@@ -282,49 +295,49 @@ public final class TrainingLoop {
     throw new TorchworkException("Training failed: " + failure, failure);
   }
 
-  /** Trains the epoch's batches from ctx.step on, adding to epochLoss and parts. */
+  /** Trains the epoch's batches from ctx.step on, adding to the epoch's loss and parts. */
   private void trainEpoch(Trainer trainer, int[] order, Engine engine) {
-    Batches batches = new Batches(ctx.taskTrain, order, params.getInt("batch_size"));
     boolean collect = parts != null;
     int first = ctx.step;
-    for (int i = first; i < batches.count(); i++) {
-      ctx.step++;
-      ctx.globalStep++;
-      ctx.skipStep = false;
-      // Dropout and other random layers draw from the engine; a seed per batch makes a resumed
-      // run draw what an uninterrupted one would, whichever batch it resumed after.
-      engine.setRandomSeed((int) (seed * 1_000_003L + ctx.globalStep));
-      try (NDManager manager = ctx.model.getNDManager().newSubManager(ctx.device)) {
-        ctx.batch = batches.get(manager, i);
-        dispatch(Stage.ON_BATCH_BEGIN);
-        NDList yHat;
-        NDArray loss;
-        Gradients.zero(ctx.model.getBlock(), manager);
-        try (GradientCollector collector = trainer.newGradientCollector()) {
-          yHat = trainer.forward(ctx.batch.getData());
-          loss = ctx.loss.evaluate(ctx.batch.getLabels(), yHat);
-          collector.backward(loss);
+    try (Batches batches = new Batches(ctx.taskTrain, rowsTrain, order, params.getInt("batch_size"), ctx.model.getNDManager(), ctx.device)) {
+      for (int i = first; i < batches.count(); i++) {
+        ctx.step++;
+        ctx.globalStep++;
+        ctx.skipStep = false;
+        // Dropout and other random layers draw from the engine; a seed per batch makes a resumed
+        // run draw what an uninterrupted one would, whichever batch it resumed after.
+        engine.setRandomSeed((int) (seed * 1_000_003L + ctx.globalStep));
+        try (NDManager manager = ctx.model.getNDManager().newSubManager(ctx.device)) {
+          ctx.batch = batches.get(manager, i);
+          dispatch(Stage.ON_BATCH_BEGIN);
+          NDList yHat;
+          NDArray loss;
+          try (GradientCollector collector = trainer.newGradientCollector()) {
+            yHat = trainer.forward(ctx.batch.getData());
+            loss = ctx.loss.evaluate(ctx.batch.getLabels(), yHat);
+            collector.backward(loss);
+          }
+          ctx.yHat = yHat;
+          // Counted before on_batch_end, so that a checkpoint saved there holds this batch.
+          losses.add(loss, ctx.batch.getSize());
+          dispatch(Stage.ON_AFTER_BACKWARD);
+          if (!ctx.skipStep) {
+            optimizer.step(parameters, manager, gradientsAccumulate);
+          } else if (gradientsAccumulate) {
+            Gradients.zero(parameters, manager);
+          }
+          if (collect) {
+            parts.add(prediction(yHat.singletonOrThrow(), batches.truth(i)));
+          }
+          dispatch(Stage.ON_BATCH_END);
+        } finally {
+          ctx.batch = null;
+          ctx.yHat = null;
         }
-        ctx.yHat = yHat;
-        ctx.lastLoss = loss.getFloat();
-        ctx.hasLastLoss = true;
-        dispatch(Stage.ON_AFTER_BACKWARD);
-        if (!ctx.skipStep) {
-          trainer.step();
-        }
-        // Counted before on_batch_end, so that a checkpoint saved there holds this batch.
-        epochLoss += ctx.lastLoss * ctx.batch.getSize();
-        if (collect) {
-          parts.add(prediction(yHat.singletonOrThrow(), batches.truth(ctx.batch)));
-        }
-        dispatch(Stage.ON_BATCH_END);
-      } finally {
-        ctx.batch = null;
-        ctx.yHat = null;
+        checkInterrupt();
       }
-      checkInterrupt();
     }
-    ctx.trainLoss = epochLoss / ctx.taskTrain.nrow();
+    ctx.trainLoss = losses.sum() / ctx.taskTrain.nrow();
     ctx.hasTrainLoss = true;
     if (collect) {
       ctx.lastScoresTrain = Collections.unmodifiableMap(Prediction.concat(parts).score(ctx.measuresTrain));
@@ -340,20 +353,22 @@ public final class TrainingLoop {
   }
 
   private void validate(Trainer trainer) {
-    Batches batches = new Batches(ctx.taskValid, Splits.identity(ctx.taskValid.nrow()), params.getInt("batch_size"));
     List<Prediction> parts = new ArrayList<>();
-    for (int i = 0; i < batches.count(); i++) {
-      ctx.stepValid++;
-      try (NDManager manager = ctx.model.getNDManager().newSubManager(ctx.device)) {
-        ctx.batch = batches.get(manager, i);
-        dispatch(Stage.ON_BATCH_VALID_BEGIN);
-        NDList yHat = trainer.evaluate(ctx.batch.getData());
-        ctx.yHat = yHat;
-        dispatch(Stage.ON_BATCH_VALID_END);
-        parts.add(prediction(yHat.singletonOrThrow(), batches.truth(ctx.batch)));
-      } finally {
-        ctx.batch = null;
-        ctx.yHat = null;
+    try (Batches batches = new Batches(ctx.taskValid, rowsValid, Splits.identity(ctx.taskValid.nrow()), params.getInt("batch_size"),
+        ctx.model.getNDManager(), ctx.device)) {
+      for (int i = 0; i < batches.count(); i++) {
+        ctx.stepValid++;
+        try (NDManager manager = ctx.model.getNDManager().newSubManager(ctx.device)) {
+          ctx.batch = batches.get(manager, i);
+          dispatch(Stage.ON_BATCH_VALID_BEGIN);
+          NDList yHat = trainer.evaluate(ctx.batch.getData());
+          ctx.yHat = yHat;
+          dispatch(Stage.ON_BATCH_VALID_END);
+          parts.add(prediction(yHat.singletonOrThrow(), batches.truth(i)));
+        } finally {
+          ctx.batch = null;
+          ctx.yHat = null;
+        }
       }
     }
     if (!ctx.measuresValid.isEmpty()) {
@@ -361,6 +376,16 @@ public final class TrainingLoop {
     }
     ctx.validated = true;
     dispatch(Stage.ON_VALID_END);
+  }
+
+  /** Frees the rows' engine copies; the losses stay readable for on_exit. */
+  private void closeRows() {
+    if (rowsTrain != null) {
+      rowsTrain.close();
+    }
+    if (rowsValid != null) {
+      rowsValid.close();
+    }
   }
 
   private Prediction prediction(NDArray output, float[] truth) {
@@ -382,7 +407,7 @@ public final class TrainingLoop {
     Checkpoints.Meta meta = new Checkpoints.Meta(
         Checkpoints.FORMAT, spec.id(), epochsDone, ctx.globalStep, seed, mid ? epochRandomState : random.state(),
         ctx.learningRate.rate(), ctx.taskTrain.featureNames(), ctx.taskTrain.classes(), Checkpoints.settings(params), steps,
-        callbacks.stream().map(Live::id).toList(), states, standardization, runId, step, mid ? epochLoss : 0);
+        callbacks.stream().map(Live::id).toList(), states, standardization, runId, step, mid ? losses.sum() : 0);
     List<NDArray> best = earlyStopping().map(EarlyStopping::bestWeights).orElse(List.of());
     Checkpoints.write(file, meta, ctx.model.getBlock(), slots, best, mid ? Resumes.toPartial(parts) : null);
     lastCheckpoint = file;

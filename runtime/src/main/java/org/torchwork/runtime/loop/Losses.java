@@ -1,0 +1,98 @@
+package org.torchwork.runtime.loop;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The batches' training losses, read back from the engine only when needed: the last one when a
+ * callback asks for it, the others together, every {@value #GROUP} batches and whenever the
+ * epoch's sum is needed. On a GPU every read is a device sync, so a step whose loss no callback
+ * reads syncs nowhere. The sum is the one reading each loss as it came would give: every
+ * {@code loss * batch size}, added in batch order, in double precision.
+ */
+final class Losses implements AutoCloseable {
+  static final int GROUP = 256;
+  private final NDManager parent;
+  private final List<NDArray> unread = new ArrayList<>(GROUP);
+  private final int[] sizes = new int[GROUP];
+  private NDManager holder;
+  private NDArray last;
+  private double lastValue = Double.NaN;
+  private boolean any;
+  private double sum;
+
+  /**
+   * @param parent the manager whose sub-managers hold the unread losses
+   */
+  Losses(NDManager parent) {
+    this.parent = parent;
+    this.holder = parent.newSubManager();
+  }
+
+  /** Adds a batch's loss (a scalar) and the batch's size; keeps a detached handle, not the graph. */
+  void add(NDArray loss, int size) {
+    NDArray kept = loss.stopGradient();
+    kept.attach(holder);
+    sizes[unread.size()] = size;
+    unread.add(kept);
+    last = kept;
+    any = true;
+    if (unread.size() == GROUP) {
+      read();
+    }
+  }
+
+  /** Whether any batch has added its loss. */
+  boolean any() {
+    return any;
+  }
+
+  /** The last batch's loss. */
+  double last() {
+    if (last != null) {
+      lastValue = last.getFloat();
+      last = null;
+    }
+    return lastValue;
+  }
+
+  /** The sum of loss times size since the last {@link #restart}. */
+  double sum() {
+    read();
+    return sum;
+  }
+
+  /** Starts a new sum (an epoch's) at {@code start}. */
+  void restart(double start) {
+    read();
+    sum = start;
+  }
+
+  private void read() {
+    if (unread.isEmpty()) {
+      return;
+    }
+    float[] values = unread.size() == 1 ? unread.get(0).toFloatArray() : NDArrays.stack(new NDList(unread)).toFloatArray();
+    for (int i = 0; i < values.length; i++) {
+      sum += (double) values[i] * sizes[i];
+    }
+    if (last != null) {
+      lastValue = values[values.length - 1];
+      last = null;
+    }
+    unread.clear();
+    holder.close();
+    holder = parent.newSubManager();
+  }
+
+  @Override
+  public void close() {
+    unread.clear();
+    last = null;
+    holder.close();
+  }
+}
