@@ -245,6 +245,19 @@ class TrainingLoopTest {
     }
   }
 
+  @Test
+  void onlyNetworksWithRandomLayersAreSeededPerBatch() {
+    ai.djl.nn.SequentialBlock plain = new ai.djl.nn.SequentialBlock()
+        .add(ai.djl.nn.core.Linear.builder().setUnits(4).build()).add(ai.djl.nn.Activation.reluBlock())
+        .add(ai.djl.nn.core.Linear.builder().setUnits(3).build());
+    assertFalse(TrainingLoop.drawsRandomNumbers(plain));
+    ai.djl.nn.SequentialBlock dropout = new ai.djl.nn.SequentialBlock()
+        .add(ai.djl.nn.core.Linear.builder().setUnits(4).build()).add(ai.djl.nn.norm.Dropout.builder().optRate(0.5f).build());
+    assertTrue(TrainingLoop.drawsRandomNumbers(dropout));
+    // A block the loop does not know may draw random numbers.
+    assertTrue(TrainingLoop.drawsRandomNumbers(new ai.djl.nn.SequentialBlock().add(new ai.djl.nn.core.Prelu())));
+  }
+
   @org.junit.jupiter.params.ParameterizedTest(name = "{0} {1}")
   @org.junit.jupiter.params.provider.CsvSource({
     "pytorch, adam", "pytorch, adamw", "pytorch, sgd", "mxnet, adam", "mxnet, adamw", "mxnet, sgd"

@@ -1,10 +1,11 @@
 package org.torchwork.callbacks.tools;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
 import org.torchwork.api.CallbackSet;
@@ -24,6 +25,7 @@ public final class GradClip extends CallbackSet {
   private final double normType;
   private final Double value;
   private int clipped;
+  private List<Parameter> parameters = List.of();
 
   /**
    * Creates the callback; exactly one of {@code maxNorm} and {@code value} is set.
@@ -39,18 +41,23 @@ public final class GradClip extends CallbackSet {
   }
 
   @Override
+  public void onBegin(Context ctx) {
+    parameters = new ArrayList<>(ctx.network().getParameters().values());
+  }
+
+  @Override
   public void onAfterBackward(Context ctx) {
     // Gradient handles and every temporary belong to a scope that closes after this call.
     try (NDManager scope = ctx.model().getNDManager().newSubManager()) {
-      List<NDArray> grads = new ArrayList<>();
-      for (Pair<String, Parameter> p : ctx.network().getParameters()) {
-        if (p.getValue().requiresGradient() && p.getValue().getArray().hasGradient()) {
-          NDArray g = p.getValue().getArray().getGradient();
+      List<NDArray> grads = new ArrayList<>(parameters.size());
+      for (Parameter p : parameters) {
+        if (p.requiresGradient() && p.getArray().hasGradient()) {
+          NDArray g = p.getArray().getGradient();
           g.attach(scope);
           grads.add(g);
         }
       }
-      if (value != null ? clipByValue(grads) : clipByNorm(grads)) {
+      if (!grads.isEmpty() && (value != null ? clipByValue(grads) : clipByNorm(grads))) {
         clipped++;
       }
     }
@@ -70,19 +77,7 @@ public final class GradClip extends CallbackSet {
   }
 
   private boolean clipByNorm(List<NDArray> grads) {
-    double norm;
-    if (Double.isInfinite(normType)) {
-      norm = 0;
-      for (NDArray g : grads) {
-        norm = Math.max(norm, g.abs().max().getFloat());
-      }
-    } else {
-      double total = 0;
-      for (NDArray g : grads) {
-        total += g.abs().pow(normType).sum().getFloat();
-      }
-      norm = Math.pow(total, 1 / normType);
-    }
+    double norm = globalNorm(grads, normType);
     if (norm <= maxNorm) {
       return false;
     }
@@ -91,6 +86,36 @@ public final class GradClip extends CallbackSet {
       g.muli(scale);
     }
     return true;
+  }
+
+  /**
+   * The norm of all gradients together, as {@code torch.nn.utils.clip_grad_norm_} computes it:
+   * the norm of the per-gradient norms, with one read back from the engine in all.
+   *
+   * @param grads the gradients (not empty); temporaries go to their managers
+   * @param p the norm's order, or positive infinity for the largest absolute element
+   * @return the global norm
+   */
+  static double globalNorm(List<NDArray> grads, double p) {
+    NDList partial = new NDList(grads.size());
+    for (NDArray g : grads) {
+      if (Double.isInfinite(p)) {
+        partial.add(g.abs().max());
+      } else if (p == 2) {
+        partial.add(g.norm());
+      } else {
+        partial.add(g.abs().pow(p).sum());
+      }
+    }
+    NDArray all = NDArrays.stack(partial);
+    // toFloatArray, not getFloat: the latter indexes the scalar first, one more native call.
+    if (Double.isInfinite(p)) {
+      return all.max().toFloatArray()[0];
+    }
+    if (p == 2) {
+      return all.norm().toFloatArray()[0];
+    }
+    return Math.pow(all.sum().toFloatArray()[0], 1 / p);
   }
 
   @Override

@@ -101,6 +101,17 @@ class ToolsTest {
     }
   }
 
+  @Test
+  void theGlobalNormIsTheNormOfEveryGradientTogether() {
+    try (ai.djl.ndarray.NDManager m = ai.djl.engine.Engine.getEngine("PyTorch").newBaseManager()) {
+      List<ai.djl.ndarray.NDArray> grads = List.of(m.create(new float[] {3, -4}), m.create(new float[][] {{-12}}));
+      assertEquals(13, GradClip.globalNorm(grads, 2), 1e-5);
+      assertEquals(19, GradClip.globalNorm(grads, 1), 1e-5);
+      assertEquals(Math.cbrt(27 + 64 + 1728), GradClip.globalNorm(grads, 3), 1e-4);
+      assertEquals(12, GradClip.globalNorm(grads, Double.POSITIVE_INFINITY), 0);
+    }
+  }
+
   private static int arraysAfter(int epochs) {
     try (TestKit.Result r = TestKit.callback(ToolsProvider.GRAD_CLIP).set("value", 1e-3).param("epochs", epochs).run()) {
       return r.model().network().getNDManager().getManagedArrays().size();

@@ -54,7 +54,8 @@ final class Losses implements AutoCloseable {
   /** The last batch's loss. */
   double last() {
     if (last != null) {
-      lastValue = last.getFloat();
+      // toFloatArray, not getFloat: the latter indexes the scalar first, one more native call.
+      lastValue = last.toFloatArray()[0];
       last = null;
     }
     return lastValue;

@@ -8,6 +8,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.norm.LayerNorm;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
@@ -17,7 +23,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,9 +86,10 @@ public final class TrainingLoop {
   private Batches.Rows rowsValid;
   private List<Parameter> parameters;
   private boolean gradientsAccumulate;
+  private boolean seedPerBatch;
   private List<Prediction> parts;
   private Path lastCheckpoint;
-  private final Map<Stage, List<Live>> byStage = new EnumMap<>(Stage.class);
+  private final Dispatcher dispatcher;
 
   /**
    * Sets up a run; {@link #run()} trains.
@@ -122,15 +128,7 @@ public final class TrainingLoop {
     this.choice = choice;
     this.seed = seed;
     this.runId = resume != null ? resume.meta().run() : UUID.randomUUID().toString();
-    for (Stage stage : Stage.values()) {
-      List<Live> list = new ArrayList<>();
-      for (Live live : callbacks) {
-        if (live.callback().stages().contains(stage)) {
-          list.add(live);
-        }
-      }
-      byStage.put(stage, list);
-    }
+    this.dispatcher = new Dispatcher(callbacks, ctx);
     Map<String, CallbackSet> byId = new LinkedHashMap<>();
     callbacks.forEach(l -> byId.put(l.id(), l.callback()));
     ctx.callbacks = Collections.unmodifiableMap(byId);
@@ -189,6 +187,10 @@ public final class TrainingLoop {
       parameters = new ArrayList<>(block.getParameters().values());
       // PyTorch adds gradients up across backward passes; MXNet overwrites them.
       gradientsAccumulate = !"MXNet".equals(engine.getEngineName());
+      // Only networks that draw random numbers need a seed per batch. It costs PyTorch a native
+      // call, MXNet about a millisecond (it re-seeds its parallel generators and waits for all
+      // pending work).
+      seedPerBatch = drawsRandomNumbers(block);
       losses = new Losses(model.getNDManager());
       ctx.losses = losses;
       rowsTrain = new Batches.Rows(train, model.getNDManager());
@@ -306,7 +308,9 @@ public final class TrainingLoop {
         ctx.skipStep = false;
         // Dropout and other random layers draw from the engine; a seed per batch makes a resumed
         // run draw what an uninterrupted one would, whichever batch it resumed after.
-        engine.setRandomSeed((int) (seed * 1_000_003L + ctx.globalStep));
+        if (seedPerBatch) {
+          engine.setRandomSeed((int) (seed * 1_000_003L + ctx.globalStep));
+        }
         try (NDManager manager = ctx.model.getNDManager().newSubManager(ctx.device)) {
           ctx.batch = batches.get(manager, i);
           dispatch(Stage.ON_BATCH_BEGIN);
@@ -342,6 +346,20 @@ public final class TrainingLoop {
     if (collect) {
       ctx.lastScoresTrain = Collections.unmodifiableMap(Prediction.concat(parts).score(ctx.measuresTrain));
     }
+  }
+
+  /**
+   * Whether a network may draw random numbers while training: true unless every block in it is
+   * one known to be deterministic (a dropout layer or an unknown block counts as random).
+   *
+   * @param block the network
+   * @return whether it may draw random numbers
+   */
+  public static boolean drawsRandomNumbers(Block block) {
+    if (block instanceof SequentialBlock || block instanceof ParallelBlock) {
+      return block.getChildren().values().stream().anyMatch(TrainingLoop::drawsRandomNumbers);
+    }
+    return !(block instanceof Linear || block instanceof LambdaBlock || block instanceof BatchNorm || block instanceof LayerNorm);
   }
 
   /** Stops between two batches when {@link Interrupts} asks; on_exit sees why. */
@@ -458,18 +476,14 @@ public final class TrainingLoop {
   }
 
   private void dispatch(Stage stage) {
-    ctx.stage = stage;
-    for (Live live : byStage.get(stage)) {
-      ctx.current = live.id();
-      live.call(stage, ctx);
-    }
+    dispatcher.dispatch(stage);
   }
 
   /** Runs every on_exit, whatever each throws; returns the first failure, the others suppressed in it. */
   private CallbackException exit() {
     ctx.stage = Stage.ON_EXIT;
     CallbackException first = null;
-    for (Live live : byStage.get(Stage.ON_EXIT)) {
+    for (Live live : dispatcher.of(Stage.ON_EXIT)) {
       ctx.current = live.id();
       try {
         live.call(Stage.ON_EXIT, ctx);

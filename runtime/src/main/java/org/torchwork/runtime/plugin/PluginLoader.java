@@ -40,6 +40,8 @@ import org.torchwork.runtime.Plugin.Status;
 public final class PluginLoader {
   private static final Logger LOG = LoggerFactory.getLogger(PluginLoader.class);
   private static final String API_MODULE = "org.torchwork.api";
+  private static final Map<ModuleLayer, Map<String, String>> RUNNING_PACKAGES =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
   /** A plugin that loaded, and what it contributes. */
   public record Loaded(Plugin plugin, Contributions contributions) {}
@@ -97,14 +99,15 @@ public final class PluginLoader {
     } catch (IOException e) {
       throw new TorchworkException("Plugins directory " + dir + " cannot be read: " + e.getMessage() + ". Check its permissions.", e);
     }
-    List<Loaded> loaded = new ArrayList<>();
-    for (Path entry : entries) {
+    if (dirProblem.isPresent()) {
       // Nothing of an untrusted directory is read, not even to hash it.
-      loaded.add(dirProblem.isPresent()
-          ? refused(entry, List.of(), "-", "-", "-", "the plugins directory is not safe: " + dirProblem.get())
-          : loadOne(entry));
+      return entries.stream()
+          .map(entry -> refused(entry, List.of(), "-", "-", "-", "the plugins directory is not safe: " + dirProblem.get()))
+          .collect(Collectors.toList());
     }
-    return loaded;
+    // Each plugin is checked and defined in a layer of its own, independently of the others: in
+    // parallel, in the directory's order.
+    return entries.parallelStream().map(this::loadOne).collect(Collectors.toList());
   }
 
   /** A plugin that cannot be loaded, and why. */
@@ -266,14 +269,19 @@ public final class PluginLoader {
       if (split.isPresent()) {
         return failed(entry, modules, version, api, sha, split.get());
       }
-      Configuration cf = parent.configuration().resolveAndBind(finder, ModuleFinder.of(), Set.copyOf(modules));
+      // Every module of the plugin is a root, so there is nothing left for service binding to add
+      // (providers are found through the layer); binding would scan every module Torchwork runs with.
+      Configuration cf = parent.configuration().resolve(finder, ModuleFinder.of(), Set.copyOf(modules));
       ModuleLayer layer = parent.defineModulesWithOneLoader(cf, PluginLoader.class.getClassLoader());
       Contributions mine = new Contributions();
       List<Contributions.Failure> failures = new ArrayList<>();
+      Set<String> provided = refs.stream().flatMap(r -> r.descriptor().provides().stream())
+          .map(ModuleDescriptor.Provides::service).collect(Collectors.toSet());
       mine.collect(new Contributions.Loaders() {
         @Override
         public <S> Stream<ServiceLoader.Provider<S>> find(Class<S> service) {
-          return ServiceLoader.load(layer, service).stream();
+          // Only the services the plugin declares: each lookup also walks the layers below.
+          return provided.contains(service.getName()) ? ServiceLoader.load(layer, service).stream() : Stream.empty();
         }
       }, layer, failures);
       if (!failures.isEmpty()) {
@@ -315,18 +323,31 @@ public final class PluginLoader {
         }
       }
     }
-    for (ModuleLayer layer = parent; layer != null; layer = layer.parents().isEmpty() ? null : layer.parents().get(0)) {
-      for (Module m : layer.modules()) {
-        for (String pkg : m.getPackages()) {
-          if (owner.containsKey(pkg)) {
-            return Optional.of("package " + pkg + " of " + owner.get(pkg) + " is also in module " + m.getName() + ", which"
-                + " Torchwork runs with. A package may live in one module only: rename the plugin's package, or leave out"
-                + " the jar that duplicates " + m.getName() + ".");
-          }
-        }
+    Map<String, String> running = packagesOf(parent);
+    for (Map.Entry<String, String> e : owner.entrySet()) {
+      String module = running.get(e.getKey());
+      if (module != null) {
+        return Optional.of("package " + e.getKey() + " of " + e.getValue() + " is also in module " + module + ", which"
+            + " Torchwork runs with. A package may live in one module only: rename the plugin's package, or leave out"
+            + " the jar that duplicates " + module + ".");
       }
     }
     return Optional.empty();
+  }
+
+  /** Every package of the modules Torchwork runs with, and its module; read once per layer. */
+  private static Map<String, String> packagesOf(ModuleLayer parent) {
+    return RUNNING_PACKAGES.computeIfAbsent(parent, p -> {
+      Map<String, String> packages = new HashMap<>();
+      for (ModuleLayer layer = p; layer != null; layer = layer.parents().isEmpty() ? null : layer.parents().get(0)) {
+        for (Module m : layer.modules()) {
+          for (String pkg : m.getPackages()) {
+            packages.putIfAbsent(pkg, m.getName());
+          }
+        }
+      }
+      return packages;
+    });
   }
 
   private static String version(Set<ModuleReference> refs, List<Path> jars) {

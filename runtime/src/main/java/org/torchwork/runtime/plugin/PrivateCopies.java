@@ -43,7 +43,7 @@ final class PrivateCopies {
   private static final String PREFIX = "torchwork-plugins-";
 
   private Path dir;
-  private int count;
+  private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
 
   /** A jar copied and hashed. */
   record Copy(Path original, Path copy, String sha256, long size) {}
@@ -60,7 +60,7 @@ final class PrivateCopies {
    * @throws IOException when the jar cannot be read or is too large
    */
   Copy copy(Path jar, String folder) throws IOException {
-    Path into = Files.createDirectories(dir().resolve(count++ + "-" + folder));
+    Path into = Files.createDirectories(dir().resolve(count.getAndIncrement() + "-" + folder));
     Path copy = into.resolve(jar.getFileName().toString());
     MessageDigest sha = sha256();
     long size;
