@@ -1,0 +1,113 @@
+package org.torchwork.runtime.data;
+
+/**
+ * Parses decimal numbers to 32-bit floats, exactly as {@link Float#parseFloat} does but without
+ * its arbitrary-precision path for the common case: a number of at most 19 digits whose value,
+ * as an integer times a power of ten, is exact in a double ({@code m <= 2^53}, {@code |e| <= 22}).
+ * Then one IEEE multiplication or division rounds it correctly to a double (Clinger's fast path),
+ * and rounding that double to a float is exact unless it lies exactly halfway between two
+ * floats, or among the subnormal floats; those, and every other form Java accepts (hexadecimal,
+ * {@code f}/{@code d} suffixes, spaces, Infinity, NaN), go to {@link Float#parseFloat}.
+ */
+final class Floats32 {
+  private static final double[] POWERS = new double[23];
+  private static final long MAX_EXACT = 1L << 53;
+  // The 29 low bits of a double's fraction that a float drops; halfway is the top one alone.
+  private static final long DROPPED = (1L << 29) - 1;
+  private static final long HALFWAY = 1L << 28;
+
+  static {
+    double p = 1;
+    for (int i = 0; i < POWERS.length; i++) {
+      POWERS[i] = p;
+      p *= 10;
+    }
+  }
+
+  private Floats32() {}
+
+  /**
+   * Parses a number.
+   *
+   * @param s the text
+   * @return the float {@link Float#parseFloat} returns
+   * @throws NumberFormatException where {@link Float#parseFloat} throws it
+   */
+  static float parse(String s) {
+    int n = s.length();
+    int i = 0;
+    boolean negative = false;
+    if (i < n && (s.charAt(i) == '-' || s.charAt(i) == '+')) {
+      negative = s.charAt(i) == '-';
+      i++;
+    }
+    long mantissa = 0;
+    int digits = 0;
+    int fraction = 0;
+    boolean point = false;
+    boolean any = false;
+    for (; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') {
+        any = true;
+        if (mantissa == 0 && c == '0') {
+          // Leading zeros add no digit.
+        } else if (++digits > 19) {
+          return Float.parseFloat(s);
+        } else {
+          mantissa = mantissa * 10 + (c - '0');
+        }
+        if (point) {
+          fraction++;
+        }
+      } else if (c == '.' && !point) {
+        point = true;
+      } else {
+        break;
+      }
+    }
+    if (!any) {
+      return Float.parseFloat(s);
+    }
+    int exponent = 0;
+    if (i < n) {
+      char c = s.charAt(i);
+      if (c != 'e' && c != 'E') {
+        return Float.parseFloat(s);
+      }
+      i++;
+      boolean negativeExponent = false;
+      if (i < n && (s.charAt(i) == '-' || s.charAt(i) == '+')) {
+        negativeExponent = s.charAt(i) == '-';
+        i++;
+      }
+      if (i == n) {
+        return Float.parseFloat(s);
+      }
+      for (; i < n; i++) {
+        char d = s.charAt(i);
+        if (d < '0' || d > '9' || exponent > 1000) {
+          return Float.parseFloat(s);
+        }
+        exponent = exponent * 10 + (d - '0');
+      }
+      if (negativeExponent) {
+        exponent = -exponent;
+      }
+    }
+    if (mantissa == 0) {
+      return negative ? -0f : 0f;
+    }
+    int scale = exponent - fraction;
+    if (mantissa > MAX_EXACT || scale < -22 || scale > 22) {
+      return Float.parseFloat(s);
+    }
+    double d = scale >= 0 ? mantissa * POWERS[scale] : mantissa / POWERS[-scale];
+    long bits = Double.doubleToRawLongBits(d);
+    if ((bits & DROPPED) == HALFWAY || d < Float.MIN_NORMAL || d > Float.MAX_VALUE) {
+      return Float.parseFloat(s);
+    }
+    float f = (float) d;
+    return negative ? -f : f;
+  }
+}
