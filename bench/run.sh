@@ -1,43 +1,140 @@
 #!/usr/bin/env bash
-# Runs the benchmarks: each job in a fresh JVM per runner, the runners interleaved, repeated
-# REPS times (default 5); prints the medians and each runner's ratio to the hand-written DJL loop
-# measured in the same run, with the machine's load. Never part of the test run.
-#   bench/run.sh [JOB ...]        jobs: synth tiny (default: both)
-#   REPS=5 ENGINES="pytorch mxnet" bench/run.sh
+# Runs the benchmarks and prints their tables. Never part of the test run.
+#
+#   bench/run.sh [PART ...]     parts: train dispatch memory plugins startup (default: all)
+#   REPS=5 ENGINES="pytorch mxnet" JOBS="synth tiny" bench/run.sh train
+#
+# train:    the synth and tiny jobs through Torchwork's Java API and CLI and as a hand-written
+#           DJL loop, each run in a fresh JVM, the runners interleaved, REPS times; medians and
+#           each runner's ratio to the hand-written loop measured in the same run.
+# dispatch: JMH, stage dispatch to 1, 10 and 100 callbacks, with bytes allocated per step.
+# memory:   resident memory after epochs 1, 10, 50 and 100 of a 100-epoch run, and its peak.
+# plugins:  building a platform over 100 generated plugin jars against an empty plugins
+#           directory, fresh JVMs, medians of REPS.
+# startup:  wall time of `bin/torchwork callbacks` over both directories, and of `engines`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPS="${REPS:-5}"
 ENGINES="${ENGINES:-pytorch mxnet}"
-JOBS="${*:-synth tiny}"
+JOBS="${JOBS:-synth tiny}"
+PARTS="${*:-train dispatch memory plugins startup}"
 echo "Building (mvn -Pbench install -DskipTests)..." >&2
-mvn -q -B -Pbench install -DskipTests -pl bench -am >&2
+mvn -q -B -Pbench install -DskipTests >&2
+touch cli/target/torchwork/.built
 CP="bench/target/torchwork-bench-0.1.0-SNAPSHOT.jar:$(cat bench/target/classpath.txt)"
-results="$(mktemp)"
-trap 'rm -f "$results"' EXIT
-for job in $JOBS; do
-  for engine in $ENGINES; do
-    for rep in $(seq 1 "$REPS"); do
-      for runner in djl torchwork torchwork+callbacks; do
-        java -Dai.djl.offline=true -cp "$CP" org.torchwork.bench.Bench "$job" "$runner" "$engine" | tee -a "$results" >&2
+JAVA=(java -Dai.djl.offline=true -cp "$CP")
+# Discovery runs as the distribution does: Torchwork on the module path, plugins in layers.
+MODULAR=(java -Dlogback.configurationFile=bench/src/main/resources/bench-logback.xml
+  --module-path cli/target/torchwork/lib --add-modules org.torchwork.runtime
+  -cp bench/target/torchwork-bench-0.1.0-SNAPSHOT.jar)
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+machine() {
+  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), load average" \
+    "$(cut -d' ' -f1-3 /proc/loadavg), Java $(java -version 2>&1 | head -1 | cut -d'"' -f2), medians of $REPS"
+}
+
+# Median of the numbers on stdin.
+median() {
+  sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+for part in $PARTS; do
+  case "$part" in
+    train)
+      results="$work/train.txt"
+      for job in $JOBS; do
+        runners="djl torchwork torchwork+callbacks"
+        [ "$job" = synth ] && runners="$runners cli cli+callbacks"
+        for engine in $ENGINES; do
+          for rep in $(seq 1 "$REPS"); do
+            for runner in $runners; do
+              "${JAVA[@]}" org.torchwork.bench.Bench "$job" "$runner" "$engine" | tee -a "$results" >&2
+            done
+          done
+        done
       done
-    done
-  done
+      echo
+      echo "Training: $(machine)"
+      awk '
+        { key = $1 " " $3 " " $2; n[key]++; train[key, n[key]] = $4; proc[key, n[key]] = $5; rss[key, n[key]] = $6; keys[key] = 1 }
+        function median(arr, k, count,   i, j, t, v) {
+          for (i = 1; i <= count; i++) v[i] = arr[k, i]
+          for (i = 1; i <= count; i++) for (j = i + 1; j <= count; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+          return count % 2 ? v[(count + 1) / 2] : (v[count / 2] + v[count / 2 + 1]) / 2
+        }
+        END {
+          printf "| %-5s | %-7s | %-19s | %7s | %6s | %9s | %6s | %8s | %6s |\n", "job", "engine", "runner", "loop s", "x djl", "process s", "x djl", "peak MiB", "x djl"
+          printf "|-------|---------|---------------------|---------|--------|-----------|--------|----------|--------|\n"
+          for (key in keys) { split(key, p, " "); base = p[1] " " p[2] " djl"
+            t = median(train, key, n[key]); tb = median(train, base, n[base])
+            q = median(proc, key, n[key]); qb = median(proc, base, n[base])
+            r = median(rss, key, n[key]); rb = median(rss, base, n[base])
+            printf "| %-5s | %-7s | %-19s | %7.2f | %6.2f | %9.2f | %6.2f | %8d | %6.2f |\n", p[1], p[2], p[3], t, t / tb, q, q / qb, r, r / rb | "sort"
+          }
+        }' "$results"
+      echo "Per step on tiny (2,500 steps), loop time / 2500:"
+      awk '$1 == "tiny" { s[$3 " " $2] = s[$3 " " $2] " " $4 } END { for (k in s) print k s[k] }' "$results" | sort |
+        while read -r engine runner times; do
+          printf '  %-7s %-20s %6.0f µs\n' "$engine" "$runner" "$(echo "$times" | tr ' ' '\n' | median | awk '{ print $1 / 2500 * 1e6 }')"
+        done
+      ;;
+    dispatch)
+      echo
+      echo "Dispatch (JMH, one step = 3 stages to every callback): $(machine | sed 's/, medians.*//')"
+      "${JAVA[@]}" org.openjdk.jmh.Main DispatchBenchmark -prof gc -rf csv -rff "$work/jmh.csv" >&2
+      awk -F, 'NR > 1 { gsub(/"/, ""); if ($1 ~ /step$/ && NF >= 8) { n = $8; t[n] = $5 } if ($1 ~ /alloc.rate.norm$/) a[$8] = $5 }
+        END { printf "| callbacks | ns per step | ns per stage per callback | bytes allocated per step |\n|---|---|---|---|\n"
+              for (n in t) printf "| %s | %.1f | %.2f | %.3f |\n", n, t[n], t[n] / (3 * n), a[n] }' "$work/jmh.csv" | sort -t'|' -k2 -g
+      ;;
+    memory)
+      echo
+      echo "Memory, 100 epochs (MiB): $(machine | sed 's/, medians.*//')"
+      echo "| engine | peak | after epoch 1 | 10 | 50 | 100 |"
+      echo "|---|---|---|---|---|---|"
+      for engine in $ENGINES; do
+        "${JAVA[@]}" org.torchwork.bench.Memory "$engine" | awk '{ printf "| %s | %s | %s | %s | %s | %s |\n", $2, $3, $4, $5, $6, $7 }'
+      done
+      ;;
+    plugins)
+      mkdir -p "$work/empty"
+      "${JAVA[@]}" org.torchwork.bench.Plugins make "$work/hundred" 100
+      for rep in $(seq 1 "$REPS"); do
+        for dir in empty hundred; do
+          "${MODULAR[@]}" org.torchwork.bench.Plugins discover "$work/$dir" | tee -a "$work/plugins.txt" >&2
+        done
+      done
+      e="$(awk '$2 == "empty" { print $5 }' "$work/plugins.txt" | median)"
+      h="$(awk '$2 == "hundred" { print $5 }' "$work/plugins.txt" | median)"
+      echo
+      echo "Plugin discovery: $(machine)"
+      printf '| plugins directory | platform built, ms | more than empty, ms |\n|---|---|---|\n'
+      printf '| empty | %.0f | |\n| 100 plugin jars | %.0f | %.0f |\n' "$e" "$h" "$(echo "$h - $e" | bc -l)"
+      ;;
+    startup)
+      mkdir -p "$work/empty"
+      [ -d "$work/hundred" ] || "${JAVA[@]}" org.torchwork.bench.Plugins make "$work/hundred" 100
+      for rep in $(seq 1 "$REPS"); do
+        for what in "empty callbacks" "hundred callbacks" "empty engines"; do
+          set -- $what
+          start=$(date +%s.%N)
+          TORCHWORK_PLUGINS="$work/$1" cli/target/torchwork/bin/torchwork "$2" >/dev/null
+          echo "$1 $2 $(echo "$(date +%s.%N) - $start" | bc -l)" >>"$work/startup.txt"
+        done
+      done
+      echo
+      echo "Start-up, wall time of the command: $(machine)"
+      printf '| command | plugins directory | seconds |\n|---|---|---|\n'
+      for what in "callbacks empty" "callbacks hundred" "engines empty"; do
+        set -- $what
+        printf '| torchwork %s | %s | %.2f |\n' "$1" "$([ "$2" = empty ] && echo empty || echo '100 plugin jars')" \
+          "$(awk -v d="$2" -v c="$1" '$1 == d && $2 == c { print $3 }' "$work/startup.txt" | median)"
+      done
+      ;;
+    *)
+      echo "Unknown part '$part'; parts: train dispatch memory plugins startup" >&2
+      exit 2
+      ;;
+  esac
 done
-echo
-echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), Java $(java -version 2>&1 | head -1 | cut -d'"' -f2), medians of $REPS"
-awk '
-  { key = $1 " " $3 " " $2; n[key]++; train[key, n[key]] = $4; proc[key, n[key]] = $5; rss[key, n[key]] = $6; keys[key] = 1 }
-  function median(arr, k, count,   i, j, t, v) {
-    for (i = 1; i <= count; i++) v[i] = arr[k, i]
-    for (i = 1; i <= count; i++) for (j = i + 1; j <= count; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
-    return count % 2 ? v[(count + 1) / 2] : (v[count / 2] + v[count / 2 + 1]) / 2
-  }
-  END {
-    printf "%-6s %-8s %-20s %10s %8s %10s %8s %9s %8s\n", "job", "engine", "runner", "train s", "x djl", "process s", "x djl", "peak MiB", "x djl"
-    for (key in keys) { split(key, p, " "); base = p[1] " " p[2] " djl"
-      t = median(train, key, n[key]); tb = median(train, base, n[base])
-      q = median(proc, key, n[key]); qb = median(proc, base, n[base])
-      r = median(rss, key, n[key]); rb = median(rss, base, n[base])
-      printf "%-6s %-8s %-20s %10.2f %8.2f %10.2f %8.2f %9d %8.2f\n", p[1], p[2], p[3], t, t / tb, q, q / qb, r, r / rb | "sort"
-    }
-  }' "$results"

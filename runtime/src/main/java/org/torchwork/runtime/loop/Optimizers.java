@@ -61,6 +61,8 @@ final class Optimizers {
     final Map<String, NDArray[]> slots = new LinkedHashMap<>();
     final ParameterTracker learningRate;
     NDManager stateManager;
+    /** Per parameter id, the array and its gradient's handle, where gradients are kept. */
+    private final Map<String, NDArray[]> gradients = new java.util.HashMap<>();
 
     Stateful(ParameterTracker learningRate) {
       super(new Builder());
@@ -95,10 +97,33 @@ final class Optimizers {
         if (!parameter.requiresGradient() || !weight.hasGradient()) {
           continue;
         }
+        updateOne(parameter.getId(), weight, gradient(parameter, weight, scope, accumulates), scope, accumulates);
+      }
+    }
+
+    /**
+     * The parameter's gradient. Where the engine writes every backward pass into the same buffer
+     * (MXNet), its handle is kept for the run, as long as the parameter keeps its array: fetching
+     * and freeing it every step costs three native calls. PyTorch may replace a gradient that has
+     * other handles, so there it is fetched for the step.
+     */
+    private NDArray gradient(Parameter parameter, NDArray weight, NDManager scope, boolean accumulates) {
+      if (accumulates) {
         NDArray grad = weight.getGradient();
         grad.attach(scope);
-        updateOne(parameter.getId(), weight, grad, scope, accumulates);
+        return grad;
       }
+      NDArray[] kept = gradients.get(parameter.getId());
+      if (kept != null && kept[0] == weight) {
+        return kept[1];
+      }
+      if (kept != null) {
+        kept[1].close();
+      }
+      NDArray grad = weight.getGradient();
+      grad.attach(stateManager);
+      gradients.put(parameter.getId(), new NDArray[] {weight, grad});
+      return grad;
     }
 
     private void updateOne(String id, NDArray weight, NDArray grad, NDManager scope, boolean accumulates) {
