@@ -2,6 +2,7 @@ package org.torchwork.api;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Block;
 import ai.djl.training.Trainer;
@@ -42,6 +43,7 @@ import java.util.function.Predicate;
  *     {@code on_batch_end}, {@code on_batch_valid_begin}, {@code on_batch_valid_end}</td></tr>
  * <tr><td>{@link #yHat()}</td><td>{@code on_after_backward}, {@code on_batch_end},
  *     {@code on_batch_valid_end}</td></tr>
+ * <tr><td>{@link #gradients()}</td><td>{@code on_after_backward}</td></tr>
  * <tr><td>{@link #lastLoss()}</td><td>from the first {@code on_after_backward} on (this
  *     batch's loss there, unlike mlr3torch)</td></tr>
  * <tr><td>{@link #trainLoss()}</td><td>from the first {@code on_before_valid} on: the mean
@@ -201,6 +203,21 @@ public interface Context {
    *     {@code on_batch_valid_end}
    */
   NDList yHat();
+
+  /**
+   * The gradients of this batch's backward pass: one per trained parameter (frozen ones are
+   * left out), by the parameter's name in {@link #network()}, in the network's order. The arrays
+   * are the ones the optimizer's step reads next, fetched from the engine once per step for every
+   * callback and the optimizer: changing one in place (clipping, scaling) changes the update.
+   * They belong to the loop, which frees them; do not close them or keep them beyond the stage.
+   *
+   * @return the gradients, unmodifiable
+   * @throws IllegalStateException outside {@code on_after_backward}
+   * @throws UnsupportedOperationException from a context that does not train (the default)
+   */
+  default Map<String, NDArray> gradients() {
+    throw new UnsupportedOperationException("This context has no gradients: it is not a training loop's.");
+  }
 
   /**
    * The loss of the latest training batch.

@@ -245,6 +245,65 @@ class TrainingLoopTest {
     }
   }
 
+  /** Reads the gradients after backward; zeroes them when asked, so that no update moves a weight. */
+  public static final class GradientReader extends CallbackSet {
+    final List<String> names = new ArrayList<>();
+    final List<String> errors = new ArrayList<>();
+    boolean zero;
+
+    @Override
+    public void onAfterBackward(Context ctx) {
+      Map<String, ai.djl.ndarray.NDArray> grads = ctx.gradients();
+      // The same arrays for every reader of the step.
+      assertTrue(grads == ctx.gradients() || grads.equals(ctx.gradients()));
+      names.clear();
+      names.addAll(grads.keySet());
+      grads.forEach((name, g) -> {
+        assertEquals(ctx.network().getParameters().get(name).getArray().getShape(), g.getShape(), name);
+        if (zero) {
+          g.subi(g);
+        }
+      });
+    }
+
+    @Override
+    public void onBatchEnd(Context ctx) {
+      try {
+        ctx.gradients();
+      } catch (IllegalStateException e) {
+        errors.add(e.getMessage());
+      }
+    }
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"pytorch", "mxnet"})
+  void callbacksSeeTheGradientsTheOptimizerUses(String engine) {
+    GradientReader reader = new GradientReader();
+    TorchLearner l = learner("engine", engine, "optimizer", "sgd", "opt.lr", 0.5, "dropout", 0.0)
+        .callbacks(TorchCallback.of("grads", GradientReader.class, () -> reader));
+    l.train(IRIS);
+    List<String> trained = new ArrayList<>();
+    l.model().network().getBlock().getParameters().forEach(p -> trained.add(p.getKey()));
+    assertEquals(trained, reader.names, "every trained parameter, by name, in the network's order");
+    assertEquals("ctx.gradients() is not defined in on_batch_end; it is defined in on_after_backward.", reader.errors.get(0));
+
+    // Zeroed in place by a callback, the gradients move no weight: the optimizer read the same arrays.
+    GradientReader zeroing = new GradientReader();
+    zeroing.zero = true;
+    TorchLearner untrained = learner("engine", engine, "optimizer", "sgd", "opt.lr", 0.5, "dropout", 0.0, "epochs", 0)
+        .callbacks(List.of()).train(IRIS);
+    TorchLearner zeroed = learner("engine", engine, "optimizer", "sgd", "opt.lr", 0.5, "dropout", 0.0)
+        .callbacks(TorchCallback.of("grads", GradientReader.class, () -> zeroing)).train(IRIS);
+    List<float[]> before = new ArrayList<>();
+    untrained.model().network().getBlock().getParameters().forEach(p -> before.add(p.getValue().getArray().toFloatArray()));
+    List<float[]> after = new ArrayList<>();
+    zeroed.model().network().getBlock().getParameters().forEach(p -> after.add(p.getValue().getArray().toFloatArray()));
+    for (int i = 0; i < before.size(); i++) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(before.get(i), after.get(i), "parameter " + i);
+    }
+  }
+
   @Test
   void onlyNetworksWithRandomLayersAreSeededPerBatch() {
     ai.djl.nn.SequentialBlock plain = new ai.djl.nn.SequentialBlock()

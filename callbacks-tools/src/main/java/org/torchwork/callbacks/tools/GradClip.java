@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.nn.Parameter;
 import java.util.ArrayList;
 import java.util.List;
 import org.torchwork.api.CallbackSet;
@@ -25,7 +24,6 @@ public final class GradClip extends CallbackSet {
   private final double normType;
   private final Double value;
   private int clipped;
-  private List<Parameter> parameters = List.of();
 
   /**
    * Creates the callback; exactly one of {@code maxNorm} and {@code value} is set.
@@ -41,22 +39,11 @@ public final class GradClip extends CallbackSet {
   }
 
   @Override
-  public void onBegin(Context ctx) {
-    parameters = new ArrayList<>(ctx.network().getParameters().values());
-  }
-
-  @Override
   public void onAfterBackward(Context ctx) {
-    // Gradient handles and every temporary belong to a scope that closes after this call.
+    // The loop's own handles, shared with the optimizer; temporaries go to a scope of this call.
     try (NDManager scope = ctx.model().getNDManager().newSubManager()) {
-      List<NDArray> grads = new ArrayList<>(parameters.size());
-      for (Parameter p : parameters) {
-        if (p.requiresGradient() && p.getArray().hasGradient()) {
-          NDArray g = p.getArray().getGradient();
-          g.attach(scope);
-          grads.add(g);
-        }
-      }
+      List<NDArray> grads = new ArrayList<>(ctx.gradients().values());
+      scope.tempAttachAll(grads.toArray(NDArray[]::new));
       if (!grads.isEmpty() && (value != null ? clipByValue(grads) : clipByNorm(grads))) {
         clipped++;
       }

@@ -1,11 +1,9 @@
 package org.torchwork.runtime.loop;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.Trainer;
+import ai.djl.util.Pair;
 import java.lang.reflect.Field;
-import java.util.List;
 
 /** The loop's handling of gradients, where DJL's defaults do not fit it. */
 public final class Gradients {
@@ -16,13 +14,10 @@ public final class Gradients {
    * adds gradients up across backward passes, and the optimizer's step, which zeroes them, did
    * not run.
    */
-  static void zero(List<Parameter> parameters, NDManager scope) {
-    for (Parameter parameter : parameters) {
-      if (parameter.requiresGradient() && parameter.isInitialized() && parameter.getArray().hasGradient()) {
-        // The handle and the temporaries of set() belong to the batch's scope and die with it.
-        NDArray gradient = parameter.getArray().getGradient();
-        gradient.attach(scope);
-        Optimizers.zero(gradient);
+  static void zero(StepGradients gradients) {
+    for (Pair<String, Parameter> p : gradients.parameters()) {
+      if (StepGradients.trained(p.getValue())) {
+        Optimizers.zero(gradients.of(p.getValue()));
       }
     }
   }

@@ -2,6 +2,7 @@ package org.torchwork.runtime.loop;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Block;
 import ai.djl.training.Trainer;
@@ -41,6 +42,7 @@ final class LoopContext implements Context {
           Stage.ON_BATCH_VALID_END);
   private static final Set<Stage> Y_HAT_STAGES =
       EnumSet.of(Stage.ON_AFTER_BACKWARD, Stage.ON_BATCH_END, Stage.ON_BATCH_VALID_END);
+  private static final Set<Stage> GRADIENT_STAGES = EnumSet.of(Stage.ON_AFTER_BACKWARD);
   private static final Set<Stage> SKIP_STAGES = EnumSet.of(Stage.ON_BATCH_BEGIN, Stage.ON_AFTER_BACKWARD);
   private static final Set<Stage> CHECKPOINT_STAGES =
       EnumSet.of(Stage.ON_BEGIN, Stage.ON_BATCH_END, Stage.ON_EPOCH_END, Stage.ON_END, Stage.ON_EXIT);
@@ -71,6 +73,8 @@ final class LoopContext implements Context {
   int stepValid;
   Batch batch;
   NDList yHat;
+  /** The training step's gradients; null until the run's model exists. */
+  StepGradients gradients;
   /** The batches' losses; null until the run's model exists. */
   Losses losses;
   double trainLoss = Double.NaN;
@@ -193,6 +197,12 @@ final class LoopContext implements Context {
   public NDList yHat() {
     require("yHat()", Y_HAT_STAGES);
     return yHat;
+  }
+
+  @Override
+  public Map<String, NDArray> gradients() {
+    require("gradients()", GRADIENT_STAGES);
+    return gradients.all();
   }
 
   @Override

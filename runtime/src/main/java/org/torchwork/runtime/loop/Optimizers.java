@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 import java.util.LinkedHashMap;
@@ -61,8 +62,7 @@ final class Optimizers {
     final Map<String, NDArray[]> slots = new LinkedHashMap<>();
     final ParameterTracker learningRate;
     NDManager stateManager;
-    /** Per parameter id, the array and its gradient's handle, where gradients are kept. */
-    private final Map<String, NDArray[]> gradients = new java.util.HashMap<>();
+
 
     Stateful(ParameterTracker learningRate) {
       super(new Builder());
@@ -87,43 +87,17 @@ final class Optimizers {
      * Updates every trainable parameter from its gradient and leaves the gradients at 0 for the
      * next backward pass (PyTorch adds gradients up across passes; MXNet overwrites them).
      *
-     * @param parameters the network's parameters; frozen ones are skipped
-     * @param scope owns the gradient handles and temporaries of this step
+     * @param gradients this step's gradients; frozen parameters are skipped
+     * @param scope owns this step's temporaries
      * @param accumulates whether the engine adds gradients up across backward passes
      */
-    final void step(List<Parameter> parameters, NDManager scope, boolean accumulates) {
-      for (Parameter parameter : parameters) {
-        NDArray weight = parameter.getArray();
-        if (!parameter.requiresGradient() || !weight.hasGradient()) {
-          continue;
+    final void step(StepGradients gradients, NDManager scope, boolean accumulates) {
+      for (Pair<String, Parameter> p : gradients.parameters()) {
+        Parameter parameter = p.getValue();
+        if (StepGradients.trained(parameter)) {
+          updateOne(parameter.getId(), parameter.getArray(), gradients.of(parameter), scope, accumulates);
         }
-        updateOne(parameter.getId(), weight, gradient(parameter, weight, scope, accumulates), scope, accumulates);
       }
-    }
-
-    /**
-     * The parameter's gradient. Where the engine writes every backward pass into the same buffer
-     * (MXNet), its handle is kept for the run, as long as the parameter keeps its array: fetching
-     * and freeing it every step costs three native calls. PyTorch may replace a gradient that has
-     * other handles, so there it is fetched for the step.
-     */
-    private NDArray gradient(Parameter parameter, NDArray weight, NDManager scope, boolean accumulates) {
-      if (accumulates) {
-        NDArray grad = weight.getGradient();
-        grad.attach(scope);
-        return grad;
-      }
-      NDArray[] kept = gradients.get(parameter.getId());
-      if (kept != null && kept[0] == weight) {
-        return kept[1];
-      }
-      if (kept != null) {
-        kept[1].close();
-      }
-      NDArray grad = weight.getGradient();
-      grad.attach(stateManager);
-      gradients.put(parameter.getId(), new NDArray[] {weight, grad});
-      return grad;
     }
 
     private void updateOne(String id, NDArray weight, NDArray grad, NDManager scope, boolean accumulates) {

@@ -14,7 +14,6 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.LayerNorm;
-import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -28,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.torchwork.api.CallbackException;
 import org.torchwork.api.CallbackSet;
 import org.torchwork.api.Learner;
@@ -84,7 +84,7 @@ public final class TrainingLoop {
   private Losses losses;
   private Batches.Rows rowsTrain;
   private Batches.Rows rowsValid;
-  private List<Parameter> parameters;
+  private StepGradients gradients;
   private boolean gradientsAccumulate;
   private boolean seedPerBatch;
   private List<Prediction> parts;
@@ -184,9 +184,10 @@ public final class TrainingLoop {
               new DefaultTrainingConfig(ctx.loss).optOptimizer(ctx.optimizer).optDevices(new ai.djl.Device[] {choice.device()}));
       trainer.initialize(new Shape(1, train.nfeatures()));
       Gradients.skipSumCheck(trainer);
-      parameters = new ArrayList<>(block.getParameters().values());
       // PyTorch adds gradients up across backward passes; MXNet overwrites them.
       gradientsAccumulate = !"MXNet".equals(engine.getEngineName());
+      gradients = new StepGradients(block.getParameters().stream().collect(Collectors.toList()), model.getNDManager(), !gradientsAccumulate);
+      ctx.gradients = gradients;
       // Only networks that draw random numbers need a seed per batch. It costs PyTorch a native
       // call, MXNet about a millisecond (it re-seeds its parallel generators and waits for all
       // pending work).
@@ -313,6 +314,7 @@ public final class TrainingLoop {
         }
         try (NDManager manager = ctx.model.getNDManager().newSubManager(ctx.device)) {
           ctx.batch = batches.get(manager, i);
+          gradients.newStep(manager);
           dispatch(Stage.ON_BATCH_BEGIN);
           NDList yHat;
           NDArray loss;
@@ -326,9 +328,9 @@ public final class TrainingLoop {
           losses.add(loss, ctx.batch.getSize());
           dispatch(Stage.ON_AFTER_BACKWARD);
           if (!ctx.skipStep) {
-            optimizer.step(parameters, manager, gradientsAccumulate);
+            optimizer.step(gradients, manager, gradientsAccumulate);
           } else if (gradientsAccumulate) {
-            Gradients.zero(parameters, manager);
+            Gradients.zero(gradients);
           }
           if (collect) {
             parts.add(prediction(yHat.singletonOrThrow(), batches.truth(i)));
