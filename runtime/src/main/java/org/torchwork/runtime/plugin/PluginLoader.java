@@ -52,6 +52,8 @@ public final class PluginLoader {
   private final Path allowlistFile;
   private final Trust trust = Trust.ofThisProcess();
   private final PrivateCopies copies = new PrivateCopies();
+  /** The main manifest attributes of the checked copies, read while they were scanned. */
+  private final Map<Path, Attributes> manifests = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * Prepares to load a plugins directory.
@@ -201,6 +203,7 @@ public final class PluginLoader {
       }
       for (PrivateCopies.Copy c : copies) {
         PrivateCopies.Scan scan = PrivateCopies.scan(c);
+        manifests.put(c.copy(), scan.manifest());
         warnings.addAll(scan.warnings());
         if (scan.problem().isPresent()) {
           throw new NotLoaded(Status.FAILED, scan.problem().get());
@@ -350,7 +353,7 @@ public final class PluginLoader {
     });
   }
 
-  private static String version(Set<ModuleReference> refs, List<Path> jars) {
+  private String version(Set<ModuleReference> refs, List<Path> jars) {
     for (ModuleReference r : refs) {
       Optional<String> v = r.descriptor().rawVersion();
       if (v.isPresent() && providesSomething(r.descriptor())) {
@@ -370,7 +373,7 @@ public final class PluginLoader {
     return d.isAutomatic() || !d.provides().isEmpty();
   }
 
-  private static Optional<String> apiVersion(Set<ModuleReference> refs) {
+  private Optional<String> apiVersion(Set<ModuleReference> refs) {
     for (ModuleReference r : refs) {
       ModuleDescriptor d = r.descriptor();
       for (ModuleDescriptor.Requires req : d.requires()) {
@@ -388,7 +391,11 @@ public final class PluginLoader {
     return Optional.empty();
   }
 
-  private static String manifest(Path jar, String attribute) {
+  private String manifest(Path jar, String attribute) {
+    Attributes scanned = manifests.get(jar);
+    if (scanned != null) {
+      return scanned.getValue(attribute);
+    }
     try (JarFile file = new JarFile(jar.toFile())) {
       return file.getManifest() == null ? null : file.getManifest().getMainAttributes().getValue(attribute);
     } catch (IOException e) {

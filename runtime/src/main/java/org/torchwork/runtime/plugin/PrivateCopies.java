@@ -48,8 +48,12 @@ final class PrivateCopies {
   /** A jar copied and hashed. */
   record Copy(Path original, Path copy, String sha256, long size) {}
 
-  /** What a jar's classes were found to do. */
-  record Scan(Optional<String> problem, List<String> warnings) {}
+  /** What a jar's classes were found to do, and its manifest's main attributes. */
+  record Scan(Optional<String> problem, List<String> warnings, java.util.jar.Attributes manifest) {
+    Scan(Optional<String> problem, List<String> warnings) {
+      this(problem, warnings, new java.util.jar.Attributes());
+    }
+  }
 
   /**
    * Copies a regular file, links not followed, hashing the bytes copied.
@@ -115,7 +119,9 @@ final class PrivateCopies {
           }
         }
       }
-      return new Scan(Optional.empty(), warnings);
+      // Its main attributes, so that the jar need not be opened again for them.
+      java.util.jar.Manifest manifest = file.getManifest();
+      return new Scan(Optional.empty(), warnings, manifest == null ? new java.util.jar.Attributes() : manifest.getMainAttributes());
     } catch (IOException | SecurityException e) {
       return new Scan(Optional.of(name + " is not a readable jar (" + e.getMessage() + "). Rebuild or re-download it, or remove"
           + " it."), warnings);
