@@ -32,6 +32,10 @@ public final class Memory {
     public void onEpochEnd(Context ctx) {
       try {
         mib.add(Bench.rssMib());
+        if (System.getProperty("bench.arrays") != null && ctx.epoch() % 10 == 0) {
+          System.err.println("epoch " + ctx.epoch() + " rss " + Bench.rssMib() + " arrays " + ctx.model().getNDManager().getManagedArrays().size()
+              + " heap " + (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / (1 << 20));
+        }
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }

@@ -96,8 +96,11 @@ final class Batches implements AutoCloseable {
     this.y = split(rows.y, index, cuts);
   }
 
-  private static NDList split(NDArray all, NDArray index, long[] cuts) {
+  /** The rows in this epoch's order, cut into batches; all of it belongs to the epoch. */
+  private NDList split(NDArray all, NDArray index, long[] cuts) {
+    // Made by the rows' manager, which lives for the run: moved to the epoch's before the views.
     NDArray gathered = all.get(index);
+    gathered.attach(manager);
     return cuts.length == 0 ? new NDList(gathered) : gathered.split(cuts);
   }
 
