@@ -91,10 +91,14 @@ for part in $PARTS; do
     memory)
       echo
       echo "Memory, 100 epochs (MiB): $(machine | sed 's/, medians.*//')"
-      echo "| engine | peak | after epoch 1 | 10 | 50 | 100 |"
-      echo "|---|---|---|---|---|---|"
+      echo "| engine | JVM | peak | after epoch 1 | 10 | 50 | 100 |"
+      echo "|---|---|---|---|---|---|---|"
       for engine in $ENGINES; do
-        "${JAVA[@]}" org.torchwork.bench.Memory "$engine" | awk '{ printf "| %s | %s | %s | %s | %s | %s |\n", $2, $3, $4, $5, $6, $7 }'
+        # The JVM's defaults (G1, as the Java API runs above), and bin/torchwork's collector.
+        java -Dai.djl.offline=true -cp "$CP" org.torchwork.bench.Memory "$engine" |
+          awk '{ printf "| %s | defaults (G1) | %s | %s | %s | %s | %s |\n", $2, $3, $4, $5, $6, $7 }'
+        java -XX:+UseSerialGC -Xmn32m -Dai.djl.offline=true -cp "$CP" org.torchwork.bench.Memory "$engine" |
+          awk '{ printf "| %s | bin/torchwork'"'"'s (serial, -Xmn32m) | %s | %s | %s | %s | %s |\n", $2, $3, $4, $5, $6, $7 }'
       done
       ;;
     plugins)

@@ -17,6 +17,8 @@ import org.torchwork.runtime.TorchLearner;
  * (10,000 x 20 rows, MLP 20-256-256-3, batch 256: 4,000 steps), printed as one line:
  * {@code memory ENGINE peak_mib rss_after_epoch_1 rss_after_10 rss_after_50 rss_after_100}. The
  * resident size after epoch 1 against after epoch 100 says whether anything grows per epoch.
+ * {@code -Dbench.arrays} also prints, every 10 epochs, the arrays the model's manager holds and
+ * the Java heap in use.
  */
 public final class Memory {
   private Memory() {}
