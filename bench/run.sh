@@ -57,6 +57,7 @@ for part in $PARTS; do
       done
       echo
       echo "Training: $(machine)"
+      echo
       awk '
         { key = $1 " " $3 " " $2; n[key]++; train[key, n[key]] = $4; proc[key, n[key]] = $5; rss[key, n[key]] = $6; keys[key] = 1 }
         function median(arr, k, count,   i, j, t, v) {
@@ -74,7 +75,9 @@ for part in $PARTS; do
             printf "| %-5s | %-7s | %-19s | %7.2f | %6.2f | %9.2f | %6.2f | %8d | %6.2f |\n", p[1], p[2], p[3], t, t / tb, q, q / qb, r, r / rb | "sort"
           }
         }' "$results"
+      echo
       echo "Per step on tiny (2,500 steps), loop time / 2500:"
+      echo
       awk '$1 == "tiny" { s[$3 " " $2] = s[$3 " " $2] " " $4 } END { for (k in s) print k s[k] }' "$results" | sort |
         while read -r engine runner times; do
           printf '  %-7s %-20s %6.0f µs\n' "$engine" "$runner" "$(echo "$times" | tr ' ' '\n' | median | awk '{ print $1 / 2500 * 1e6 }')"
@@ -83,6 +86,7 @@ for part in $PARTS; do
     dispatch)
       echo
       echo "Dispatch (JMH, one step = 3 stages to every callback): $(machine | sed 's/, medians.*//')"
+      echo
       "${JAVA[@]}" org.openjdk.jmh.Main DispatchBenchmark -prof gc -rf csv -rff "$work/jmh.csv" >&2
       awk -F, 'NR > 1 { gsub(/"/, ""); if ($1 ~ /step$/ && NF >= 8) { n = $8; t[n] = $5 } if ($1 ~ /alloc.rate.norm$/) a[$8] = $5 }
         END { printf "| callbacks | ns per step | ns per stage per callback | bytes allocated per step |\n|---|---|---|---|\n"
@@ -91,6 +95,7 @@ for part in $PARTS; do
     memory)
       echo
       echo "Memory, 100 epochs (MiB): $(machine | sed 's/, medians.*//')"
+      echo
       echo "| engine | JVM | peak | after epoch 1 | 10 | 50 | 100 |"
       echo "|---|---|---|---|---|---|---|"
       for engine in $ENGINES; do
@@ -113,6 +118,7 @@ for part in $PARTS; do
       h="$(awk '$2 == "hundred" { print $5 }' "$work/plugins.txt" | median)"
       echo
       echo "Plugin discovery: $(machine)"
+      echo
       printf '| plugins directory | platform built, ms | more than empty, ms |\n|---|---|---|\n'
       printf '| empty | %.0f | |\n| 100 plugin jars | %.0f | %.0f |\n' "$e" "$h" "$(echo "$h - $e" | bc -l)"
       ;;
@@ -129,6 +135,7 @@ for part in $PARTS; do
       done
       echo
       echo "Start-up, wall time of the command: $(machine)"
+      echo
       printf '| command | plugins directory | seconds |\n|---|---|---|\n'
       for what in "callbacks empty" "callbacks hundred" "engines empty"; do
         set -- $what
