@@ -304,6 +304,64 @@ class TrainingLoopTest {
     }
   }
 
+  /** Reads the loss every batch, or only at the epoch's end. */
+  public static final class LossReader extends CallbackSet {
+    final boolean everyBatch;
+    final List<Double> sums = new ArrayList<>();
+    final List<Double> trainLosses = new ArrayList<>();
+    final List<Double> lastAtEnd = new ArrayList<>();
+    double sum;
+
+    LossReader(boolean everyBatch) {
+      this.everyBatch = everyBatch;
+    }
+
+    @Override
+    public void onEpochBegin(Context ctx) {
+      sum = 0;
+    }
+
+    @Override
+    public void onBatchEnd(Context ctx) {
+      if (everyBatch) {
+        sum += ctx.lastLoss() * ctx.batch().getSize();
+      }
+    }
+
+    @Override
+    public void onBeforeValid(Context ctx) {
+      sums.add(sum / ctx.taskTrain().nrow());
+      trainLosses.add(ctx.trainLoss());
+      lastAtEnd.add(ctx.lastLoss());
+    }
+  }
+
+  @Test
+  void lossesReadLazilyGiveTheSameValuesAsLossesReadEveryBatch() {
+    // 700 rows in batches of 1: every epoch crosses the groups of 256 losses read together.
+    int n = 700;
+    float[] x = new float[n * 2];
+    int[] y = new int[n];
+    java.util.Random random = new java.util.Random(3);
+    for (int i = 0; i < n; i++) {
+      x[2 * i] = (float) random.nextGaussian();
+      x[2 * i + 1] = (float) random.nextGaussian();
+      y[i] = x[2 * i] > x[2 * i + 1] ? 1 : 0;
+    }
+    Task task = Task.classif("lazy", "y", List.of("a", "b"), List.of("no", "yes"), x, y);
+    LossReader eager = new LossReader(true);
+    LossReader lazy = new LossReader(false);
+    learner("epochs", 2, "batch_size", 1, "neurons", 4, "dropout", 0.0)
+        .callbacks(TorchCallback.of("eager", LossReader.class, () -> eager)).train(task);
+    learner("epochs", 2, "batch_size", 1, "neurons", 4, "dropout", 0.0)
+        .callbacks(TorchCallback.of("lazy", LossReader.class, () -> lazy)).train(task);
+    // The epoch's loss is the mean of the batches' losses as read one by one, to the last bit.
+    assertEquals(eager.sums, eager.trainLosses);
+    assertEquals(eager.trainLosses, lazy.trainLosses);
+    // The last batch's loss, read only at the epoch's end, after its group was read together.
+    assertEquals(eager.lastAtEnd, lazy.lastAtEnd);
+  }
+
   @Test
   void onlyNetworksWithRandomLayersAreSeededPerBatch() {
     ai.djl.nn.SequentialBlock plain = new ai.djl.nn.SequentialBlock()
