@@ -210,6 +210,8 @@ public interface Context {
    * are the ones the optimizer's step reads next, fetched from the engine once per step for every
    * callback and the optimizer: changing one in place (clipping, scaling) changes the update.
    * They belong to the loop, which frees them; do not close them or keep them beyond the stage.
+   * After the optimizer's step the parameters' gradients are not this batch's any more (PyTorch's
+   * update zeroes them): read them here.
    *
    * @return the gradients, unmodifiable
    * @throws IllegalStateException outside {@code on_after_backward}

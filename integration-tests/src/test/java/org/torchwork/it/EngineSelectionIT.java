@@ -49,6 +49,18 @@ class EngineSelectionIT {
   }
 
   @Test
+  void aCollectorChosenOutsideTheLauncherReplacesItsDefault() {
+    // The launcher defaults to the serial collector; two collectors would stop the JVM from starting.
+    List<String> engines = List.of(Dist.REPO.resolve("bin/torchwork").toString(), "engines");
+    for (Map<String, String> env : List.<Map<String, String>>of(Map.of("JAVA_TOOL_OPTIONS", "-XX:+UseG1GC"), Map.of("JDK_JAVA_OPTIONS", "-XX:+UseParallelGC"),
+        Map.of("TORCHWORK_JAVA_OPTS", "-Xmx512m\t-XX:+UseG1GC"), Map.of())) {
+      Dist.Result r = Dist.run(engines, env);
+      assertEquals(0, r.exit(), env + "\n" + r);
+      assertTrue(r.out().contains("pytorch"), r.toString());
+    }
+  }
+
+  @Test
   void eachOfTheFourSourcesSwapsTheEngineAndIsNamed() throws IOException {
     List<String> flag = new ArrayList<>(List.of(TRAIN));
     flag.addAll(List.of("--engine", "mxnet"));

@@ -371,8 +371,11 @@ class TrainingLoopTest {
     ai.djl.nn.SequentialBlock dropout = new ai.djl.nn.SequentialBlock()
         .add(ai.djl.nn.core.Linear.builder().setUnits(4).build()).add(ai.djl.nn.norm.Dropout.builder().optRate(0.5f).build());
     assertTrue(TrainingLoop.drawsRandomNumbers(dropout));
-    // A block the loop does not know may draw random numbers.
+    // A block the loop does not know may draw random numbers, and so may a lambda of one's own.
     assertTrue(TrainingLoop.drawsRandomNumbers(new ai.djl.nn.SequentialBlock().add(new ai.djl.nn.core.Prelu())));
+    assertTrue(TrainingLoop.drawsRandomNumbers(new ai.djl.nn.SequentialBlock().add(x -> x)));
+    assertFalse(TrainingLoop.drawsRandomNumbers(new ai.djl.nn.SequentialBlock().add(ai.djl.nn.Activation.mishBlock())
+        .add(ai.djl.nn.Activation.geluBlock()).add(ai.djl.nn.Activation.tanhBlock())));
   }
 
   @org.junit.jupiter.params.ParameterizedTest(name = "{0} {1}")

@@ -2,7 +2,7 @@ package org.torchwork.runtime.data;
 
 /**
  * Parses decimal numbers to 32-bit floats, exactly as {@link Float#parseFloat} does but without
- * its arbitrary-precision path for the common case: a number of at most 19 digits whose value,
+ * its arbitrary-precision path for the common case: a number of at most 18 digits whose value,
  * as an integer times a power of ten, is exact in a double ({@code m <= 2^53}, {@code |e| <= 22}).
  * Then one IEEE multiplication or division rounds it correctly to a double (Clinger's fast path),
  * and rounding that double to a float is exact unless it lies exactly halfway between two
@@ -52,7 +52,8 @@ final class Floats32 {
         any = true;
         if (mantissa == 0 && c == '0') {
           // Leading zeros add no digit.
-        } else if (++digits > 19) {
+        } else if (++digits > 18) {
+          // 18 digits stay below Long.MAX_VALUE; longer numbers take the exact path.
           return Float.parseFloat(s);
         } else {
           mantissa = mantissa * 10 + (c - '0');

@@ -4,13 +4,13 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
 import ai.djl.translate.Batchifier;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.torchwork.api.Task;
 import org.torchwork.api.TaskType;
@@ -46,21 +46,26 @@ final class Batches implements AutoCloseable {
       int p = task.nfeatures();
       int[] identity = new int[n];
       Arrays.setAll(identity, i -> i);
-      // Filled through a small buffer, so the rows never exist twice on the Java heap.
-      ByteBuffer bytes = ByteBuffer.allocateDirect(Math.multiplyExact(Math.multiplyExact(n, p), Float.BYTES))
-          .order(ByteOrder.nativeOrder());
-      FloatBuffer features = bytes.asFloatBuffer();
-      int chunk = Math.max(1, 65_536 / Math.max(1, p));
+      // Filled a chunk at a time through one small direct buffer: the rows never exist twice on
+      // the Java heap, and none of them is held in direct memory, which is bounded by the heap's size.
+      int chunk = Math.max(1, 16_384 / Math.max(1, p));
       float[] buffer = new float[chunk * p];
+      ByteBuffer bytes = ByteBuffer.allocateDirect(buffer.length * Float.BYTES).order(ByteOrder.nativeOrder());
+      NDArray features = manager.zeros(new Shape(n, p), DataType.FLOAT32);
       for (int from = 0; from < n; from += chunk) {
         int to = Math.min(n, from + chunk);
         task.copyFeatures(identity, from, to, buffer);
-        features.put(buffer, 0, (to - from) * p);
+        bytes.clear();
+        bytes.asFloatBuffer().put(buffer, 0, (to - from) * p);
+        bytes.limit((to - from) * p * Float.BYTES);
+        // PyTorch reads the part from the buffer itself, so it is freed before the buffer is reused.
+        try (NDArray part = manager.create(bytes, new Shape(to - from, p), DataType.FLOAT32)) {
+          features.set(new NDIndex().addSliceDim(from, to), part);
+        }
       }
       float[] targets = new float[n];
       task.copyTargets(identity, 0, n, targets);
-      // A direct buffer: PyTorch uses it as the array's memory, MXNet copies it.
-      this.x = manager.create(bytes, new Shape(n, p), DataType.FLOAT32);
+      this.x = features;
       this.y = manager.create(targets, task.type() == TaskType.CLASSIF ? new Shape(n) : new Shape(n, 1));
     }
 

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.torchwork.api.CallbackException;
@@ -186,12 +187,12 @@ public final class TrainingLoop {
       Gradients.skipSumCheck(trainer);
       // PyTorch adds gradients up across backward passes; MXNet overwrites them.
       gradientsAccumulate = !"MXNet".equals(engine.getEngineName());
-      gradients = new StepGradients(block.getParameters().stream().collect(Collectors.toList()), model.getNDManager(), !gradientsAccumulate);
+      gradients = new StepGradients(block.getParameters().stream().collect(Collectors.toList()));
       ctx.gradients = gradients;
-      // Only networks that draw random numbers need a seed per batch. It costs PyTorch a native
-      // call, MXNet about a millisecond (it re-seeds its parallel generators and waits for all
-      // pending work).
-      seedPerBatch = drawsRandomNumbers(block);
+      // A seed per batch costs PyTorch one native call, so it is always set there (callbacks may
+      // draw random numbers too). MXNet re-seeds its parallel generators and waits for all pending
+      // work, about a millisecond: there only networks that draw random numbers are seeded.
+      seedPerBatch = !"MXNet".equals(engine.getEngineName()) || drawsRandomNumbers(block);
       losses = new Losses(model.getNDManager());
       ctx.losses = losses;
       rowsTrain = new Batches.Rows(train, model.getNDManager());
@@ -350,9 +351,14 @@ public final class TrainingLoop {
     }
   }
 
+  /** DJL's activation blocks, by name: lambdas known not to draw random numbers. */
+  private static final Set<String> ACTIVATIONS =
+      Set.of("ReLU", "ReLU6", "sigmoid", "Tanh", "softPlus", "softSign", "LeakyReLU", "ELU", "SELU", "GELU", "Swish", "Mish");
+
   /**
    * Whether a network may draw random numbers while training: true unless every block in it is
-   * one known to be deterministic (a dropout layer or an unknown block counts as random).
+   * one known to be deterministic (a dropout layer, a lambda other than DJL's activations, or an
+   * unknown block counts as random).
    *
    * @param block the network
    * @return whether it may draw random numbers
@@ -361,7 +367,10 @@ public final class TrainingLoop {
     if (block instanceof SequentialBlock || block instanceof ParallelBlock) {
       return block.getChildren().values().stream().anyMatch(TrainingLoop::drawsRandomNumbers);
     }
-    return !(block instanceof Linear || block instanceof LambdaBlock || block instanceof BatchNorm || block instanceof LayerNorm);
+    if (block instanceof LambdaBlock) {
+      return !ACTIVATIONS.contains(((LambdaBlock) block).getName());
+    }
+    return !(block instanceof Linear || block instanceof BatchNorm || block instanceof LayerNorm);
   }
 
   /** Stops between two batches when {@link Interrupts} asks; on_exit sees why. */
