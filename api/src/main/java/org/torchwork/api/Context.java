@@ -218,7 +218,8 @@ public interface Context {
    * @throws UnsupportedOperationException from a context that does not train (the default)
    */
   default Map<String, NDArray> gradients() {
-    throw new UnsupportedOperationException("This context has no gradients: it is not a training loop's.");
+    throw new UnsupportedOperationException("ctx.gradients() is not available from " + getClass().getName()
+        + ": only the training loop's context has gradients. Read them in a callback's on_after_backward.");
   }
 
   /**

@@ -22,7 +22,6 @@ import org.torchwork.api.Task;
 import org.torchwork.api.TorchCallback;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.runtime.data.CsvTasksTest;
-import org.torchwork.runtime.loop.TrainingLoop;
 
 /** The stage contract, run for real on the PyTorch engine with the iris task. */
 class TrainingLoopTest {
@@ -367,14 +366,14 @@ class TrainingLoopTest {
     ai.djl.nn.SequentialBlock plain = new ai.djl.nn.SequentialBlock()
         .add(ai.djl.nn.core.Linear.builder().setUnits(4).build()).add(ai.djl.nn.Activation.reluBlock())
         .add(ai.djl.nn.core.Linear.builder().setUnits(3).build());
-    assertFalse(TrainingLoop.drawsRandomNumbers(plain));
+    assertFalse(org.torchwork.runtime.loop.Randomness.drawsRandomNumbers(plain));
     ai.djl.nn.SequentialBlock dropout = new ai.djl.nn.SequentialBlock()
         .add(ai.djl.nn.core.Linear.builder().setUnits(4).build()).add(ai.djl.nn.norm.Dropout.builder().optRate(0.5f).build());
-    assertTrue(TrainingLoop.drawsRandomNumbers(dropout));
+    assertTrue(org.torchwork.runtime.loop.Randomness.drawsRandomNumbers(dropout));
     // A block the loop does not know may draw random numbers, and so may a lambda of one's own.
-    assertTrue(TrainingLoop.drawsRandomNumbers(new ai.djl.nn.SequentialBlock().add(new ai.djl.nn.core.Prelu())));
-    assertTrue(TrainingLoop.drawsRandomNumbers(new ai.djl.nn.SequentialBlock().add(x -> x)));
-    assertFalse(TrainingLoop.drawsRandomNumbers(new ai.djl.nn.SequentialBlock().add(ai.djl.nn.Activation.mishBlock())
+    assertTrue(org.torchwork.runtime.loop.Randomness.drawsRandomNumbers(new ai.djl.nn.SequentialBlock().add(new ai.djl.nn.core.Prelu())));
+    assertTrue(org.torchwork.runtime.loop.Randomness.drawsRandomNumbers(new ai.djl.nn.SequentialBlock().add(x -> x)));
+    assertFalse(org.torchwork.runtime.loop.Randomness.drawsRandomNumbers(new ai.djl.nn.SequentialBlock().add(ai.djl.nn.Activation.mishBlock())
         .add(ai.djl.nn.Activation.geluBlock()).add(ai.djl.nn.Activation.tanhBlock())));
   }
 

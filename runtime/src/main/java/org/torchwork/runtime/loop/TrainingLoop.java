@@ -8,12 +8,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.LambdaBlock;
-import ai.djl.nn.ParallelBlock;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.BatchNorm;
-import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -26,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.torchwork.api.CallbackException;
@@ -192,7 +185,7 @@ public final class TrainingLoop {
       // A seed per batch costs PyTorch one native call, so it is always set there (callbacks may
       // draw random numbers too). MXNet re-seeds its parallel generators and waits for all pending
       // work, about a millisecond: there only networks that draw random numbers are seeded.
-      seedPerBatch = !"MXNet".equals(engine.getEngineName()) || drawsRandomNumbers(block);
+      seedPerBatch = !"MXNet".equals(engine.getEngineName()) || Randomness.drawsRandomNumbers(block);
       losses = new Losses(model.getNDManager());
       ctx.losses = losses;
       rowsTrain = new Batches.Rows(train, model.getNDManager());
@@ -349,28 +342,6 @@ public final class TrainingLoop {
     if (collect) {
       ctx.lastScoresTrain = Collections.unmodifiableMap(Prediction.concat(parts).score(ctx.measuresTrain));
     }
-  }
-
-  /** DJL's activation blocks, by name: lambdas known not to draw random numbers. */
-  private static final Set<String> ACTIVATIONS =
-      Set.of("ReLU", "ReLU6", "sigmoid", "Tanh", "softPlus", "softSign", "LeakyReLU", "ELU", "SELU", "GELU", "Swish", "Mish");
-
-  /**
-   * Whether a network may draw random numbers while training: true unless every block in it is
-   * one known to be deterministic (a dropout layer, a lambda other than DJL's activations, or an
-   * unknown block counts as random).
-   *
-   * @param block the network
-   * @return whether it may draw random numbers
-   */
-  public static boolean drawsRandomNumbers(Block block) {
-    if (block instanceof SequentialBlock || block instanceof ParallelBlock) {
-      return block.getChildren().values().stream().anyMatch(TrainingLoop::drawsRandomNumbers);
-    }
-    if (block instanceof LambdaBlock) {
-      return !ACTIVATIONS.contains(((LambdaBlock) block).getName());
-    }
-    return !(block instanceof Linear || block instanceof BatchNorm || block instanceof LayerNorm);
   }
 
   /** Stops between two batches when {@link Interrupts} asks; on_exit sees why. */
