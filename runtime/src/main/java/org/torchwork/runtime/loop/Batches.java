@@ -73,6 +73,15 @@ final class Batches implements AutoCloseable {
     public void close() {
       manager.close();
     }
+
+    /** Closes those of the rows that were made. */
+    static void close(Rows... rows) {
+      for (Rows r : rows) {
+        if (r != null) {
+          r.close();
+        }
+      }
+    }
   }
 
   /**

@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
+import ai.djl.util.Pair;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +26,8 @@ import org.torchwork.api.ParamValues;
  * is composed.
  */
 final class Optimizers {
+  private static final NDIndex ALL = new NDIndex("...");
+
   private Optimizers() {}
 
   /**
@@ -62,7 +64,6 @@ final class Optimizers {
     final Map<String, NDArray[]> slots = new LinkedHashMap<>();
     final ParameterTracker learningRate;
     NDManager stateManager;
-
 
     Stateful(ParameterTracker learningRate) {
       super(new Builder());
@@ -163,8 +164,6 @@ final class Optimizers {
       savedSlots.forEach((id, arrays) -> slots.put(id, arrays.toArray(NDArray[]::new)));
     }
   }
-
-  private static final NDIndex ALL = new NDIndex("...");
 
   /** Sets a gradient to 0 in place, NaN and infinities included. */
   static void zero(NDArray grad) {

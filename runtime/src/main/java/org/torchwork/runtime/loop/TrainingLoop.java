@@ -178,14 +178,15 @@ public final class TrainingLoop {
               new DefaultTrainingConfig(ctx.loss).optOptimizer(ctx.optimizer).optDevices(new ai.djl.Device[] {choice.device()}));
       trainer.initialize(new Shape(1, train.nfeatures()));
       Gradients.skipSumCheck(trainer);
+      boolean mxnet = "MXNet".equals(engine.getEngineName());
       // PyTorch adds gradients up across backward passes; MXNet overwrites them.
-      gradientsAccumulate = !"MXNet".equals(engine.getEngineName());
+      gradientsAccumulate = !mxnet;
       gradients = new StepGradients(block.getParameters().stream().collect(Collectors.toList()));
       ctx.gradients = gradients;
       // A seed per batch costs PyTorch one native call, so it is always set there (callbacks may
       // draw random numbers too). MXNet re-seeds its parallel generators and waits for all pending
       // work, about a millisecond: there only networks that draw random numbers are seeded.
-      seedPerBatch = !"MXNet".equals(engine.getEngineName()) || Randomness.drawsRandomNumbers(block);
+      seedPerBatch = !mxnet || Randomness.drawsRandomNumbers(block);
       losses = new Losses(model.getNDManager());
       ctx.losses = losses;
       rowsTrain = new Batches.Rows(train, model.getNDManager());
@@ -254,7 +255,8 @@ public final class TrainingLoop {
     ctx.batch = null;
     ctx.yHat = null;
     ctx.failure = failure;
-    closeRows();
+    // The rows' engine copies are freed before on_exit; the losses stay readable there.
+    Batches.Rows.close(rowsTrain, rowsValid);
     // What on_exit saves is what an interrupted run reports.
     lastCheckpoint = null;
     CallbackException exitFailure;
@@ -263,6 +265,9 @@ public final class TrainingLoop {
     } finally {
       earlyStopping().ifPresent(EarlyStopping::release);
       ctx.releaseClaims();
+      if (losses != null) {
+        losses.close();
+      }
       if (trainer != null) {
         trainer.close();
       }
@@ -378,15 +383,6 @@ public final class TrainingLoop {
     dispatch(Stage.ON_VALID_END);
   }
 
-  /** Frees the rows' engine copies; the losses stay readable for on_exit. */
-  private void closeRows() {
-    if (rowsTrain != null) {
-      rowsTrain.close();
-    }
-    if (rowsValid != null) {
-      rowsValid.close();
-    }
-  }
 
   private Prediction prediction(NDArray output, float[] truth) {
     return Forward.toPrediction(spec.taskType(), ctx.taskTrain.classes(), output, truth);
