@@ -35,7 +35,7 @@ final class PluginsCommand implements Callable<Integer> {
       out.println("No plugins directory: give --plugins DIR or set TORCHWORK_PLUGINS.");
       return 0;
     }
-    List<Plugin> plugins = platform.plugins();
+    List<Plugin> plugins = platform.loadAllPlugins();
     if (common.json) {
       Map<String, Object> doc = JsonOut.document("plugins");
       doc.put("directory", platform.pluginsDir().get().toString());

@@ -119,12 +119,19 @@ class HostilePluginsIT {
   }
 
   @Test
-  void theBytesCheckedAreTheBytesLoadedEvenIfTheJarIsReplacedAfterTheCheck() {
+  void theBytesCheckedAreTheBytesLoadedEvenIfTheJarIsReplacedAfterTheCheck() throws IOException {
     String sha = Dist.sha256(plugins.resolve("custom-logger.jar"));
-    Dist.Result r = Dist.javaApp(PluginBytesApp.class, plugins.toString(), "custom_logger");
-    assertEquals(0, r.exit(), r.toString());
-    assertEquals(List.of("status LOADED", "checked " + sha, "loaded " + sha, "from torchwork-plugins-N-N",
-        "class org.torchwork.examples.customlogger.CustomLogger"), r.outLines(), r.toString());
+    Path index = tmp.resolve("cache/plugins.index");
+    // Not in the index yet, so loaded in full at the start; then indexed, so loaded on first use.
+    for (String start : List.of("first", "indexed")) {
+      Files.copy(Dist.REPO_PLUGINS.resolve("custom-logger.jar"), plugins.resolve("custom-logger.jar"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Dist.Result r = Dist.javaApp(PluginBytesApp.class, plugins.toString(), "custom_logger", index.toString());
+      assertEquals(0, r.exit(), start + ": " + r);
+      assertEquals(List.of("status LOADED", "checked " + sha, "loaded " + sha, "from torchwork-plugins-N-N",
+          "class org.torchwork.examples.customlogger.CustomLogger"), r.outLines(), start + ": " + r);
+      assertTrue(Files.readString(index).contains(sha + ".ids=callback\\:custom_logger"), start);
+    }
   }
 
   @Test

@@ -9,14 +9,15 @@ import org.torchwork.runtime.Plugin;
 /**
  * Loads a plugins directory, overwrites the plugin's jar on disk, then creates the plugin's
  * callback: prints where its module was loaded from, that file's SHA-256, and the SHA-256 the
- * plugin was checked with.
+ * plugin was checked with. {@code args}: the plugins directory, the callback's id and the plugin
+ * index file.
  */
 public final class PluginBytesApp {
   private PluginBytesApp() {}
 
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
-    Platform platform = Platform.builder().pluginsDir(dir).build();
+    Platform platform = Platform.builder().pluginsDir(dir).pluginIndex(Path.of(args[2])).build();
     Plugin plugin = platform.plugins().get(0);
     // Replaced after the check and before any class of the plugin is used.
     Files.write(plugin.path(), new byte[] {'P', 'K', 5, 6, 0, 0, 0, 0});

@@ -2,7 +2,9 @@ package org.torchwork.runtime;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.stream.Stream;
@@ -15,6 +17,7 @@ import org.torchwork.api.spi.BackendProvider;
 import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.api.spi.TaskProvider.TaskSource;
 import org.torchwork.runtime.plugin.Contributions;
+import org.torchwork.runtime.plugin.DeferredPlugin;
 import org.torchwork.runtime.plugin.PluginClasses;
 import org.torchwork.runtime.plugin.PluginLoader;
 import org.slf4j.Logger;
@@ -43,7 +46,8 @@ public final class Platform {
   private final Registry<BackendProvider> backends;
   private final Registry<TaskSource> tasks;
   private final Registry<Measure> measures;
-  private final List<Plugin> plugins;
+  private final List<PluginLoader.Loaded> plugins;
+  private final Map<Path, String> clashes;
   private final Optional<Path> pluginsDir;
   private final ClassLoader classes;
 
@@ -67,12 +71,11 @@ public final class Platform {
     b.backends.forEach(be -> c.backends.add(new Registry.Entry<>(be.id(), be, "registered by hand")));
     b.measures.forEach(m -> c.measures.add(new Registry.Entry<>(m.id(), m, "registered by hand")));
     this.pluginsDir = Optional.ofNullable(b.pluginsDir);
-    List<Plugin> loaded = new ArrayList<>();
+    List<PluginLoader.Loaded> loaded = new ArrayList<>();
     if (b.pluginsDir != null) {
-      for (PluginLoader.Loaded l : new PluginLoader(b.pluginsDir, b.allowWritablePlugins, b.allowlist).load()) {
-        loaded.add(l.plugin());
-        c.addAll(l.contributions());
-      }
+      loaded.addAll(new PluginLoader(b.pluginsDir, b.allowWritablePlugins, b.allowlist, b.pluginIndex, SavedModels.version())
+          .load());
+      loaded.forEach(l -> c.addAll(l.contributions()));
     }
     String origin =
         "the module path" + (b.pluginsDir == null ? "" : " and in the plugins directory " + b.pluginsDir);
@@ -81,8 +84,10 @@ public final class Platform {
     this.backends = new Registry<>("backend", origin, c.backends);
     this.tasks = new Registry<>("task", origin, c.tasks);
     this.measures = new Registry<>("measure", origin, c.measures);
-    this.plugins = List.copyOf(markConflicts(loaded));
-    this.classes = new PluginClasses(Platform.class.getClassLoader(), c.loaders);
+    this.plugins = List.copyOf(loaded);
+    this.clashes = clashes(loaded);
+    this.classes = new PluginClasses(Platform.class.getClassLoader(), c.loaders,
+        loaded.stream().flatMap(l -> l.later().stream()).toList());
   }
 
   /** Finds classes in Torchwork and in every plugin; the context class loader while callbacks are created. */
@@ -90,19 +95,22 @@ public final class Platform {
     return classes;
   }
 
-  /** Marks the plugins that provide an id someone else provides too. */
-  private List<Plugin> markConflicts(List<Plugin> loaded) {
-    List<Plugin> out = new ArrayList<>();
-    for (Plugin p : loaded) {
+  /** The plugins that provide an id someone else provides too, each with the conflicts' messages. */
+  private Map<Path, String> clashes(List<PluginLoader.Loaded> loaded) {
+    Map<Path, String> out = new HashMap<>();
+    for (PluginLoader.Loaded l : loaded) {
+      Path path = l.plugin().path();
       List<String> clashes = new ArrayList<>();
       for (Registry<?> r : List.of(callbacks, learners, backends, tasks, measures)) {
         r.conflicts().forEach((id, sources) -> {
-          if (sources.contains("plugin " + p.path())) {
+          if (sources.contains("plugin " + path)) {
             clashes.add(r.conflict(id).getMessage());
           }
         });
       }
-      out.add(clashes.isEmpty() ? p : p.withConflict(String.join(" ", clashes)));
+      if (!clashes.isEmpty()) {
+        out.put(path, String.join(" ", clashes));
+      }
     }
     return out;
   }
@@ -162,12 +170,31 @@ public final class Platform {
   }
 
   /**
-   * Every entry of the plugins directory and whether it loaded.
+   * Every entry of the plugins directory and whether it loaded. A plugin known from the plugin
+   * index is listed as it was indexed until one of its ids is used (or {@link #loadAllPlugins()}
+   * is called), then as its full load found it.
    *
    * @return the plugins, sorted by path; empty without a plugins directory
    */
   public List<Plugin> plugins() {
-    return plugins;
+    List<Plugin> out = new ArrayList<>();
+    for (PluginLoader.Loaded l : plugins) {
+      Plugin p = l.later().map(DeferredPlugin::plugin).orElse(l.plugin());
+      String clash = clashes.get(p.path());
+      out.add(clash != null && p.loaded() ? p.withConflict(clash) : p);
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * Loads in full every plugin known from the plugin index whose layer is not yet defined, with
+   * every check, so that each plugin's status is the one a start without the index would give.
+   *
+   * @return the plugins, as {@link #plugins()}
+   */
+  public List<Plugin> loadAllPlugins() {
+    plugins.forEach(l -> l.later().ifPresent(DeferredPlugin::load));
+    return plugins();
   }
 
   /**
@@ -179,7 +206,7 @@ public final class Platform {
    */
   public Optional<Plugin> pluginProviding(String kind, String id) {
     String wanted = kind + ":" + id;
-    return plugins.stream().filter(p -> p.loaded() && p.ids().contains(wanted)).findFirst();
+    return plugins().stream().filter(p -> p.loaded() && p.ids().contains(wanted)).findFirst();
   }
 
   /**
@@ -257,6 +284,7 @@ public final class Platform {
     private Path pluginsDir;
     private boolean allowWritablePlugins;
     private Path allowlist;
+    private Path pluginIndex = defaultPluginIndex();
     private final List<TorchCallback> callbacks = new ArrayList<>();
     private final List<LearnerSpec> learners = new ArrayList<>();
     private final List<BackendProvider> backends = new ArrayList<>();
@@ -309,6 +337,30 @@ public final class Platform {
     public Builder pluginAllowlist(Path file) {
       this.allowlist = file;
       return this;
+    }
+
+    /**
+     * Where to keep the plugin index: what each plugin provides, by its SHA-256. With it, a start
+     * defines a plugin's module layer only when one of its ids is used, after the same checks;
+     * without it, every plugin is loaded in full at every start. The default is
+     * {@code $XDG_CACHE_HOME/torchwork/plugins.index} ({@code ~/.cache/torchwork/plugins.index}).
+     * A file that other users can write to is not used.
+     *
+     * @param file the index file, or null for none
+     * @return this builder
+     */
+    public Builder pluginIndex(Path file) {
+      this.pluginIndex = file;
+      return this;
+    }
+
+    private static Path defaultPluginIndex() {
+      String cache = System.getenv("XDG_CACHE_HOME");
+      String home = System.getProperty("user.home");
+      if (cache != null && !cache.isBlank() && Path.of(cache).isAbsolute()) {
+        return Path.of(cache, "torchwork", "plugins.index");
+      }
+      return home == null || home.isBlank() || home.equals("?") ? null : Path.of(home, ".cache", "torchwork", "plugins.index");
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.api.internal.Names;
 
@@ -19,14 +20,91 @@ import org.torchwork.api.internal.Names;
 public final class Registry<T> {
 
   /**
-   * One registered thing.
+   * One registered thing. A plugin known from the plugin index registers its ids first; the thing
+   * itself is created when first asked for, which defines the plugin's module layer.
    *
-   * @param id its id
-   * @param value the thing
-   * @param source where it came from: a module and jar, a plugin, or "registered by hand"
    * @param <T> what is registered
    */
-  public record Entry<T>(String id, T value, String source) {}
+  public static final class Entry<T> {
+    private final String id;
+    private final String source;
+    private Supplier<T> later;
+    private T value;
+
+    /**
+     * A registered thing.
+     *
+     * @param id its id
+     * @param value the thing
+     * @param source where it came from: a module and jar, a plugin, or "registered by hand"
+     */
+    public Entry(String id, T value, String source) {
+      this.id = id;
+      this.value = value;
+      this.source = source;
+    }
+
+    private Entry(String id, Supplier<T> later, String source) {
+      this.id = id;
+      this.later = later;
+      this.source = source;
+    }
+
+    /**
+     * A thing whose id is known now and which is created when first asked for.
+     *
+     * @param id its id
+     * @param later creates it; may throw a {@link TorchworkException} saying why it cannot
+     * @param source where it comes from
+     * @param <T> what is registered
+     * @return the entry
+     */
+    public static <T> Entry<T> later(String id, Supplier<T> later, String source) {
+      return new Entry<>(id, later, source);
+    }
+
+    /**
+     * Its id.
+     *
+     * @return the id
+     */
+    public String id() {
+      return id;
+    }
+
+    /**
+     * The thing, created on first use when it was registered by id alone.
+     *
+     * @return the thing
+     * @throws TorchworkException when it cannot be created, saying why
+     */
+    public synchronized T value() {
+      if (later != null) {
+        value = later.get();
+        later = null;
+      }
+      return value;
+    }
+
+    /**
+     * Where it came from: a module and jar, a plugin, or "registered by hand".
+     *
+     * @return the source
+     */
+    public String source() {
+      return source;
+    }
+
+    /**
+     * This entry under another source.
+     *
+     * @param source the source
+     * @return a new entry sharing the thing
+     */
+    public synchronized Entry<T> withSource(String source) {
+      return later == null ? new Entry<>(id, value, source) : new Entry<>(id, (Supplier<T>) this::value, source);
+    }
+  }
 
   private final String kind;
   private final String origin;

@@ -7,9 +7,11 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.torchwork.api.Measure;
 import org.torchwork.api.TorchCallback;
+import org.torchwork.api.TorchworkException;
 import org.torchwork.api.spi.BackendProvider;
 import org.torchwork.api.spi.CallbackProvider;
 import org.torchwork.api.spi.LearnerProvider;
@@ -73,6 +75,40 @@ public final class Contributions {
         });
   }
 
+  /**
+   * The entries of ids known before the plugin's layer is defined ({@code callback:history}), each
+   * created from what {@code load} contributes when first used.
+   *
+   * @param ids the ids, each prefixed by its kind
+   * @param source where they come from
+   * @param load defines the plugin and collects what it contributes; throws when it cannot
+   * @return the contributions, no class loader among them
+   */
+  static Contributions later(List<String> ids, String source, Supplier<Contributions> load) {
+    Contributions c = new Contributions();
+    for (String kindAndId : ids) {
+      int colon = kindAndId.indexOf(':');
+      String kind = kindAndId.substring(0, colon);
+      String id = kindAndId.substring(colon + 1);
+      switch (kind) {
+        case "callback" -> c.callbacks.add(later(kind, id, source, () -> load.get().callbacks));
+        case "learner" -> c.learners.add(later(kind, id, source, () -> load.get().learners));
+        case "backend" -> c.backends.add(later(kind, id, source, () -> load.get().backends));
+        case "task" -> c.tasks.add(later(kind, id, source, () -> load.get().tasks));
+        case "measure" -> c.measures.add(later(kind, id, source, () -> load.get().measures));
+        default -> throw new IllegalArgumentException("not a kind of id: " + kindAndId);
+      }
+    }
+    return c;
+  }
+
+  private static <T> Registry.Entry<T> later(String kind, String id, String source, Supplier<List<Registry.Entry<T>>> all) {
+    return Registry.Entry.later(id, () -> all.get().stream().filter(e -> e.id().equals(id)).findFirst()
+        .orElseThrow(() -> new TorchworkException("The " + source + " no longer provides " + kind + " '" + id + "', which it"
+            + " provided when it was last loaded. Run the command again: the plugin is now indexed as it is."))
+        .value(), source);
+  }
+
   /** Labels every entry with a source, keeping where inside it the entry came from. */
   public void relabel(String source) {
     relabel(callbacks, source);
@@ -83,7 +119,7 @@ public final class Contributions {
   }
 
   private static <T> void relabel(List<Registry.Entry<T>> list, String source) {
-    list.replaceAll(e -> new Registry.Entry<>(e.id(), e.value(), source));
+    list.replaceAll(e -> e.withSource(source));
   }
 
   /** Every id contributed, prefixed by its kind ({@code callback:history}). */

@@ -43,8 +43,18 @@ public final class PluginLoader {
   private static final Map<ModuleLayer, Map<String, String>> RUNNING_PACKAGES =
       java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
-  /** A plugin that loaded, and what it contributes. */
-  public record Loaded(Plugin plugin, Contributions contributions) {}
+  /**
+   * A plugin, and what it contributes.
+   *
+   * @param plugin the plugin as loaded (or indexed)
+   * @param contributions what it contributes
+   * @param later set when the plugin is known from the index and loads in full on first use
+   */
+  public record Loaded(Plugin plugin, Contributions contributions, Optional<DeferredPlugin> later) {
+    Loaded(Plugin plugin, Contributions contributions) {
+      this(plugin, contributions, Optional.empty());
+    }
+  }
 
   private final Path dir;
   private final boolean allowWritable;
@@ -54,6 +64,7 @@ public final class PluginLoader {
   private final PrivateCopies copies = new PrivateCopies();
   /** The main manifest attributes of the checked copies, read while they were scanned. */
   private final Map<Path, Attributes> manifests = new java.util.concurrent.ConcurrentHashMap<>();
+  private final PluginIndex index;
 
   /**
    * Prepares to load a plugins directory.
@@ -61,8 +72,10 @@ public final class PluginLoader {
    * @param dir the plugins directory
    * @param allowWritable whether to load plugins other users can write to
    * @param allowlistFile a file of allowed SHA-256s, or null for none
+   * @param indexFile the plugin index (what each plugin provides, by SHA-256), or null for none
+   * @param torchwork the version of Torchwork running, which the index is kept for
    */
-  public PluginLoader(Path dir, boolean allowWritable, Path allowlistFile) {
+  public PluginLoader(Path dir, boolean allowWritable, Path allowlistFile, Path indexFile, String torchwork) {
     this.dir = dir;
     this.allowWritable = allowWritable;
     this.allowlistFile = allowlistFile;
@@ -75,6 +88,7 @@ public final class PluginLoader {
       }
     }
     this.allowlist = allowlistFile == null ? null : readAllowlist(allowlistFile);
+    this.index = PluginIndex.open(indexFile, torchwork, trust);
   }
 
   /**
@@ -109,7 +123,9 @@ public final class PluginLoader {
     }
     // Each plugin is checked and defined in a layer of its own, independently of the others: in
     // parallel, in the directory's order.
-    return entries.parallelStream().map(this::loadOne).collect(Collectors.toList());
+    List<Loaded> loaded = entries.parallelStream().map(this::loadOne).collect(Collectors.toList());
+    index.save();
+    return loaded;
   }
 
   /** A plugin that cannot be loaded, and why. */
@@ -162,7 +178,6 @@ public final class PluginLoader {
 
   private Loaded loadOne(Path entry) {
     List<PrivateCopies.Copy> copies = new ArrayList<>();
-    List<String> warnings = new ArrayList<>();
     String sha = "-";
     try {
       Path real = examine(entry, true);
@@ -201,18 +216,54 @@ public final class PluginLoader {
           }
         }
       }
-      for (PrivateCopies.Copy c : copies) {
-        PrivateCopies.Scan scan = PrivateCopies.scan(c);
-        manifests.put(c.copy(), scan.manifest());
-        warnings.addAll(scan.warnings());
-        if (scan.problem().isPresent()) {
-          throw new NotLoaded(Status.FAILED, scan.problem().get());
-        }
-      }
     } catch (NotLoaded e) {
       return notLoaded(e.status, entry, List.of(), "-", "-", sha, e.getMessage());
     } catch (IOException e) {
       return failed(entry, List.of(), "-", "-", sha, "cannot be read: " + e.getMessage() + ". Check its permissions.");
+    }
+    // On the class path no layer can be defined: the full load says so at once.
+    Optional<PluginIndex.Known> known = PluginLoader.class.getModule().getLayer() == null ? Optional.empty() : index.find(sha);
+    if (known.isPresent()) {
+      return later(entry, copies, sha, known.get());
+    }
+    Loaded loaded = checkAndDefine(entry, copies, sha);
+    if (loaded.plugin().loaded()) {
+      loaded.plugin().warnings().forEach(w -> LOG.warn("Plugin {}: {}", entry, w));
+      Plugin p = loaded.plugin();
+      index.put(sha, new PluginIndex.Known(p.version(), p.apiVersion(), p.modules(), p.ids(), p.warnings()));
+    }
+    return loaded;
+  }
+
+  /** A plugin known from the index: its ids now, its layer when one of them is first used. */
+  private Loaded later(Path entry, List<PrivateCopies.Copy> copies, String sha, PluginIndex.Known known) {
+    known.warnings().forEach(w -> LOG.warn("Plugin {}: {}", entry, w));
+    Plugin indexed = new Plugin(entry, Status.LOADED, known.version(), known.api(), sha, known.modules(), known.ids(),
+        Optional.empty()).withWarnings(known.warnings());
+    DeferredPlugin later = new DeferredPlugin(indexed, () -> {
+      Loaded loaded = checkAndDefine(entry, copies, sha);
+      Plugin p = loaded.plugin();
+      if (p.loaded()) {
+        index.put(sha, new PluginIndex.Known(p.version(), p.apiVersion(), p.modules(), p.ids(), p.warnings()));
+      } else {
+        index.remove(sha);
+      }
+      index.save();
+      return loaded;
+    });
+    return new Loaded(indexed, Contributions.later(known.ids(), "plugin " + entry, later::contributions), Optional.of(later));
+  }
+
+  /** Scans a plugin's checked private copies, then defines its layer and collects what it provides. */
+  private Loaded checkAndDefine(Path entry, List<PrivateCopies.Copy> copies, String sha) {
+    List<String> warnings = new ArrayList<>();
+    for (PrivateCopies.Copy c : copies) {
+      PrivateCopies.Scan scan = PrivateCopies.scan(c);
+      manifests.put(c.copy(), scan.manifest());
+      warnings.addAll(scan.warnings());
+      if (scan.problem().isPresent()) {
+        return failed(entry, List.of(), "-", "-", sha, scan.problem().get());
+      }
     }
     Loaded loaded = define(entry, copies, sha);
     if (!loaded.plugin().loaded() && loaded.plugin().problem().isPresent()) {
@@ -224,7 +275,6 @@ public final class PluginLoader {
       return new Loaded(loaded.plugin().withProblem(why), loaded.contributions());
     }
     if (loaded.plugin().loaded() && !warnings.isEmpty()) {
-      warnings.forEach(w -> LOG.warn("Plugin {}: {}", entry, w));
       return new Loaded(loaded.plugin().withWarnings(warnings), loaded.contributions());
     }
     return loaded;
