@@ -60,14 +60,14 @@ import java.util.function.Predicate;
  *
  * <h2>Actions</h2>
  *
- * <p>{@link #terminate()} (finish this epoch, then stop), {@link #setLearningRate(double)} and
- * {@link #skipStep()} (skip this batch's optimizer step). They are signals, not exceptions.
+ * <p>{@link #terminate()} (finish this epoch, then stop), {@link #setLearningRate(double)},
+ * {@link #setMomentum(double)}, {@link #skipStep()} (skip this batch's optimizer step) and
+ * {@link #log(String, double)} (publish a value). They are signals, not exceptions.
  *
  * <p>A context is used by one thread, the one that trains; do not keep it beyond the run.
  */
 @ApiStatus(value = ApiStatus.Status.STABLE, since = "0.1")
 public interface Context {
-
   /**
    * The stage now running.
    *
@@ -205,21 +205,17 @@ public interface Context {
   NDList yHat();
 
   /**
-   * The gradients of this batch's backward pass: one per trained parameter (frozen ones are
-   * left out), by the parameter's name in {@link #network()}, in the network's order. The arrays
-   * are the ones the optimizer's step reads next, fetched from the engine once per step for every
-   * callback and the optimizer: changing one in place (clipping, scaling) changes the update.
-   * They belong to the loop, which frees them; do not close them or keep them beyond the stage.
-   * After the optimizer's step the parameters' gradients are not this batch's any more (PyTorch's
-   * update zeroes them): read them here.
+   * This batch's gradients, one per trained parameter, by name, in the network's order: the
+   * arrays the optimizer's step reads next (clip or scale them in place to change the update).
+   * The loop owns and frees them; do not close or keep them. After the step they are not this
+   * batch's any more (PyTorch's update zeroes them): read them here.
    *
    * @return the gradients, unmodifiable
    * @throws IllegalStateException outside {@code on_after_backward}
    * @throws UnsupportedOperationException from a context that does not train (the default)
    */
   default Map<String, NDArray> gradients() {
-    throw new UnsupportedOperationException("ctx.gradients() is not available from " + getClass().getName()
-        + ": only the training loop's context has gradients. Read them in a callback's on_after_backward.");
+    throw ContextDefaults.unsupported(this, "gradients()", "has gradients. Read them in a callback's on_after_backward.");
   }
 
   /**
@@ -251,6 +247,67 @@ public interface Context {
    * @return an unmodifiable map, possibly empty
    */
   Map<String, Double> lastScoresValid();
+
+  /**
+   * Publishes a value for this epoch as {@code <callback id>.<name>} ({@code grad_clip.grad_norm}),
+   * a name the callback's descriptor declares ({@link TorchCallback.Builder#publishes}), in any
+   * stage from {@code on_epoch_begin} to {@code on_epoch_end}: the epoch's value is the mean of all
+   * published for the name. It appears in {@code history}, {@code csv_logger}, {@code tb}, the
+   * progress display and {@code --json}, and can be monitored ({@link Monitor}). Consumers see what
+   * was published before they run in a stage: publish by {@code on_valid_end}, or with a lower
+   * weight, to reach their {@code on_epoch_end}.
+   *
+   * @param name the value's name, as declared
+   * @param value the value
+   * @throws IllegalArgumentException for a name the callback does not declare
+   * @throws IllegalStateException outside an epoch
+   * @throws UnsupportedOperationException from a context that does not train (the default)
+   */
+  default void log(String name, double value) {
+    throw ContextDefaults.unsupported(this, "log()", "publishes values.");
+  }
+
+  /**
+   * This epoch's published values so far (each the mean), by qualified name, after {@code lr}.
+   *
+   * @return an unmodifiable map
+   */
+  default Map<String, Double> logged() {
+    return Map.of("lr", learningRate());
+  }
+
+  /**
+   * The values the run's callbacks publish ({@code <callback id>.<name>}), in their order; fixed
+   * before training, so that consumers know them all in {@code on_begin}.
+   *
+   * @return the names; empty when no callback publishes
+   */
+  default List<String> published() {
+    return List.of();
+  }
+
+  /**
+   * Every quantity this run produces, for monitors: {@code train.loss}, {@code train.<measure>},
+   * {@code valid.<measure>}, {@code lr} and the {@link #published()} values.
+   *
+   * @return the names, in that order
+   */
+  default List<String> quantities() {
+    return ContextDefaults.quantities(this);
+  }
+
+  /**
+   * A quantity's value in this epoch, as far as it is known: the training loss and scores from
+   * {@code on_before_valid}, the validation scores from {@code on_valid_end} of an epoch that
+   * validates, published values as soon as published.
+   *
+   * @param name a name from {@link #quantities()}
+   * @return the value, or empty when the epoch has not produced it (yet)
+   * @throws IllegalArgumentException for a name this run never produces, listing those it does
+   */
+  default Optional<Double> quantity(String name) {
+    return ContextDefaults.quantity(this, name);
+  }
 
   /**
    * The device training runs on.
@@ -316,16 +373,37 @@ public interface Context {
   /**
    * The learning rate in force.
    *
-   * @return the learning rate
+   * @return the rate
    */
   double learningRate();
 
   /**
    * Sets the learning rate for the optimizer steps that follow.
    *
-   * @param learningRate the new rate; positive and finite
+   * @param learningRate the new rate; 0 or more (0 pauses the updates) and finite
    */
   void setLearningRate(double learningRate);
+
+  /**
+   * The momentum in force: SGD's {@code momentum}, or Adam's and AdamW's first beta.
+   *
+   * @return the momentum
+   * @throws UnsupportedOperationException from a context that does not train (the default)
+   */
+  default double momentum() {
+    throw ContextDefaults.unsupported(this, "momentum()", "has an optimizer.");
+  }
+
+  /**
+   * Sets the momentum (as {@link #momentum()}) for the steps that follow.
+   *
+   * @param momentum in [0, 1)
+   * @throws IllegalArgumentException outside [0, 1), or for SGD without momentum ({@code opt.momentum=0})
+   * @throws UnsupportedOperationException from a context that does not train (the default)
+   */
+  default void setMomentum(double momentum) {
+    throw ContextDefaults.unsupported(this, "setMomentum()", "has an optimizer.");
+  }
 
   /**
    * Saves a checkpoint of the run, atomically, in a directory: the network, the optimizer's

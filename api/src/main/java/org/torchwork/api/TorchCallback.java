@@ -56,6 +56,7 @@ public final class TorchCallback {
   private final List<String> packages;
   private final Map<String, Object> values;
   private final boolean savesCheckpoints;
+  private final List<String> publishes;
 
   private TorchCallback(Builder<?> b, Function<ParamValues, ? extends CallbackSet> factory, Map<String, Object> values) {
     this.id = b.id;
@@ -68,6 +69,7 @@ public final class TorchCallback {
     this.packages = b.packages.isEmpty() ? List.of(packageOf(b.type)) : List.copyOf(b.packages);
     this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     this.savesCheckpoints = b.savesCheckpoints;
+    this.publishes = List.copyOf(b.publishes);
   }
 
   private TorchCallback(TorchCallback base, Map<String, Object> values) {
@@ -79,6 +81,7 @@ public final class TorchCallback {
     this.factory = base.factory;
     this.weight = base.weight;
     this.packages = base.packages;
+    this.publishes = base.publishes;
     this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     this.savesCheckpoints = base.savesCheckpoints;
   }
@@ -182,6 +185,27 @@ public final class TorchCallback {
    */
   public boolean savesCheckpoints() {
     return savesCheckpoints;
+  }
+
+  /**
+   * The values the callback publishes with {@link Context#log(String, double)}, by name: each
+   * appears as {@code <id>.<name>} in history, the CSV and TensorBoard logs, the progress display
+   * and {@code --json}, and may be monitored by early stopping, {@code lr_reduce_on_plateau} and
+   * {@code checkpoint}.
+   *
+   * @return the names, in the order declared
+   */
+  public List<String> publishes() {
+    return publishes;
+  }
+
+  /**
+   * The quantities the callback publishes, as others name them: {@code <id>.<name>}.
+   *
+   * @return the qualified names, in the order declared
+   */
+  public List<String> published() {
+    return publishes.stream().map(n -> id + "." + n).toList();
   }
 
   /**
@@ -336,6 +360,7 @@ public final class TorchCallback {
     private double weight;
     private final List<String> packages = new ArrayList<>();
     private boolean savesCheckpoints;
+    private final List<String> publishes = new ArrayList<>();
 
     private Builder(String id, Class<T> type) {
       if (id == null || !id.matches("[a-z][a-z0-9_]*")) {
@@ -417,6 +442,29 @@ public final class TorchCallback {
      */
     public Builder<T> savesCheckpoints() {
       this.savesCheckpoints = true;
+      return this;
+    }
+
+    /**
+     * Declares values the callback publishes with {@link Context#log(String, double)}; a value
+     * not declared here cannot be published, so that every consumer (a CSV file's header, a
+     * monitor's check) knows them all before training starts.
+     *
+     * @param names lower case letters, digits, '_' and '.'; unique
+     * @return this builder
+     * @throws IllegalArgumentException for a malformed or repeated name
+     */
+    public Builder<T> publishes(String... names) {
+      for (String name : names) {
+        if (name == null || !name.matches("[a-z0-9_][a-z0-9_.]*")) {
+          throw new IllegalArgumentException("Callback '" + id + "': published value name '" + name + "' is not valid: use"
+              + " lower case letters, digits, '_' and '.', as in \"grad_norm\".");
+        }
+        if (publishes.contains(name)) {
+          throw new IllegalArgumentException("Callback '" + id + "': published value '" + name + "' is declared twice.");
+        }
+        publishes.add(name);
+      }
       return this;
     }
 

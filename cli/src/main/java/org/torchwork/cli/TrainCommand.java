@@ -335,7 +335,7 @@ final class TrainCommand implements Callable<Integer> {
    * folder (as task, valid, save and plugins are), so the config works from any directory.
    */
   private static Object relativeToConfig(RunConfig file, String key, Object value, TorchLearner l, List<TorchCallback> descriptors) {
-    if (!(value instanceof String)) {
+    if (!(value instanceof String) || (key.equals("resume") && value.equals("auto"))) {
       return value;
     }
     Optional<Param> param;

@@ -27,10 +27,21 @@ final class LearnerParams {
           Param.integer("patience").min(0).defaultValue(0)
               .description("early stopping: validation rounds without improvement before stopping; 0 is off").build(),
           Param.number("min_delta").min(0).defaultValue(0)
-              .description("early stopping: the least change of the first validation measure that counts as improvement").build(),
+              .description("early stopping: the least change of the monitored quantity that counts as improvement").build(),
+          Param.string("monitor")
+              .description("early stopping: what to watch (valid.<measure>, train.<measure>, train.loss or a published"
+                  + " <callback>.<name>); unset: the first validation measure").build(),
+          Param.choice("mode", "auto", "min", "max").defaultValue("auto")
+              .description("early stopping: whether the monitored quantity improves downwards or upwards; auto follows the"
+                  + " measure").build(),
+          Param.integer("start_from_epoch").min(0).defaultValue(0)
+              .description("early stopping: epochs up to this one are not checked").build(),
+          Param.number("baseline")
+              .description("early stopping: a value the monitored quantity must beat, or the run stops after patience checks")
+              .build(),
           Param.bool("restore_best_weights").defaultValue(false)
               .description("early stopping: end with the weights of the best epoch").build(),
-          Param.string("resume").path().description("a checkpoint file (or the directory the checkpoint callback wrote to) to continue from").build(),
+          Param.string("resume").path().description("a checkpoint file (or the directory the checkpoint callback wrote to) to continue from; auto: the checkpoint callback's latest if any, else a fresh start").build(),
           Param.string("init_from").path()
               .description("a saved model's folder to start from (fine-tuning): its weights, with new epochs, learning rate and callbacks").build(),
           Param.bool("standardize").defaultValue(false)

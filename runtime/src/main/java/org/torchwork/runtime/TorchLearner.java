@@ -358,7 +358,8 @@ public final class TorchLearner implements Learner, AutoCloseable {
           "Learner '" + spec.id() + "' is for " + spec.taskType() + " tasks, but task '" + task.id() + "' is a "
               + task.type() + " task. Use a " + task.type() + ".* learner, e.g. " + task.type() + ".mlp.");
     }
-    Checkpoints.Loaded resume = values.containsKey("resume") ? Checkpoints.read(Path.of(values.get("resume").toString())) : null;
+    Object from = values.get("resume");
+    Checkpoints.Loaded resume = from == null ? null : CallbackPlan.resume(from.toString(), callbacks, callbackValues);
     // A resumed run continues from the checkpoint's weights and standardization, not init_from's.
     ModelFiles.Saved init = values.containsKey("init_from") && resume == null
         ? ModelFiles.read(Path.of(values.get("init_from").toString())) : null;
@@ -368,7 +369,7 @@ public final class TorchLearner implements Learner, AutoCloseable {
     List<Measure> measuresTrain = platform.measures(p.getList("measures_train", String.class), spec, "measures_train");
     List<Measure> measuresValid = platform.measures(p.getList("measures_valid", String.class), spec, "measures_valid");
     if (resume != null) {
-      Checkpoints.checkFits(resume, spec.id(), task, CallbackPlan.ids(callbacks, p), p);
+      Checkpoints.checkFits(resume, spec.id(), task, CallbackPlan.ids(callbacks, p), p, "auto".equals(from));
     }
     if (init != null) {
       ModelFiles.checkFineTune(init, spec.id(), task, p.getBoolean("standardize"));

@@ -103,7 +103,8 @@ class ScheduleAndEarlyStoppingTest {
   void earlyStoppingNeedsAValidationMeasure() {
     TorchLearner l = PLATFORM.learner("classif.mlp").set("epochs", 2).set("batch_size", 16).set("patience", 2);
     TorchworkException e = assertThrows(TorchworkException.class, () -> l.train(PLATFORM.task("iris")));
-    assertEquals("Early stopping (patience=2) watches the first validation measure, but the learner has no validation data."
-        + " Set validate=<ratio> (or give validation data) and measures_valid=<measure>, e.g. validate=0.3 measures_valid=classif.ce.", e.getMessage());
+    assertEquals("Early stopping (patience=2) watches the first validation measure unless monitor is set, but the learner has"
+        + " no validation data. Set validate=<ratio> (or give validation data) and measures_valid=<measure>, e.g. validate=0.3"
+        + " measures_valid=classif.ce; or monitor another quantity, e.g. monitor=train.loss.", e.getMessage());
   }
 }

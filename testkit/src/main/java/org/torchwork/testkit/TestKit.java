@@ -184,9 +184,10 @@ public final class TestKit {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     List<TorchCallback> callbacks = new ArrayList<>();
     if (callback != null) {
-      callbacks.add(callback);
+      // Just before the callback under test, with its weight: a stage in which it throws is recorded too.
       callbacks.add(TorchCallback.builder(RECORDER, StageRecorder.class).weight(callback.weight())
           .build(values -> new StageRecorder(all)));
+      callbacks.add(callback);
     }
     callbacks.addAll(others);
     TorchLearner l = p.learner(learner);
@@ -224,7 +225,8 @@ public final class TestKit {
     }
 
     /**
-     * The stages the callback under test ran in, in order, one entry per call.
+     * The stages the callback under test ran in, in order, one entry per call; the stage in which
+     * it threw, if it did, is the last before {@code on_exit}.
      *
      * @return the stages
      */

@@ -66,6 +66,10 @@ class TestKitTest {
       assertEquals(List.of("fail3"), r.lines());
       assertTrue(r.failure().orElseThrow().getMessage().startsWith("Callback 'counter' failed in on_epoch_end"));
       assertEquals(null, r.state());
+      // The stage it threw in is the last it ran in.
+      List<Stage> stages = r.stages();
+      assertEquals(Stage.ON_EPOCH_END, stages.get(stages.size() - 1), stages.toString());
+      assertEquals(1, r.count(Stage.ON_EPOCH_END));
     }
   }
 
@@ -100,7 +104,7 @@ class TestKitTest {
         + " back {batches=6, note=} from stateDict(). A resumed run would not continue where this one stopped: make"
         + " loadStateDict() restore everything stateDict() returns.", e.getMessage().replace("{note=seen 6, batches=6}",
         "{batches=6, note=seen 6}").replace("{note=, batches=6}", "{batches=6, note=}"));
-    assertEquals(java.util.Map.of("batches", 6), TestKit.callback(TorchCallback.of("faithful", Faithful.class,
+    assertEquals(java.util.Map.of("batches", 6L), TestKit.callback(TorchCallback.of("faithful", Faithful.class,
         Faithful::new)).assertStateRoundTrip());
   }
 

@@ -75,17 +75,39 @@ public final class Curves {
    *     cannot be written
    */
   public static void write(List<? extends Map<String, ?>> rows, String title, Path file) {
-    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    boolean svg = name.endsWith(".svg");
-    if (!svg && !name.endsWith(".png")) {
-      throw new TorchworkException("Plot file " + file + " must end in .png or .svg, which says what to write.");
-    }
+    checkFile(file);
     if (rows == null || rows.isEmpty()) {
       throw new TorchworkException("There are no epochs to plot: the history is empty. Train at least one epoch with the"
           + " history callback.");
     }
+    write(chart(rows, title), file);
+  }
+
+  /**
+   * Checks, before anything is drawn, that a plot may be written to a file: it ends in
+   * {@code .png} or {@code .svg}, and is missing or a picture.
+   *
+   * @param file the file
+   * @throws TorchworkException saying what is wrong and what to do
+   */
+  public static void checkFile(Path file) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (!name.endsWith(".svg") && !name.endsWith(".png")) {
+      throw new TorchworkException("Plot file " + file + " must end in .png or .svg, which says what to write.");
+    }
     requireReplaceable(file);
-    JFreeChart chart = chart(rows, title);
+  }
+
+  /**
+   * Draws a chart into a PNG or SVG file, written under a temporary name and renamed into place.
+   *
+   * @param chart the chart
+   * @param file where to write; {@code .png} or {@code .svg}, missing or a picture
+   * @throws TorchworkException when the file may not or cannot be written
+   */
+  public static void write(JFreeChart chart, Path file) {
+    checkFile(file);
+    boolean svg = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".svg");
     Path target = file.toAbsolutePath();
     try {
       Files.createDirectories(target.getParent());
@@ -134,6 +156,53 @@ public final class Curves {
       throw new TorchworkException("Plot file " + file + " exists and is not a PNG or SVG picture, so Torchwork does not write"
           + " over it. Give another file, or move it away.");
     }
+  }
+
+  /**
+   * A line of y against x, e.g. the loss against the learning rate of a range test, with an
+   * optional marked x.
+   *
+   * @param title the title
+   * @param xLabel the horizontal axis's label
+   * @param logX whether the horizontal axis is logarithmic
+   * @param yLabel the vertical axis's label
+   * @param x the x values
+   * @param y the y values, one per x; non-finite ones are left out
+   * @param marked an x to mark with a vertical line, or null
+   * @return the chart
+   */
+  public static JFreeChart line(String title, String xLabel, boolean logX, String yLabel, double[] x, double[] y, Double marked) {
+    XYSeries series = new XYSeries(yLabel);
+    for (int i = 0; i < x.length; i++) {
+      if (Double.isFinite(y[i]) && (!logX || x[i] > 0)) {
+        series.add(x[i], y[i]);
+      }
+    }
+    ValueAxis xAxis = logX ? new LogAxis(xLabel) : new NumberAxis(xLabel);
+    if (xAxis instanceof LogAxis) {
+      ((LogAxis) xAxis).setNumberFormatOverride(new DecimalFormat("0.#E0"));
+    }
+    NumberAxis yAxis = new NumberAxis(yLabel);
+    yAxis.setAutoRangeIncludesZero(false);
+    XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, false);
+    lines.setSeriesPaint(0, COLORS[0]);
+    lines.setSeriesStroke(0, new BasicStroke(2f));
+    XYPlot plot = new XYPlot(new XYSeriesCollection(series), xAxis, yAxis, lines);
+    if (marked != null) {
+      org.jfree.chart.plot.ValueMarker marker = new org.jfree.chart.plot.ValueMarker(marked, Color.DARK_GRAY, new BasicStroke(1.5f,
+          BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+      plot.addDomainMarker(marker);
+    }
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinePaint(new Color(0xdddddd));
+    plot.setRangeGridlinePaint(new Color(0xdddddd));
+    JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 18), plot, false);
+    chart.setBackgroundPaint(Color.WHITE);
+    for (ValueAxis axis : List.of(xAxis, yAxis)) {
+      axis.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 15));
+      axis.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+    }
+    return chart;
   }
 
   /**

@@ -13,8 +13,10 @@ import org.torchwork.api.Measure;
 /**
  * Records, for every epoch, the learning rate in force, the mean training loss and every train
  * and validation score: one row per epoch with the columns {@code epoch}, {@code lr},
- * {@code train.loss}, {@code train.<measure>} and {@code valid.<measure>}. Validation columns are
- * {@code null} in epochs that do not validate.
+ * {@code train.loss}, {@code train.<measure>} and {@code valid.<measure>}, then one column per value
+ * the run's callbacks publish ({@code <callback id>.<name>}, the epoch's mean, see
+ * {@link Context#log}). Score columns are {@code null} in epochs that do not evaluate
+ * ({@code eval_freq}); a published column is {@code null} in an epoch that did not publish it.
  *
  * <p>Unlike mlr3torch's history, the training loss is recorded even when no measure is set.
  *
@@ -59,6 +61,10 @@ public final class History extends CallbackSet {
   public void onEpochEnd(Context ctx) {
     for (Measure m : ctx.measuresValid()) {
       current.putIfAbsent("valid." + m.id(), null);
+    }
+    Map<String, Double> logged = ctx.logged();
+    for (String name : ctx.published()) {
+      current.put(name, logged.get(name));
     }
     rows.add(Collections.unmodifiableMap(current));
     current = null;

@@ -23,8 +23,10 @@ import org.torchwork.api.TorchworkException;
  * Writes one CSV row per epoch — {@code epoch,lr,train.loss,train.<measure>...,valid.<measure>...}
  * — or, with {@code per_batch}, one row per training batch ({@code epoch,step,global_step,lr,loss}).
  * Each row is flushed as it is written, so the file can be followed while training runs. A resumed
- * run keeps the rows its checkpoint knew of and continues after them. Validation cells are empty
- * in epochs that do not validate.
+ * run keeps the rows its checkpoint knew of and continues after them. Per epoch, every value the
+ * run's callbacks publish ({@link Context#log}) follows the scores, as {@code <callback id>.<name>}.
+ * Score cells are empty in epochs that do not evaluate, published cells in epochs that did not
+ * publish the value.
  *
  * <p>Refuses, before training starts, to write over a file it did not write (one whose first line
  * is not its header), a link, or the task's data file.
@@ -110,6 +112,7 @@ public final class CsvLogger extends CallbackSet {
     if (!perBatch) {
       ctx.measuresTrain().forEach(m -> h.add("train." + m.id()));
       ctx.measuresValid().forEach(m -> h.add("valid." + m.id()));
+      h.addAll(ctx.published());
     }
     return h;
   }
@@ -138,6 +141,10 @@ public final class CsvLogger extends CallbackSet {
     }
     for (Measure m : ctx.measuresValid()) {
       row.add(ctx.validated() ? cell(ctx.lastScoresValid().get(m.id())) : "");
+    }
+    Map<String, Double> logged = ctx.logged();
+    for (String name : ctx.published()) {
+      row.add(cell(logged.get(name)));
     }
     write(row);
     rows++;

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
 import org.torchwork.api.CallbackSet;
 import org.torchwork.api.Context;
 import org.torchwork.api.Measure;
@@ -16,7 +17,9 @@ import org.torchwork.api.TorchworkException;
 /**
  * Writes TensorBoard event files ({@code tensorboard --logdir <path>} shows them): per epoch the
  * train loss ({@code train/loss}), every train score ({@code train/<measure>}) and every
- * validation score ({@code valid/<measure>}), with the epoch as step; with
+ * validation score ({@code valid/<measure>}), the learning rate ({@code lr}) and every value the
+ * run's callbacks publish ({@code <callback id>/<name>}, see {@link Context#log}), with the epoch
+ * as step; with
  * {@code log_train_loss}, also every batch's loss ({@code train/batch_loss}, the global step as
  * step). A run writes a new file, {@code events.out.tfevents.<seconds>.<host>.<n>}.
  *
@@ -80,6 +83,16 @@ public final class TensorBoard extends CallbackSet {
   @Override
   public void onEpochEnd(Context ctx) {
     scalar("train/loss", ctx.trainLoss(), ctx.epoch());
+    Map<String, Double> logged = ctx.logged();
+    scalar("lr", logged.get("lr"), ctx.epoch());
+    for (String name : ctx.published()) {
+      Double v = logged.get(name);
+      if (v != null) {
+        // grad_clip.grad_norm as grad_clip/grad_norm: TensorBoard groups charts by the first part.
+        int dot = name.indexOf('.');
+        scalar(name.substring(0, dot) + "/" + name.substring(dot + 1), v, ctx.epoch());
+      }
+    }
     for (Measure m : ctx.measuresTrain()) {
       Double v = ctx.lastScoresTrain().get(m.id());
       if (v != null) {

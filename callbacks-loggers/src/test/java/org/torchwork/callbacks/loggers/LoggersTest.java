@@ -16,6 +16,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.torchwork.api.CallbackSet;
+import org.torchwork.api.Context;
+import org.torchwork.api.TorchCallback;
 import org.torchwork.runtime.Platform;
 import org.torchwork.testkit.TestKit;
 
@@ -39,10 +42,11 @@ class LoggersTest {
         Map<String, Object> row = history.get(i);
         assertEquals(String.valueOf(i + 1), cells[0]);
         assertEquals((Double) row.get("train.loss"), Double.parseDouble(cells[2]));
-        assertEquals((Double) row.get("train.classif.acc"), Double.parseDouble(cells[3]));
+        assertEquals(row.get("train.classif.acc") == null ? "" : String.valueOf(row.get("train.classif.acc")), cells[3]);
         assertEquals(row.get("valid.classif.ce") == null ? "" : String.valueOf(row.get("valid.classif.ce")), cells[4]);
       }
       assertEquals("", lines.get(1).split(",", -1)[4], "epoch 1 does not validate");
+      assertEquals("", lines.get(1).split(",", -1)[3], "nor score its training predictions (eval_freq 2)");
       assertEquals(3, ((java.util.Map<?, ?>) r.state()).get("rows"));
     }
   }
@@ -87,6 +91,52 @@ class LoggersTest {
       List<Event> batches = events.stream().filter(e -> "train/batch_loss".equals(e.tag())).toList();
       assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), batches.stream().map(Event::step).toList());
       assertEquals(events.size() - 1, r.state());
+    }
+  }
+
+  /** Publishes each batch's step (the epoch's value is their mean, 2 for three batches) and the epoch times ten. */
+  public static final class Publisher extends CallbackSet {
+    @Override
+    public void onBatchEnd(Context ctx) {
+      ctx.log("step", ctx.step());
+    }
+
+    @Override
+    public void onValidEnd(Context ctx) {
+      ctx.log("tenfold", 10 * ctx.epoch());
+    }
+  }
+
+  @Test
+  void aPublishedValueAppearsInHistoryTheCsvFileAndTensorBoardWithTheLearningRate() throws IOException {
+    TorchCallback publisher = TorchCallback.builder("pub", Publisher.class).publishes("step", "tenfold").weight(-1)
+        .build(p -> new Publisher());
+    Path csv = tmp.resolve("log.csv");
+    Path dir = tmp.resolve("tb");
+    Platform platform = Platform.builder().build();
+    // 150 rows: 120 train in batches of 40 (3 steps), 30 validate; eval_freq 2 validates epochs 2 and 3.
+    try (TestKit.Result r = TestKit.callback(publisher).param("epochs", 3).param("batch_size", 40).param("validate", 0.2)
+        .param("eval_freq", 2).param("measures_valid", "classif.acc")
+        .with(platform.callback("history")).with(platform.callback("csv_logger")).with(platform.callback("tb"))
+        .param("cb.csv_logger.path", csv.toString()).param("cb.tb.path", dir.toString()).run()) {
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> history = (List<Map<String, Object>>) r.model().callbacks().get("history");
+      assertEquals(List.of(2.0, 2.0, 2.0), history.stream().map(row -> row.get("pub.step")).toList());
+      assertEquals(Arrays.asList(null, 20.0, 30.0), history.stream().map(row -> row.get("pub.tenfold")).toList());
+
+      List<String> lines = Files.readAllLines(csv);
+      assertEquals("epoch,lr,train.loss,valid.classif.acc,pub.step,pub.tenfold", lines.get(0));
+      assertTrue(lines.get(1).endsWith(",,2.0,"), lines.get(1));
+      assertTrue(lines.get(3).endsWith(",2.0,30.0"), lines.get(3));
+
+      Path file;
+      try (Stream<Path> s = Files.list(dir)) {
+        file = s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")).findFirst().orElseThrow();
+      }
+      List<Event> events = read(Files.readAllBytes(file));
+      assertEquals(List.of(1L, 2L, 3L), events.stream().filter(e -> "pub/step".equals(e.tag())).map(Event::step).toList());
+      assertEquals(List.of(20f, 30f), events.stream().filter(e -> "pub/tenfold".equals(e.tag())).map(Event::value).toList());
+      assertEquals(List.of(0.001f, 0.001f, 0.001f), events.stream().filter(e -> "lr".equals(e.tag())).map(Event::value).toList());
     }
   }
 

@@ -1,22 +1,34 @@
 package org.torchwork.callbacks.lr;
 
-import org.torchwork.api.Context;
-
-/** {@code lr_exponential}: multiplies the learning rate by {@code gamma} after every epoch. */
+/**
+ * {@code lr_exponential}: multiplies the learning rate by {@code gamma} every step
+ * ({@code torch.optim.lr_scheduler.ExponentialLR}); steps are epochs unless {@code step_per=batch}.
+ */
 public final class LrExponential extends LrSchedule {
   private final double gamma;
 
   /**
-   * Creates the schedule.
+   * Creates the schedule, stepped every epoch.
    *
    * @param gamma the factor per epoch
    */
   public LrExponential(double gamma) {
+    this(Stepping.EPOCHS, gamma);
+  }
+
+  /**
+   * Creates the schedule.
+   *
+   * @param stepping how it steps and warms up
+   * @param gamma the factor per step
+   */
+  public LrExponential(Stepping stepping, double gamma) {
+    super(stepping);
     this.gamma = gamma;
   }
 
   @Override
-  public void onEpochEnd(Context ctx) {
-    ctx.setLearningRate(baseLr * Math.pow(gamma, ctx.epoch()));
+  protected double rate(long t) {
+    return baseLr * Math.pow(gamma, t);
   }
 }

@@ -1,13 +1,13 @@
 package org.torchwork.callbacks.lr;
 
 import java.util.function.IntToDoubleFunction;
-import org.torchwork.api.Context;
 import org.torchwork.api.TorchCallback;
 
 /**
- * {@code lr_lambda}: sets the learning rate to the base rate times a function of the epoch
- * ({@code torch.optim.lr_scheduler.LambdaLR}), after each epoch. The function comes from Java
- * code:
+ * {@code lr_lambda}: sets the learning rate to the base rate times a function of the steps taken
+ * ({@code torch.optim.lr_scheduler.LambdaLR}): of 0 when the run starts, then of the epochs done
+ * after each epoch (or of the batches done, with {@code step_per=batch}). The function comes from
+ * Java code:
  *
  * <pre>{@code
  * learner.callbacks(LrLambda.of(epoch -> Math.pow(0.95, epoch)));
@@ -21,11 +21,22 @@ public final class LrLambda extends LrSchedule {
   private final IntToDoubleFunction factor;
 
   /**
-   * Creates the schedule.
+   * Creates the schedule, stepped every epoch.
    *
-   * @param factor the factor of the base rate, by epoch (1-based, the epoch just finished)
+   * @param factor the factor of the base rate, by epochs done (0 when the run starts)
    */
   public LrLambda(IntToDoubleFunction factor) {
+    this(Stepping.EPOCHS, factor);
+  }
+
+  /**
+   * Creates the schedule.
+   *
+   * @param stepping how it steps and warms up
+   * @param factor the factor of the base rate, by steps done
+   */
+  public LrLambda(Stepping stepping, IntToDoubleFunction factor) {
+    super(stepping);
     this.factor = factor;
   }
 
@@ -40,7 +51,7 @@ public final class LrLambda extends LrSchedule {
   }
 
   @Override
-  public void onEpochEnd(Context ctx) {
-    ctx.setLearningRate(baseLr * factor.applyAsDouble(ctx.epoch()));
+  protected double rate(long t) {
+    return baseLr * factor.applyAsDouble(Math.toIntExact(t));
   }
 }

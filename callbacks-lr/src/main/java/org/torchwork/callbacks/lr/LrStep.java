@@ -1,28 +1,38 @@
 package org.torchwork.callbacks.lr;
 
-import org.torchwork.api.Context;
-
 /**
- * {@code lr_step}: multiplies the learning rate by {@code gamma} every {@code step_size} epochs
- * ({@code torch.optim.lr_scheduler.StepLR}). Steps after each epoch.
+ * {@code lr_step}: multiplies the learning rate by {@code gamma} every {@code step_size} steps
+ * ({@code torch.optim.lr_scheduler.StepLR}); steps are epochs unless {@code step_per=batch}.
  */
 public final class LrStep extends LrSchedule {
   private final int stepSize;
   private final double gamma;
 
   /**
-   * Creates the schedule.
+   * Creates the schedule, stepped every epoch.
    *
    * @param stepSize epochs between decays
    * @param gamma the factor
    */
   public LrStep(int stepSize, double gamma) {
+    this(Stepping.EPOCHS, stepSize, gamma);
+  }
+
+  /**
+   * Creates the schedule.
+   *
+   * @param stepping how it steps and warms up
+   * @param stepSize steps between decays
+   * @param gamma the factor
+   */
+  public LrStep(Stepping stepping, int stepSize, double gamma) {
+    super(stepping);
     this.stepSize = stepSize;
     this.gamma = gamma;
   }
 
   @Override
-  public void onEpochEnd(Context ctx) {
-    ctx.setLearningRate(baseLr * Math.pow(gamma, Math.floorDiv(ctx.epoch(), stepSize)));
+  protected double rate(long t) {
+    return baseLr * Math.pow(gamma, Math.floorDiv(t, stepSize));
   }
 }

@@ -118,6 +118,13 @@ public final class Progress extends CallbackSet {
     if (ctx.validated()) {
       scores(parts, "valid.", ctx.lastScoresValid());
     }
+    Map<String, Double> logged = ctx.logged();
+    for (String name : ctx.published()) {
+      Double v = logged.get(name);
+      if (v != null) {
+        parts.add(name + " " + format(v));
+      }
+    }
     double seconds = (System.nanoTime() - epochStart) / 1e9;
     ctx.out().println(String.format(Locale.ROOT, "Epoch %d/%d: %s (%d samples in %.2fs, %.0f samples/s)", ctx.epoch(),
         ctx.totalEpochs(), String.join(", ", parts), rows, seconds, rows / Math.max(trainNanos / 1e9, 1e-9)));

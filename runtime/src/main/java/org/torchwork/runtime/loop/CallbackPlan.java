@@ -1,10 +1,14 @@
 package org.torchwork.runtime.loop;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -15,6 +19,7 @@ import org.torchwork.api.ParamValues;
 import org.torchwork.api.TorchCallback;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.api.internal.Names;
+import org.torchwork.runtime.store.Checkpoints;
 
 /**
  * The callbacks of a run, checked and ordered: their parameters, early stopping when the learner
@@ -35,7 +40,9 @@ public final class CallbackPlan {
   public static List<TorchCallback> withEarlyStopping(List<TorchCallback> callbacks, ParamValues p) {
     List<TorchCallback> all = new ArrayList<>(callbacks);
     if (p.getInt("patience") > 0) {
-      all.add(EarlyStopping.descriptor(p.getInt("patience"), p.getDouble("min_delta"), p.getBoolean("restore_best_weights")));
+      all.add(EarlyStopping.descriptor(new EarlyStopping.Settings(p.getInt("patience"),
+          p.has("monitor") ? p.getString("monitor") : null, p.getString("mode"), p.getDouble("min_delta"),
+          p.getInt("start_from_epoch"), p.has("baseline") ? p.getDouble("baseline") : null, p.getBoolean("restore_best_weights"))));
     }
     return all;
   }
@@ -89,16 +96,25 @@ public final class CallbackPlan {
                 + " callbacks: " + Names.list(ids) + "." + fix);
       }
     }
+    if (p.getInt("patience") == 0) {
+      for (String key : List.of("monitor", "baseline", "start_from_epoch", "mode")) {
+        if (p.has(key) && !(key.equals("mode") && p.getString(key).equals("auto"))
+            && !(key.equals("start_from_epoch") && p.getInt(key) == 0)) {
+          throw new TorchworkException("Parameter '" + key + "' is for early stopping, which is off (patience=0). Set"
+              + " patience=<checks without improvement>, e.g. patience=3, or remove " + key + ".");
+        }
+      }
+    }
     if (p.getInt("patience") > 0) {
       if (ids.contains(EarlyStopping.ID)) {
         throw new TorchworkException("Callback id '" + EarlyStopping.ID + "' is reserved for early stopping, which the"
             + " learner parameters patience, min_delta and restore_best_weights set up. Rename the callback.");
       }
-      if (!validates || p.getList("measures_valid", String.class).isEmpty()) {
+      if (!p.has("monitor") && (!validates || p.getList("measures_valid", String.class).isEmpty())) {
         throw new TorchworkException("Early stopping (patience=" + p.getInt("patience") + ") watches the first validation"
-            + " measure, but the learner has " + (validates ? "no measures_valid" : "no validation data")
+            + " measure unless monitor is set, but the learner has " + (validates ? "no measures_valid" : "no validation data")
             + ". Set validate=<ratio> (or give validation data) and measures_valid=<measure>, e.g. validate=0.3"
-            + " measures_valid=classif.ce.");
+            + " measures_valid=classif.ce; or monitor another quantity, e.g. monitor=train.loss.");
       }
     }
     List<Resolved> resolved = new ArrayList<>();
@@ -129,12 +145,45 @@ public final class CallbackPlan {
         for (String warning : CallbackSet.suspiciousMethods(cb.generator())) {
           LOG.warn("Callback '{}': {}", cb.id(), warning);
         }
-        live.add(new Live(cb.id(), cb.generate(r.values())));
+        live.add(new Live(cb.id(), cb.generate(r.values()), cb.publishes()));
       }
       return live;
     } finally {
       thread.setContextClassLoader(before);
     }
+  }
+
+  /**
+   * The checkpoint a run resumes from: {@code resume=<file>} or {@code <directory>} (its latest),
+   * or {@code resume=auto}: the latest in the folder of the run's checkpointing callback
+   * ({@code cb.checkpoint.path}) when it holds one, none (a fresh start) when it holds none.
+   *
+   * @param value the learner's {@code resume}
+   * @param callbacks the run's callbacks
+   * @param callbackValues their parameter values, by callback id
+   * @return the checkpoint, or null to start afresh
+   * @throws TorchworkException when the checkpoint cannot be read, or auto finds no checkpointing callback
+   */
+  public static Checkpoints.Loaded resume(String value, List<TorchCallback> callbacks,
+      Map<String, Map<String, Object>> callbackValues) {
+    if (!value.equals("auto")) {
+      return Checkpoints.read(Path.of(value));
+    }
+    Optional<Path> dir = callbacks.stream().filter(TorchCallback::savesCheckpoints)
+        .map(cb -> callbackValues.getOrDefault(cb.id(), Map.of()).getOrDefault("path", cb.values().get("path")))
+        .filter(java.util.Objects::nonNull).map(v -> Path.of(v.toString())).findFirst();
+    if (dir.isEmpty()) {
+      throw new TorchworkException("resume=auto resumes from the checkpoint callback's folder, but the run has no checkpoint"
+          + " callback with a path. Add one: --callbacks ...,checkpoint --set cb.checkpoint.path=DIR.");
+    }
+    List<Path> files;
+    try {
+      files = Files.isDirectory(dir.get()) ? Checkpoints.list(dir.get()) : List.of();
+    } catch (IOException e) {
+      throw new TorchworkException("resume=auto cannot read the checkpoint folder " + dir.get() + ": " + e.getMessage()
+          + ". Check its permissions.", e);
+    }
+    return files.isEmpty() ? null : Checkpoints.read(dir.get());
   }
 
   /** A stateful callback that runs after a checkpointing one would have its state saved stale. */

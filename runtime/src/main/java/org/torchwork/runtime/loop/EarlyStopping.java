@@ -8,80 +8,121 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.torchwork.api.CallbackSet;
 import org.torchwork.api.Context;
-import org.torchwork.api.Measure;
+import org.torchwork.api.Monitor;
 import org.torchwork.api.TorchCallback;
 
 /**
  * Early stopping, set with the learner parameters {@code patience}, {@code min_delta} and
- * {@code restore_best_weights}, as in mlr3torch. It watches the first validation measure after
- * each validation, counts validation rounds without an improvement of more than
- * {@code min_delta}, and terminates the run after {@code patience} of them. With
- * {@code restore_best_weights} the run ends with the weights of the best epoch.
+ * {@code restore_best_weights}, as in mlr3torch, and {@code monitor}, {@code mode},
+ * {@code start_from_epoch} and {@code baseline}, as in Keras. It watches a quantity
+ * ({@code monitor}; by default the first validation measure), counts the checks without an
+ * improvement of more than {@code min_delta} (and, with a {@code baseline}, without beating it),
+ * and terminates the run after {@code patience} of them. A validation measure is checked after
+ * each validation, in {@code on_valid_end}; anything else (the training loss, a training measure,
+ * a published value) in every {@code on_epoch_end}. Epochs up to {@code start_from_epoch} are not
+ * checked. With {@code restore_best_weights} the run ends with the weights of the best epoch.
  *
- * <p>It runs as callback {@value #ID} with weight 1000; its state (best epoch, best score,
- * stagnation) is kept in the model and in checkpoints like any callback's, and checkpoints also
- * hold the best weights, so {@code restore_best_weights} works across a resume.
+ * <p>It runs as callback {@value #ID} with weight 1000, after the callbacks that publish values;
+ * its state (best epoch, best score, stagnation) is kept in the model and in checkpoints like any
+ * callback's, and checkpoints also hold the best weights, so {@code restore_best_weights} works
+ * across a resume.
  */
 public final class EarlyStopping extends CallbackSet {
   /** The callback id early stopping runs as. */
   public static final String ID = "early_stopping";
 
+  /**
+   * Early stopping's settings, from the learner's parameters.
+   *
+   * @param patience checks without improvement before stopping
+   * @param monitor what to watch; null for the first validation measure
+   * @param mode {@code min}, {@code max} or {@code auto}
+   * @param minDelta the least change that counts as an improvement
+   * @param startFromEpoch epochs up to this one are not checked
+   * @param baseline a value to beat, or null
+   * @param restoreBest whether to end with the best epoch's weights
+   */
+  public record Settings(int patience, String monitor, String mode, double minDelta, int startFromEpoch, Double baseline,
+      boolean restoreBest) {}
+
   private final int patience;
-  private final double minDelta;
+  private final Settings settings;
   private final boolean restoreBest;
+  private Monitor monitor;
   private int bestEpoch;
   private Double bestScore;
   private int stagnation;
   private List<NDArray> bestWeights;
 
-  private EarlyStopping(int patience, double minDelta, boolean restoreBest) {
-    this.patience = patience;
-    this.minDelta = minDelta;
-    this.restoreBest = restoreBest;
+  private EarlyStopping(Settings settings) {
+    this.patience = settings.patience();
+    this.settings = settings;
+    this.restoreBest = settings.restoreBest();
   }
 
   /**
    * The descriptor of early stopping with the learner's settings.
    *
-   * @param patience validation rounds without improvement before stopping
-   * @param minDelta the least change that counts as improvement
-   * @param restoreBest whether to end with the best epoch's weights
+   * @param settings the learner's early-stopping settings
    * @return the descriptor
    */
-  public static TorchCallback descriptor(int patience, double minDelta, boolean restoreBest) {
+  public static TorchCallback descriptor(Settings settings) {
     return TorchCallback.builder(ID, EarlyStopping.class)
         .label("Early stopping")
         .weight(1000)
-        .build(p -> new EarlyStopping(patience, minDelta, restoreBest));
+        .build(p -> new EarlyStopping(settings));
+  }
+
+  @Override
+  public void onBegin(Context ctx) {
+    String watched = settings.monitor() != null ? settings.monitor() : "valid." + ctx.measuresValid().get(0).id();
+    monitor = Monitor.of(watched, settings.mode(), settings.minDelta(), "").check(ctx);
   }
 
   @Override
   public void onValidEnd(Context ctx) {
-    Measure measure = ctx.measuresValid().get(0);
-    Double score = ctx.lastScoresValid().get(measure.id());
-    if (score == null) {
+    if (monitor.quantity().startsWith("valid.")) {
+      check(ctx);
+    }
+  }
+
+  @Override
+  public void onEpochEnd(Context ctx) {
+    if (!monitor.quantity().startsWith("valid.")) {
+      check(ctx);
+    }
+  }
+
+  private void check(Context ctx) {
+    Optional<Double> value = monitor.value(ctx);
+    if (value.isEmpty() || ctx.epoch() <= settings.startFromEpoch()) {
       return;
     }
-    boolean improved = bestScore == null
-        || (measure.minimize() ? score < bestScore - minDelta : score > bestScore + minDelta);
-    if (improved) {
+    double score = value.get();
+    if (monitor.improves(score, bestScore)) {
       bestScore = score;
       bestEpoch = ctx.epoch();
-      stagnation = 0;
       if (restoreBest) {
         keepWeights(ctx);
       }
-    } else {
-      stagnation++;
-      if (stagnation >= patience) {
-        String name = "valid." + measure.id();
-        ctx.terminate(name + " did not improve" + (minDelta > 0 ? " by more than " + minDelta : "") + " for " + patience
-            + " validation(s); the best was epoch " + bestEpoch + " (" + name + " = "
-            + String.format(java.util.Locale.ROOT, "%.6g", bestScore) + ")" + (restoreBest ? ", whose weights were restored"
-            : ", whose weights were not kept (restore_best_weights=false)"));
+      if (settings.baseline() == null || monitor.improves(score, settings.baseline())) {
+        stagnation = 0;
+        return;
       }
+    }
+    stagnation++;
+    if (stagnation >= patience) {
+      String name = monitor.quantity();
+      double minDelta = monitor.minDelta();
+      String checks = name.startsWith("valid.") ? "validation(s)" : "epoch(s)";
+      ctx.terminate(name + " did not improve" + (minDelta > 0 ? " by more than " + minDelta : "")
+          + (settings.baseline() == null ? "" : " on the baseline " + settings.baseline()) + " for " + patience + " " + checks
+          + (bestScore == null ? "" : "; the best was epoch " + bestEpoch + " (" + name + " = "
+              + String.format(java.util.Locale.ROOT, "%.6g", bestScore) + ")" + (restoreBest ? ", whose weights were restored"
+              : ", whose weights were not kept (restore_best_weights=false)")));
     }
   }
 

@@ -13,8 +13,19 @@ import org.torchwork.runtime.store.States;
  *
  * @param id the callback's id
  * @param callback the instance
+ * @param publishes the names of the values it publishes ({@link Context#log})
  */
-public record Live(String id, CallbackSet callback) {
+public record Live(String id, CallbackSet callback, java.util.List<String> publishes) {
+
+  /**
+   * A callback that publishes nothing.
+   *
+   * @param id the callback's id
+   * @param callback the instance
+   */
+  public Live(String id, CallbackSet callback) {
+    this(id, callback, java.util.List.of());
+  }
 
   /**
    * The callback's state, checked to be plain data.

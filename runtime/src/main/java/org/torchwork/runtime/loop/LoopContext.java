@@ -55,7 +55,7 @@ final class LoopContext implements Context {
   List<Measure> measuresValid = List.of();
   Model model;
   Trainer trainer;
-  Optimizer optimizer;
+  Optimizers.Stateful optimizer;
   Loss loss;
   int totalEpochs;
   int evalFreq;
@@ -101,6 +101,58 @@ final class LoopContext implements Context {
   CheckpointFolder.Owner owner;
   Path resumedFrom;
   private final List<CheckpointFolder> claimed = new ArrayList<>();
+  /** This epoch's published values. */
+  final Published published = new Published();
+  /** Every quantity of the run, for monitors. */
+  private List<String> quantities = List.of();
+  /** The learning rate of the epoch's training, from on_before_valid; NaN before. */
+  double epochLr = Double.NaN;
+  /** The epoch whose training loss {@link #trainLoss} is. */
+  int trainLossEpoch = -1;
+
+  /** Declares what the run's callbacks publish, once, before training; fixes the run's quantities. */
+  void declare(List<Live> lives) {
+    published.declare(lives);
+    // Without validation data, no validation measure is ever produced.
+    quantities = Context.super.quantities().stream().filter(q -> taskValid != null || !q.startsWith("valid.")).toList();
+  }
+
+  /** Starts an epoch's published values afresh. */
+  void clearPublished() {
+    epochLr = Double.NaN;
+    published.clear();
+  }
+
+  @Override
+  public void log(String name, double value) {
+    published.add(current, name, value, inEpoch, stage);
+  }
+
+  @Override
+  public Map<String, Double> logged() {
+    return published.means(Double.isNaN(epochLr) ? learningRate.rate() : epochLr);
+  }
+
+  @Override
+  public List<String> published() {
+    return published.names();
+  }
+
+  @Override
+  public List<String> quantities() {
+    return quantities;
+  }
+
+  @Override
+  public Optional<Double> quantity(String name) {
+    if (name.equals("train.loss")) {
+      if (!quantities.contains(name)) {
+        Context.super.quantity(name);
+      }
+      return hasTrainLoss && trainLossEpoch == epoch && epoch > 0 ? Optional.of(trainLoss) : Optional.empty();
+    }
+    return Context.super.quantity(name);
+  }
 
   @Override
   public Stage stage() {
@@ -280,10 +332,23 @@ final class LoopContext implements Context {
 
   @Override
   public void setLearningRate(double rate) {
-    if (!(rate > 0) || Double.isInfinite(rate)) {
-      throw new IllegalArgumentException("Learning rate must be positive and finite, got " + rate + ".");
+    if (!(rate >= 0) || Double.isInfinite(rate)) {
+      throw new IllegalArgumentException("Learning rate must be 0 or more and finite, got " + rate + ".");
     }
     learningRate.set(rate);
+  }
+
+  @Override
+  public double momentum() {
+    return optimizer.momentum();
+  }
+
+  @Override
+  public void setMomentum(double momentum) {
+    if (!(momentum >= 0 && momentum < 1)) {
+      throw new IllegalArgumentException("Momentum must be in [0, 1), got " + momentum + ".");
+    }
+    optimizer.setMomentum(momentum);
   }
 
   @Override

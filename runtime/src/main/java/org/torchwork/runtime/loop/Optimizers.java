@@ -72,6 +72,12 @@ final class Optimizers {
 
     abstract int slotCount();
 
+    /** SGD's momentum, or Adam's first beta. */
+    abstract double momentum();
+
+    /** Sets SGD's momentum, or Adam's first beta, for the updates that follow. */
+    abstract void setMomentum(double momentum);
+
     NDArray[] slotsFor(String id, NDArray weight) {
       NDArray[] s = slots.get(id);
       if (s == null) {
@@ -173,22 +179,38 @@ final class Optimizers {
   /** SGD with optional momentum and L2 weight decay, as {@code torch.optim.SGD}. */
   static final class Sgd extends Stateful {
     private final float weightDecay;
-    private final float momentum;
+    private final boolean withMomentum;
+    private float momentum;
 
     Sgd(ParameterTracker learningRate, float weightDecay, float momentum) {
       super(learningRate);
       this.weightDecay = weightDecay;
       this.momentum = momentum;
+      this.withMomentum = momentum > 0;
     }
 
     @Override
     int slotCount() {
-      return momentum > 0 ? 1 : 0;
+      return withMomentum ? 1 : 0;
+    }
+
+    @Override
+    double momentum() {
+      return momentum;
+    }
+
+    @Override
+    void setMomentum(double momentum) {
+      if (!withMomentum) {
+        throw new IllegalArgumentException("SGD trains without momentum here (opt.momentum=0), so it keeps no momentum buffer"
+            + " to change. Set opt.momentum to a value above 0 (e.g. 0.9) to let a schedule change it.");
+      }
+      this.momentum = (float) momentum;
     }
 
     @Override
     boolean fused(NDArray weight, NDArray grad, NDArray[] state, float lr, int step, NDManager scope) {
-      if (momentum > 0) {
+      if (withMomentum) {
         return false;
       }
       // w -= lr * (g + weight_decay * w), as torch.optim.SGD without momentum.
@@ -199,7 +221,7 @@ final class Optimizers {
     @Override
     void apply(NDArray weight, NDArray grad, NDArray[] state, float lr, int step) {
       NDArray g = weightDecay > 0 ? grad.add(weight.mul(weightDecay)) : grad;
-      if (momentum > 0) {
+      if (withMomentum) {
         NDArray buf = state[0];
         if (step == 1) {
           buf.subi(buf).addi(g);
@@ -214,11 +236,11 @@ final class Optimizers {
 
   /** Adam ({@code torch.optim.Adam}) or, with decoupled weight decay, AdamW. */
   static final class Adam extends Stateful {
-    private static final float BETA1 = 0.9f;
     private static final float BETA2 = 0.999f;
     private static final float EPSILON = 1e-8f;
     private final float weightDecay;
     private final boolean decoupled;
+    private float beta1 = 0.9f;
 
     Adam(ParameterTracker learningRate, float weightDecay, boolean decoupled) {
       super(learningRate);
@@ -232,8 +254,18 @@ final class Optimizers {
     }
 
     @Override
+    double momentum() {
+      return beta1;
+    }
+
+    @Override
+    void setMomentum(double momentum) {
+      beta1 = (float) momentum;
+    }
+
+    @Override
     boolean fused(NDArray weight, NDArray grad, NDArray[] state, float lr, int step, NDManager scope) {
-      double biasCorrection1 = 1 - Math.pow(BETA1, step);
+      double biasCorrection1 = 1 - Math.pow(beta1, step);
       double sqrtBiasCorrection2 = Math.sqrt(1 - Math.pow(BETA2, step));
       // PyTorch divides m / bc1 by sqrt(v) / sqrt(bc2) + eps; the fused update divides m by
       // sqrt(v) + eps'. The same step: lr' = lr * sqrt(bc2) / bc1 and eps' = eps * sqrt(bc2).
@@ -244,11 +276,11 @@ final class Optimizers {
         // MXNet's AdamW makes a scalar array with the weight's manager: let it be this step's.
         try (NDManager temporaries = scope.newSubManager()) {
           temporaries.tempAttachAll(weight);
-          weight.getNDArrayInternal().adamUpdate(inputs, new NDList(weight), lr, stepSize, weightDecay, 1f, -1f, BETA1, BETA2, epsilon, true,
+          weight.getNDArrayInternal().adamUpdate(inputs, new NDList(weight), lr, stepSize, weightDecay, 1f, -1f, beta1, BETA2, epsilon, true,
               true);
         }
       } else {
-        weight.getNDArrayInternal().adamUpdate(inputs, new NDList(weight), lr, stepSize, weightDecay, 1f, -1f, BETA1, BETA2, epsilon, true,
+        weight.getNDArrayInternal().adamUpdate(inputs, new NDList(weight), lr, stepSize, weightDecay, 1f, -1f, beta1, BETA2, epsilon, true,
             false);
       }
       return true;
@@ -264,9 +296,9 @@ final class Optimizers {
           g = grad.add(weight.mul(weightDecay));
         }
       }
-      NDArray m = state[0].muli(BETA1).addi(g.mul(1 - BETA1));
+      NDArray m = state[0].muli(beta1).addi(g.mul(1 - beta1));
       NDArray v = state[1].muli(BETA2).addi(g.square().mul(1 - BETA2));
-      float biasCorrection1 = (float) (1 - Math.pow(BETA1, step));
+      float biasCorrection1 = (float) (1 - Math.pow(beta1, step));
       float biasCorrection2 = (float) (1 - Math.pow(BETA2, step));
       NDArray denominator = v.div(biasCorrection2).sqrt().add(EPSILON);
       weight.subi(m.div(denominator).mul(lr / biasCorrection1));

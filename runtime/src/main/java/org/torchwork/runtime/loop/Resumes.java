@@ -3,9 +3,13 @@ package org.torchwork.runtime.loop;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.torchwork.api.Prediction;
+import org.torchwork.api.Stage;
 import org.torchwork.api.TaskType;
+import org.torchwork.api.TorchworkException;
+import org.torchwork.runtime.RunEnd;
 import org.torchwork.runtime.data.TrainingData;
 import org.torchwork.runtime.store.Checkpoints;
 import org.torchwork.runtime.store.ModelFiles;
@@ -28,6 +32,48 @@ final class Resumes {
       inputs.put(init.dir().toAbsolutePath().normalize(), "the model this run fine-tunes");
     }
     return inputs;
+  }
+
+  /** Makes a resumed run that had ended (its last checkpoint says how) end as it did, training no further. */
+  static void restoreEnd(Checkpoints.Meta meta, LoopContext ctx) {
+    if (meta.end() != null && !RunEnd.COMPLETED.equals(meta.end().kind())) {
+      ctx.terminate = true;
+      ctx.terminatedBy = meta.end().callback();
+      ctx.terminatedIn = meta.end().stage() == null ? null : Stage.valueOf(meta.end().stage().toUpperCase(Locale.ROOT));
+      ctx.terminateReason = meta.end().reason();
+    }
+  }
+
+  /** Whether the run is past its last epoch: in on_end, or at the end of the epoch that ends it. */
+  static boolean finished(LoopContext ctx) {
+    return ctx.stage == Stage.ON_END
+        || (ctx.stage == Stage.ON_EPOCH_END && (ctx.epoch >= ctx.totalEpochs || ctx.terminate) && ctx.failure == null);
+  }
+
+  /** How a run that did not fail ended. */
+  static RunEnd end(LoopContext ctx) {
+    if (!ctx.terminate) {
+      return new RunEnd(RunEnd.COMPLETED, ctx.epoch, ctx.totalEpochs, null, null, null);
+    }
+    String kind = EarlyStopping.ID.equals(ctx.terminatedBy) ? RunEnd.EARLY_STOPPING : RunEnd.TERMINATED;
+    return new RunEnd(kind, ctx.epoch, ctx.totalEpochs, ctx.terminatedBy, ctx.terminatedIn == null ? null : ctx.terminatedIn.id(),
+        ctx.terminateReason);
+  }
+
+  /** Gives each callback its state from a checkpoint. */
+  static void restoreStates(Checkpoints.Loaded checkpoint, List<Live> callbacks) {
+    for (Live live : callbacks) {
+      Object state = checkpoint.meta().callbacks().get(live.id());
+      if (state != null) {
+        try {
+          live.callback().loadStateDict(state);
+        } catch (RuntimeException e) {
+          throw new TorchworkException("Callback '" + live.id() + "' could not load its state from checkpoint "
+              + checkpoint.file() + ": " + e + ". The callback's loadStateDict() does not accept what its stateDict()"
+              + " returned; fix the callback.", e);
+        }
+      }
+    }
   }
 
   /** The training predictions of an epoch in progress, read back from a checkpoint. */

@@ -140,6 +140,7 @@ public final class TrainingLoop {
     ctx.inputs = Resumes.inputs(data, resume, init);
     ctx.owner = CheckpointFolder.owner(runId, spec.id(), callbacks.stream().map(Live::id).toList(), Checkpoints.settings(params));
     ctx.resumedFrom = resume == null ? null : resume.file().toAbsolutePath().normalize();
+    ctx.declare(callbacks);
   }
 
   /**
@@ -207,7 +208,8 @@ public final class TrainingLoop {
         ctx.inEpoch = true;
         epochRandomState = resume.meta().shuffleState();
         losses.restart(resume.meta().epochLoss());
-        parts = ctx.measuresTrain.isEmpty() ? null : new ArrayList<>();
+        ctx.published.restore(resume.meta().published());
+        parts = scoresTrain() ? new ArrayList<>() : null;
         if (parts != null && resume.partial() != null) {
           parts.add(Resumes.fromPartial(resume.partial(), spec.taskType(), ctx.taskTrain.classes()));
         }
@@ -223,7 +225,11 @@ public final class TrainingLoop {
           ctx.validated = false;
           ctx.inEpoch = true;
           losses.restart(0);
-          parts = ctx.measuresTrain.isEmpty() ? null : new ArrayList<>();
+          // An epoch that does not evaluate has no scores, as in mlr3torch; not the last ones.
+          ctx.lastScoresTrain = Map.of();
+          ctx.lastScoresValid = Map.of();
+          ctx.clearPublished();
+          parts = scoresTrain() ? new ArrayList<>() : null;
           dispatch(Stage.ON_EPOCH_BEGIN);
           epochRandomState = random.state();
         }
@@ -235,9 +241,9 @@ public final class TrainingLoop {
         }
         trainEpoch(trainer, order, engine);
         continuing = false;
+        ctx.epochLr = ctx.learningRate.rate();
         dispatch(Stage.ON_BEFORE_VALID);
-        if (ctx.taskValid != null
-            && (ctx.epoch % ctx.evalFreq == 0 || ctx.epoch == ctx.totalEpochs || ctx.terminate)) {
+        if (ctx.taskValid != null && (evaluates() || ctx.terminate)) {
           validate(trainer);
         }
         // Between epochs from here: a checkpoint saved in on_epoch_end resumes with the next epoch.
@@ -277,7 +283,7 @@ public final class TrainingLoop {
       failure = new TrainingInterrupted(seen.signal(), seen.epoch(), seen.step(), lastCheckpoint);
     }
     if (failure == null && exitFailure == null) {
-      return new Outcome(model, states, ctx.epoch, end());
+      return new Outcome(model, states, ctx.epoch, Resumes.end(ctx));
     }
     if (model != null) {
       model.close();
@@ -344,9 +350,20 @@ public final class TrainingLoop {
     }
     ctx.trainLoss = losses.sum() / ctx.taskTrain.nrow();
     ctx.hasTrainLoss = true;
+    ctx.trainLossEpoch = ctx.epoch;
     if (collect) {
       ctx.lastScoresTrain = Collections.unmodifiableMap(Prediction.concat(parts).score(ctx.measuresTrain));
     }
+  }
+
+  /** Whether this epoch evaluates its measures: every eval_freq-th epoch, and the last. */
+  private boolean evaluates() {
+    return ctx.epoch % ctx.evalFreq == 0 || ctx.epoch == ctx.totalEpochs;
+  }
+
+  /** Whether this epoch collects its training predictions to score them. */
+  private boolean scoresTrain() {
+    return !ctx.measuresTrain.isEmpty() && evaluates();
   }
 
   /** Stops between two batches when {@link Interrupts} asks; on_exit sees why. */
@@ -403,21 +420,12 @@ public final class TrainingLoop {
     Checkpoints.Meta meta = new Checkpoints.Meta(
         Checkpoints.FORMAT, spec.id(), epochsDone, ctx.globalStep, seed, mid ? epochRandomState : random.state(),
         ctx.learningRate.rate(), ctx.taskTrain.featureNames(), ctx.taskTrain.classes(), Checkpoints.settings(params), steps,
-        callbacks.stream().map(Live::id).toList(), states, standardization, runId, step, mid ? losses.sum() : 0);
+        callbacks.stream().map(Live::id).toList(), states, standardization, runId, step, mid ? losses.sum() : 0,
+        mid ? ctx.published.state() : Map.of(), Resumes.finished(ctx) ? Resumes.end(ctx) : null);
     List<NDArray> best = earlyStopping().map(EarlyStopping::bestWeights).orElse(List.of());
     Checkpoints.write(file, meta, ctx.model.getBlock(), slots, best, mid ? Resumes.toPartial(parts) : null);
     lastCheckpoint = file;
     return file;
-  }
-
-  /** How a run that did not fail ended. */
-  private RunEnd end() {
-    if (!ctx.terminate) {
-      return new RunEnd(RunEnd.COMPLETED, ctx.epoch, ctx.totalEpochs, null, null, null);
-    }
-    String kind = EarlyStopping.ID.equals(ctx.terminatedBy) ? RunEnd.EARLY_STOPPING : RunEnd.TERMINATED;
-    return new RunEnd(kind, ctx.epoch, ctx.totalEpochs, ctx.terminatedBy, ctx.terminatedIn == null ? null : ctx.terminatedIn.id(),
-        ctx.terminateReason);
   }
 
   private Optional<EarlyStopping> earlyStopping() {
@@ -434,23 +442,13 @@ public final class TrainingLoop {
     random.restore(meta.shuffleState());
     ctx.epoch = meta.epoch();
     ctx.globalStep = meta.globalStep();
+    Resumes.restoreEnd(meta, ctx);
     if (!checkpoint.bestWeights().isEmpty()) {
       List<NDArray> best = new ArrayList<>();
       checkpoint.bestWeights().forEach(bytes -> best.add(NDArray.decode(ctx.model.getNDManager(), bytes)));
       earlyStopping().ifPresent(e -> e.restoreBestWeights(best));
     }
-    for (Live live : callbacks) {
-      Object state = meta.callbacks().get(live.id());
-      if (state != null) {
-        try {
-          live.callback().loadStateDict(state);
-        } catch (RuntimeException e) {
-          throw new TorchworkException("Callback '" + live.id() + "' could not load its state from checkpoint "
-              + checkpoint.file() + ": " + e + ". The callback's loadStateDict() does not accept what its stateDict()"
-              + " returned; fix the callback.", e);
-        }
-      }
-    }
+    Resumes.restoreStates(checkpoint, callbacks);
   }
 
   private void dispatch(Stage stage) {

@@ -118,6 +118,8 @@ public final class Checkpoints {
    * @param run the id of the run that wrote it; a resume continues that run
    * @param step the batches of epoch {@code epoch + 1} done (0 between epochs)
    * @param epochLoss the sum of those batches' losses, each times its rows
+   * @param published the sums and counts of the values published in that epoch so far, by name
+   * @param end how the run ended, for a checkpoint saved in {@code on_end}; null before
    */
   public record Meta(
       int format,
@@ -136,7 +138,21 @@ public final class Checkpoints {
       Standardization standardization,
       String run,
       int step,
-      double epochLoss) {}
+      double epochLoss,
+      Map<String, List<Double>> published,
+      org.torchwork.runtime.RunEnd end) {
+
+    /**
+     * This metadata with other callback states.
+     *
+     * @param states the states by callback id
+     * @return a copy
+     */
+    public Meta withCallbacks(Map<String, Object> states) {
+      return new Meta(format, learner, epoch, globalStep, seed, shuffleState, learningRate, features, classes, settings,
+          optimizerSteps, callbackIds, states, standardization, run, step, epochLoss, published, end);
+    }
+  }
 
   /** A checkpoint read back. */
   public record Loaded(Path file, Meta meta, byte[] network, Map<String, List<byte[]>> optimizerSlots, List<byte[]> bestWeights,
@@ -169,7 +185,7 @@ public final class Checkpoints {
       Partial partial) {
     AtomicFiles.requireReplaceable(file, "Checkpoint", "Give the checkpoint callback a folder of its own (cb.checkpoint.path).");
     Bundle.Writer bundle = Bundle.writer(KIND, FORMAT)
-        .entry(META, Json.bytes(meta))
+        .entry(META, Json.bytes(meta.withCallbacks(Json.states(Json.tagged(meta.callbacks())))))
         .entry(NETWORK, Tensors.network(network))
         .entry(OPTIMIZER, out -> Tensors.writeSlots(out, optimizerSlots));
     if (!bestWeights.isEmpty()) {
@@ -208,6 +224,7 @@ public final class Checkpoints {
     }
     try {
       Meta meta = checked(Json.read(bundle.require(META, "Checkpoint"), Meta.class), file);
+      meta = meta.withCallbacks(Json.states(Json.typed(meta.callbacks())));
       Map<String, List<byte[]>> slots = Tensors.readSlots(bundle.require(OPTIMIZER, "Checkpoint"));
       List<byte[]> best = bundle.find(BEST_WEIGHTS).map(Tensors::readArrays).orElse(List.of());
       Partial partial = bundle.find(PARTIAL).map(Checkpoints::readPartial).orElse(null);
@@ -266,8 +283,8 @@ public final class Checkpoints {
   public static String describe(Loaded c) {
     int e = c.meta().epoch();
     int k = c.meta().step();
-    return "checkpoint " + c.file() + " (" + (k == 0 ? e + " epoch(s) done" : "epoch " + e + " and " + k + " batch(es) of epoch "
-        + (e + 1) + " done") + ")";
+    return "checkpoint " + c.file() + " (" + (c.meta().end() != null ? "the finished run: " + e + " epoch(s), nothing left to train"
+        : k == 0 ? e + " epoch(s) done" : "epoch " + e + " and " + k + " batch(es) of epoch " + (e + 1) + " done") + ")";
   }
 
   /** A checkpoint's metadata with every field present and in range. */
@@ -360,9 +377,12 @@ public final class Checkpoints {
    * @param task the run's task
    * @param callbackIds the ids of the run's callbacks, early stopping included
    * @param p the run's learner parameters
+   * @param finishedIsFine whether a finished run's last checkpoint may give back the finished
+   *     model ({@code resume=auto}) instead of being refused for leaving nothing to train
    * @throws TorchworkException naming every difference
    */
-  public static void checkFits(Loaded c, String learnerId, Task task, Set<String> callbackIds, ParamValues p) {
+  public static void checkFits(Loaded c, String learnerId, Task task, Set<String> callbackIds, ParamValues p,
+      boolean finishedIsFine) {
     Meta meta = c.meta();
     String where = "Checkpoint " + c.file();
     if (!meta.learner().equals(learnerId)) {
@@ -401,7 +421,8 @@ public final class Checkpoints {
           + ". A resumed run must keep every learner parameter but " + String.join(", ", new TreeSet<>(CHANGEABLE))
           + "; set them as the checkpoint has them.");
     }
-    if (p.getInt("epochs") <= meta.epoch()) {
+    // A finished run's last checkpoint gives back the finished model (resume=auto's third attempt).
+    if (p.getInt("epochs") <= meta.epoch() && !(finishedIsFine && meta.end() != null)) {
       throw new TorchworkException(where + " is at epoch " + meta.epoch() + ", so epochs=" + p.getInt("epochs")
           + " leaves nothing to train. Set epochs above " + meta.epoch() + ".");
     }

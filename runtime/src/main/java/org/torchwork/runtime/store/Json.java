@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The JSON of stored files and callback states. Numbers come back as {@link Integer},
@@ -54,7 +55,100 @@ public final class Json {
    */
   @SuppressWarnings("unchecked")
   public static <T> T plain(T value) {
-    return value == null ? null : (T) GSON.fromJson(GSON.toJson(value), Object.class);
+    return value == null ? null : (T) typed(GSON.fromJson(GSON.toJson(tagged(value)), Object.class));
+  }
+
+  private static final String TYPE = "$type";
+
+  /**
+   * Callback states as a map, for a record's field.
+   *
+   * @param value a map by callback id, or null
+   * @return the map, or null
+   */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> states(Object value) {
+    return (Map<String, Object>) value;
+  }
+
+  /**
+   * Plain data with the number types JSON cannot tell apart marked: a {@link Long}, {@link Float},
+   * {@link Short} or {@link Byte} becomes {@code {"$type": "long", "value": "5"}} (and so on), and a
+   * map that has a {@code $type} key of its own is wrapped as {@code {"$type": "map", "value":
+   * {...}}}. Integers, doubles, strings, booleans, null and lists stay as they are, so files
+   * written before keep their meaning.
+   *
+   * @param value plain data
+   * @return the same data, marked
+   */
+  public static Object tagged(Object value) {
+    if (value instanceof Long || value instanceof Short || value instanceof Byte) {
+      return Map.of(TYPE, value.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT), "value", value.toString());
+    }
+    if (value instanceof Float f) {
+      // Its shortest decimal form, which reads back as the same float.
+      return Map.of(TYPE, "float", "value", f.toString());
+    }
+    if (value instanceof List<?> list) {
+      List<Object> out = new java.util.ArrayList<>(list.size());
+      list.forEach(v -> out.add(tagged(v)));
+      return out;
+    }
+    if (value instanceof Map<?, ?> map) {
+      Map<Object, Object> out = new java.util.LinkedHashMap<>();
+      map.forEach((k, v) -> out.put(k, tagged(v)));
+      return map.containsKey(TYPE) ? Map.of(TYPE, "map", "value", out) : out;
+    }
+    return value;
+  }
+
+  /**
+   * Undoes {@link #tagged(Object)} on data read back from JSON.
+   *
+   * @param value data read from JSON
+   * @return the data with its marked numbers restored to their types
+   * @throws JsonParseException for a mark that names no known type or holds no valid number
+   */
+  public static Object typed(Object value) {
+    if (value instanceof List<?> list) {
+      List<Object> out = new java.util.ArrayList<>(list.size());
+      list.forEach(v -> out.add(typed(v)));
+      return out;
+    }
+    if (!(value instanceof Map<?, ?> map)) {
+      return value;
+    }
+    Object type = map.get(TYPE);
+    if (type != null && map.size() == 2 && map.containsKey("value")) {
+      Object v = map.get("value");
+      try {
+        switch (String.valueOf(type)) {
+          case "long":
+            return Long.valueOf(String.valueOf(v));
+          case "short":
+            return Short.valueOf(String.valueOf(v));
+          case "byte":
+            return Byte.valueOf(String.valueOf(v));
+          case "float":
+            return Float.valueOf(String.valueOf(v));
+          case "map":
+            if (v instanceof Map<?, ?> inner) {
+              Map<Object, Object> out = new java.util.LinkedHashMap<>();
+              inner.forEach((k, x) -> out.put(k, typed(x)));
+              return out;
+            }
+            break;
+          default:
+            break;
+        }
+      } catch (NumberFormatException e) {
+        throw new JsonParseException("a " + type + " value '" + v + "' is not a " + type);
+      }
+      throw new JsonParseException("a value marked {\"$type\": \"" + type + "\"} is not one Torchwork wrote");
+    }
+    Map<Object, Object> out = new java.util.LinkedHashMap<>();
+    map.forEach((k, v) -> out.put(k, typed(v)));
+    return out;
   }
 
   /**

@@ -102,7 +102,19 @@ public final class ModelFiles {
       Map<String, Map<String, Object>> callbackParams,
       Standardization standardization,
       Training training,
-      Map<String, Object> callbacks) {}
+      Map<String, Object> callbacks) {
+
+    /**
+     * This metadata with other callback states.
+     *
+     * @param states the states by callback id
+     * @return a copy
+     */
+    public Meta withCallbacks(Map<String, Object> states) {
+      return new Meta(format, torchwork, learner, origin, taskType, target, features, classes, params, callbackParams,
+          standardization, training, states);
+    }
+  }
 
   /**
    * A saved model read back and verified.
@@ -184,7 +196,7 @@ public final class ModelFiles {
   public static void write(Path dir, Meta meta, Block network, boolean overwrite) {
     try {
       Bundle.writer(KIND, FORMAT)
-          .entry(META, Json.bytes(meta))
+          .entry(META, Json.bytes(meta.withCallbacks(Json.states(Json.tagged(meta.callbacks())))))
           .entry(NETWORK, Tensors.network(network))
           .writeFolder(dir, overwrite, WHAT);
     } catch (IOException e) {
@@ -210,6 +222,7 @@ public final class ModelFiles {
     Meta meta;
     try {
       meta = Json.read(bundle.require(META, WHAT), Meta.class);
+      meta = meta == null ? null : meta.withCallbacks(Json.states(Json.typed(meta.callbacks())));
     } catch (JsonParseException e) {
       throw new TorchworkException(WHAT + " " + dir + ": " + META + " cannot be read (" + e.getMessage() + "). " + UNUSABLE, e);
     }
