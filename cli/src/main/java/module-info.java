@@ -2,6 +2,8 @@
 module org.torchwork.cli {
   requires org.torchwork.runtime;
   requires org.torchwork.callbacks.history;
+  requires org.torchwork.callbacks.lr;
+  requires org.torchwork.testkit;
   requires info.picocli;
   requires org.snakeyaml.engine.v2;
   requires jdk.unsupported;

@@ -1,11 +1,13 @@
 package org.torchwork.api;
 
+import ai.djl.ndarray.NDArray;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -168,6 +170,28 @@ public abstract class CallbackSet {
    * @param state the state; never null
    */
   public void loadStateDict(Object state) {}
+
+  /**
+   * Tensors the callback keeps, by name: a moving average of the weights, a copy of the starting
+   * weights. They are saved with its state, in checkpoints and in the trained model, with the
+   * same integrity checks as the network, and given back bit for bit when a run resumes
+   * ({@link #loadTensors}). The callback owns them and closes them when it is done (in
+   * {@code on_exit}); the loop reads them when it saves, and copies them into the trained model.
+   *
+   * @return the tensors, by name (letters, digits, '_', '.' and '-'); empty by default
+   */
+  public Map<String, NDArray> tensors() {
+    return Map.of();
+  }
+
+  /**
+   * Takes back the tensors {@link #tensors()} returned, when a run resumes from a checkpoint:
+   * after {@link #loadStateDict}, before {@code on_begin}. They are on the run's device and belong
+   * to the run's model; keep them (and close them when done) or copy them.
+   *
+   * @param tensors the tensors, by name, as saved
+   */
+  public void loadTensors(Map<String, NDArray> tensors) {}
 
   /**
    * The stages this callback's class implements.

@@ -57,6 +57,7 @@ public final class TorchCallback {
   private final Map<String, Object> values;
   private final boolean savesCheckpoints;
   private final List<String> publishes;
+  private final boolean measuresTime;
 
   private TorchCallback(Builder<?> b, Function<ParamValues, ? extends CallbackSet> factory, Map<String, Object> values) {
     this.id = b.id;
@@ -70,6 +71,7 @@ public final class TorchCallback {
     this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     this.savesCheckpoints = b.savesCheckpoints;
     this.publishes = List.copyOf(b.publishes);
+    this.measuresTime = b.measuresTime;
   }
 
   private TorchCallback(TorchCallback base, Map<String, Object> values) {
@@ -82,6 +84,7 @@ public final class TorchCallback {
     this.weight = base.weight;
     this.packages = base.packages;
     this.publishes = base.publishes;
+    this.measuresTime = base.measuresTime;
     this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     this.savesCheckpoints = base.savesCheckpoints;
   }
@@ -197,6 +200,17 @@ public final class TorchCallback {
    */
   public List<String> publishes() {
     return publishes;
+  }
+
+  /**
+   * Whether the numbers in the callback's state are readings of the clock (seconds, throughput),
+   * which no two runs share: a certification ({@code TestKit.certify}) then compares the state's
+   * shape, not those numbers.
+   *
+   * @return true for callbacks that measure time
+   */
+  public boolean measuresTime() {
+    return measuresTime;
   }
 
   /**
@@ -361,6 +375,7 @@ public final class TorchCallback {
     private final List<String> packages = new ArrayList<>();
     private boolean savesCheckpoints;
     private final List<String> publishes = new ArrayList<>();
+    private boolean measuresTime;
 
     private Builder(String id, Class<T> type) {
       if (id == null || !id.matches("[a-z][a-z0-9_]*")) {
@@ -465,6 +480,17 @@ public final class TorchCallback {
         }
         publishes.add(name);
       }
+      return this;
+    }
+
+    /**
+     * Declares that the numbers in the callback's state are readings of the clock, which no two
+     * runs share ({@link TorchCallback#measuresTime()}).
+     *
+     * @return this builder
+     */
+    public Builder<T> measuresTime() {
+      this.measuresTime = true;
       return this;
     }
 

@@ -25,7 +25,7 @@ import picocli.CommandLine.Command;
     description = "Trains DJL networks with mlr3torch-style callbacks found by id.",
     subcommands = {TrainCommand.class, PredictCommand.class, ExportCommand.class, PlotCommand.class, CallbacksCommand.class,
         CatalogCommands.Learners.class, CatalogCommands.Tasks.class, CatalogCommands.Measures.class, EnginesCommand.class,
-        PluginsCommand.class, ScheduleCommand.class, NewPluginCommand.class, CommandLine.HelpCommand.class})
+        PluginsCommand.class, ScheduleCommand.class, CertifyCommand.class, NewPluginCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit status for settings the user can fix before training: bad ids, parameters, files. */
   static final int USAGE_ERROR = 2;

@@ -64,8 +64,9 @@ class PluginDirectoryIT {
     Dist.Result r = Dist.torchwork(empty, TRAIN);
     assertEquals(2, r.exit(), r.toString());
     assertEquals(
-        "error: Unknown callback 'custom_logger'. Available callbacks: checkpoint, csv_logger, grad_clip, history,"
-            + " lr_cosine_annealing, lr_exponential, lr_lambda, lr_one_cycle, lr_reduce_on_plateau, lr_step, progress, tb,"
+        "error: Unknown callback 'custom_logger'. Available callbacks: checkpoint, csv_logger, ema, grad_clip, history,"
+            + " lr_cosine_annealing, lr_cosine_warm_restarts, lr_cyclic, lr_exponential, lr_finder, lr_lambda,"
+            + " lr_multiplicative, lr_one_cycle, lr_polynomial, lr_reduce_on_plateau, lr_step, lr_warmup, progress, swa, tb,"
             + " terminate_on_nan, timer, unfreeze. (Callbacks are found on the module path and in the plugins directory "
             + empty + ".)\n",
         r.err());

@@ -1,9 +1,11 @@
 package org.torchwork.runtime;
 
 import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +78,13 @@ final class SavedModels {
     try {
       model.setBlock(block);
       saved.loadInto(block, () -> spec.network().create(shape, params), model.getNDManager());
-      return new TrainedModel(model, meta, choice, dir);
+      Map<String, Map<String, NDArray>> tensors = new LinkedHashMap<>();
+      saved.callbackTensors().forEach((id, named) -> {
+        Map<String, NDArray> arrays = new LinkedHashMap<>();
+        named.forEach((name, bytes) -> arrays.put(name, NDArray.decode(model.getNDManager(), bytes)));
+        tensors.put(id, Collections.unmodifiableMap(arrays));
+      });
+      return new TrainedModel(model, meta, choice, dir, Collections.unmodifiableMap(tensors));
     } catch (RuntimeException e) {
       model.close();
       throw e;

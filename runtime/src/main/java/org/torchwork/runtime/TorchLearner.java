@@ -332,8 +332,7 @@ public final class TorchLearner implements Learner, AutoCloseable {
       TrainingLoop.Outcome outcome = Interrupts.during(loop::run);
       model = new TrainedModel(outcome.model(), SavedModels.meta(spec, platform.pluginProviding("learner", spec.id()), data.train(),
           plan.params().asMap(), plan.callbackParams(), data.standardization(), backend, plan.seed(), outcome.epochs(), outcome.states(),
-          outcome.end()),
-          backend, null);
+          outcome.end()), backend, null, outcome.tensors());
       return TorchLearner.this;
     }
   }

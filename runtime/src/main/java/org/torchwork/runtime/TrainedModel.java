@@ -2,6 +2,7 @@ package org.torchwork.runtime;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -47,9 +48,11 @@ public final class TrainedModel implements AutoCloseable {
   private final BackendChoice choice;
   private final Path source;
   private final Forward forward;
+  private final Map<String, Map<String, NDArray>> tensors;
 
-  TrainedModel(Model network, ModelFiles.Meta meta, BackendChoice choice, Path source) {
+  TrainedModel(Model network, ModelFiles.Meta meta, BackendChoice choice, Path source, Map<String, Map<String, NDArray>> tensors) {
     this.network = network;
+    this.tensors = tensors;
     this.meta = meta;
     this.callbacks = Collections.unmodifiableMap(new LinkedHashMap<>(meta.callbacks() == null ? Map.of() : meta.callbacks()));
     this.params = Collections.unmodifiableMap(new LinkedHashMap<>(meta.params()));
@@ -125,7 +128,7 @@ public final class TrainedModel implements AutoCloseable {
    * @throws TorchworkException when the folder may not or cannot be written
    */
   public TrainedModel save(Path dir, boolean overwrite) {
-    ModelFiles.write(dir, meta, network.getBlock(), overwrite);
+    ModelFiles.write(dir, meta, network.getBlock(), tensors, overwrite);
     return this;
   }
 
@@ -335,6 +338,17 @@ public final class TrainedModel implements AutoCloseable {
   public Map<String, Object> callbacks() {
     return callbacks;
   }
+  /**
+   * A callback's tensors ({@code CallbackSet.tensors()}) at the end of training, saved and loaded
+   * with the model.
+   *
+   * @param callbackId the callback's id
+   * @return its tensors by name, owned by the model; empty when it keeps none
+   */
+  public Map<String, NDArray> tensors(String callbackId) {
+    return tensors.getOrDefault(callbackId, Map.of());
+  }
+
 
   /**
    * The trained DJL model.

@@ -389,6 +389,71 @@ public final class TestKit {
   }
 
   /**
+   * What {@link #certify} found.
+   *
+   * @param callback the callback's id
+   * @param epochs the epochs of each way of training
+   * @param difference the first difference between the two, or empty when they agree bit for bit
+   */
+  public record Certificate(String callback, int epochs, Optional<String> difference) {
+    /**
+     * Whether the two ways of training agree bit for bit.
+     *
+     * @return true when there is no difference
+     */
+    public boolean passed() {
+      return difference.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return difference.map(d -> "certify " + callback + ": FAILED. Trained " + epochs + " epochs straight through and split at"
+              + " every epoch (stopped, resumed from its checkpoint), the first difference is in " + d + ". A resumed run does"
+              + " not continue where it stopped: make loadStateDict() (and loadTensors()) restore everything stateDict() (and"
+              + " tensors()) hold.")
+          .orElse("certify " + callback + ": passed. Trained " + epochs + " epochs straight through and split at every epoch"
+              + " (stopped, resumed from its checkpoint): the weights, the history, the callback's state and its tensors agree"
+              + " bit for bit.");
+    }
+  }
+
+  /**
+   * Certifies that the callback resumes exactly: trains a short run straight through, and the
+   * same run split at every epoch (stopped after each epoch and resumed from a checkpoint), with
+   * this kit's parameters, and compares, bit for bit, the network's weights, the history (when
+   * the {@code history} callback is installed), the callback's state and its tensors. Path
+   * parameters of the callback get a folder of each run's own; clock readings in the state of a
+   * callback that {@link TorchCallback#measuresTime() measures time} are not compared.
+   *
+   * @param epochs the epochs of each run, 2 or more
+   * @return the certificate, naming the first difference if there is one
+   * @throws TorchworkException when a run fails for another reason than the planned stops
+   */
+  public Certificate certify(int epochs) {
+    if (callback == null || epochs < 2) {
+      throw new IllegalArgumentException(callback == null ? "certify() certifies a callback: use TestKit.callback(...)."
+          : "certify(" + epochs + "): a run split at every epoch needs 2 epochs or more.");
+    }
+    Platform p = platform != null ? platform : Platform.builder().build();
+    return new Certify(p, learner, task != null ? task : p.task(taskId), callback, callbackParams, learnerParams, others, epochs)
+        .run();
+  }
+
+  /**
+   * {@link #certify(int)} with 3 epochs, as an assertion.
+   *
+   * @return the certificate
+   * @throws AssertionError naming the first difference
+   */
+  public Certificate assertCertified() {
+    Certificate c = certify(3);
+    if (!c.passed()) {
+      throw new AssertionError(c.toString());
+    }
+    return c;
+  }
+
+  /**
    * Checks that a callback is found by id the way Torchwork finds it: through
    * {@link java.util.ServiceLoader}, from a {@code provides ... CallbackProvider} in
    * {@code module-info.java} or a {@code META-INF/services} file.

@@ -30,8 +30,8 @@ import org.torchwork.callbacks.history.Curves;
  *   --set cb.lr_finder.plot=lr.png
  * </pre>
  *
- * <p>State: the rates and smoothed losses recorded, and the suggestion. A range test is one short
- * run: resumed from a checkpoint, it restores the weights the resumed run started with.
+ * <p>State: the rates and smoothed losses recorded, and the suggestion; tensors: the starting
+ * weights, so that a resumed test ends with them too.
  */
 public final class LrFinder extends CallbackSet {
   private static final NDIndex ALL = new NDIndex("...");
@@ -44,7 +44,7 @@ public final class LrFinder extends CallbackSet {
   private final Path plot;
   private final List<Double> lrs = new ArrayList<>();
   private final List<Double> losses = new ArrayList<>();
-  private List<NDArray> initial;
+  private Map<String, NDArray> initial;
   private double average;
   private double best = Double.POSITIVE_INFINITY;
   private boolean done;
@@ -85,11 +85,14 @@ public final class LrFinder extends CallbackSet {
     if (plot != null) {
       Curves.checkFile(plot);
     }
-    initial = new ArrayList<>();
-    for (Pair<String, Parameter> p : ctx.network().getParameters()) {
-      initial.add(p.getValue().getArray().duplicate());
+    // A resumed test has its starting weights back as tensors, and its rate from the checkpoint.
+    if (initial == null) {
+      initial = new LinkedHashMap<>();
+      for (Pair<String, Parameter> p : ctx.network().getParameters()) {
+        initial.put(p.getKey(), p.getValue().getArray().duplicate());
+      }
+      ctx.setLearningRate(startLr);
     }
-    ctx.setLearningRate(startLr);
   }
 
   private double rateAfter(int step) {
@@ -127,9 +130,8 @@ public final class LrFinder extends CallbackSet {
 
   @Override
   public void onEnd(Context ctx) {
-    int i = 0;
     for (Pair<String, Parameter> p : ctx.network().getParameters()) {
-      p.getValue().getArray().set(ALL, initial.get(i++));
+      p.getValue().getArray().set(ALL, initial.get(p.getKey()));
     }
     suggestion = suggest();
     if (suggestion == null) {
@@ -170,9 +172,19 @@ public final class LrFinder extends CallbackSet {
   @Override
   public void onExit(Context ctx) {
     if (initial != null) {
-      initial.forEach(NDArray::close);
+      initial.values().forEach(NDArray::close);
       initial = null;
     }
+  }
+
+  @Override
+  public Map<String, NDArray> tensors() {
+    return initial == null ? Map.of() : java.util.Collections.unmodifiableMap(initial);
+  }
+
+  @Override
+  public void loadTensors(Map<String, NDArray> tensors) {
+    initial = new LinkedHashMap<>(tensors);
   }
 
   @Override

@@ -65,8 +65,13 @@ public final class LrOneCycle extends LrSchedule {
   }
 
   @Override
+  protected void plan(int epochs, int batches) {
+    total = (stepping().perBatch() ? (long) epochs * batches : epochs) - stepping().warmupSteps();
+  }
+
+  @Override
   public void onBegin(Context ctx) {
-    total = (stepping().perBatch() ? (long) ctx.totalEpochs() * ctx.batches() : ctx.totalEpochs()) - stepping().warmupSteps();
+    plan(ctx.totalEpochs(), ctx.batches());
     if (cycleMomentum) {
       try {
         ctx.setMomentum(ctx.momentum());

@@ -220,14 +220,27 @@ public abstract class LrSchedule extends CallbackSet {
   }
 
   /**
-   * The rates of the first steps of a schedule, for {@code torchwork schedule --simulate}.
+   * Plans the schedule for a run's length, before its first step; schedules that depend on it
+   * (the 1cycle policy) override this.
    *
-   * @param base the base rate
-   * @param steps how many steps
-   * @return the rate after each of 0..steps-1 steps; empty for a schedule that does not set the
-   *     rate by steps
+   * @param epochs the run's epochs
+   * @param batches the batches per epoch
    */
-  public final List<Double> simulate(double base, int steps) {
+  protected void plan(int epochs, int batches) {}
+
+  /**
+   * The rates a run of a given length gets, without training ({@code torchwork schedule
+   * --simulate}): the rate of each of its steps, in the schedule's unit.
+   *
+   * @param base the run's base rate ({@code opt.lr})
+   * @param epochs the run's epochs
+   * @param batches the batches per epoch
+   * @return the rate in force during each step (an epoch, or a batch with {@code step_per=batch});
+   *     empty for a schedule that does not set the rate by steps
+   */
+  public final List<Double> simulate(double base, int epochs, int batches) {
+    plan(epochs, batches);
+    int steps = stepping.perBatch() ? epochs * batches : epochs;
     Double saved = baseLr;
     baseLr = saved == null ? base : saved;
     try {

@@ -11,6 +11,7 @@ public final class ProgressProvider implements CallbackProvider {
   public static final TorchCallback PROGRESS =
       TorchCallback.builder("progress", Progress.class)
           .label("Progress")
+          .measuresTime()
           .description("A live bar per epoch (samples/s, elapsed and remaining time, running loss) and a validation bar on a"
               + " terminal; one line per epoch with every score otherwise.")
           .param(Param.integer("digits").range(0, 10).defaultValue(2).description("decimal places of losses and scores"))

@@ -6,7 +6,7 @@ import org.torchwork.api.TorchCallback;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.api.spi.CallbackProvider;
 
-/** Provides {@code grad_clip}, {@code terminate_on_nan}, {@code timer} and {@code unfreeze}. */
+/** Provides {@code grad_clip}, {@code terminate_on_nan}, {@code timer}, {@code unfreeze}, {@code ema} and {@code swa}. */
 public final class ToolsProvider implements CallbackProvider {
   /** {@code grad_clip}. */
   public static final TorchCallback GRAD_CLIP = TorchCallback.builder("grad_clip", GradClip.class)
@@ -32,6 +32,7 @@ public final class ToolsProvider implements CallbackProvider {
   public static final TorchCallback TIMER = TorchCallback.builder("timer", Timer.class)
       .label("Timer").description("Seconds per epoch and per stage.")
       .weight(Double.NEGATIVE_INFINITY)
+      .measuresTime()
       .build(p -> new Timer());
 
   /** {@code unfreeze}. */
@@ -41,11 +42,28 @@ public final class ToolsProvider implements CallbackProvider {
       .param(Param.strings("unfreeze").defaultValue(List.of()).description("entries epoch=N:REGEX or batch=N:REGEX"))
       .build(p -> new Unfreeze(p.getString("starting_weights"), p.getList("unfreeze", String.class)));
 
+  /** {@code ema}. */
+  public static final TorchCallback EMA = TorchCallback.builder("ema", Ema.class)
+      .label("Exponential moving average of the weights")
+      .description("Keeps an exponential moving average of the weights, validates with it and ends with it.")
+      .param(Param.number("decay").min(0).lessThan(1).defaultValue(0.999).description("weight of the average so far, per batch"))
+      .param(Param.bool("swap_for_validation").defaultValue(true).description("validate with the averaged weights"))
+      .param(Param.bool("swap_at_end").defaultValue(true).description("end training with the averaged weights"))
+      .build(p -> new Ema(p.getDouble("decay"), p.getBoolean("swap_for_validation"), p.getBoolean("swap_at_end")));
+
+  /** {@code swa}. */
+  public static final TorchCallback SWA = TorchCallback.builder("swa", Swa.class)
+      .label("Stochastic weight averaging")
+      .description("Averages the weights of every epoch from swa_start on, at swa_lr, and ends with the average.")
+      .param(Param.integer("swa_start").min(1).required().description("the first epoch averaged"))
+      .param(Param.number("swa_lr").greaterThan(0).description("the learning rate from swa_start on; unset: unchanged"))
+      .build(p -> new Swa(p.getInt("swa_start"), p.has("swa_lr") ? p.getDouble("swa_lr") : null));
+
   /** Creates the provider. */
   public ToolsProvider() {}
 
   @Override
   public List<TorchCallback> callbacks() {
-    return List.of(GRAD_CLIP, TERMINATE_ON_NAN, TIMER, UNFREEZE);
+    return List.of(GRAD_CLIP, TERMINATE_ON_NAN, TIMER, UNFREEZE, EMA, SWA);
   }
 }

@@ -47,6 +47,33 @@ public record Live(String id, CallbackSet callback, java.util.List<String> publi
   }
 
   /**
+   * The callback's tensors, checked to have usable names.
+   *
+   * @param stage the stage, for messages
+   * @return the tensors by name; empty when it keeps none
+   * @throws CallbackException when tensors() fails, names a tensor badly, or returns a closed one
+   */
+  public java.util.Map<String, ai.djl.ndarray.NDArray> tensors(Stage stage) {
+    try {
+      java.util.Map<String, ai.djl.ndarray.NDArray> tensors = callback.tensors();
+      for (java.util.Map.Entry<String, ai.djl.ndarray.NDArray> e : tensors.entrySet()) {
+        if (e.getKey() == null || !e.getKey().matches("[A-Za-z0-9_.-]{1,200}")) {
+          throw new TorchworkException("its tensors() names a tensor '" + e.getKey() + "'; use letters, digits, '_', '.' and"
+              + " '-'. Fix the callback.");
+        }
+        if (e.getValue() == null || e.getValue().isReleased()) {
+          throw new TorchworkException("its tensors() returns " + (e.getValue() == null ? "null" : "a closed array") + " for '"
+              + e.getKey() + "'. Keep the tensors open until on_exit. Fix the callback.");
+        }
+      }
+      return tensors;
+    } catch (Throwable t) {
+      throw new CallbackException(id, stage, t instanceof TorchworkException ? t
+          : new TorchworkException("its tensors() failed: " + t + ". Fix the callback.", t));
+    }
+  }
+
+  /**
    * Runs one stage of the callback.
    *
    * @param stage the stage

@@ -1,6 +1,9 @@
 package org.torchwork.runtime.loop;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -60,18 +63,27 @@ final class Resumes {
         ctx.terminateReason);
   }
 
-  /** Gives each callback its state from a checkpoint. */
-  static void restoreStates(Checkpoints.Loaded checkpoint, List<Live> callbacks) {
+  /** Gives each callback its state, then its tensors, from a checkpoint. */
+  static void restoreStates(Checkpoints.Loaded checkpoint, List<Live> callbacks, NDManager manager) {
     for (Live live : callbacks) {
       Object state = checkpoint.meta().callbacks().get(live.id());
-      if (state != null) {
-        try {
+      Map<String, byte[]> tensors = checkpoint.callbackTensors().getOrDefault(live.id(), Map.of());
+      String what = "state";
+      try {
+        if (state != null) {
           live.callback().loadStateDict(state);
-        } catch (RuntimeException e) {
-          throw new TorchworkException("Callback '" + live.id() + "' could not load its state from checkpoint "
-              + checkpoint.file() + ": " + e + ". The callback's loadStateDict() does not accept what its stateDict()"
-              + " returned; fix the callback.", e);
         }
+        if (!tensors.isEmpty()) {
+          what = "tensors";
+          Map<String, NDArray> arrays = new LinkedHashMap<>();
+          tensors.forEach((name, bytes) -> arrays.put(name, NDArray.decode(manager, bytes)));
+          live.callback().loadTensors(Collections.unmodifiableMap(arrays));
+        }
+      } catch (RuntimeException e) {
+        throw new TorchworkException("Callback '" + live.id() + "' could not load its " + what + " from checkpoint "
+            + checkpoint.file() + ": " + e + ". The callback's load" + (what.equals("state") ? "StateDict" : "Tensors")
+            + "() does not accept what its " + (what.equals("state") ? "stateDict" : "tensors") + "() returned; fix the"
+            + " callback.", e);
       }
     }
   }

@@ -60,8 +60,10 @@ public final class TrainingLoop {
    * @param states each callback's non-null state, by id, in the order the callbacks ran
    * @param epochs the epochs that ran
    * @param end how the run ended
+   * @param tensors the callbacks' tensors at the end, copies the model owns
    */
-  public record Outcome(Model model, Map<String, Object> states, int epochs, RunEnd end) {}
+  public record Outcome(Model model, Map<String, Object> states, int epochs, RunEnd end,
+      Map<String, Map<String, NDArray>> tensors) {}
 
   private final LearnerSpec spec;
   private final ParamValues params;
@@ -158,6 +160,7 @@ public final class TrainingLoop {
     Trainer trainer = null;
     Throwable failure = null;
     Map<String, Object> states = Map.of();
+    Map<String, Map<String, NDArray>> tensors = new LinkedHashMap<>();
     try {
       Engine engine = choice.engine();
       engine.setRandomSeed(seed);
@@ -255,6 +258,16 @@ public final class TrainingLoop {
       checkInterrupt();
       dispatch(Stage.ON_END);
       states = collectStates();
+      // Copies owned by the model: callbacks close their own tensors in on_exit.
+      collectTensors().forEach((id, named) -> {
+        Map<String, NDArray> copies = new LinkedHashMap<>();
+        named.forEach((name, t) -> {
+          NDArray copy = t.duplicate();
+          copy.attach(ctx.model.getNDManager());
+          copies.put(name, copy);
+        });
+        tensors.put(id, Collections.unmodifiableMap(copies));
+      });
     } catch (Throwable t) {
       failure = t;
     }
@@ -283,7 +296,7 @@ public final class TrainingLoop {
       failure = new TrainingInterrupted(seen.signal(), seen.epoch(), seen.step(), lastCheckpoint);
     }
     if (failure == null && exitFailure == null) {
-      return new Outcome(model, states, ctx.epoch, Resumes.end(ctx));
+      return new Outcome(model, states, ctx.epoch, Resumes.end(ctx), Collections.unmodifiableMap(tensors));
     }
     if (model != null) {
       model.close();
@@ -423,7 +436,7 @@ public final class TrainingLoop {
         callbacks.stream().map(Live::id).toList(), states, standardization, runId, step, mid ? losses.sum() : 0,
         mid ? ctx.published.state() : Map.of(), Resumes.finished(ctx) ? Resumes.end(ctx) : null);
     List<NDArray> best = earlyStopping().map(EarlyStopping::bestWeights).orElse(List.of());
-    Checkpoints.write(file, meta, ctx.model.getBlock(), slots, best, mid ? Resumes.toPartial(parts) : null);
+    Checkpoints.write(file, meta, ctx.model.getBlock(), slots, best, mid ? Resumes.toPartial(parts) : null, collectTensors());
     lastCheckpoint = file;
     return file;
   }
@@ -448,7 +461,7 @@ public final class TrainingLoop {
       checkpoint.bestWeights().forEach(bytes -> best.add(NDArray.decode(ctx.model.getNDManager(), bytes)));
       earlyStopping().ifPresent(e -> e.restoreBestWeights(best));
     }
-    Resumes.restoreStates(checkpoint, callbacks);
+    Resumes.restoreStates(checkpoint, callbacks, ctx.model.getNDManager());
   }
 
   private void dispatch(Stage stage) {
@@ -480,6 +493,18 @@ public final class TrainingLoop {
    * stores it: numbers come back as Integer, Long or Double, so a model's states and a resumed
    * run's are the same values.
    */
+  /** Every callback's tensors, by callback id; callbacks without any are left out. */
+  private Map<String, Map<String, NDArray>> collectTensors() {
+    Map<String, Map<String, NDArray>> tensors = new LinkedHashMap<>();
+    for (Live live : callbacks) {
+      Map<String, NDArray> mine = live.tensors(ctx.stage);
+      if (!mine.isEmpty()) {
+        tensors.put(live.id(), mine);
+      }
+    }
+    return tensors;
+  }
+
   private Map<String, Object> collectStates() {
     Map<String, Object> states = new LinkedHashMap<>();
     for (Live live : callbacks) {

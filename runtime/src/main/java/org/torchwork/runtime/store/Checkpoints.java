@@ -59,6 +59,8 @@ public final class Checkpoints {
   private static final String OPTIMIZER = "optimizer.bin";
   private static final String BEST_WEIGHTS = "best_weights.bin";
   private static final String PARTIAL = "partial_epoch.bin";
+  /** The callbacks' tensors ({@code CallbackSet.tensors()}), by callback id and name. */
+  static final String CALLBACK_TENSORS = "callback_tensors.bin";
   private static final String UNUSABLE = "It is damaged or not a Torchwork checkpoint; resume from another one.";
   private static final Pattern NAME = Pattern.compile("checkpoint-(\\d{1,9})(?:\\+(\\d{1,9}))?\\.zip");
 
@@ -156,7 +158,7 @@ public final class Checkpoints {
 
   /** A checkpoint read back. */
   public record Loaded(Path file, Meta meta, byte[] network, Map<String, List<byte[]>> optimizerSlots, List<byte[]> bestWeights,
-      Partial partial) {}
+      Partial partial, Map<String, Map<String, byte[]>> callbackTensors) {}
 
   /**
    * The training predictions of an epoch in progress, for its training measures.
@@ -182,7 +184,7 @@ public final class Checkpoints {
 
   /** Writes a checkpoint atomically. */
   public static void write(Path file, Meta meta, Block network, Map<String, NDArray[]> optimizerSlots, List<NDArray> bestWeights,
-      Partial partial) {
+      Partial partial, Map<String, Map<String, NDArray>> callbackTensors) {
     AtomicFiles.requireReplaceable(file, "Checkpoint", "Give the checkpoint callback a folder of its own (cb.checkpoint.path).");
     Bundle.Writer bundle = Bundle.writer(KIND, FORMAT)
         .entry(META, Json.bytes(meta.withCallbacks(Json.states(Json.tagged(meta.callbacks())))))
@@ -190,6 +192,9 @@ public final class Checkpoints {
         .entry(OPTIMIZER, out -> Tensors.writeSlots(out, optimizerSlots));
     if (!bestWeights.isEmpty()) {
       bundle.entry(BEST_WEIGHTS, out -> Tensors.writeArrays(new DataOutputStream(out), bestWeights));
+    }
+    if (!callbackTensors.isEmpty()) {
+      bundle.entry(CALLBACK_TENSORS, out -> Tensors.writeNamed(out, callbackTensors));
     }
     if (partial != null) {
       bundle.entry(PARTIAL, out -> {
@@ -228,6 +233,7 @@ public final class Checkpoints {
       Map<String, List<byte[]>> slots = Tensors.readSlots(bundle.require(OPTIMIZER, "Checkpoint"));
       List<byte[]> best = bundle.find(BEST_WEIGHTS).map(Tensors::readArrays).orElse(List.of());
       Partial partial = bundle.find(PARTIAL).map(Checkpoints::readPartial).orElse(null);
+      Map<String, Map<String, byte[]>> tensors = bundle.find(CALLBACK_TENSORS).map(Tensors::readNamed).orElse(Map.of());
       if (Files.isDirectory(path)) {
         CheckpointFolder.Owner owner = CheckpointFolder.owner(path);
         if (owner != null && !owner.run().equals(meta.run())) {
@@ -236,7 +242,7 @@ public final class Checkpoints {
               + " from a checkpoint file you know belongs to the run you want (resume=FILE).");
         }
       }
-      return new Loaded(file, meta, bundle.require(NETWORK, "Checkpoint"), slots, best, partial);
+      return new Loaded(file, meta, bundle.require(NETWORK, "Checkpoint"), slots, best, partial, tensors);
     } catch (JsonParseException | IllegalArgumentException e) {
       throw new TorchworkException("Checkpoint " + file + " cannot be read: " + e.getMessage() + ". " + UNUSABLE, e);
     }

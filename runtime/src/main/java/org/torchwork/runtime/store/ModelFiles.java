@@ -1,6 +1,7 @@
 package org.torchwork.runtime.store;
 
 import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import com.google.gson.JsonParseException;
@@ -122,8 +123,9 @@ public final class ModelFiles {
    * @param dir its folder
    * @param meta what {@code model.json} holds
    * @param network the network's parameters
+   * @param callbackTensors the callbacks' tensors, encoded, by callback id and name
    */
-  public record Saved(Path dir, Meta meta, byte[] network) {
+  public record Saved(Path dir, Meta meta, byte[] network, Map<String, Map<String, byte[]>> callbackTensors) {
     /**
      * Loads the parameters into a network built for them, not initialized yet.
      *
@@ -190,15 +192,20 @@ public final class ModelFiles {
    * @param dir the folder
    * @param meta what the model is
    * @param network the trained network
+   * @param callbackTensors the callbacks' tensors, by callback id and name
    * @param overwrite whether a model there may be replaced
    * @throws TorchworkException when the folder may not or cannot be written
    */
-  public static void write(Path dir, Meta meta, Block network, boolean overwrite) {
+  public static void write(Path dir, Meta meta, Block network, Map<String, Map<String, NDArray>> callbackTensors,
+      boolean overwrite) {
     try {
-      Bundle.writer(KIND, FORMAT)
+      Bundle.Writer bundle = Bundle.writer(KIND, FORMAT)
           .entry(META, Json.bytes(meta.withCallbacks(Json.states(Json.tagged(meta.callbacks())))))
-          .entry(NETWORK, Tensors.network(network))
-          .writeFolder(dir, overwrite, WHAT);
+          .entry(NETWORK, Tensors.network(network));
+      if (!callbackTensors.isEmpty()) {
+        bundle.entry(Checkpoints.CALLBACK_TENSORS, out -> Tensors.writeNamed(out, callbackTensors));
+      }
+      bundle.writeFolder(dir, overwrite, WHAT);
     } catch (IOException e) {
       throw new TorchworkException(WHAT + " " + dir + " could not be written: " + e + ". Check that you can write there and"
           + " the disk has room; nothing was left behind that looks like a model.", e);
@@ -230,7 +237,14 @@ public final class ModelFiles {
     if (problem != null) {
       throw new TorchworkException(WHAT + " " + dir + ": " + META + " is not valid: " + problem + ". " + UNUSABLE);
     }
-    return new Saved(dir, meta, bundle.require(NETWORK, WHAT));
+    Map<String, Map<String, byte[]>> tensors;
+    try {
+      tensors = bundle.find(Checkpoints.CALLBACK_TENSORS).map(Tensors::readNamed).orElse(Map.of());
+    } catch (IllegalArgumentException e) {
+      throw new TorchworkException(WHAT + " " + dir + ": " + Checkpoints.CALLBACK_TENSORS + " cannot be read (" + e.getMessage()
+          + "). " + UNUSABLE, e);
+    }
+    return new Saved(dir, meta, bundle.require(NETWORK, WHAT), tensors);
   }
 
   /** What is wrong with a model's description, if anything: every field present and in range. */

@@ -106,6 +106,68 @@ final class Tensors {
   }
 
   /**
+   * Writes callbacks' tensors: by callback id, by name.
+   *
+   * @param stream where to write
+   * @param tensors the tensors
+   * @throws IOException when writing fails
+   */
+  static void writeNamed(OutputStream stream, Map<String, Map<String, NDArray>> tensors) throws IOException {
+    DataOutputStream out = new DataOutputStream(stream);
+    out.writeInt(tensors.size());
+    for (Map.Entry<String, Map<String, NDArray>> c : tensors.entrySet()) {
+      out.writeUTF(c.getKey());
+      out.writeInt(c.getValue().size());
+      for (Map.Entry<String, NDArray> t : c.getValue().entrySet()) {
+        out.writeUTF(t.getKey());
+        byte[] bytes = t.getValue().encode();
+        out.writeInt(bytes.length);
+        out.write(bytes);
+      }
+    }
+    out.flush();
+  }
+
+  /**
+   * Reads what {@link #writeNamed} wrote, and nothing more.
+   *
+   * @param bytes the bytes
+   * @return the encoded tensors, by callback id and name
+   * @throws IllegalArgumentException when a count or length does not fit the bytes there
+   */
+  static Map<String, Map<String, byte[]>> readNamed(byte[] bytes) {
+    ByteArrayInputStream buffer = new ByteArrayInputStream(bytes);
+    DataInputStream in = new DataInputStream(buffer);
+    Map<String, Map<String, byte[]>> out = new LinkedHashMap<>();
+    try {
+      int callbacks = count(in.readInt(), buffer, "callbacks");
+      for (int i = 0; i < callbacks; i++) {
+        String id = in.readUTF();
+        Map<String, byte[]> named = new LinkedHashMap<>();
+        int n = count(in.readInt(), buffer, "tensors");
+        for (int j = 0; j < n; j++) {
+          String name = in.readUTF();
+          int length = in.readInt();
+          if (length < 0 || length > buffer.available()) {
+            throw new IllegalArgumentException("tensor '" + name + "' of callback '" + id + "' claims " + length + " bytes where "
+                + buffer.available() + " are left");
+          }
+          if (named.put(name, in.readNBytes(length)) != null) {
+            throw new IllegalArgumentException("callback '" + id + "' has tensor '" + name + "' twice");
+          }
+        }
+        if (out.put(id, named) != null) {
+          throw new IllegalArgumentException("callback '" + id + "' is listed twice");
+        }
+      }
+      end(buffer);
+      return out;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the callbacks' tensors end early (" + e + ")", e);
+    }
+  }
+
+  /**
    * Reads what {@link #writeSlots} wrote.
    *
    * @throws IllegalArgumentException when a count or length does not fit the bytes there

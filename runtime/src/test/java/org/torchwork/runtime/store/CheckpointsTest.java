@@ -41,7 +41,7 @@ class CheckpointsTest {
     try (ai.djl.ndarray.NDManager manager = ai.djl.engine.Engine.getEngine("PyTorch").newBaseManager()) {
       SequentialBlock network = new SequentialBlock().add(ai.djl.nn.core.Linear.builder().setUnits(2).build());
       network.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 3));
-      Checkpoints.write(file, meta(1), network, Map.of(), List.of(), null);
+      Checkpoints.write(file, meta(1), network, Map.of(), List.of(), null, Map.of());
     }
   }
 
@@ -52,7 +52,7 @@ class CheckpointsTest {
     byte[] before = Files.readAllBytes(file);
 
     TorchworkException e = assertThrows(TorchworkException.class,
-        () -> Checkpoints.write(file, meta(2), new DiesWhileSaving(), Map.of(), List.of(), null));
+        () -> Checkpoints.write(file, meta(2), new DiesWhileSaving(), Map.of(), List.of(), null, Map.of()));
     assertTrue(e.getMessage().startsWith("Checkpoint " + file + " could not be written: java.io.IOException: disk gone."),
         e.getMessage());
     assertTrue(e.getMessage().endsWith("the previous checkpoint, if any, is unchanged."), e.getMessage());
@@ -116,7 +116,7 @@ class CheckpointsTest {
     try (ai.djl.ndarray.NDManager manager = ai.djl.engine.Engine.getEngine("PyTorch").newBaseManager()) {
       SequentialBlock network = new SequentialBlock().add(ai.djl.nn.core.Linear.builder().setUnits(2).build());
       network.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 3));
-      Checkpoints.write(file, meta, network, Map.of(), List.of(), null);
+      Checkpoints.write(file, meta, network, Map.of(), List.of(), null, Map.of());
     }
   }
 
