@@ -413,9 +413,9 @@ public interface Context {
    * {@code checkpoint-<e>+<k>.zip}. A learner given {@code resume=<directory or file>} continues
    * from it exactly. A crash while writing leaves an existing file intact.
    *
-   * <p>Allowed where the run can be resumed exactly: {@code on_begin}, {@code on_batch_end},
-   * {@code on_epoch_end}, {@code on_end}, and {@code on_exit} of a run that ended normally or was
-   * interrupted ({@link TrainingInterrupted}). Claim the directory first, in {@code on_begin}
+   * <p>Allowed where the run can be resumed from: {@code on_begin}, {@code on_batch_end},
+   * {@code on_epoch_end}, {@code on_end}, and {@code on_exit} of a run that ended, was interrupted
+   * ({@link TrainingInterrupted}) or failed between batches. Claim the directory first, in {@code on_begin}
    * ({@link #claimCheckpoints}).
    *
    * @param directory the directory to write to; created if missing

@@ -92,8 +92,24 @@ final class Running implements AutoCloseable {
     }
   }
 
-  /** Sends a signal, e.g. {@code INT}, {@code TERM} or {@code KILL}. */
+  /**
+   * Sends a signal, e.g. {@code INT}, {@code TERM} or {@code KILL}. A process started with
+   * SIGINT ignored (the tests run as a background job of a non-interactive shell, {@code cmd &})
+   * keeps it ignored, as the JVM does: the test is then skipped, saying why, not failed.
+   */
   void signal(String name) {
+    if (name.equals("INT")) {
+      try {
+        String status = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + process.pid() + "/status"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("SigIgn:\\s*([0-9a-f]+)").matcher(status);
+        if (m.find() && (Long.parseLong(m.group(1), 16) & 0x2) != 0) {
+          org.junit.jupiter.api.Assumptions.abort("SIGINT is ignored by the processes these tests start (run them in the"
+              + " foreground, or with job control: a background job of a non-interactive shell starts with SIGINT ignored)");
+        }
+      } catch (IOException e) {
+        // no /proc: send it anyway
+      }
+    }
     Dist.Result r = Dist.run(List.of("kill", "-s", name, String.valueOf(process.pid())), Map.of());
     if (r.exit() != 0) {
       throw new AssertionError("kill -s " + name + " failed: " + r);

@@ -125,8 +125,17 @@ public final class Checkpoint extends CallbackSet {
   public void onExit(Context ctx) {
     Optional<Throwable> failure = ctx.failure();
     boolean interrupted = failure.filter(TrainingInterrupted.class::isInstance).isPresent();
-    if ((interrupted && settings.onInterrupt()) || (failure.isPresent() && !interrupted && settings.onException())) {
+    if (interrupted && settings.onInterrupt()) {
       last = ctx.saveCheckpoint(dir).toString();
+    } else if (failure.isPresent() && !interrupted && settings.onException()) {
+      try {
+        last = ctx.saveCheckpoint(dir).toString();
+        ctx.out().println("checkpoint: the run failed; saved where it stopped: " + last + " (resume with resume=" + dir + ").");
+      } catch (IllegalStateException e) {
+        // Inside a batch, before its update: no point of the run to resume from exactly.
+        ctx.out().println("checkpoint: the run failed inside a batch, before its update, so there is no point to save it at"
+            + (last == null ? "." : "; the latest checkpoint is " + last + "."));
+      }
     }
   }
 

@@ -165,8 +165,8 @@ class ResumeTest {
         .callbacks(TorchCallback.of("mid", MidBatchSave.class, MidBatchSave::new));
     CallbackException e = assertThrows(CallbackException.class, () -> l.train(IRIS));
     assertTrue(e.getMessage().contains("ctx.saveCheckpoint() is not allowed in on_after_backward; it is allowed in on_begin,"
-        + " on_batch_end, on_epoch_end, on_end, and on_exit of a run that ended or was interrupted, where the run can be"
-        + " resumed exactly."), e.getMessage());
+        + " on_batch_end, on_epoch_end, on_end, and on_exit of a run that ended, was interrupted, or failed between batches,"
+        + " where the run can be resumed from."), e.getMessage());
   }
 
   /** Interrupts the run after a given global step, as Ctrl-C would. */

@@ -34,7 +34,7 @@ class RetentionTest {
 
   private static TorchLearner learner(int epochs) {
     return PLATFORM.learner("classif.mlp").set("epochs", epochs).set("batch_size", 32).set("neurons", 8).set("opt.lr", 0.01)
-        .set("seed", 3).set("validate", 0.2).set("measures_valid", "classif.ce");
+        .set("seed", 3).set("validate", 0.2).set("measures_valid", "classif.logloss");
   }
 
   private static Set<String> files(Path dir) throws IOException {
@@ -50,12 +50,13 @@ class RetentionTest {
 
   @Test
   void keepsTheBestTwoByValidationLossAndTheLastThree() throws IOException {
+    // The validation loss: the log loss of the validation rows, which the network's cross-entropy loss is.
     Path dir = tmp.resolve("ckpt");
     try (TorchLearner l = learner(8).callbacks(PLATFORM.callback("history"), PLATFORM.callback("checkpoint")
-        .with("path", dir.toString()).with("keep_last", 3).with("save_top_k", 2).with("monitor", "valid.classif.ce"))
+        .with("path", dir.toString()).with("keep_last", 3).with("save_top_k", 2).with("monitor", "valid.classif.logloss"))
         .train(IRIS)) {
       List<Map<String, Object>> rows = history(l);
-      List<Integer> best = rows.stream().sorted(Comparator.comparingDouble(r -> (Double) r.get("valid.classif.ce")))
+      List<Integer> best = rows.stream().sorted(Comparator.comparingDouble(r -> (Double) r.get("valid.classif.logloss")))
           .limit(2).map(r -> (Integer) r.get("epoch")).toList();
       Set<String> expected = new TreeSet<>(List.of("checkpoint-6.zip", "checkpoint-7.zip", "checkpoint-8.zip"));
       best.forEach(e -> expected.add("checkpoint-" + e + ".zip"));
@@ -66,7 +67,7 @@ class RetentionTest {
       assertEquals(first, c.meta().epoch());
       List<?> kept = (List<?>) ((Map<?, ?>) c.meta().callbacks().get("checkpoint")).get("kept");
       assertTrue(kept.stream().anyMatch(k -> ((Map<?, ?>) k).get("epoch").equals(first)
-          && rows.get(first - 1).get("valid.classif.ce").equals(((Map<?, ?>) k).get("score"))), kept.toString());
+          && rows.get(first - 1).get("valid.classif.logloss").equals(((Map<?, ?>) k).get("score"))), kept.toString());
     }
   }
 
@@ -82,6 +83,66 @@ class RetentionTest {
   }
 
   @Test
+  void savesEveryFewMinutesKeepingTheLatest() throws IOException {
+    Path dir = tmp.resolve("minutes");
+    // A minute's billionth has always passed after a batch: a save after every batch, of which the latest stays.
+    try (TorchLearner l = learner(2).callbacks(PLATFORM.callback("checkpoint").with("path", dir.toString())
+        .with("freq", 5).with("every_minutes", 1e-9).with("keep_last", 1)).train(IRIS)) {
+      assertEquals(Set.of("checkpoint-2.zip"), files(dir));
+      assertEquals(List.of(2), ((Map<?, ?>) l.model().callbacks().get("checkpoint")).get("saved"));
+    }
+  }
+
+  /** Fails in the second batch of epoch 2. */
+  public static final class FailsInEpochTwo extends CallbackSet {
+    @Override
+    public void onBatchEnd(Context ctx) {
+      if (ctx.epoch() == 2 && ctx.step() == 2) {
+        throw new IllegalStateException("out of disk");
+      }
+    }
+  }
+
+  @Test
+  void onExceptionSavesWhereAFailedRunStopped() throws IOException {
+    Path dir = tmp.resolve("failed");
+    TorchCallback fails = TorchCallback.builder("fails", FailsInEpochTwo.class).build(p -> new FailsInEpochTwo());
+    try (TorchLearner l = learner(3).callbacks(fails, PLATFORM.callback("checkpoint").with("path", dir.toString())
+        .with("on_exception", true))) {
+      assertThrows(TorchworkException.class, () -> l.train(IRIS));
+    }
+    assertEquals(Set.of("checkpoint-1.zip", "checkpoint-1+2.zip"), files(dir));
+    assertEquals(2, Checkpoints.read(dir).meta().step());
+  }
+
+  /** Fails in epoch 2's second batch, before its update. */
+  public static final class FailsBeforeTheUpdate extends CallbackSet {
+    @Override
+    public void onAfterBackward(Context ctx) {
+      if (ctx.epoch() == 2 && ctx.step() == 2) {
+        throw new IllegalStateException("out of memory");
+      }
+    }
+  }
+
+  @Test
+  void aFailureInsideABatchLeavesNoCheckpointThatWouldLie() throws IOException {
+    Path dir = tmp.resolve("inside");
+    TorchCallback fails = TorchCallback.builder("fails", FailsBeforeTheUpdate.class).build(p -> new FailsBeforeTheUpdate());
+    try (TorchLearner l = learner(3).callbacks(fails, PLATFORM.callback("checkpoint").with("path", dir.toString())
+        .with("on_exception", true))) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      l.out(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+      TorchworkException e = assertThrows(TorchworkException.class, () -> l.train(IRIS));
+      assertTrue(e.getMessage().contains("out of memory"), e.getMessage());
+      assertTrue(out.toString(java.nio.charset.StandardCharsets.UTF_8).contains("checkpoint: the run failed inside a batch,"
+          + " before its update, so there is no point to save it at; the latest checkpoint is " + dir.resolve("checkpoint-1.zip")
+          + "."), out.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    assertEquals(Set.of("checkpoint-1.zip"), files(dir));
+  }
+
+  @Test
   void aMonitorWithoutSaveTopKAndTheReverseAreRefusedBeforeTraining() {
     TorchworkException e = assertThrows(TorchworkException.class, () -> learner(2).callbacks(PLATFORM.callback("checkpoint")
         .with("path", tmp.resolve("a").toString()).with("save_top_k", 2)).train(IRIS));
@@ -90,7 +151,7 @@ class RetentionTest {
     e = assertThrows(TorchworkException.class, () -> learner(2).callbacks(PLATFORM.callback("checkpoint")
         .with("path", tmp.resolve("b").toString()).with("save_top_k", 1).with("monitor", "valid.ce")).train(IRIS));
     assertTrue(e.getMessage().contains("Parameter 'cb.checkpoint.monitor' is 'valid.ce', which this run never produces. It"
-        + " produces: train.loss, valid.classif.ce, lr."), e.getMessage());
+        + " produces: train.loss, valid.classif.logloss, lr."), e.getMessage());
   }
 
   /** Fails at the end of epoch 2 the first time, when its marker file does not exist yet. */

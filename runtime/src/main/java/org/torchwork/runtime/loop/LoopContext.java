@@ -90,6 +90,8 @@ final class LoopContext implements Context {
   boolean skipStep;
   UnaryOperator<Path> checkpointWriter;
   boolean validated;
+  /** Whether the run is at a point a checkpoint can resume exactly: not inside a batch before its update. */
+  boolean consistent = true;
   int batches;
   /** Between on_epoch_begin and the end of on_epoch_end. */
   boolean inEpoch;
@@ -353,11 +355,12 @@ final class LoopContext implements Context {
 
   @Override
   public Path saveCheckpoint(Path directory) {
-    boolean resumable = stage != Stage.ON_EXIT || failure == null || failure instanceof TrainingInterrupted;
+    boolean resumable = stage != Stage.ON_EXIT || failure == null || failure instanceof TrainingInterrupted || consistent;
     if (checkpointWriter == null || !CHECKPOINT_STAGES.contains(stage) || !resumable) {
-      throw new IllegalStateException("ctx.saveCheckpoint() is not allowed in " + stage + (resumable ? "" : " after a failure")
-          + "; it is allowed in on_begin, on_batch_end, on_epoch_end, on_end, and on_exit of a run that ended or was"
-          + " interrupted, where the run can be resumed exactly.");
+      throw new IllegalStateException("ctx.saveCheckpoint() is not allowed in " + stage + (resumable ? ""
+          : " after a failure inside a batch, before its update") + "; it is allowed in on_begin, on_batch_end, on_epoch_end,"
+          + " on_end, and on_exit of a run that ended, was interrupted, or failed between batches, where the run can be"
+          + " resumed from.");
     }
     // A folder not claimed in on_begin is claimed now, with the same rules.
     claimCheckpoints(directory, "the folder given to ctx.saveCheckpoint()", false);

@@ -222,6 +222,8 @@ public final class TrainingLoop {
       while ((continuing || ctx.epoch < ctx.totalEpochs) && !ctx.terminate) {
         if (!continuing) {
           checkInterrupt();
+          // Between here and the epoch's random state, no checkpoint could say where the run is.
+          ctx.consistent = false;
           ctx.epoch++;
           ctx.step = 0;
           ctx.stepValid = 0;
@@ -235,6 +237,7 @@ public final class TrainingLoop {
           parts = scoresTrain() ? new ArrayList<>() : null;
           dispatch(Stage.ON_EPOCH_BEGIN);
           epochRandomState = random.state();
+          ctx.consistent = true;
         }
         // The order depends on the random state alone (which a checkpoint saves), drawn from the
         // identity each epoch, not on the previous epoch's order.
@@ -325,6 +328,7 @@ public final class TrainingLoop {
         ctx.step++;
         ctx.globalStep++;
         ctx.skipStep = false;
+        ctx.consistent = false;
         // Dropout and other random layers draw from the engine; a seed per batch makes a resumed
         // run draw what an uninterrupted one would, whichever batch it resumed after.
         if (seedPerBatch) {
@@ -353,6 +357,8 @@ public final class TrainingLoop {
           if (collect) {
             parts.add(prediction(yHat.singletonOrThrow(), batches.truth(i)));
           }
+          // The batch is done: from here a checkpoint (even after a failure) holds it.
+          ctx.consistent = true;
           dispatch(Stage.ON_BATCH_END);
         } finally {
           ctx.batch = null;
