@@ -36,11 +36,11 @@ import java.util.stream.Collectors;
  * <p>Differences from mlr3torch, each deliberate: {@code on_epoch_begin} already sees
  * {@link Context#step()} reset to 0; {@code on_after_backward} sees this batch's loss, not the
  * previous one; {@code on_exit} sees the failure that ended the run, if any; an epoch in which a
- * callback terminates the run validates even when {@code eval_freq} would skip it, so that the
- * run's final weights have validation scores (which early stopping and checkpoints chosen by a
- * monitor rely on); mlr3torch validates only every {@code eval_freq} epochs and after the last.
- * In an epoch that does not evaluate, the training and validation scores are empty, as in
- * mlr3torch.
+ * callback terminates the run before validating (in a batch or {@code on_before_valid}) validates
+ * even when {@code eval_freq} would skip it, so that the run's final weights have validation
+ * scores (its training scores stay empty, the epoch having begun as one that does not evaluate);
+ * mlr3torch validates only every {@code eval_freq} epochs and after the last. In an epoch that
+ * does not evaluate, the training and validation scores are empty, as in mlr3torch.
  */
 @ApiStatus(value = ApiStatus.Status.STABLE, since = "0.1")
 public enum Stage {

@@ -21,9 +21,9 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "certify",
     mixinStandardHelpOptions = true,
     description = {
-      "Trains a short run with the callback straight through, and again split at every epoch (stopped, then resumed from"
-          + " its checkpoint), and reports whether the weights, the history, the callback's state and its tensors agree bit"
-          + " for bit, naming the first difference. Exits with 1 when they do not.",
+      "Trains a short run with the callback straight through, then split at every epoch and interrupted in the middle of"
+          + " every epoch (each part resumed from its checkpoint), and reports whether the weights, the history, the"
+          + " callback's state and its tensors agree bit for bit, naming the first difference. Exits with 1 when they do not.",
       "Path parameters of the callback get a temporary folder of each run's own."
     })
 final class CertifyCommand implements Callable<Integer> {

@@ -73,10 +73,10 @@ class CertifyIT {
     PluginJars.build("forgetful", true, plugins.resolve("forgetful.jar"));
     Dist.Result r = Dist.torchwork(plugins, "certify", "forgetful");
     assertEquals(1, r.exit(), r.toString());
-    assertEquals("certify forgetful: FAILED. Trained 3 epochs straight through and split at every epoch (stopped, resumed from"
-        + " its checkpoint), the first difference is in state of 'forgetful'.epochs: 3 (straight) vs 1 (split). A resumed run"
-        + " does not continue where it stopped: make loadStateDict() (and loadTensors()) restore everything stateDict() (and"
-        + " tensors()) hold.", r.out().trim());
+    assertEquals("certify forgetful: FAILED. Trained 3 epochs straight through and again stopped and resumed from checkpoints;"
+        + " the first difference is in state of 'forgetful'.epochs: 3 (straight) vs 1 (resumed), with the run split at every"
+        + " epoch. A resumed run does not continue where it stopped: make loadStateDict() (and loadTensors()) restore"
+        + " everything stateDict() (and tensors()) hold.", r.out().trim());
 
     Dist.Result ok = Dist.torchwork(plugins, "certify", "history", "--json");
     assertEquals(0, ok.exit(), ok.toString());

@@ -59,9 +59,14 @@ class PublishedValuesTest {
         ctx.log("score", SCORES[ctx.epoch() - 1]);
       }
     }
+
+    @Override
+    public void onEpochEnd(Context ctx) {
+      ctx.log("late", 10 * ctx.epoch());
+    }
   }
 
-  static final TorchCallback PUBLISHER = TorchCallback.builder("pub", Publisher.class).publishes("step", "score")
+  static final TorchCallback PUBLISHER = TorchCallback.builder("pub", Publisher.class).publishes("step", "score", "late")
       .weight(-1).build(p -> new Publisher());
 
   /** Records, at each on_epoch_end, what the context says. */
@@ -89,9 +94,11 @@ class PublishedValuesTest {
     Reader reader = new Reader();
     learner("validate", 0.2, "measures_train", List.of("classif.acc"), "measures_valid", List.of("classif.acc"), "eval_freq", 2)
         .callbacks(PUBLISHER, TorchCallback.of("reader", Reader.class, () -> reader)).train(IRIS);
-    assertEquals(List.of("train.loss", "train.classif.acc", "valid.classif.acc", "lr", "pub.step", "pub.score"), reader.quantities);
+    assertEquals(List.of("train.loss", "train.classif.acc", "valid.classif.acc", "lr", "pub.step", "pub.score", "pub.late"),
+        reader.quantities);
     // 120 training rows in batches of 50: steps 1, 2, 3, whose mean is 2.
-    assertEquals(List.of("lr", "pub.step"), List.copyOf(reader.logged.get(0).keySet()), "epoch 1 does not validate");
+    assertEquals(List.of("lr", "pub.step", "pub.late"), List.copyOf(reader.logged.get(0).keySet()), "epoch 1 does not validate");
+    assertEquals(30.0, reader.logged.get(2).get("pub.late"), "published in on_epoch_end, before the reader runs");
     assertEquals(2.0, reader.logged.get(0).get("pub.step"));
     assertEquals(4.0, reader.logged.get(1).get("pub.score"));
     assertEquals(0.001, reader.logged.get(2).get("lr"));
@@ -159,7 +166,7 @@ class PublishedValuesTest {
     TorchworkException e = assertThrows(TorchworkException.class,
         () -> learner("patience", 2, "monitor", "pub.scor").callbacks(PUBLISHER).train(IRIS));
     assertEquals("Parameter 'monitor' is 'pub.scor', which this run never produces. Did you mean 'pub.score'? It produces:"
-        + " train.loss, lr, pub.step, pub.score.", rootMessage(e));
+        + " train.loss, lr, pub.step, pub.score, pub.late.", rootMessage(e));
     e = assertThrows(TorchworkException.class,
         () -> learner("patience", 2, "monitor", "pub.score").callbacks(PUBLISHER).train(IRIS));
     assertEquals("Parameter 'mode' is auto, which cannot tell whether pub.score should be low or high. Set mode=min or"

@@ -24,30 +24,57 @@ import org.torchwork.api.Param;
 import org.torchwork.api.Task;
 import org.torchwork.api.TorchCallback;
 import org.torchwork.api.TorchworkException;
+import org.torchwork.api.TrainingInterrupted;
+import org.torchwork.runtime.Interrupts;
 import org.torchwork.runtime.Platform;
 import org.torchwork.runtime.TorchLearner;
 
 /**
- * Certifies that a callback resumes exactly: trains a short run straight through, and the same
- * run again split at every epoch (stopped after each epoch and resumed from its checkpoint), and
- * compares, bit for bit, the weights, the history, the callback's state and its tensors.
+ * Certifies that a callback resumes exactly: trains a short run straight through, the same run
+ * split at every epoch (stopped after each epoch and resumed from its checkpoint), and the same
+ * run interrupted in the middle of every epoch (as Ctrl-C does: {@code on_exit} saves it) and
+ * resumed, and compares, bit for bit, the weights, the history, the callback's state and its
+ * tensors.
  */
 final class Certify {
   private static final String SAVER = "certify_checkpoints";
   private static final String STOPPER = "certify_stop";
 
-  /** Stops a run when the epoch after the given one begins. */
-  static final class Stop extends CallbackSet {
-    private final int after;
+  /** How the second run is split. */
+  enum Split {
+    /** Stopped after every epoch, resumed from its checkpoint. */
+    EPOCHS("split at every epoch"),
+    /** Interrupted in the middle of every epoch, saved in on_exit, resumed. */
+    MIDDLE("interrupted in the middle of every epoch");
 
-    Stop(int after) {
-      this.after = after;
+    final String what;
+
+    Split(String what) {
+      this.what = what;
+    }
+  }
+
+  /** Stops a run when the epoch after the given one begins, or interrupts it in the middle of that epoch. */
+  static final class Stop extends CallbackSet {
+    private final int at;
+    private final Split split;
+
+    Stop(int at, Split split) {
+      this.at = at;
+      this.split = split;
     }
 
     @Override
     public void onEpochBegin(Context ctx) {
-      if (ctx.epoch() == after + 1) {
+      if (split == Split.EPOCHS && ctx.epoch() == at + 1) {
         throw new Stopped();
+      }
+    }
+
+    @Override
+    public void onBatchEnd(Context ctx) {
+      if (split == Split.MIDDLE && ctx.epoch() == at && ctx.step() == (ctx.batches() + 1) / 2) {
+        Interrupts.request("certify");
       }
     }
   }
@@ -61,7 +88,7 @@ final class Certify {
     }
   }
 
-  /** Saves a checkpoint at the end of every epoch. */
+  /** Saves a checkpoint at the end of every epoch, and where an interrupted run stopped. */
   static final class Saver extends CallbackSet {
     private final Path dir;
 
@@ -77,6 +104,13 @@ final class Certify {
     @Override
     public void onEpochEnd(Context ctx) {
       ctx.saveCheckpoint(dir);
+    }
+
+    @Override
+    public void onExit(Context ctx) {
+      if (ctx.failure().filter(TrainingInterrupted.class::isInstance).isPresent()) {
+        ctx.saveCheckpoint(dir);
+      }
     }
   }
 
@@ -112,23 +146,34 @@ final class Certify {
       throw new UncheckedIOException(e);
     }
     try {
-      Outcome straight = train(root.resolve("straight"), 0);
-      Outcome split = null;
-      for (int stop = 1; stop <= epochs; stop++) {
-        split = train(root.resolve("split"), stop);
+      Outcome straight = train(root.resolve("straight"), Split.EPOCHS, 0);
+      Optional<String> difference = Optional.empty();
+      for (Split split : Split.values()) {
+        Outcome resumed = null;
+        int parts = split == Split.EPOCHS ? epochs : epochs + 1;
+        for (int part = 1; part <= parts; part++) {
+          resumed = train(root.resolve(split.name().toLowerCase(Locale.ROOT)), split, part);
+        }
+        difference = compare(straight, resumed).map(d -> d + ", with the run " + split.what);
+        if (difference.isPresent()) {
+          break;
+        }
       }
-      Optional<String> difference = compare(straight, split);
       return new TestKit.Certificate(callback.id(), epochs, difference);
     } finally {
+      Interrupts.clear();
       deleteTree(root);
     }
   }
 
   /**
-   * One run: straight through ({@code stop} 0), or the part of the split run that resumes after
-   * epoch {@code stop - 1} and stops after epoch {@code stop}.
+   * One run: straight through ({@code part} 0), or a part of a split run: the first starts afresh,
+   * the others resume from the checkpoint the one before saved; each stops in (or after) epoch
+   * {@code part}, the last runs to the end.
    */
-  private Outcome train(Path dir, int stop) {
+  private Outcome train(Path dir, Split split, int part) {
+    int parts = part == 0 ? 0 : split == Split.EPOCHS ? epochs : epochs + 1;
+    boolean last = part == 0 || part == parts;
     Path checkpoints = dir.resolve("checkpoints");
     List<TorchCallback> callbacks = new ArrayList<>();
     callbacks.add(callback);
@@ -137,8 +182,8 @@ final class Certify {
       callbacks.add(platform.callback("history"));
     }
     callbacks.addAll(others);
-    int stopAfter = stop == 0 || stop == epochs ? Integer.MAX_VALUE - 1 : stop;
-    callbacks.add(TorchCallback.builder(STOPPER, Stop.class).weight(Double.NEGATIVE_INFINITY).build(p -> new Stop(stopAfter)));
+    int at = last ? Integer.MAX_VALUE - 1 : part;
+    callbacks.add(TorchCallback.builder(STOPPER, Stop.class).weight(Double.NEGATIVE_INFINITY).build(p -> new Stop(at, split)));
     callbacks.add(TorchCallback.builder(SAVER, Saver.class).weight(Double.POSITIVE_INFINITY).savesCheckpoints()
         .build(p -> new Saver(checkpoints)));
     try (TorchLearner l = platform.learner(learner)) {
@@ -152,18 +197,18 @@ final class Certify {
           l.set("cb." + callback.id() + "." + param.id(), dir.resolve(pathName(param)).toString());
         }
       }
-      if (stop > 1) {
+      if (part > 1) {
         l.set("resume", checkpoints.toString());
       }
       try {
+        Interrupts.clear();
         l.train(task);
       } catch (TorchworkException e) {
-        if (stop > 0 && stop < epochs && causedByStop(e)) {
+        if (!last && (causedByStop(e) || e instanceof TrainingInterrupted)) {
           return null;
         }
-        throw new TorchworkException("certify " + callback.id() + ": the run " + (stop == 0 ? "straight through"
-            : stop == 1 ? "split at every epoch, up to epoch 1" : "split at every epoch, resumed after epoch " + (stop - 1))
-            + " failed: " + e.getMessage(), e);
+        throw new TorchworkException("certify " + callback.id() + ": the run " + (part == 0 ? "straight through" : split.what
+            + ", part " + part + " of " + parts) + " failed: " + e.getMessage(), e);
       }
       Map<String, float[]> weights = new LinkedHashMap<>();
       for (Pair<String, Parameter> p : l.model().network().getBlock().getParameters()) {
@@ -232,7 +277,7 @@ final class Certify {
     }
     if (!straight.tensors().keySet().equals(split.tensors().keySet())) {
       return Optional.of("tensors of '" + callback.id() + "': " + straight.tensors().keySet() + " (straight) vs "
-          + split.tensors().keySet() + " (split)");
+          + split.tensors().keySet() + " (resumed)");
     }
     for (Map.Entry<String, float[]> t : straight.tensors().entrySet()) {
       d = floats("tensor '" + t.getKey() + "' of '" + callback.id() + "'", t.getValue(), split.tensors().get(t.getKey()));
@@ -245,11 +290,11 @@ final class Certify {
 
   private static Optional<String> floats(String what, float[] a, float[] b) {
     if (b == null || a.length != b.length) {
-      return Optional.of(what + ": " + a.length + " values (straight) vs " + (b == null ? "none" : b.length) + " (split)");
+      return Optional.of(what + ": " + a.length + " values (straight) vs " + (b == null ? "none" : b.length) + " (resumed)");
     }
     for (int i = 0; i < a.length; i++) {
       if (Float.floatToRawIntBits(a[i]) != Float.floatToRawIntBits(b[i])) {
-        return Optional.of(String.format(Locale.ROOT, "%s, element %d: %s (straight) vs %s (split)", what, i, a[i], b[i]));
+        return Optional.of(String.format(Locale.ROOT, "%s, element %d: %s (straight) vs %s (resumed)", what, i, a[i], b[i]));
       }
     }
     return Optional.empty();
@@ -260,7 +305,7 @@ final class Certify {
     if (a instanceof Map<?, ?> ma && b instanceof Map<?, ?> mb) {
       for (Object key : ma.keySet()) {
         if (!mb.containsKey(key)) {
-          return Optional.of(where + "." + key + ": " + show(ma.get(key)) + " (straight) vs missing (split)");
+          return Optional.of(where + "." + key + ": " + show(ma.get(key)) + " (straight) vs missing (resumed)");
         }
         Optional<String> d = first(where + "." + key, ma.get(key), mb.get(key));
         if (d.isPresent()) {
@@ -269,7 +314,7 @@ final class Certify {
       }
       for (Object key : mb.keySet()) {
         if (!ma.containsKey(key)) {
-          return Optional.of(where + "." + key + ": missing (straight) vs " + show(mb.get(key)) + " (split)");
+          return Optional.of(where + "." + key + ": missing (straight) vs " + show(mb.get(key)) + " (resumed)");
         }
       }
       return Optional.empty();
@@ -282,10 +327,10 @@ final class Certify {
         }
       }
       return la.size() == lb.size() ? Optional.empty()
-          : Optional.of(where + ": " + la.size() + " entries (straight) vs " + lb.size() + " (split)");
+          : Optional.of(where + ": " + la.size() + " entries (straight) vs " + lb.size() + " (resumed)");
     }
     return java.util.Objects.equals(a, b) ? Optional.empty()
-        : Optional.of(where + ": " + show(a) + " (straight) vs " + show(b) + " (split)");
+        : Optional.of(where + ": " + show(a) + " (straight) vs " + show(b) + " (resumed)");
   }
 
   private static String show(Object v) {

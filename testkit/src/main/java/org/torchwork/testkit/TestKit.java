@@ -407,20 +407,21 @@ public final class TestKit {
 
     @Override
     public String toString() {
-      return difference.map(d -> "certify " + callback + ": FAILED. Trained " + epochs + " epochs straight through and split at"
-              + " every epoch (stopped, resumed from its checkpoint), the first difference is in " + d + ". A resumed run does"
-              + " not continue where it stopped: make loadStateDict() (and loadTensors()) restore everything stateDict() (and"
-              + " tensors()) hold.")
-          .orElse("certify " + callback + ": passed. Trained " + epochs + " epochs straight through and split at every epoch"
-              + " (stopped, resumed from its checkpoint): the weights, the history, the callback's state and its tensors agree"
-              + " bit for bit.");
+      return difference.map(d -> "certify " + callback + ": FAILED. Trained " + epochs + " epochs straight through and again"
+              + " stopped and resumed from checkpoints; the first difference is in " + d + ". A resumed run does not continue"
+              + " where it stopped: make loadStateDict() (and loadTensors()) restore everything stateDict() (and tensors())"
+              + " hold.")
+          .orElse("certify " + callback + ": passed. Trained " + epochs + " epochs straight through, split at every epoch, and"
+              + " interrupted in the middle of every epoch (each part resumed from its checkpoint): the weights, the history,"
+              + " the callback's state and its tensors agree bit for bit.");
     }
   }
 
   /**
-   * Certifies that the callback resumes exactly: trains a short run straight through, and the
-   * same run split at every epoch (stopped after each epoch and resumed from a checkpoint), with
-   * this kit's parameters, and compares, bit for bit, the network's weights, the history (when
+   * Certifies that the callback resumes exactly: trains a short run straight through, the same
+   * run split at every epoch (stopped after each epoch and resumed from a checkpoint), and the
+   * same run interrupted in the middle of every epoch (saved in {@code on_exit}, as Ctrl-C does)
+   * and resumed, with this kit's parameters, and compares, bit for bit, the network's weights, the history (when
    * the {@code history} callback is installed), the callback's state and its tensors. Path
    * parameters of the callback get a folder of each run's own; clock readings in the state of a
    * callback that {@link TorchCallback#measuresTime() measures time} are not compared.

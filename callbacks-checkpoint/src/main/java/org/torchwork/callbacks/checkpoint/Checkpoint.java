@@ -132,9 +132,9 @@ public final class Checkpoint extends CallbackSet {
         last = ctx.saveCheckpoint(dir).toString();
         ctx.out().println("checkpoint: the run failed; saved where it stopped: " + last + " (resume with resume=" + dir + ").");
       } catch (IllegalStateException e) {
-        // Inside a batch, before its update: no point of the run to resume from exactly.
-        ctx.out().println("checkpoint: the run failed inside a batch, before its update, so there is no point to save it at"
-            + (last == null ? "." : "; the latest checkpoint is " + last + "."));
+        // Inside a batch before its update, or before training began: no point to resume from.
+        ctx.out().println("checkpoint: the run failed where it cannot be saved (" + e.getMessage() + ")"
+            + (last == null ? "; no checkpoint was written." : "; the latest checkpoint is " + last + "."));
       }
     }
   }

@@ -135,9 +135,11 @@ class RetentionTest {
       l.out(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
       TorchworkException e = assertThrows(TorchworkException.class, () -> l.train(IRIS));
       assertTrue(e.getMessage().contains("out of memory"), e.getMessage());
-      assertTrue(out.toString(java.nio.charset.StandardCharsets.UTF_8).contains("checkpoint: the run failed inside a batch,"
-          + " before its update, so there is no point to save it at; the latest checkpoint is " + dir.resolve("checkpoint-1.zip")
-          + "."), out.toString(java.nio.charset.StandardCharsets.UTF_8));
+      assertTrue(out.toString(java.nio.charset.StandardCharsets.UTF_8).contains("checkpoint: the run failed where it cannot be"
+          + " saved (ctx.saveCheckpoint() is not allowed in on_exit after a failure inside a batch, before its update;"), out
+          .toString(java.nio.charset.StandardCharsets.UTF_8));
+      assertTrue(out.toString(java.nio.charset.StandardCharsets.UTF_8).contains("; the latest checkpoint is "
+          + dir.resolve("checkpoint-1.zip") + "."), out.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
     assertEquals(Set.of("checkpoint-1.zip"), files(dir));
   }

@@ -31,7 +31,8 @@ import org.torchwork.callbacks.history.Curves;
  * </pre>
  *
  * <p>State: the rates and smoothed losses recorded, and the suggestion; tensors: the starting
- * weights, so that a resumed test ends with them too.
+ * weights, so that a resumed test ends with them too (they belong to the run's model, which frees
+ * them).
  */
 public final class LrFinder extends CallbackSet {
   private static final NDIndex ALL = new NDIndex("...");
@@ -167,14 +168,6 @@ public final class LrFinder extends CallbackSet {
       }
     }
     return bestAt < 0 ? null : lrs.get(bestAt);
-  }
-
-  @Override
-  public void onExit(Context ctx) {
-    if (initial != null) {
-      initial.values().forEach(NDArray::close);
-      initial = null;
-    }
   }
 
   @Override

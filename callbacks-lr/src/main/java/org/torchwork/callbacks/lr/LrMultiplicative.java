@@ -13,6 +13,8 @@ import org.torchwork.api.TorchCallback;
  */
 public final class LrMultiplicative extends LrSchedule {
   private final IntToDoubleFunction factor;
+  private long lastSteps = -1;
+  private double lastRate;
 
   /**
    * Creates the schedule.
@@ -38,10 +40,18 @@ public final class LrMultiplicative extends LrSchedule {
 
   @Override
   protected double rate(long t) {
-    double rate = baseLr;
-    for (int i = 1; i <= t; i++) {
-      rate *= factor.applyAsDouble(i);
+    // Step by step, the product grows by one factor; otherwise (a resumed run, a simulation) it is made afresh.
+    double rate;
+    if (t == lastSteps + 1 && lastSteps >= 0) {
+      rate = lastRate * factor.applyAsDouble(Math.toIntExact(t));
+    } else {
+      rate = baseLr;
+      for (int i = 1; i <= t; i++) {
+        rate *= factor.applyAsDouble(i);
+      }
     }
+    lastSteps = t;
+    lastRate = rate;
     return rate;
   }
 }

@@ -161,9 +161,9 @@ public abstract class LrSchedule extends CallbackSet {
     }
   }
 
-  /** The steps the run has taken, in the schedule's unit. */
+  /** The steps the run has taken, in the schedule's unit: a run resumed inside an epoch has not finished it. */
   private long steps(Context ctx) {
-    return stepping.perBatch() ? ctx.globalStep() : ctx.epoch();
+    return stepping.perBatch() ? ctx.globalStep() : ctx.step() > 0 ? ctx.epoch() - 1 : ctx.epoch();
   }
 
   private void apply(Context ctx, long t) {

@@ -12,6 +12,10 @@ import org.torchwork.api.Context;
  * ({@code swap_at_end}), so that the trained model has the averaged weights. Written against
  * {@code org.torchwork.api} alone.
  *
+ * <p>With {@code swap_for_validation}, validation scores are the averaged weights' scores: early
+ * stopping's {@code restore_best_weights} then restores the raw weights of the epoch whose
+ * average scored best.
+ *
  * <p>State: the updates so far; tensors: the average, by parameter name.
  */
 public final class Ema extends WeightAverage {
@@ -37,6 +41,9 @@ public final class Ema extends WeightAverage {
   @Override
   public void onBegin(Context ctx) {
     if (average.isEmpty()) {
+      if (updates > 0) {
+        throw missing("ema", updates + " update(s)");
+      }
       start(ctx);
     }
   }
@@ -77,7 +84,6 @@ public final class Ema extends WeightAverage {
       swap(ctx);
       swapped = false;
     }
-    close();
   }
 
   @Override

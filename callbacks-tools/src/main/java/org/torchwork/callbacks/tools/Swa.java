@@ -31,6 +31,13 @@ public final class Swa extends WeightAverage {
   }
 
   @Override
+  public void onBegin(Context ctx) {
+    if (averaged > 0 && average.isEmpty()) {
+      throw missing("swa", averaged + " averaged epoch(s)");
+    }
+  }
+
+  @Override
   public void onEpochBegin(Context ctx) {
     if (swaLr != null && ctx.epoch() >= swaStart) {
       ctx.setLearningRate(swaLr);
@@ -55,11 +62,6 @@ public final class Swa extends WeightAverage {
     if (averaged > 0) {
       apply(ctx);
     }
-  }
-
-  @Override
-  public void onExit(Context ctx) {
-    close();
   }
 
   @Override

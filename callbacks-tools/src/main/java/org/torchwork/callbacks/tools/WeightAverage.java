@@ -14,7 +14,8 @@ import org.torchwork.api.Context;
  * The part {@code ema} and {@code swa} share: an average of the network's weights, one tensor per
  * parameter by the parameter's name, kept as the callback's tensor state (so checkpoints and the
  * trained model hold it, and a resume continues it bit for bit), swapped into the network when
- * asked.
+ * asked. The average belongs to the run's model, which frees it: it stays readable in every
+ * {@code on_exit}, where a checkpoint of an interrupted run saves it.
  */
 abstract class WeightAverage extends CallbackSet {
   private static final NDIndex ALL = new NDIndex("...");
@@ -77,6 +78,13 @@ abstract class WeightAverage extends CallbackSet {
   public void loadTensors(Map<String, NDArray> tensors) {
     close();
     average.putAll(tensors);
+  }
+
+  /** The error of a resumed run whose checkpoint has the callback's state but not its average. */
+  protected static org.torchwork.api.TorchworkException missing(String id, String what) {
+    return new org.torchwork.api.TorchworkException("Callback '" + id + "': the checkpoint resumed from records " + what + " but"
+        + " holds no averaged weights (its tensors), so the average cannot continue. Resume from a checkpoint written with"
+        + " them, or start afresh.");
   }
 
   /** Frees the average. */

@@ -127,7 +127,7 @@ final class LoopContext implements Context {
 
   @Override
   public void log(String name, double value) {
-    published.add(current, name, value, inEpoch, stage);
+    published.add(current, name, value, inEpoch || stage == Stage.ON_EPOCH_END, stage);
   }
 
   @Override
@@ -356,7 +356,11 @@ final class LoopContext implements Context {
   @Override
   public Path saveCheckpoint(Path directory) {
     boolean resumable = stage != Stage.ON_EXIT || failure == null || failure instanceof TrainingInterrupted || consistent;
-    if (checkpointWriter == null || !CHECKPOINT_STAGES.contains(stage) || !resumable) {
+    if (checkpointWriter == null) {
+      throw new IllegalStateException("ctx.saveCheckpoint() has nothing to save in " + stage + ": the run failed before"
+          + " training began");
+    }
+    if (!CHECKPOINT_STAGES.contains(stage) || !resumable) {
       throw new IllegalStateException("ctx.saveCheckpoint() is not allowed in " + stage + (resumable ? ""
           : " after a failure inside a batch, before its update") + "; it is allowed in on_begin, on_batch_end, on_epoch_end,"
           + " on_end, and on_exit of a run that ended, was interrupted, or failed between batches, where the run can be"

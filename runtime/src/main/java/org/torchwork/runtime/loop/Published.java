@@ -18,6 +18,11 @@ final class Published {
   void declare(List<Live> lives) {
     List<String> all = new java.util.ArrayList<>();
     for (Live live : lives) {
+      if (!live.publishes().isEmpty() && (live.id().equals("train") || live.id().equals("valid"))) {
+        throw new org.torchwork.api.TorchworkException("Callback '" + live.id() + "' publishes values, which would be named "
+            + live.id() + ".<name> like the " + (live.id().equals("train") ? "training" : "validation") + " measures. Give the"
+            + " callback another id.");
+      }
       Map<String, double[]> mine = new LinkedHashMap<>();
       for (String name : live.publishes()) {
         mine.put(name, new double[2]);

@@ -219,7 +219,8 @@ public final class TrainingLoop {
       }
       dispatch(Stage.ON_BEGIN);
       checkInterrupt();
-      while ((continuing || ctx.epoch < ctx.totalEpochs) && !ctx.terminate) {
+      // An epoch a checkpoint was taken inside is finished first, even by a run that is ending.
+      while (continuing || (ctx.epoch < ctx.totalEpochs && !ctx.terminate)) {
         if (!continuing) {
           checkInterrupt();
           // Between here and the epoch's random state, no checkpoint could say where the run is.
@@ -440,7 +441,7 @@ public final class TrainingLoop {
         Checkpoints.FORMAT, spec.id(), epochsDone, ctx.globalStep, seed, mid ? epochRandomState : random.state(),
         ctx.learningRate.rate(), ctx.taskTrain.featureNames(), ctx.taskTrain.classes(), Checkpoints.settings(params), steps,
         callbacks.stream().map(Live::id).toList(), states, standardization, runId, step, mid ? losses.sum() : 0,
-        mid ? ctx.published.state() : Map.of(), Resumes.finished(ctx) ? Resumes.end(ctx) : null);
+        mid ? ctx.published.state() : Map.of(), Resumes.finished(ctx) || ctx.terminate ? Resumes.end(ctx) : null);
     List<NDArray> best = earlyStopping().map(EarlyStopping::bestWeights).orElse(List.of());
     Checkpoints.write(file, meta, ctx.model.getBlock(), slots, best, mid ? Resumes.toPartial(parts) : null, collectTensors());
     lastCheckpoint = file;

@@ -31,6 +31,8 @@ final class PluginIndex {
   private static final Logger LOG = LoggerFactory.getLogger(PluginIndex.class);
   private static final String VERSION = "torchwork";
   private static final String SEPARATOR = "\u001f";
+  /** A kind of id and the id, as {@code callback:history}. */
+  private static final String ID = "(callback|learner|backend|task|measure):[^:\\s]+";
 
   /** What a plugin provided when it last loaded. */
   record Known(String version, String api, List<String> modules, List<String> ids, List<String> warnings) {}
@@ -79,8 +81,12 @@ final class PluginIndex {
     for (String key : p.stringPropertyNames()) {
       if (key.endsWith(".ids")) {
         String sha = key.substring(0, key.length() - ".ids".length());
-        index.known.put(sha, new Known(p.getProperty(sha + ".version", "-"), p.getProperty(sha + ".api", "undeclared"),
-            list(p.getProperty(sha + ".modules")), list(p.getProperty(key)), list(p.getProperty(sha + ".warnings"))));
+        List<String> ids = list(p.getProperty(key));
+        // An entry that is not what Torchwork writes is left out: that plugin then loads in full.
+        if (sha.matches("[0-9a-f]{64}") && !ids.isEmpty() && ids.stream().allMatch(id -> id.matches(ID))) {
+          index.known.put(sha, new Known(p.getProperty(sha + ".version", "-"), p.getProperty(sha + ".api", "undeclared"),
+              list(p.getProperty(sha + ".modules")), ids, list(p.getProperty(sha + ".warnings"))));
+        }
       }
     }
     return index;

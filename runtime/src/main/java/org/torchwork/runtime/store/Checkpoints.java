@@ -52,7 +52,9 @@ import org.torchwork.runtime.data.Standardization;
  */
 public final class Checkpoints {
   /** The checkpoint format this Torchwork writes and reads. */
-  public static final int FORMAT = 3;
+  public static final int FORMAT = 4;
+  /** The oldest format this Torchwork reads: 3 lacks the number types of callback states and their tensors. */
+  static final int OLDEST = 3;
   private static final String KIND = "torchwork-checkpoint";
   private static final String META = "checkpoint.json";
   private static final String NETWORK = "network.params";
@@ -121,7 +123,8 @@ public final class Checkpoints {
    * @param step the batches of epoch {@code epoch + 1} done (0 between epochs)
    * @param epochLoss the sum of those batches' losses, each times its rows
    * @param published the sums and counts of the values published in that epoch so far, by name
-   * @param end how the run ended, for a checkpoint saved in {@code on_end}; null before
+   * @param end how the run ends, for a checkpoint saved once it is known (after its last epoch, or
+   *     once a callback asked it to stop); null before
    */
   public record Meta(
       int format,
@@ -223,13 +226,13 @@ public final class Checkpoints {
           + " directory the checkpoint callback wrote to.");
     }
     Bundle.Read bundle = Bundle.readZip(file, KIND, "Checkpoint", UNUSABLE);
-    if (bundle.version() != FORMAT) {
+    if (bundle.version() < OLDEST || bundle.version() > FORMAT) {
       throw new TorchworkException("Checkpoint " + file + " has format " + bundle.version() + "; this Torchwork reads format "
           + FORMAT + ". Resume with the Torchwork version that wrote it.");
     }
     try {
       Meta meta = checked(Json.read(bundle.require(META, "Checkpoint"), Meta.class), file);
-      meta = meta.withCallbacks(Json.states(Json.typed(meta.callbacks())));
+      meta = meta.format() < 4 ? meta : meta.withCallbacks(Json.states(Json.typed(meta.callbacks())));
       Map<String, List<byte[]>> slots = Tensors.readSlots(bundle.require(OPTIMIZER, "Checkpoint"));
       List<byte[]> best = bundle.find(BEST_WEIGHTS).map(Tensors::readArrays).orElse(List.of());
       Partial partial = bundle.find(PARTIAL).map(Checkpoints::readPartial).orElse(null);
@@ -289,14 +292,16 @@ public final class Checkpoints {
   public static String describe(Loaded c) {
     int e = c.meta().epoch();
     int k = c.meta().step();
-    return "checkpoint " + c.file() + " (" + (c.meta().end() != null ? "the finished run: " + e + " epoch(s), nothing left to train"
-        : k == 0 ? e + " epoch(s) done" : "epoch " + e + " and " + k + " batch(es) of epoch " + (e + 1) + " done") + ")";
+    boolean finished = c.meta().end() != null && k == 0;
+    return "checkpoint " + c.file() + " (" + (finished ? "the finished run: " + e + " epoch(s), nothing left to train"
+        : k == 0 ? e + " epoch(s) done" : "epoch " + e + " and " + k + " batch(es) of epoch " + (e + 1) + " done"
+            + (c.meta().end() != null ? ", the run ending with that epoch" : "")) + ")";
   }
 
   /** A checkpoint's metadata with every field present and in range. */
   private static Meta checked(Meta m, Path file) {
     String problem = m == null ? "it is empty"
-        : m.format() != FORMAT ? "its format is " + m.format()
+        : m.format() < OLDEST || m.format() > FORMAT ? "its format is " + m.format()
         : m.learner() == null ? "the learner is missing"
         : m.epoch() < 0 ? "the epoch is " + m.epoch()
         : m.globalStep() < 0 ? "the global step is " + m.globalStep()
@@ -428,7 +433,7 @@ public final class Checkpoints {
           + "; set them as the checkpoint has them.");
     }
     // A finished run's last checkpoint gives back the finished model (resume=auto's third attempt).
-    if (p.getInt("epochs") <= meta.epoch() && !(finishedIsFine && meta.end() != null)) {
+    if (p.getInt("epochs") <= meta.epoch() && !(finishedIsFine && meta.end() != null && meta.step() == 0)) {
       throw new TorchworkException(where + " is at epoch " + meta.epoch() + ", so epochs=" + p.getInt("epochs")
           + " leaves nothing to train. Set epochs above " + meta.epoch() + ".");
     }

@@ -29,7 +29,9 @@ import org.torchwork.runtime.data.Standardization;
  */
 public final class ModelFiles {
   /** The layout version this Torchwork writes and reads. */
-  public static final int FORMAT = 1;
+  public static final int FORMAT = 2;
+  /** The oldest layout this Torchwork reads: 1 lacks the number types of callback states and their tensors. */
+  static final int OLDEST = 1;
   /** The bundle kind of a saved model. */
   public static final String KIND = "torchwork-model";
   private static final String META = "model.json";
@@ -222,14 +224,14 @@ public final class ModelFiles {
   public static Saved read(Path dir) {
     Bundle.Read bundle = Bundle.readFolder(dir, KIND, WHAT, "Give the folder that train --save (or TrainedModel.save) wrote. "
         + UNUSABLE);
-    if (bundle.version() != FORMAT) {
+    if (bundle.version() < OLDEST || bundle.version() > FORMAT) {
       throw new TorchworkException(WHAT + " " + dir + " has layout version " + bundle.version() + "; this Torchwork reads version "
           + FORMAT + ". Load it with the Torchwork version that saved it.");
     }
     Meta meta;
     try {
       meta = Json.read(bundle.require(META, WHAT), Meta.class);
-      meta = meta == null ? null : meta.withCallbacks(Json.states(Json.typed(meta.callbacks())));
+      meta = meta == null || bundle.version() < 2 ? meta : meta.withCallbacks(Json.states(Json.typed(meta.callbacks())));
     } catch (JsonParseException e) {
       throw new TorchworkException(WHAT + " " + dir + ": " + META + " cannot be read (" + e.getMessage() + "). " + UNUSABLE, e);
     }
