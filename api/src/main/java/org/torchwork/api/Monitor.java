@@ -110,6 +110,18 @@ public final class Monitor {
   }
 
   /**
+   * Whether this stage is where the quantity is checked: {@code on_valid_end} for a validation
+   * measure (each validation), {@code on_epoch_end} for anything else (every epoch). A callback
+   * that watches the monitor implements both stages and checks when this says so.
+   *
+   * @param ctx the run's context
+   * @return true in the stage where the quantity's epoch value is final
+   */
+  public boolean due(Context ctx) {
+    return ctx.stage() == (quantity.startsWith("valid.") ? Stage.ON_VALID_END : Stage.ON_EPOCH_END);
+  }
+
+  /**
    * Whether a value improves on the best so far by more than {@code min_delta}.
    *
    * @param value the new value

@@ -48,16 +48,7 @@ class StateTypesTest {
 
     @Override
     public Object stateDict() {
-      Map<String, Object> state = new LinkedHashMap<>();
-      state.put("batches", batches);
-      state.put("int", 3);
-      state.put("float", 0.1f);
-      state.put("double", 0.1);
-      state.put("short", (short) 7);
-      state.put("byte", (byte) -2);
-      state.put("big", Long.MAX_VALUE);
-      state.put("nested", List.of(5L, Map.of("$type", "mine", "value", 2L)));
-      return state;
+      return expected(batches);
     }
 
     @Override

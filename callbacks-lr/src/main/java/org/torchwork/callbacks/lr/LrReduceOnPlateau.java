@@ -73,14 +73,14 @@ public final class LrReduceOnPlateau extends LrSchedule {
 
   @Override
   public void onValidEnd(Context ctx) {
-    if (monitor.quantity().startsWith("valid.")) {
+    if (monitor.due(ctx)) {
       check(ctx);
     }
   }
 
   @Override
   public void onEpochEnd(Context ctx) {
-    if (!monitor.quantity().startsWith("valid.")) {
+    if (monitor.due(ctx)) {
       check(ctx);
     }
   }

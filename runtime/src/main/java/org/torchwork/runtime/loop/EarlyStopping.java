@@ -84,14 +84,14 @@ public final class EarlyStopping extends CallbackSet {
 
   @Override
   public void onValidEnd(Context ctx) {
-    if (monitor.quantity().startsWith("valid.")) {
+    if (monitor.due(ctx)) {
       check(ctx);
     }
   }
 
   @Override
   public void onEpochEnd(Context ctx) {
-    if (!monitor.quantity().startsWith("valid.")) {
+    if (monitor.due(ctx)) {
       check(ctx);
     }
   }
