@@ -215,7 +215,7 @@ public interface Context {
    * @throws UnsupportedOperationException from a context that does not train (the default)
    */
   default Map<String, NDArray> gradients() {
-    throw ContextDefaults.unsupported(this, "gradients()", "has gradients. Read them in a callback's on_after_backward.");
+    throw Defaults.unsupported(this, "gradients()", "has gradients. Read them in a callback's on_after_backward.");
   }
 
   /**
@@ -264,7 +264,7 @@ public interface Context {
    * @throws UnsupportedOperationException from a context that does not train (the default)
    */
   default void log(String name, double value) {
-    throw ContextDefaults.unsupported(this, "log()", "publishes values.");
+    throw Defaults.unsupported(this, "log()", "publishes values.");
   }
 
   /**
@@ -293,7 +293,7 @@ public interface Context {
    * @return the names, in that order
    */
   default List<String> quantities() {
-    return ContextDefaults.quantities(this);
+    return Defaults.quantities(this);
   }
 
   /**
@@ -306,7 +306,7 @@ public interface Context {
    * @throws IllegalArgumentException for a name this run never produces, listing those it does
    */
   default Optional<Double> quantity(String name) {
-    return ContextDefaults.quantity(this, name);
+    return Defaults.quantity(this, name);
   }
 
   /**
@@ -391,7 +391,7 @@ public interface Context {
    * @throws UnsupportedOperationException from a context that does not train (the default)
    */
   default double momentum() {
-    throw ContextDefaults.unsupported(this, "momentum()", "has an optimizer.");
+    throw Defaults.unsupported(this, "momentum()", "has an optimizer.");
   }
 
   /**
@@ -402,7 +402,7 @@ public interface Context {
    * @throws UnsupportedOperationException from a context that does not train (the default)
    */
   default void setMomentum(double momentum) {
-    throw ContextDefaults.unsupported(this, "setMomentum()", "has an optimizer.");
+    throw Defaults.unsupported(this, "setMomentum()", "has an optimizer.");
   }
 
   /**

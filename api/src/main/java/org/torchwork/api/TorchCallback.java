@@ -1,6 +1,5 @@
 package org.torchwork.api;
 
-import java.lang.module.ModuleDescriptor;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -61,13 +60,13 @@ public final class TorchCallback {
 
   private TorchCallback(Builder<?> b, Function<ParamValues, ? extends CallbackSet> factory, Map<String, Object> values) {
     this.id = b.id;
-    this.label = b.label != null ? b.label : defaultLabel(b.id);
+    this.label = b.label != null ? b.label : Defaults.label(b.id);
     this.description = b.description;
     this.generator = b.type;
     this.paramSet = ParamSet.of(b.params);
     this.factory = factory;
     this.weight = b.weight;
-    this.packages = b.packages.isEmpty() ? List.of(packageOf(b.type)) : List.copyOf(b.packages);
+    this.packages = b.packages.isEmpty() ? List.of(Defaults.packageOf(b.type)) : List.copyOf(b.packages);
     this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     this.savesCheckpoints = b.savesCheckpoints;
     this.publishes = List.copyOf(b.publishes);
@@ -191,10 +190,8 @@ public final class TorchCallback {
   }
 
   /**
-   * The values the callback publishes with {@link Context#log(String, double)}, by name: each
-   * appears as {@code <id>.<name>} in history, the CSV and TensorBoard logs, the progress display
-   * and {@code --json}, and may be monitored by early stopping, {@code lr_reduce_on_plateau} and
-   * {@code checkpoint}.
+   * The values the callback publishes with {@link Context#log(String, double)}, by name; others
+   * see each as {@code <id>.<name>}.
    *
    * @return the names, in the order declared
    */
@@ -203,23 +200,13 @@ public final class TorchCallback {
   }
 
   /**
-   * Whether the numbers in the callback's state are readings of the clock (seconds, throughput),
-   * which no two runs share: a certification ({@code TestKit.certify}) then compares the state's
-   * shape, not those numbers.
+   * Whether the numbers in the callback's state are clock readings, which no two runs share (a
+   * certification then compares the state's shape, not those numbers).
    *
    * @return true for callbacks that measure time
    */
   public boolean measuresTime() {
     return measuresTime;
-  }
-
-  /**
-   * The quantities the callback publishes, as others name them: {@code <id>.<name>}.
-   *
-   * @return the qualified names, in the order declared
-   */
-  public List<String> published() {
-    return publishes.stream().map(n -> id + "." + n).toList();
   }
 
   /**
@@ -330,6 +317,7 @@ public final class TorchCallback {
     return "<TorchCallback:" + id + "> " + label + "\n"
         + "* Generator: " + generator.getSimpleName() + "\n"
         + "* Parameters: " + params + "\n"
+        + (publishes.isEmpty() ? "" : "* Publishes: " + String.join(", ", publishes) + "\n")
         + "* Packages: " + String.join(", ", packages);
   }
 
@@ -341,23 +329,7 @@ public final class TorchCallback {
     return String.join(", ", parts);
   }
 
-  private static String defaultLabel(String id) {
-    String words = id.replace('_', ' ');
-    return Character.toUpperCase(words.charAt(0)) + words.substring(1);
-  }
 
-  private static String packageOf(Class<?> type) {
-    Module module = type.getModule();
-    if (module.isNamed()) {
-      ModuleDescriptor d = module.getDescriptor();
-      String version = d.rawVersion().orElse(type.getPackage().getImplementationVersion());
-      return d.name() + (version == null ? "" : "@" + version);
-    }
-    String version = type.getPackage().getImplementationVersion();
-    String title = type.getPackage().getImplementationTitle();
-    String name = title != null ? title : type.getPackageName();
-    return name + (version == null ? "" : "@" + version);
-  }
 
   /**
    * Builds a {@link TorchCallback}.
@@ -450,8 +422,7 @@ public final class TorchCallback {
     }
 
     /**
-     * Declares that the callback saves checkpoints, so that stateful callbacks ordered after it
-     * are refused.
+     * Declares that the callback saves checkpoints (stateful callbacks after it are refused).
      *
      * @return this builder
      */
@@ -461,9 +432,8 @@ public final class TorchCallback {
     }
 
     /**
-     * Declares values the callback publishes with {@link Context#log(String, double)}; a value
-     * not declared here cannot be published, so that every consumer (a CSV file's header, a
-     * monitor's check) knows them all before training starts.
+     * Declares the values the callback publishes ({@link Context#log(String, double)}): only
+     * those, so that consumers know them all before training.
      *
      * @param names lower case letters, digits, '_' and '.'; unique
      * @return this builder
@@ -471,12 +441,10 @@ public final class TorchCallback {
      */
     public Builder<T> publishes(String... names) {
       for (String name : names) {
-        if (name == null || !name.matches("[a-z0-9_][a-z0-9_.]*")) {
-          throw new IllegalArgumentException("Callback '" + id + "': published value name '" + name + "' is not valid: use"
-              + " lower case letters, digits, '_' and '.', as in \"grad_norm\".");
-        }
-        if (publishes.contains(name)) {
-          throw new IllegalArgumentException("Callback '" + id + "': published value '" + name + "' is declared twice.");
+        boolean valid = name != null && name.matches("[a-z0-9_][a-z0-9_.]*");
+        if (!valid || publishes.contains(name)) {
+          throw new IllegalArgumentException("Callback '" + id + "': published value '" + name + "' " + (valid ? "is declared"
+              + " twice." : "is not a valid name: use lower case letters, digits, '_' and '.', as in \"grad_norm\"."));
         }
         publishes.add(name);
       }
@@ -484,8 +452,7 @@ public final class TorchCallback {
     }
 
     /**
-     * Declares that the numbers in the callback's state are readings of the clock, which no two
-     * runs share ({@link TorchCallback#measuresTime()}).
+     * Declares that the state's numbers are clock readings ({@link TorchCallback#measuresTime()}).
      *
      * @return this builder
      */

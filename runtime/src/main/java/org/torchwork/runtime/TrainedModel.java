@@ -176,18 +176,7 @@ public final class TrainedModel implements AutoCloseable {
    * @throws TorchworkException when a row has the wrong length or a value is not finite
    */
   public Prediction predict(double[][] rows) {
-    int p = features().size();
-    float[] x = new float[rows.length * p];
-    for (int i = 0; i < rows.length; i++) {
-      if (rows[i].length != p) {
-        throw new TorchworkException("Row " + (i + 1) + " has " + rows[i].length + " values, but the model takes " + p + " features: "
-            + String.join(", ", features()) + ". Give one value per feature, in that order.");
-      }
-      for (int j = 0; j < p; j++) {
-        x[i * p + j] = toFloat(rows[i][j], i, features().get(j));
-      }
-    }
-    return predict(Task.unlabeled("rows", features(), x));
+    return predict(RowInput.task(features(), rows));
   }
 
   /**
@@ -209,28 +198,7 @@ public final class TrainedModel implements AutoCloseable {
    * @throws TorchworkException naming a missing feature or a value that is not finite
    */
   public Prediction predictRows(List<? extends Map<String, ? extends Number>> rows) {
-    double[][] values = new double[rows.size()][];
-    for (int i = 0; i < values.length; i++) {
-      Map<String, ? extends Number> row = rows.get(i);
-      values[i] = new double[features().size()];
-      for (int j = 0; j < values[i].length; j++) {
-        Number v = row.get(features().get(j));
-        if (v == null) {
-          throw new TorchworkException("Row " + (i + 1) + " has no value for feature '" + features().get(j) + "'. The model takes "
-              + String.join(", ", features()) + "; give a value for each.");
-        }
-        values[i][j] = v.doubleValue();
-      }
-    }
-    return predict(values);
-  }
-
-  private static float toFloat(double v, int row, String feature) {
-    if (!Double.isFinite(v) || Math.abs(v) > Float.MAX_VALUE) {
-      throw new TorchworkException("Row " + (row + 1) + ", feature '" + feature + "': " + v + " is not a finite 32-bit float value."
-          + " Give a finite number (within about ±3.4e38).");
-    }
-    return (float) v;
+    return predict(RowInput.byName(features(), rows));
   }
 
   /**

@@ -44,7 +44,6 @@ import org.torchwork.runtime.data.TrainingData;
 import org.torchwork.runtime.predict.Forward;
 import org.torchwork.runtime.store.CheckpointFolder;
 import org.torchwork.runtime.store.Checkpoints;
-import org.torchwork.runtime.store.Json;
 import org.torchwork.runtime.store.ModelFiles;
 
 /**
@@ -160,7 +159,7 @@ public final class TrainingLoop {
     Trainer trainer = null;
     Throwable failure = null;
     Map<String, Object> states = Map.of();
-    Map<String, Map<String, NDArray>> tensors = new LinkedHashMap<>();
+    Map<String, Map<String, NDArray>> tensors = Map.of();
     try {
       Engine engine = choice.engine();
       engine.setRandomSeed(seed);
@@ -261,17 +260,8 @@ public final class TrainingLoop {
       // All epochs done; a request that came during the last validation still counts.
       checkInterrupt();
       dispatch(Stage.ON_END);
-      states = collectStates();
-      // Copies owned by the model: callbacks close their own tensors in on_exit.
-      collectTensors().forEach((id, named) -> {
-        Map<String, NDArray> copies = new LinkedHashMap<>();
-        named.forEach((name, t) -> {
-          NDArray copy = t.duplicate();
-          copy.attach(ctx.model.getNDManager());
-          copies.put(name, copy);
-        });
-        tensors.put(id, Collections.unmodifiableMap(copies));
-      });
+      states = CallbackStates.states(callbacks, ctx.stage);
+      tensors = CallbackStates.copies(CallbackStates.tensors(callbacks, ctx.stage), ctx.model.getNDManager());
     } catch (Throwable t) {
       failure = t;
     }
@@ -300,7 +290,7 @@ public final class TrainingLoop {
       failure = new TrainingInterrupted(seen.signal(), seen.epoch(), seen.step(), lastCheckpoint);
     }
     if (failure == null && exitFailure == null) {
-      return new Outcome(model, states, ctx.epoch, Resumes.end(ctx), Collections.unmodifiableMap(tensors));
+      return new Outcome(model, states, ctx.epoch, Resumes.end(ctx), tensors);
     }
     if (model != null) {
       model.close();
@@ -431,7 +421,7 @@ public final class TrainingLoop {
     int epochsDone = mid ? ctx.epoch - 1 : ctx.epoch;
     int step = mid ? ctx.step : 0;
     Path file = dir.resolve(Checkpoints.fileName(epochsDone, step));
-    Map<String, Object> states = collectStates();
+    Map<String, Object> states = CallbackStates.states(callbacks, ctx.stage);
     Map<String, String> idToName = Checkpoints.idToName(ctx.model.getBlock());
     Map<String, Integer> steps = new LinkedHashMap<>();
     optimizer.steps.forEach((id, n) -> steps.put(idToName.get(id), n));
@@ -443,7 +433,8 @@ public final class TrainingLoop {
         callbacks.stream().map(Live::id).toList(), states, standardization, runId, step, mid ? losses.sum() : 0,
         mid ? ctx.published.state() : Map.of(), Resumes.finished(ctx) || ctx.terminate ? Resumes.end(ctx) : null);
     List<NDArray> best = earlyStopping().map(EarlyStopping::bestWeights).orElse(List.of());
-    Checkpoints.write(file, meta, ctx.model.getBlock(), slots, best, mid ? Resumes.toPartial(parts) : null, collectTensors());
+    Checkpoints.write(file, meta, ctx.model.getBlock(), slots, best, mid ? Resumes.toPartial(parts) : null,
+        CallbackStates.tensors(callbacks, ctx.stage));
     lastCheckpoint = file;
     return file;
   }
@@ -493,33 +484,5 @@ public final class TrainingLoop {
       }
     }
     return first;
-  }
-
-  /**
-   * Every callback's non-null state, by id, in the order the callbacks run, as a checkpoint
-   * stores it: numbers come back as Integer, Long or Double, so a model's states and a resumed
-   * run's are the same values.
-   */
-  /** Every callback's tensors, by callback id; callbacks without any are left out. */
-  private Map<String, Map<String, NDArray>> collectTensors() {
-    Map<String, Map<String, NDArray>> tensors = new LinkedHashMap<>();
-    for (Live live : callbacks) {
-      Map<String, NDArray> mine = live.tensors(ctx.stage);
-      if (!mine.isEmpty()) {
-        tensors.put(live.id(), mine);
-      }
-    }
-    return tensors;
-  }
-
-  private Map<String, Object> collectStates() {
-    Map<String, Object> states = new LinkedHashMap<>();
-    for (Live live : callbacks) {
-      Object state = live.state(ctx.stage);
-      if (state != null) {
-        states.put(live.id(), state);
-      }
-    }
-    return Json.plain(states);
   }
 }

@@ -7,15 +7,11 @@ import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReference;
 import java.lang.module.ResolutionException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -87,7 +83,7 @@ public final class PluginLoader {
         throw new TorchworkException("Plugin allow-list " + allowlistFile + " is not safe: " + problem.get());
       }
     }
-    this.allowlist = allowlistFile == null ? null : readAllowlist(allowlistFile);
+    this.allowlist = allowlistFile == null ? null : AllowList.read(allowlistFile);
     this.index = PluginIndex.open(indexFile, torchwork, trust);
   }
 
@@ -206,7 +202,7 @@ public final class PluginLoader {
               + " permissions, or remove it.");
         }
       }
-      sha = Files.isDirectory(real) ? listingSha(copies) : copies.get(0).sha256();
+      sha = Files.isDirectory(real) ? AllowList.listingSha(copies) : copies.get(0).sha256();
       if (allowlist != null) {
         for (PrivateCopies.Copy c : copies) {
           if (!allowlist.containsKey(c.sha256())) {
@@ -457,47 +453,6 @@ public final class PluginLoader {
     try (Stream<Path> s = Files.list(folder)) {
       return s.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().collect(Collectors.toList());
     }
-  }
-
-  /** A folder's SHA-256: of its jars' SHA-256s and names, as {@code sha256sum *.jar} lists them. */
-  private static String listingSha(List<PrivateCopies.Copy> copies) {
-    StringBuilder listing = new StringBuilder();
-    for (PrivateCopies.Copy c : copies) {
-      listing.append(c.sha256()).append("  ").append(c.original().getFileName()).append('\n');
-    }
-    return digest(listing.toString().getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String digest(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available", e);
-    }
-  }
-
-  private static Map<String, String> readAllowlist(Path file) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new TorchworkException("Plugin allow-list " + file + " cannot be read (" + e.getMessage() + "). Give an existing"
-          + " file of 'SHA256  name' lines, as sha256sum prints them.");
-    }
-    Map<String, String> map = new HashMap<>();
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i).trim();
-      if (line.isEmpty() || line.startsWith("#")) {
-        continue;
-      }
-      String[] parts = line.split("\\s+", 2);
-      if (!parts[0].matches("[0-9a-fA-F]{64}")) {
-        throw new TorchworkException("Plugin allow-list " + file + " line " + (i + 1) + ": '" + parts[0] + "' is not a SHA-256."
-            + " Each line is '<64 hex digits>  <jar name>', as 'sha256sum *.jar' prints it.");
-      }
-      map.put(parts[0].toLowerCase(java.util.Locale.ROOT), parts.length > 1 ? parts[1] : "");
-    }
-    return map;
   }
 
   /**

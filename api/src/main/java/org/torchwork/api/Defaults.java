@@ -1,12 +1,16 @@
 package org.torchwork.api;
 
+import java.lang.module.ModuleDescriptor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The bodies of {@link Context}'s default methods, for contexts other than the training loop's. */
-final class ContextDefaults {
-  private ContextDefaults() {}
+/**
+ * The bodies of {@link Context}'s default methods, for contexts other than the training loop's, and
+ * the defaults of a {@link TorchCallback}'s label and packages.
+ */
+final class Defaults {
+  private Defaults() {}
 
   static UnsupportedOperationException unsupported(Context ctx, String method, String what) {
     return new UnsupportedOperationException("ctx." + method + " is not available from " + ctx.getClass().getName()
@@ -43,5 +47,25 @@ final class ContextDefaults {
       return Optional.ofNullable(ctx.lastScoresValid().get(name.substring(6)));
     }
     return Optional.ofNullable(ctx.logged().get(name));
+  }
+
+  /** A label from an id: {@code custom_logger} is "Custom logger". */
+  static String label(String id) {
+    String words = id.replace('_', ' ');
+    return Character.toUpperCase(words.charAt(0)) + words.substring(1);
+  }
+
+  /** Where a callback class comes from: its module and version, or its package's title and version. */
+  static String packageOf(Class<?> type) {
+    Module module = type.getModule();
+    if (module.isNamed()) {
+      ModuleDescriptor d = module.getDescriptor();
+      String version = d.rawVersion().orElse(type.getPackage().getImplementationVersion());
+      return d.name() + (version == null ? "" : "@" + version);
+    }
+    String version = type.getPackage().getImplementationVersion();
+    String title = type.getPackage().getImplementationTitle();
+    String name = title != null ? title : type.getPackageName();
+    return name + (version == null ? "" : "@" + version);
   }
 }
