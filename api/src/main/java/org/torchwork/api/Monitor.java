@@ -69,8 +69,12 @@ public final class Monitor {
   public Monitor check(Context ctx) {
     List<String> produced = ctx.quantities();
     if (!produced.contains(quantity)) {
+      String hint = quantity.startsWith("valid.") ? " Validation measures come from measures_valid=<measure>, e.g."
+          + " measures_valid=classif.acc, with validation data (validate=<ratio>)."
+          : quantity.startsWith("train.") ? " Training measures come from measures_train=<measure>, e.g."
+              + " measures_train=classif.acc." : "";
       throw new TorchworkException("Parameter '" + owner + "monitor' is '" + quantity + "', which this run never produces."
-          + Names.didYouMean(quantity, produced) + " It produces: " + String.join(", ", produced) + ".");
+          + Names.didYouMean(quantity, produced) + " It produces: " + String.join(", ", produced) + "." + hint);
     }
     if (!mode.equals("auto")) {
       minimize = mode.equals("min");

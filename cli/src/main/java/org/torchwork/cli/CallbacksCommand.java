@@ -61,13 +61,16 @@ final class CallbacksCommand implements Callable<Integer> {
       }
       return 0;
     }
-    Output.Table table = new Output.Table("id", "label", "parameters", "source");
+    Output.Table table = new Output.Table("id", "label", "parameters (* required)", "source");
     for (Registry.Entry<TorchCallback> e : platform.callbacks().entries()) {
       TorchCallback cb = e.value();
-      String params = cb.paramSet().isEmpty() ? "-" : String.join(", ", cb.paramSet().ids());
+      String params = cb.paramSet().isEmpty() ? "-" : cb.paramSet().params().stream()
+          .map(p -> p.id() + (p.required() ? "*" : "")).collect(java.util.stream.Collectors.joining(", "));
       table.row(cb.id(), cb.label(), params, e.source());
     }
     table.print(out);
+    out.println();
+    out.println("bin/torchwork callbacks ID describes one: every parameter's type, range, default and meaning.");
     return 0;
   }
 }

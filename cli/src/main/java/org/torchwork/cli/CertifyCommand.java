@@ -65,6 +65,10 @@ final class CertifyCommand implements Callable<Integer> {
       }
       String key = s.substring(0, eq).trim();
       String value = s.substring(eq + 1).trim();
+      if (key.equals("epochs")) {
+        throw new TorchworkException("--set epochs=" + value + ": certify sets the epochs of its runs itself. Give --epochs "
+            + value + " instead.");
+      }
       if (key.startsWith(prefix)) {
         kit.set(key.substring(prefix.length()), value);
       } else if (key.startsWith("cb.")) {
@@ -77,7 +81,7 @@ final class CertifyCommand implements Callable<Integer> {
     TestKit.Certificate certificate;
     try {
       certificate = kit.certify(epochs);
-    } catch (TorchworkException e) {
+    } catch (TestKit.RunFailed e) {
       throw new Main.RunFailed(e);
     }
     if (common.json) {

@@ -103,6 +103,8 @@ final class ScheduleCommand implements Callable<Integer> {
           values.computeIfAbsent(id, k -> new LinkedHashMap<>()).put(key.substring(key.indexOf('.', 3) + 1), value);
         }
       }
+      // Every setting is checked as train checks it, early stopping's needs included.
+      l.prepare(platform.task(task));
       ParamValues p = l.params();
       Map<TorchCallback, ParamValues> resolved = new LinkedHashMap<>();
       for (TorchCallback cb : callbacks) {

@@ -113,7 +113,8 @@ final class Simulation {
     if (patience == 0) {
       return null;
     }
-    String monitor = p.has("monitor") ? p.getString("monitor") : "valid.";
+    List<String> measures = p.getList("measures_valid", String.class);
+    String monitor = p.has("monitor") ? p.getString("monitor") : measures.isEmpty() ? "valid." : "valid." + measures.get(0);
     boolean onValidation = monitor.startsWith("valid.");
     int start = p.getInt("start_from_epoch");
     List<Integer> checks = new ArrayList<>();
@@ -125,8 +126,7 @@ final class Simulation {
     // With a baseline, even the first check can count against it.
     int index = p.has("baseline") ? patience - 1 : patience;
     Integer at = index < checks.size() ? checks.get(index) : null;
-    notes.add("Early stopping (patience " + patience + ", monitoring " + (p.has("monitor") ? monitor : "the first validation"
-        + " measure") + (start > 0 ? ", from epoch " + (start + 1) : "") + ") checks after epochs " + checks + (at == null
+    notes.add("Early stopping (patience " + patience + ", monitoring " + monitor + (start > 0 ? ", from epoch " + (start + 1) : "") + ") checks after epochs " + checks + (at == null
         ? "; it cannot stop this run before its end." : "; it may stop the run after epoch " + at + " at the earliest."));
     return at;
   }

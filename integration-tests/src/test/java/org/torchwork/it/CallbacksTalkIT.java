@@ -134,7 +134,7 @@ class CallbacksTalkIT {
         "3      0.0500000         0.0500000        -          yes         -          -",
         "4      0.0500000         0.0500000        yes        yes         -          yes",
         "",
-        "Early stopping (patience 1, monitoring the first validation measure) checks after epochs [2, 4]; it may stop the run"
+        "Early stopping (patience 1, monitoring valid.classif.ce) checks after epochs [2, 4]; it may stop the run"
             + " after epoch 4 at the earliest."), r.outLines(), r.toString());
     assertTrue(Files.notExists(tmp.resolve("never")), "nothing was written");
   }

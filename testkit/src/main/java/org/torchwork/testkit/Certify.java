@@ -200,14 +200,16 @@ final class Certify {
       if (part > 1) {
         l.set("resume", checkpoints.toString());
       }
+      // Settings the run refuses are thrown as they are, before anything trains.
+      TorchLearner.PreparedRun run = l.prepare(task);
       try {
         Interrupts.clear();
-        l.train(task);
+        run.train();
       } catch (TorchworkException e) {
         if (!last && (causedByStop(e) || e instanceof TrainingInterrupted)) {
           return null;
         }
-        throw new TorchworkException("certify " + callback.id() + ": the run " + (part == 0 ? "straight through" : split.what
+        throw new TestKit.RunFailed("certify " + callback.id() + ": the run " + (part == 0 ? "straight through" : split.what
             + ", part " + part + " of " + parts) + " failed: " + e.getMessage(), e);
       }
       Map<String, float[]> weights = new LinkedHashMap<>();

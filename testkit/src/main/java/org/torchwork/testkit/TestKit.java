@@ -388,6 +388,15 @@ public final class TestKit {
     }
   }
 
+  /** A run of {@link #certify} that failed while training (not for its settings). */
+  public static final class RunFailed extends TorchworkException {
+    private static final long serialVersionUID = 1L;
+
+    RunFailed(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /**
    * What {@link #certify} found.
    *
@@ -428,7 +437,8 @@ public final class TestKit {
    *
    * @param epochs the epochs of each run, 2 or more
    * @return the certificate, naming the first difference if there is one
-   * @throws TorchworkException when a run fails for another reason than the planned stops
+   * @throws TorchworkException for settings a run refuses, as training would
+   * @throws RunFailed when a run fails while training, for another reason than the planned stops
    */
   public Certificate certify(int epochs) {
     if (callback == null || epochs < 2) {

@@ -162,7 +162,15 @@ public final class Checkpoint extends CallbackSet {
     kept.removeIf(k -> k.file().equals(file.toString()));
     kept.add(new Kept(file.toString(), epochsDone, step, score));
     List<Kept> going = prune();
-    Path written = ctx.saveCheckpoint(dir);
+    String before = last;
+    last = file.toString();
+    Path written;
+    try {
+      written = ctx.saveCheckpoint(dir);
+    } catch (RuntimeException e) {
+      last = before;
+      throw e;
+    }
     last = written.toString();
     lastSaveNanos = System.nanoTime();
     if (!written.equals(file)) {

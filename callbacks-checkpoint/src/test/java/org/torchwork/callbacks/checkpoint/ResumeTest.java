@@ -142,7 +142,8 @@ class ResumeTest {
     TorchworkException e = assertThrows(TorchworkException.class, () -> other.train(IRIS));
     assertEquals("Checkpoint " + tmp.resolve("a/checkpoint-2.zip") + " was trained with other settings: opt.lr was 0.01, is"
         + " 0.02; optimizer was adam, is sgd. A resumed run must keep every learner parameter but device, engine, epochs,"
-        + " resume, seed; set them as the checkpoint has them.", e.getMessage());
+        + " resume, seed; set them as the checkpoint has them, or start a new run: set cb.checkpoint.fresh=true (which"
+        + " deletes this run's checkpoints) or give cb.checkpoint.path another folder.", e.getMessage());
     TorchLearner done = learner(2, tmp.resolve("a"), "pytorch", "adam", "-").set("resume", tmp.resolve("a").toString());
     assertEquals("Checkpoint " + tmp.resolve("a/checkpoint-2.zip") + " is at epoch 2, so epochs=2 leaves nothing to train."
         + " Set epochs above 2.", assertThrows(TorchworkException.class, () -> done.train(IRIS)).getMessage());

@@ -62,6 +62,12 @@ public final class LrCyclic extends LrSchedule {
       }
     }
     super.onBegin(ctx);
+    long steps = stepping().perBatch() ? (long) ctx.totalEpochs() * ctx.batches() : ctx.totalEpochs();
+    if (steps < up) {
+      ctx.out().println(String.format(java.util.Locale.ROOT, "lr_cyclic: the run has %d step(s), fewer than the %.0f of a"
+          + " rise (step_size_up): the rate reaches only %.0f%% of the way to max_lr. Lower cb.lr_cyclic.step_size_up.", steps,
+          up, 100.0 * steps / up));
+    }
   }
 
   /** How far into its cycle step t is, from 0 at the lower rate to 1 at the upper. */

@@ -151,17 +151,22 @@ public final class LrFinder extends CallbackSet {
     }
   }
 
-  /** The rate where the smoothed loss falls fastest against log(rate), the last 10% (divergence) left out. */
+  /**
+   * The rate where the smoothed loss falls fastest against log(rate): the slope over a window of
+   * a tenth of the batches (so that batch-to-batch noise does not pass for a descent), the first
+   * and last 10% of batches (the smoothing settling, the divergence) left out.
+   */
   private Double suggest() {
-    int usable = Math.max(0, (int) Math.floor(losses.size() * 0.9));
-    if (usable < 3) {
-      return null;
-    }
+    int n = losses.size();
+    int half = Math.max(1, n / 20);
+    int from = Math.max(half, (int) Math.ceil(n * 0.1));
+    int to = Math.min(n - 1 - half, (int) Math.floor(n * 0.9));
     int bestAt = -1;
     double steepest = 0;
-    for (int i = 1; i < usable; i++) {
-      double dx = linear ? lrs.get(i) - lrs.get(i - 1) : Math.log(lrs.get(i)) - Math.log(lrs.get(i - 1));
-      double slope = (losses.get(i) - losses.get(i - 1)) / dx;
+    for (int i = from; i <= to; i++) {
+      double x0 = linear ? lrs.get(i - half) : Math.log(lrs.get(i - half));
+      double x1 = linear ? lrs.get(i + half) : Math.log(lrs.get(i + half));
+      double slope = (losses.get(i + half) - losses.get(i - half)) / (x1 - x0);
       if (Double.isFinite(slope) && slope < steepest) {
         steepest = slope;
         bestAt = i;
@@ -169,6 +174,7 @@ public final class LrFinder extends CallbackSet {
     }
     return bestAt < 0 ? null : lrs.get(bestAt);
   }
+
 
   @Override
   public Map<String, NDArray> tensors() {

@@ -6,8 +6,11 @@ import org.torchwork.api.Context;
 
 /**
  * {@code ema}: an exponential moving average of the weights, updated after every batch
- * ({@code avg = decay * avg + (1 - decay) * weights}, as Keras' {@code use_ema} and PyTorch's
- * {@code AveragedModel} with an EMA), optionally swapped in for validation
+ * ({@code avg = d * avg + (1 - d) * weights}, as Keras' {@code use_ema} and PyTorch's
+ * {@code AveragedModel} with an EMA). With {@code warmup} (the default) the decay {@code d} is
+ * {@code min(decay, (1 + n) / (10 + n))} after {@code n} updates, as TensorFlow's
+ * {@code ExponentialMovingAverage} with {@code num_updates}: a short run's average follows the
+ * weights instead of staying near the initial ones. Optionally swapped in for validation
  * ({@code swap_for_validation}, as Keras' {@code SwapEMAWeights}) and at the end
  * ({@code swap_at_end}), so that the trained model has the averaged weights. Written against
  * {@code org.torchwork.api} alone.
@@ -20,6 +23,7 @@ import org.torchwork.api.Context;
  */
 public final class Ema extends WeightAverage {
   private final double decay;
+  private final boolean warmup;
   private final boolean swapForValidation;
   private final boolean swapAtEnd;
   private long updates;
@@ -29,11 +33,13 @@ public final class Ema extends WeightAverage {
    * Creates the average.
    *
    * @param decay the weight of the average so far, in [0, 1)
+   * @param warmup whether the decay grows to {@code decay} over the first updates
    * @param swapForValidation validate with the averaged weights
    * @param swapAtEnd end training with the averaged weights
    */
-  public Ema(double decay, boolean swapForValidation, boolean swapAtEnd) {
+  public Ema(double decay, boolean warmup, boolean swapForValidation, boolean swapAtEnd) {
     this.decay = decay;
+    this.warmup = warmup;
     this.swapForValidation = swapForValidation;
     this.swapAtEnd = swapAtEnd;
   }
@@ -50,7 +56,7 @@ public final class Ema extends WeightAverage {
 
   @Override
   public void onBatchEnd(Context ctx) {
-    blend(ctx, decay);
+    blend(ctx, warmup ? Math.min(decay, (1.0 + updates) / (10.0 + updates)) : decay);
     updates++;
   }
 

@@ -47,9 +47,12 @@ public final class ToolsProvider implements CallbackProvider {
       .label("Exponential moving average of the weights")
       .description("Keeps an exponential moving average of the weights, validates with it and ends with it.")
       .param(Param.number("decay").min(0).lessThan(1).defaultValue(0.999).description("weight of the average so far, per batch"))
+      .param(Param.bool("warmup").defaultValue(true).description("the decay grows as (1 + n) / (10 + n) up to decay over"
+          + " the first n updates"))
       .param(Param.bool("swap_for_validation").defaultValue(true).description("validate with the averaged weights"))
       .param(Param.bool("swap_at_end").defaultValue(true).description("end training with the averaged weights"))
-      .build(p -> new Ema(p.getDouble("decay"), p.getBoolean("swap_for_validation"), p.getBoolean("swap_at_end")));
+      .build(p -> new Ema(p.getDouble("decay"), p.getBoolean("warmup"), p.getBoolean("swap_for_validation"),
+          p.getBoolean("swap_at_end")));
 
   /** {@code swa}. */
   public static final TorchCallback SWA = TorchCallback.builder("swa", Swa.class)

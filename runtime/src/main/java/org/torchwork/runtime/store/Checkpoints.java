@@ -430,7 +430,8 @@ public final class Checkpoints {
       }
       throw new TorchworkException(where + " was trained with other settings: " + String.join("; ", differences)
           + ". A resumed run must keep every learner parameter but " + String.join(", ", new TreeSet<>(CHANGEABLE))
-          + "; set them as the checkpoint has them.");
+          + "; set them as the checkpoint has them, or start a new run: set cb.checkpoint.fresh=true (which deletes"
+          + " this run's checkpoints) or give cb.checkpoint.path another folder.");
     }
     // A finished run's last checkpoint gives back the finished model (resume=auto's third attempt).
     if (p.getInt("epochs") <= meta.epoch() && !(finishedIsFine && meta.end() != null && meta.step() == 0)) {
