@@ -175,8 +175,9 @@ public abstract class CallbackSet {
    * Tensors the callback keeps, by name: a moving average of the weights, a copy of the starting
    * weights. They are saved with its state, in checkpoints and in the trained model, with the
    * same integrity checks as the network, and given back bit for bit when a run resumes
-   * ({@link #loadTensors}). The callback owns them and closes them when it is done (in
-   * {@code on_exit}); the loop reads them when it saves, and copies them into the trained model.
+   * ({@link #loadTensors}). Keep them open through {@code on_exit} (a checkpoint of an
+   * interrupted run saves them there): the loop copies them into the trained model and frees them
+   * once the run is over (never the network's own weights).
    *
    * @return the tensors, by name (letters, digits, '_', '.' and '-'); empty by default
    */

@@ -18,9 +18,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.torchwork.api.CallbackException;
 import org.torchwork.api.CallbackSet;
 import org.torchwork.api.Context;
 import org.torchwork.api.Param;
+import org.torchwork.api.Stage;
 import org.torchwork.api.Task;
 import org.torchwork.api.TorchCallback;
 import org.torchwork.api.TorchworkException;
@@ -39,6 +41,8 @@ import org.torchwork.runtime.TorchLearner;
 final class Certify {
   private static final String SAVER = "certify_checkpoints";
   private static final String STOPPER = "certify_stop";
+  /** What certify's own interrupts are called, told apart from a user's Ctrl-C. */
+  private static final String INTERRUPT = "certify";
 
   /** How the second run is split. */
   enum Split {
@@ -74,7 +78,7 @@ final class Certify {
     @Override
     public void onBatchEnd(Context ctx) {
       if (split == Split.MIDDLE && ctx.epoch() == at && ctx.step() == (ctx.batches() + 1) / 2) {
-        Interrupts.request("certify");
+        Interrupts.request(INTERRUPT);
       }
     }
   }
@@ -206,8 +210,13 @@ final class Certify {
         Interrupts.clear();
         run.train();
       } catch (TorchworkException e) {
-        if (!last && (causedByStop(e) || e instanceof TrainingInterrupted)) {
+        boolean planned = causedByStop(e) || (e instanceof TrainingInterrupted t && t.signal().equals(INTERRUPT));
+        if (!last && planned) {
           return null;
+        }
+        if (e instanceof TrainingInterrupted || (e instanceof CallbackException c && c.stage() == Stage.ON_BEGIN)) {
+          // Ctrl-C, and settings a callback refuses before training, are the user's, not the run's failure.
+          throw e;
         }
         throw new TestKit.RunFailed("certify " + callback.id() + ": the run " + (part == 0 ? "straight through" : split.what
             + ", part " + part + " of " + parts) + " failed: " + e.getMessage(), e);

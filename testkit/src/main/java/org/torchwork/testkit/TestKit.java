@@ -439,6 +439,9 @@ public final class TestKit {
    * @return the certificate, naming the first difference if there is one
    * @throws TorchworkException for settings a run refuses, as training would
    * @throws RunFailed when a run fails while training, for another reason than the planned stops
+   * @throws org.torchwork.api.TrainingInterrupted when the user stops it ({@link
+   *     org.torchwork.runtime.Interrupts}); its own interrupts reach every run of this JVM, so do
+   *     not certify while other training runs in the same process
    */
   public Certificate certify(int epochs) {
     if (callback == null || epochs < 2) {

@@ -125,11 +125,13 @@ public final class Checkpoint extends CallbackSet {
   public void onExit(Context ctx) {
     Optional<Throwable> failure = ctx.failure();
     boolean interrupted = failure.filter(TrainingInterrupted.class::isInstance).isPresent();
+    // Where the run stopped: inside an epoch after some batches, or between epochs.
+    int done = ctx.step() > 0 ? ctx.epoch() - 1 : ctx.epoch();
     if (interrupted && settings.onInterrupt()) {
-      last = ctx.saveCheckpoint(dir).toString();
+      save(ctx, done, ctx.step(), null);
     } else if (failure.isPresent() && !interrupted && settings.onException()) {
       try {
-        last = ctx.saveCheckpoint(dir).toString();
+        save(ctx, done, ctx.step(), null);
         ctx.out().println("checkpoint: the run failed; saved where it stopped: " + last + " (resume with resume=" + dir + ").");
       } catch (IllegalStateException e) {
         // Inside a batch before its update, or before training began: no point to resume from.

@@ -87,6 +87,11 @@ public final class LrFinder extends CallbackSet {
       Curves.checkFile(plot);
     }
     // A resumed test has its starting weights back as tensors, and its rate from the checkpoint.
+    if (initial == null && !lrs.isEmpty()) {
+      throw new TorchworkException("Callback 'lr_finder': the checkpoint resumed from records " + lrs.size() + " batch(es) of"
+          + " the range test but not its starting weights (its tensors), so it could not end with them. Run the test again"
+          + " from the start.");
+    }
     if (initial == null) {
       initial = new LinkedHashMap<>();
       for (Pair<String, Parameter> p : ctx.network().getParameters()) {

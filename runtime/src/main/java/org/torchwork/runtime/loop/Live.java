@@ -73,6 +73,19 @@ public record Live(String id, CallbackSet callback, java.util.List<String> publi
     }
   }
 
+  /** Frees the callback's tensors once the run is over, but none of the network's weights. */
+  void releaseTensors(java.util.Set<ai.djl.ndarray.NDArray> weights) {
+    try {
+      callback.tensors().values().forEach(a -> {
+        if (a != null && !a.isReleased() && !weights.contains(a)) {
+          a.close();
+        }
+      });
+    } catch (RuntimeException e) {
+      // Freed with the model's memory instead.
+    }
+  }
+
   /**
    * Runs one stage of the callback.
    *

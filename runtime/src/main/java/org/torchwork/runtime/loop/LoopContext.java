@@ -362,7 +362,8 @@ final class LoopContext implements Context {
     }
     if (!CHECKPOINT_STAGES.contains(stage) || !resumable) {
       throw new IllegalStateException("ctx.saveCheckpoint() is not allowed in " + stage + (resumable ? ""
-          : " after a failure inside a batch, before its update") + "; it is allowed in on_begin, on_batch_end, on_epoch_end,"
+          : " after a failure where no checkpoint can resume from (inside a batch before its update, as an epoch begins,"
+              + " or while it validates and ends)") + "; it is allowed in on_begin, on_batch_end, on_epoch_end,"
           + " on_end, and on_exit of a run that ended, was interrupted, or failed between batches, where the run can be"
           + " resumed from.");
     }

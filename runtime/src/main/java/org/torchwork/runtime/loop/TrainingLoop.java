@@ -197,6 +197,8 @@ public final class TrainingLoop {
       ctx.trainer = trainer;
       ctx.checkpointWriter = dir -> writeCheckpoint(dir, random);
       if (resume != null) {
+        // Until the run is set up where the checkpoint left it, no checkpoint could say where it is.
+        ctx.consistent = false;
         restore(resume, random);
       }
 
@@ -216,6 +218,7 @@ public final class TrainingLoop {
           parts.add(Resumes.fromPartial(resume.partial(), spec.taskType(), ctx.taskTrain.classes()));
         }
       }
+      ctx.consistent = true;
       dispatch(Stage.ON_BEGIN);
       checkInterrupt();
       // An epoch a checkpoint was taken inside is finished first, even by a run that is ending.
@@ -248,6 +251,8 @@ public final class TrainingLoop {
         trainEpoch(trainer, order, engine);
         continuing = false;
         ctx.epochLr = ctx.learningRate.rate();
+        // From here to the end of on_epoch_end a failure leaves the epoch half closed.
+        ctx.consistent = false;
         dispatch(Stage.ON_BEFORE_VALID);
         if (ctx.taskValid != null && (evaluates() || ctx.terminate)) {
           validate(trainer);
@@ -255,6 +260,7 @@ public final class TrainingLoop {
         // Between epochs from here: a checkpoint saved in on_epoch_end resumes with the next epoch.
         ctx.inEpoch = false;
         dispatch(Stage.ON_EPOCH_END);
+        ctx.consistent = true;
         ctx.step = 0;
       }
       // All epochs done; a request that came during the last validation still counts.
@@ -277,6 +283,12 @@ public final class TrainingLoop {
       exitFailure = exit();
     } finally {
       earlyStopping().ifPresent(EarlyStopping::release);
+      // The trained model has copies; the callbacks' own tensors are freed with the run, never the network's.
+      java.util.Set<NDArray> weights = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      if (model != null && model.getBlock() != null) {
+        model.getBlock().getParameters().forEach(p -> weights.add(p.getValue().getArray()));
+      }
+      callbacks.forEach(live -> live.releaseTensors(weights));
       ctx.releaseClaims();
       if (losses != null) {
         losses.close();

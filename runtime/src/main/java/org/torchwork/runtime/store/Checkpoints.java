@@ -53,7 +53,7 @@ import org.torchwork.runtime.data.Standardization;
 public final class Checkpoints {
   /** The checkpoint format this Torchwork writes and reads. */
   public static final int FORMAT = 4;
-  /** The oldest format this Torchwork reads: 3 lacks the number types of callback states and their tensors. */
+  /** The oldest format this Torchwork reads: 3, before callbacks' tensors. */
   static final int OLDEST = 3;
   private static final String KIND = "torchwork-checkpoint";
   private static final String META = "checkpoint.json";
@@ -232,7 +232,7 @@ public final class Checkpoints {
     }
     try {
       Meta meta = checked(Json.read(bundle.require(META, "Checkpoint"), Meta.class), file);
-      meta = meta.format() < 4 ? meta : meta.withCallbacks(Json.states(Json.typed(meta.callbacks())));
+      meta = meta.withCallbacks(Json.states(Json.typed(meta.callbacks())));
       Map<String, List<byte[]>> slots = Tensors.readSlots(bundle.require(OPTIMIZER, "Checkpoint"));
       List<byte[]> best = bundle.find(BEST_WEIGHTS).map(Tensors::readArrays).orElse(List.of());
       Partial partial = bundle.find(PARTIAL).map(Checkpoints::readPartial).orElse(null);

@@ -30,7 +30,7 @@ import org.torchwork.runtime.data.Standardization;
 public final class ModelFiles {
   /** The layout version this Torchwork writes and reads. */
   public static final int FORMAT = 2;
-  /** The oldest layout this Torchwork reads: 1 lacks the number types of callback states and their tensors. */
+  /** The oldest layout this Torchwork reads: 1, before callbacks' tensors. */
   static final int OLDEST = 1;
   /** The bundle kind of a saved model. */
   public static final String KIND = "torchwork-model";
@@ -231,7 +231,7 @@ public final class ModelFiles {
     Meta meta;
     try {
       meta = Json.read(bundle.require(META, WHAT), Meta.class);
-      meta = meta == null || bundle.version() < 2 ? meta : meta.withCallbacks(Json.states(Json.typed(meta.callbacks())));
+      meta = meta == null ? null : meta.withCallbacks(Json.states(Json.typed(meta.callbacks())));
     } catch (JsonParseException e) {
       throw new TorchworkException(WHAT + " " + dir + ": " + META + " cannot be read (" + e.getMessage() + "). " + UNUSABLE, e);
     }
