@@ -125,19 +125,31 @@ public final class Checkpoint extends CallbackSet {
   public void onExit(Context ctx) {
     Optional<Throwable> failure = ctx.failure();
     boolean interrupted = failure.filter(TrainingInterrupted.class::isInstance).isPresent();
-    // Where the run stopped: inside an epoch after some batches, or between epochs.
-    int done = ctx.step() > 0 ? ctx.epoch() - 1 : ctx.epoch();
+    // Where the run stopped: kept apart from keep_last and save_top_k, as the point a resume starts from.
     if (interrupted && settings.onInterrupt()) {
-      save(ctx, done, ctx.step(), null);
+      saveWhereStopped(ctx);
     } else if (failure.isPresent() && !interrupted && settings.onException()) {
       try {
-        save(ctx, done, ctx.step(), null);
+        saveWhereStopped(ctx);
         ctx.out().println("checkpoint: the run failed; saved where it stopped: " + last + " (resume with resume=" + dir + ").");
       } catch (IllegalStateException e) {
         // Inside a batch before its update, or before training began: no point to resume from.
         ctx.out().println("checkpoint: the run failed where it cannot be saved (" + e.getMessage() + ")"
             + (last == null ? "; no checkpoint was written." : "; the latest checkpoint is " + last + "."));
       }
+    }
+  }
+
+  /** Saves the run where it stopped, its own state naming the file. */
+  private void saveWhereStopped(Context ctx) {
+    String before = last;
+    int done = ctx.step() > 0 ? ctx.epoch() - 1 : ctx.epoch();
+    last = dir.resolve("checkpoint-" + done + (ctx.step() == 0 ? "" : "+" + ctx.step()) + ".zip").toString();
+    try {
+      last = ctx.saveCheckpoint(dir).toString();
+    } catch (RuntimeException e) {
+      last = before;
+      throw e;
     }
   }
 
