@@ -136,11 +136,14 @@ public final class LrProvider implements CallbackProvider {
       .param(Param.integer("patience").min(0).defaultValue(10))
       .param(Param.number("threshold").min(0).defaultValue(1e-4))
       .param(Param.choice("threshold_mode", "rel", "abs").defaultValue("rel"))
+      .param(Param.number("min_delta").min(0).description("as early stopping's: the least absolute change that counts as an"
+          + " improvement; when set, it is threshold with threshold_mode=abs (Keras' name)"))
       .param(Param.integer("cooldown").min(0).defaultValue(0))
       .param(Param.number("min_lr").min(0).defaultValue(0))
       .param(Param.number("eps").min(0).defaultValue(1e-8))
-      .build(p -> new LrReduceOnPlateau(p.has("monitor") ? p.getString("monitor") : null, p.getString("mode"), p.getDouble("factor"), p.getInt("patience"),
-          p.getDouble("threshold"), p.getString("threshold_mode"), p.getInt("cooldown"), p.getDouble("min_lr"),
+      .build(p -> new LrReduceOnPlateau(p.has("monitor") ? p.getString("monitor") : null, p.getString("mode"), p.getDouble("factor"),
+          p.getInt("patience"), p.has("min_delta") ? p.getDouble("min_delta") : p.getDouble("threshold"),
+          p.has("min_delta") ? "abs" : p.getString("threshold_mode"), p.getInt("cooldown"), p.getDouble("min_lr"),
           p.getDouble("eps")));
 
   /** {@code lr_lambda}, by class name; from Java, prefer {@link LrLambda#of}. */

@@ -119,6 +119,17 @@ class LrSchedulesTest {
   }
 
   @Test
+  void reduceOnPlateauMonitorsTheTrainingLossWithAMinDelta() {
+    Rates.EPOCHS.clear();
+    // No epoch improves the training loss by 100: every epoch after the first counts against it.
+    try (TestKit.Result r = TestKit.callback(LrProvider.LR_PLATEAU).set("monitor", "train.loss").set("min_delta", 100.0)
+        .set("patience", 0).set("factor", 0.5).param("epochs", 4).param("opt.lr", 0.01).with(RATES).run()) {
+      assertTrue(r.failure().isEmpty(), () -> r.failure().get().toString());
+      assertEquals(List.of(0.01, 0.01, 0.005, 0.0025), Rates.EPOCHS);
+    }
+  }
+
+  @Test
   void reduceOnPlateauHalvesWhenTheScoreStopsImprovingAndKeepsItsState() {
     Rates.EPOCHS.clear();
     try (TestKit.Result r = TestKit.callback(LrProvider.LR_PLATEAU).set("factor", 0.5).set("patience", 0).set("mode", "max")
