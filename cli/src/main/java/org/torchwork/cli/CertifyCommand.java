@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.torchwork.api.TorchCallback;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.runtime.Platform;
+import org.torchwork.testkit.Certificate;
 import org.torchwork.testkit.TestKit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -78,7 +79,7 @@ final class CertifyCommand implements Callable<Integer> {
         kit.param(key, value);
       }
     }
-    TestKit.Certificate certificate;
+    Certificate certificate;
     try {
       certificate = kit.certify(epochs);
     } catch (TestKit.RunFailed e) {

@@ -12,6 +12,7 @@ import java.util.function.IntToDoubleFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.torchwork.runtime.Platform;
+import org.torchwork.testkit.Certificate;
 import org.torchwork.testkit.TestKit;
 
 /** certify: every built-in callback resumes exactly; a callback that forgets part of its state is caught, by name. */
@@ -62,7 +63,7 @@ class CertifyIT {
       TestKit kit = TestKit.callback(platform.callback(id)).platform(platform).param("validate", 0.2)
           .param("measures_valid", "classif.ce");
       BUILT_INS.get(id).forEach(kit::set);
-      TestKit.Certificate c = kit.certify(3);
+      Certificate c = kit.certify(3);
       assertTrue(c.passed(), c.toString());
     }
   }

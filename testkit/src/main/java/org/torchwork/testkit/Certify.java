@@ -142,7 +142,7 @@ final class Certify {
     this.epochs = epochs;
   }
 
-  TestKit.Certificate run() {
+  Certificate run() {
     Path root;
     try {
       root = Files.createTempDirectory("torchwork-certify-");
@@ -163,7 +163,7 @@ final class Certify {
           break;
         }
       }
-      return new TestKit.Certificate(callback.id(), epochs, difference);
+      return new Certificate(callback.id(), epochs, difference);
     } finally {
       Interrupts.clear();
       deleteTree(root);
