@@ -11,6 +11,7 @@ module org.torchwork.runtime {
   requires com.google.gson;
 
   exports org.torchwork.runtime;
+  exports org.torchwork.runtime.tune;
 
   // Checkpoint and model metadata are records that Gson reads and writes reflectively.
   opens org.torchwork.runtime.store to com.google.gson;

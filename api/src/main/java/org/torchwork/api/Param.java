@@ -87,6 +87,34 @@ public final class Param {
     this.defaultValue = b.defaultValue == null ? null : convert(b.defaultValue, id);
   }
 
+  private Param(Param other, String id) {
+    this.id = id;
+    this.type = other.type;
+    this.required = other.required;
+    this.lower = other.lower;
+    this.lowerOpen = other.lowerOpen;
+    this.infinite = other.infinite;
+    this.upper = other.upper;
+    this.upperOpen = other.upperOpen;
+    this.levels = other.levels;
+    this.description = other.description;
+    this.path = other.path;
+    this.defaultValue = other.defaultValue;
+  }
+
+  /**
+   * The same parameter under another id: type, bounds, levels, default and description kept. A
+   * learner lists its callbacks' parameters this way, as {@code cb.<id>.<param>}.
+   *
+   * @param newId the id
+   * @return the renamed parameter
+   * @since 0.2
+   */
+  public Param withId(String newId) {
+    new Builder(newId, type);
+    return new Param(this, newId);
+  }
+
   /**
    * Starts an integer parameter.
    *

@@ -74,6 +74,18 @@ public final class ParamSet {
   }
 
   /**
+   * This set's parameters with a prefix on each id, e.g. {@code cb.history.} (see
+   * {@link Param#withId(String)}).
+   *
+   * @param prefix the prefix
+   * @return the renamed set
+   * @since 0.2
+   */
+  public ParamSet prefixed(String prefix) {
+    return of(params.values().stream().map(p -> p.withId(prefix + p.id())).toList());
+  }
+
+  /**
    * The parameters, in declaration order.
    *
    * @return an unmodifiable collection

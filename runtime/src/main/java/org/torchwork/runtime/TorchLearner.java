@@ -84,12 +84,18 @@ public final class TorchLearner implements Learner, AutoCloseable {
   }
 
   /**
-   * The learner's parameters (without its callbacks').
+   * Every parameter the learner takes: its own, then each of its callbacks' as
+   * {@code cb.<id>.<param>} with the callback's types, ranges and defaults, so that tuning and
+   * resampling see one space.
    *
    * @return the parameter set
    */
   public ParamSet paramSet() {
-    return paramSet;
+    ParamSet all = paramSet;
+    for (TorchCallback cb : callbacks) {
+      all = all.with(cb.paramSet().prefixed("cb." + cb.id() + "."));
+    }
+    return all;
   }
 
   /**

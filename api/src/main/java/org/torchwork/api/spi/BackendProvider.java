@@ -2,6 +2,7 @@ package org.torchwork.api.spi;
 
 import org.torchwork.api.ApiStatus;
 import ai.djl.engine.Engine;
+import ai.djl.training.GradientCollector;
 
 /**
  * A training backend: one DJL engine with its native libraries. Found with
@@ -48,4 +49,16 @@ public interface BackendProvider {
    *     artifacts expected
    */
   Engine engine();
+
+  /**
+   * Starts recording operations for gradients on the calling thread, for one forward and backward
+   * pass. Trainings may run in parallel threads of one process (a tuning's workers), so a backend
+   * whose engine allows one collector per process overrides this with one per thread.
+   *
+   * @return the collector; the caller closes it
+   * @since 0.2
+   */
+  default GradientCollector newGradientCollector() {
+    return engine().newGradientCollector();
+  }
 }

@@ -1,6 +1,7 @@
 package org.torchwork.engine.pytorch;
 
 import ai.djl.engine.Engine;
+import ai.djl.training.GradientCollector;
 import org.torchwork.api.spi.DjlBackendProvider;
 
 /**
@@ -41,5 +42,12 @@ public final class PyTorchBackend extends DjlBackendProvider {
    */
   static int defaultThreads(int cores) {
     return Math.max(1, cores - 1);
+  }
+
+  /** One collector per thread, so that trainings in parallel threads overlap. */
+  @Override
+  public GradientCollector newGradientCollector() {
+    engine();
+    return new ThreadGradients();
   }
 }

@@ -7,7 +7,9 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.LayerNorm;
+import ai.djl.engine.Engine;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Which networks draw random numbers while they train. The loop seeds the engine per batch for
@@ -19,7 +21,36 @@ public final class Randomness {
   private static final Set<String> ACTIVATIONS =
       Set.of("ReLU", "ReLU6", "sigmoid", "Tanh", "softPlus", "softSign", "LeakyReLU", "ELU", "SELU", "GELU", "Swish", "Mish");
 
+  /**
+   * The engine's generator is one per process: runs training in parallel threads (a tuning's
+   * workers) take turns to seed it and draw from it, so that each draws what it would alone.
+   */
+  private static final ReentrantLock GENERATOR = new ReentrantLock();
+
   private Randomness() {}
+
+  /**
+   * Seeds the engine's generator and keeps it for this thread until {@link #release()}.
+   *
+   * @param engine the engine
+   * @param seed the seed
+   */
+  static void seedAndHold(Engine engine, int seed) {
+    GENERATOR.lock();
+    try {
+      engine.setRandomSeed(seed);
+    } catch (RuntimeException e) {
+      GENERATOR.unlock();
+      throw e;
+    }
+  }
+
+  /** Lets other threads use the engine's generator; does nothing when this thread does not hold it. */
+  static void release() {
+    while (GENERATOR.isHeldByCurrentThread()) {
+      GENERATOR.unlock();
+    }
+  }
 
   /**
    * Whether a network may draw random numbers while training: true unless every block in it is

@@ -162,7 +162,7 @@ public final class TrainingLoop {
     Map<String, Map<String, NDArray>> tensors = Map.of();
     try {
       Engine engine = choice.engine();
-      engine.setRandomSeed(seed);
+      Randomness.seedAndHold(engine, seed);
       model = Model.newInstance(spec.id(), choice.device(), engine.getEngineName());
       ctx.model = model;
       Block block = spec.network().create(shape, params);
@@ -180,15 +180,15 @@ public final class TrainingLoop {
           model.newTrainer(
               new DefaultTrainingConfig(ctx.loss).optOptimizer(ctx.optimizer).optDevices(new ai.djl.Device[] {choice.device()}));
       trainer.initialize(new Shape(1, train.nfeatures()));
+      Randomness.release();
       Gradients.skipSumCheck(trainer);
       boolean mxnet = "MXNet".equals(engine.getEngineName());
       // PyTorch adds gradients up across backward passes; MXNet overwrites them.
       gradientsAccumulate = !mxnet;
       gradients = new StepGradients(block.getParameters().stream().collect(Collectors.toList()));
       ctx.gradients = gradients;
-      // A seed per batch costs PyTorch one native call, so it is always set there (callbacks may
-      // draw random numbers too). MXNet re-seeds its parallel generators and waits for all pending
-      // work, about a millisecond: there only networks that draw random numbers are seeded.
+      // A seed per batch costs PyTorch one native call (always set: callbacks may draw too); MXNet's waits for
+      // all pending work, about a millisecond, so there only networks that draw random numbers are seeded.
       seedPerBatch = !mxnet || Randomness.drawsRandomNumbers(block);
       losses = new Losses(model.getNDManager());
       ctx.losses = losses;
@@ -271,6 +271,7 @@ public final class TrainingLoop {
     } catch (Throwable t) {
       failure = t;
     }
+    Randomness.release();
     ctx.batch = null;
     ctx.yHat = null;
     ctx.failure = failure;
@@ -283,7 +284,7 @@ public final class TrainingLoop {
       exitFailure = exit();
     } finally {
       earlyStopping().ifPresent(EarlyStopping::release);
-      // The trained model has copies; the callbacks' own tensors are freed with the run, never the network's.
+      // The callbacks' own tensors are freed with the run, never the network's (the model has copies).
       java.util.Set<NDArray> weights = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
       if (model != null && model.getBlock() != null) {
         model.getBlock().getParameters().forEach(p -> weights.add(p.getValue().getArray()));
@@ -332,10 +333,9 @@ public final class TrainingLoop {
         ctx.globalStep++;
         ctx.skipStep = false;
         ctx.consistent = false;
-        // Dropout and other random layers draw from the engine; a seed per batch makes a resumed
-        // run draw what an uninterrupted one would, whichever batch it resumed after.
+        // A seed per batch: a run resumed after any batch draws (dropout, ...) what an uninterrupted one would.
         if (seedPerBatch) {
-          engine.setRandomSeed((int) (seed * 1_000_003L + ctx.globalStep));
+          Randomness.seedAndHold(engine, (int) (seed * 1_000_003L + ctx.globalStep));
         }
         try (NDManager manager = ctx.model.getNDManager().newSubManager(ctx.device)) {
           ctx.batch = batches.get(manager, i);
@@ -343,8 +343,9 @@ public final class TrainingLoop {
           dispatch(Stage.ON_BATCH_BEGIN);
           NDList yHat;
           NDArray loss;
-          try (GradientCollector collector = trainer.newGradientCollector()) {
+          try (GradientCollector collector = choice.backend().newGradientCollector()) {
             yHat = trainer.forward(ctx.batch.getData());
+            Randomness.release();
             loss = ctx.loss.evaluate(ctx.batch.getLabels(), yHat);
             collector.backward(loss);
           }

@@ -1,0 +1,39 @@
+package org.torchwork.engine.pytorch;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+
+/**
+ * Records gradients on the calling thread only. PyTorch's grad mode belongs to a thread, but
+ * DJL's own collector allows one per process, which would keep trainings in parallel threads (a
+ * tuning's workers) from ever overlapping. Like DJL's, it does not zero gradients: the loop does.
+ */
+final class ThreadGradients implements GradientCollector {
+  private final boolean wasRecording;
+
+  ThreadGradients() {
+    wasRecording = JniUtils.isGradMode();
+    JniUtils.setGradMode(true);
+  }
+
+  @Override
+  public void backward(NDArray target) {
+    // The seed of the backward pass: d target / d target, ones shaped like the target.
+    NDArray ones = target.onesLike();
+    JniUtils.backward((PtNDArray) target, (PtNDArray) ones, false, false);
+  }
+
+  @Override
+  public void zeroGradients() {
+    throw new UnsupportedOperationException("The training loop zeroes the gradients of the parameters it trains.");
+  }
+
+  @Override
+  public void close() {
+    if (!wasRecording) {
+      JniUtils.setGradMode(false);
+    }
+  }
+}

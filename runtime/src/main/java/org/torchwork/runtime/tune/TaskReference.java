@@ -1,0 +1,56 @@
+package org.torchwork.runtime.tune;
+
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.Objects;
+import org.torchwork.api.Task;
+import org.torchwork.api.TaskType;
+import org.torchwork.runtime.Platform;
+import org.torchwork.runtime.Torchwork;
+
+/**
+ * Where a task comes from, as plain values, so that a Spark executor can load the same rows: a
+ * built-in task's id, or a CSV file (a path every executor can read) and its target column.
+ *
+ * @param id a built-in task's id, or null for a CSV file
+ * @param csv the CSV file, or null for a built-in task
+ * @param target the target column of a CSV file
+ */
+public record TaskReference(String id, String csv, String target) implements Serializable {
+  /**
+   * A built-in task.
+   *
+   * @param id its id, e.g. {@code iris}
+   * @return the reference
+   */
+  public static TaskReference builtIn(String id) {
+    return new TaskReference(Objects.requireNonNull(id, "id"), null, null);
+  }
+
+  /**
+   * A CSV file.
+   *
+   * @param file the file; made absolute
+   * @param target its target column
+   * @return the reference
+   */
+  public static TaskReference csv(Path file, String target) {
+    return new TaskReference(null, file.toAbsolutePath().normalize().toString(), Objects.requireNonNull(target, "target"));
+  }
+
+  /**
+   * Loads the task.
+   *
+   * @param platform where a built-in task is found
+   * @param type the learner's task type, which a CSV file is read as
+   * @return the task
+   */
+  public Task load(Platform platform, TaskType type) {
+    return id != null ? platform.task(id) : Torchwork.tsk(Path.of(csv), target, type);
+  }
+
+  @Override
+  public String toString() {
+    return id != null ? id : csv;
+  }
+}

@@ -1,0 +1,60 @@
+package org.torchwork.runtime.tune;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a trial of a tuning gave.
+ *
+ * @param number the trial's number
+ * @param values the searched settings' values
+ * @param status {@code ok}, {@code failed} or {@code interrupted}
+ * @param aggregates each measure's mean and standard deviation over the resampling's splits
+ *     (empty when the trial failed)
+ * @param internalEpochs with {@code epochs: internal}, the mean of the splits' best epochs; else null
+ * @param folds every split's result (empty when the trial failed)
+ * @param seconds how long the trial took
+ * @param error why the trial failed, or null
+ */
+public record TrialResult(int number, Map<String, Object> values, String status, List<Resample.Aggregate> aggregates,
+    Integer internalEpochs, List<Resample.Fold> folds, double seconds, String error) implements Serializable {
+  /** A trial that trained and was scored. */
+  public static final String OK = "ok";
+  /** A trial that failed (after the retries of its executor). */
+  public static final String FAILED = "failed";
+  /** A trial stopped by an interrupt (Ctrl-C): not recorded, it runs again when the tuning goes on. */
+  public static final String INTERRUPTED = "interrupted";
+
+  /**
+   * Whether the trial trained and was scored.
+   *
+   * @return true for {@code ok}
+   */
+  public boolean ok() {
+    return OK.equals(status);
+  }
+
+  /**
+   * A measure's mean over the splits.
+   *
+   * @param measure the measure id
+   * @return the mean, or NaN when the trial failed
+   */
+  public double mean(String measure) {
+    return aggregates.stream().filter(a -> a.measure().equals(measure)).mapToDouble(Resample.Aggregate::mean).findFirst()
+        .orElse(Double.NaN);
+  }
+
+  /**
+   * A failed trial.
+   *
+   * @param trial the trial
+   * @param seconds how long it ran
+   * @param error why it failed
+   * @return the result
+   */
+  public static TrialResult failed(Trial trial, double seconds, String error) {
+    return new TrialResult(trial.number(), trial.values(), FAILED, List.of(), null, List.of(), seconds, error);
+  }
+}

@@ -1,0 +1,283 @@
+package org.torchwork.runtime.tune;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.torchwork.api.Param;
+import org.torchwork.api.TorchworkException;
+import org.torchwork.runtime.store.AtomicFiles;
+import org.torchwork.runtime.store.Json;
+
+/**
+ * A tuning's folder: {@code trials.json} (what was tuned and every finished trial, rewritten
+ * atomically after each one, so a killed tuning loses only the trials in progress),
+ * {@code results.csv} (the same as a table) and {@code best.json}. A tuning started again on the
+ * same folder with the same setup goes on from there; a different setup is refused.
+ */
+final class TuningFolder implements AutoCloseable {
+  static final int FORMAT = 1;
+  static final String TRIALS = "trials.json";
+  static final String RESULTS = "results.csv";
+  static final String BEST = "best.json";
+  private static final Set<String> OURS = Set.of(TRIALS, RESULTS, BEST, ".lock");
+
+  private final Path dir;
+  private final Map<String, Object> setup;
+  private final List<String> keys;
+  private final List<String> measures;
+  private final TreeMap<Integer, TrialResult> finished = new TreeMap<>();
+  private final FileChannel lockFile;
+  private final FileLock lock;
+
+  private TuningFolder(Path dir, Map<String, Object> setup, List<String> keys, List<String> measures) throws IOException {
+    this.dir = dir;
+    this.setup = setup;
+    this.keys = keys;
+    this.measures = measures;
+    this.lockFile = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock l;
+    try {
+      l = lockFile.tryLock();
+    } catch (OverlappingFileLockException e) {
+      l = null;
+    }
+    if (l == null) {
+      lockFile.close();
+      throw new TorchworkException("Tuning folder " + dir + " is in use by another tuning. Wait for it to finish, or give --out"
+          + " another folder.");
+    }
+    this.lock = l;
+  }
+
+  /**
+   * Opens a tuning folder, creating it, or reading the trials finished there before.
+   *
+   * @param dir the folder
+   * @param setup what is tuned, as plain data; must equal what the folder's trials were run with
+   * @param keys the searched keys, for the table
+   * @param measures the measures, for the table
+   * @return the folder, locked against other tunings until closed
+   */
+  static TuningFolder open(Path dir, Map<String, Object> setup, List<String> keys, List<String> measures) {
+    Path trials = dir.resolve(TRIALS);
+    try {
+      if (Files.isSymbolicLink(dir) || (Files.exists(dir) && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS))) {
+        throw new TorchworkException("Tuning folder " + dir + " is not a folder (a file or a link). Give --out a new or empty"
+            + " folder.");
+      }
+      Files.createDirectories(dir);
+      if (!Files.exists(trials, LinkOption.NOFOLLOW_LINKS)) {
+        try (Stream<Path> files = Files.list(dir)) {
+          List<String> others = files.map(p -> p.getFileName().toString()).filter(n -> !OURS.contains(n) && !n.startsWith(".")).toList();
+          if (!others.isEmpty()) {
+            throw new TorchworkException("Folder " + dir + " holds other files (" + String.join(", ", others.subList(0,
+                Math.min(3, others.size()))) + ") and no tuning. Give --out a new or empty folder.");
+          }
+        }
+      }
+      TuningFolder folder = new TuningFolder(dir, setup, keys, measures);
+      try {
+        if (Files.exists(trials, LinkOption.NOFOLLOW_LINKS)) {
+          folder.read(trials);
+        }
+      } catch (RuntimeException e) {
+        folder.close();
+        throw e;
+      }
+      return folder;
+    } catch (IOException e) {
+      throw new TorchworkException("Cannot use tuning folder " + dir + ": " + e.getMessage() + ". Give --out a folder you can"
+          + " write.", e);
+    }
+  }
+
+  private void read(Path trials) throws IOException {
+    Object doc;
+    try {
+      if (!Files.isRegularFile(trials, LinkOption.NOFOLLOW_LINKS) || Files.size(trials) > 256L << 20) {
+        throw new com.google.gson.JsonParseException("not a regular file of at most 256 MiB");
+      }
+      doc = Json.typed(Json.read(Files.readAllBytes(trials), Object.class));
+    } catch (com.google.gson.JsonParseException e) {
+      throw new TorchworkException(trials + " is not a tuning record (" + e.getMessage() + "). Move it away to start the tuning"
+          + " afresh, or give --out another folder.");
+    }
+    if (!(doc instanceof Map<?, ?> map) || !Integer.valueOf(FORMAT).equals(map.get("format")) || !(map.get("trials") instanceof List<?> list)) {
+      throw new TorchworkException(trials + " is not a tuning record of format " + FORMAT + ". Move it away to start the tuning"
+          + " afresh, or give --out another folder.");
+    }
+    Object before = map.get("setup");
+    if (!setup.equals(before)) {
+      List<String> differ = new ArrayList<>();
+      if (before instanceof Map<?, ?> old) {
+        setup.forEach((k, v) -> {
+          if (!v.equals(old.get(k))) {
+            differ.add(k + " (was " + Param.format(old.get(k)) + ", now " + Param.format(v) + ")");
+          }
+        });
+      }
+      throw new TorchworkException("Tuning folder " + dir + " holds trials of another setup" + (differ.isEmpty() ? "" : ": "
+          + String.join("; ", differ)) + ". Give --out another folder for this one, or run the setup of that folder to go on"
+          + " with it.");
+    }
+    for (Object o : list) {
+      TrialResult t = fromMap((Map<?, ?>) o);
+      finished.put(t.number(), t);
+    }
+  }
+
+  /** The trials finished before, by number. */
+  Map<Integer, TrialResult> finished() {
+    return finished;
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  /** Records a finished trial: trials.json and results.csv are rewritten atomically. */
+  void record(TrialResult result) {
+    finished.put(result.number(), result);
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("format", FORMAT);
+    doc.put("setup", setup);
+    doc.put("trials", finished.values().stream().map(TuningFolder::toMap).toList());
+    write(TRIALS, Json.bytes(Json.tagged(doc)));
+    write(RESULTS, csv().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Writes best.json. */
+  void best(Map<String, Object> best) {
+    write(BEST, Json.bytes(Json.tagged(best)));
+  }
+
+  private void write(String name, byte[] bytes) {
+    try {
+      AtomicFiles.write(dir.resolve(name), out -> out.write(bytes), null);
+    } catch (IOException e) {
+      throw new TorchworkException("Cannot write " + dir.resolve(name) + ": " + e.getMessage() + ". The trials finished so far"
+          + " are in " + dir.resolve(TRIALS) + ".", e);
+    }
+  }
+
+  /** The results as a CSV table: one row per trial. */
+  String csv() {
+    java.io.StringWriter text = new java.io.StringWriter();
+    PrintWriter w = new PrintWriter(text);
+    List<String> header = new ArrayList<>(List.of("trial", "status"));
+    header.addAll(keys);
+    measures.forEach(m -> {
+      header.add(m);
+      header.add(m + ".sd");
+    });
+    header.addAll(List.of("epochs", "seconds", "error"));
+    w.print(String.join(",", header) + "\n");
+    for (TrialResult t : finished.values()) {
+      List<String> row = new ArrayList<>(List.of(String.valueOf(t.number()), t.status()));
+      keys.forEach(k -> row.add(t.values().containsKey(k) ? cell(Param.format(t.values().get(k))) : ""));
+      measures.forEach(m -> {
+        Resample.Aggregate a = t.aggregates().stream().filter(x -> x.measure().equals(m)).findFirst().orElse(null);
+        row.add(a == null ? "" : number(a.mean()));
+        row.add(a == null || Double.isNaN(a.sd()) ? "" : number(a.sd()));
+      });
+      row.add(t.internalEpochs() == null ? "" : String.valueOf(t.internalEpochs()));
+      row.add(String.format(java.util.Locale.ROOT, "%.1f", t.seconds()));
+      row.add(t.error() == null ? "" : cell(t.error()));
+      w.print(String.join(",", row) + "\n");
+    }
+    w.flush();
+    return text.toString();
+  }
+
+  private static String number(double v) {
+    return Double.toString(v);
+  }
+
+  private static String cell(String s) {
+    return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+  }
+
+  static Map<String, Object> toMap(TrialResult t) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("trial", t.number());
+    m.put("status", t.status());
+    m.put("values", t.values());
+    Map<String, Object> scores = new LinkedHashMap<>();
+    t.aggregates().forEach(a -> scores.put(a.measure(), Map.of("mean", a.mean(), "sd", Double.isNaN(a.sd()) ? "NaN" : a.sd())));
+    m.put("scores", scores);
+    m.put("internal_epochs", t.internalEpochs());
+    List<Object> folds = new ArrayList<>();
+    for (Resample.Fold f : t.folds()) {
+      Map<String, Object> fm = new LinkedHashMap<>();
+      fm.put("repeat", f.repeat());
+      fm.put("fold", f.fold());
+      fm.put("train_rows", f.trainRows());
+      fm.put("test_rows", f.testRows());
+      fm.put("seed", f.seed());
+      fm.put("scores", f.scores());
+      fm.put("epochs", f.epochs());
+      fm.put("best_epoch", f.bestEpoch());
+      fm.put("end", f.end());
+      fm.put("seconds", f.seconds());
+      folds.add(fm);
+    }
+    m.put("folds", folds);
+    m.put("seconds", t.seconds());
+    m.put("error", t.error());
+    return m;
+  }
+
+  @SuppressWarnings("unchecked")
+  private TrialResult fromMap(Map<?, ?> m) {
+    try {
+      List<Resample.Aggregate> aggregates = new ArrayList<>();
+      ((Map<String, Map<String, Object>>) m.get("scores")).forEach((id, s) -> aggregates.add(new Resample.Aggregate(id,
+          ((Number) s.get("mean")).doubleValue(), s.get("sd") instanceof Number n ? n.doubleValue() : Double.NaN)));
+      List<Resample.Fold> folds = new ArrayList<>();
+      for (Map<String, Object> f : (List<Map<String, Object>>) m.get("folds")) {
+        Map<String, Double> scores = new LinkedHashMap<>();
+        ((Map<String, Object>) f.get("scores")).forEach((k, v) -> scores.put(k, ((Number) v).doubleValue()));
+        folds.add(new Resample.Fold(num(f, "repeat"), num(f, "fold"), num(f, "train_rows"), num(f, "test_rows"), num(f, "seed"),
+            scores, num(f, "epochs"), num(f, "best_epoch"), (String) f.get("end"), ((Number) f.get("seconds")).doubleValue(), null));
+      }
+      Object status = m.get("status");
+      if (!TrialResult.OK.equals(status) && !TrialResult.FAILED.equals(status)) {
+        throw new IllegalArgumentException("status " + status);
+      }
+      return new TrialResult(num(m, "trial"), (Map<String, Object>) m.get("values"), (String) status, aggregates,
+          m.get("internal_epochs") == null ? null : num(m, "internal_epochs"), folds, ((Number) m.get("seconds")).doubleValue(),
+          (String) m.get("error"));
+    } catch (RuntimeException e) {
+      throw new TorchworkException(dir.resolve(TRIALS) + " holds a trial Torchwork cannot read (" + e + "). Move the file away to"
+          + " start the tuning afresh, or give --out another folder.");
+    }
+  }
+
+  private static int num(Map<?, ?> m, String key) {
+    return ((Number) m.get(key)).intValue();
+  }
+
+  @Override
+  public void close() {
+    try {
+      lock.release();
+      lockFile.close();
+    } catch (IOException e) {
+      // The lock goes with the process anyway.
+    }
+  }
+}

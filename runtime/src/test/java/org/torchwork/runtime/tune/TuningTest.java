@@ -1,0 +1,155 @@
+package org.torchwork.runtime.tune;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.torchwork.api.TorchworkException;
+import org.torchwork.runtime.Platform;
+import org.torchwork.runtime.TorchLearner;
+
+class TuningTest {
+  private static final Platform PLATFORM = Platform.builder().build();
+  private static final LearnerConfig MLP = new LearnerConfig("classif.mlp", List.of(),
+      Map.of("epochs", 3, "batch_size", 32, "neurons", 8, "engine", "pytorch"));
+
+  @TempDir Path tmp;
+
+  private static Map<String, Object> space() {
+    Map<String, Object> space = new LinkedHashMap<>();
+    space.put("opt.lr", "loguniform(1e-3, 1e-1)");
+    space.put("neurons", List.of(4, 8));
+    return space;
+  }
+
+  private Tuning tuning(Path folder, int trials) {
+    return new Tuning(PLATFORM, MLP, TaskReference.builtIn("iris"), space(), Resampling.cv(2), List.of("classif.acc", "classif.ce"),
+        folder).trials(trials).seed(5);
+  }
+
+  @Test
+  void resamplingScoresEveryFoldOnRowsItDidNotTrainOn() {
+    Resample.Result r = Resample.run(PLATFORM, MLP.with(Map.of("seed", 3)), PLATFORM.task("iris"), Resampling.cv(3),
+        List.of("classif.acc"), Resample.Options.quiet());
+    assertEquals(3, r.folds().size());
+    r.folds().forEach(f -> {
+      assertEquals(100, f.trainRows());
+      assertEquals(50, f.testRows());
+      assertEquals(3, f.epochs());
+    });
+    assertEquals(List.of(Resample.seedFor(3, 1), Resample.seedFor(3, 2), Resample.seedFor(3, 3)),
+        r.folds().stream().map(Resample.Fold::seed).toList());
+    double mean = r.folds().stream().mapToDouble(f -> f.scores().get("classif.acc")).average().orElseThrow();
+    assertEquals(mean, r.mean("classif.acc"), 1e-12);
+    assertTrue(r.aggregate("classif.acc").sd() >= 0);
+    Resample.Result again = Resample.run(PLATFORM, MLP.with(Map.of("seed", 3)), PLATFORM.task("iris"), Resampling.cv(3),
+        List.of("classif.acc"), Resample.Options.quiet());
+    assertEquals(r.folds().stream().map(Resample.Fold::scores).toList(), again.folds().stream().map(Resample.Fold::scores).toList());
+  }
+
+  @Test
+  void twoWorkersGiveEveryTrialTheScoresOneWorkerGives() {
+    Tuning.Outcome one;
+    try (LocalTrials w = new LocalTrials(PLATFORM, 1, List.of())) {
+      one = tuning(tmp.resolve("one"), 4).run(w, r -> {});
+    }
+    Tuning.Outcome two;
+    try (LocalTrials w = new LocalTrials(PLATFORM, 2, List.of())) {
+      two = tuning(tmp.resolve("two"), 4).run(w, r -> {});
+    }
+    assertEquals(4, one.results().size());
+    assertTrue(one.results().stream().allMatch(TrialResult::ok), one.results().toString());
+    assertTrue(two.results().stream().allMatch(TrialResult::ok), two.results().toString());
+    assertEquals(scores(one), scores(two));
+    assertEquals(one.best().orElseThrow().number(), two.best().orElseThrow().number());
+    double best = one.results().stream().mapToDouble(r -> r.mean("classif.acc")).max().orElseThrow();
+    assertEquals(best, one.best().orElseThrow().mean("classif.acc"));
+  }
+
+  private static List<Object> scores(Tuning.Outcome o) {
+    List<Object> out = new ArrayList<>();
+    o.results().forEach(r -> out.add(List.of(r.number(), r.values(), r.aggregates(), r.folds().stream().map(Resample.Fold::scores)
+        .toList())));
+    return out;
+  }
+
+  @Test
+  void aTuningGoesOnWhereItStoppedWithoutRepeatingATrial() throws IOException {
+    Path folder = tmp.resolve("t");
+    Tuning.Outcome first;
+    try (LocalTrials w = new LocalTrials(PLATFORM, 1, List.of())) {
+      first = tuning(folder, 2).run(w, r -> {});
+    }
+    List<Integer> ranNow = new ArrayList<>();
+    Tuning.Outcome second;
+    try (LocalTrials w = new LocalTrials(PLATFORM, 1, List.of())) {
+      second = tuning(folder, 3).run(w, r -> ranNow.add(r.number()));
+    }
+    assertEquals(List.of(3), ranNow);
+    assertEquals(2, second.before());
+    assertEquals(scores(first), scores(second).subList(0, 2));
+    String csv = Files.readString(folder.resolve("results.csv"));
+    assertTrue(csv.startsWith("trial,status,opt.lr,neurons,classif.acc,classif.acc.sd,classif.ce,classif.ce.sd,epochs,seconds,error\n"),
+        csv);
+    assertEquals(4, csv.lines().count());
+    assertTrue(Files.readString(folder.resolve("best.json")).contains("\"trial\": " + second.best().orElseThrow().number()));
+
+    // Another setup on the same folder is refused, naming what changed.
+    Tuning other = new Tuning(PLATFORM, MLP.with(Map.of("epochs", 4)), TaskReference.builtIn("iris"), space(), Resampling.cv(2),
+        List.of("classif.acc", "classif.ce"), folder).trials(3).seed(5);
+    try (LocalTrials w = new LocalTrials(PLATFORM, 1, List.of())) {
+      String m = assertThrows(TorchworkException.class, () -> other.run(w, r -> {})).getMessage();
+      assertTrue(m.contains("holds trials of another setup: settings"), m);
+      assertTrue(m.contains("Give --out another folder"), m);
+    }
+
+    // A record that is not JSON is never trusted.
+    Files.writeString(folder.resolve("trials.json"), "{\"format\": 1, \"setup\": ", StandardCharsets.UTF_8);
+    try (LocalTrials w = new LocalTrials(PLATFORM, 1, List.of())) {
+      String m = assertThrows(TorchworkException.class, () -> tuning(folder, 3).run(w, r -> {})).getMessage();
+      assertTrue(m.contains("is not a tuning record"), m);
+    }
+  }
+
+  @Test
+  void aFailingTrialIsReportedNotDropped() {
+    Map<String, Object> space = Map.of("opt.lr", List.of(0.01, 1e300));
+    Tuning t = new Tuning(PLATFORM, MLP.with(Map.of("cb.missing.x", 1)), TaskReference.builtIn("iris"), space, Resampling.cv(2),
+        List.of("classif.acc"), tmp.resolve("f")).method(Tuning.GRID);
+    try (LocalTrials w = new LocalTrials(PLATFORM, 1, List.of())) {
+      assertThrows(TorchworkException.class, () -> t.run(w, r -> {}), "a setting of an absent callback is refused up front");
+    }
+  }
+
+  @Test
+  void epochsInternalRecordsTheEpochsEarlyStoppingFoundAndRetrainsWithThem() {
+    Tuning t = new Tuning(PLATFORM, MLP.with(Map.of("epochs", 6, "patience", 1, "validate", 0.3, "measures_valid", "classif.ce")), TaskReference.builtIn("iris"),
+        Map.of("epochs", "internal", "opt.lr", List.of(0.05)), Resampling.holdout(0.3), List.of("classif.ce"), tmp.resolve("i"));
+    Tuning.Outcome o;
+    try (LocalTrials w = new LocalTrials(PLATFORM, 1, List.of())) {
+      o = t.trials(1).run(w, r -> {});
+    }
+    TrialResult best = o.best().orElseThrow();
+    int internal = best.internalEpochs();
+    assertTrue(internal >= 1 && internal <= 6, "internal epochs " + internal);
+    assertEquals(best.folds().get(0).bestEpoch(), internal);
+    try (TorchLearner l = t.retrain(best)) {
+      assertEquals(internal, l.model().epochs());
+      assertFalse(l.model().callbacks().containsKey("early_stopping"));
+    }
+    String m = assertThrows(TorchworkException.class, () -> new Tuning(PLATFORM, MLP, TaskReference.builtIn("iris"),
+        Map.of("epochs", "internal"), Resampling.cv(2), List.of("classif.ce"), tmp.resolve("j")).check()).getMessage();
+    assertTrue(m.contains("set patience"), m);
+  }
+}
