@@ -9,5 +9,7 @@ module org.torchwork.cli {
   requires jdk.unsupported;
   requires com.google.gson;
 
+  uses org.torchwork.runtime.tune.TrialExecutorProvider;
+
   opens org.torchwork.cli to info.picocli;
 }

@@ -22,6 +22,7 @@ module org.torchwork.runtime {
   uses org.torchwork.api.spi.BackendProvider;
   uses org.torchwork.api.spi.TaskProvider;
   uses org.torchwork.api.spi.MeasureProvider;
+  uses org.torchwork.runtime.tune.TrialExecutorProvider;
 
   provides org.torchwork.api.spi.LearnerProvider with
       org.torchwork.runtime.builtin.MlpLearners;

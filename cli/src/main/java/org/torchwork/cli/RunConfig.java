@@ -42,6 +42,8 @@ import org.torchwork.api.internal.Names;
  * params:
  *   epochs: 5
  *   cb.custom_logger.alpha: 0.05
+ * search:                 # torchwork tune: the settings to try
+ *   opt.lr: loguniform(1e-4, 1e-1)
  * </pre>
  *
  * <p>Every value remembers its line, so that any problem with it — malformed YAML, an unknown
@@ -50,7 +52,8 @@ import org.torchwork.api.internal.Names;
  */
 final class RunConfig {
   static final List<String> KEYS =
-      List.of("task", "target", "valid", "learner", "engine", "device", "callbacks", "plugins", "save", "overwrite", "params");
+      List.of("task", "target", "valid", "learner", "engine", "device", "callbacks", "plugins", "save", "overwrite", "params",
+          "search");
 
   /** A value from the file and where it stands. */
   record Located<T>(T value, String where) {
@@ -68,6 +71,8 @@ final class RunConfig {
   final Map<String, Located<String>> scalars = new LinkedHashMap<>();
   Located<List<String>> callbacks;
   final Map<String, Located<Object>> params = new LinkedHashMap<>();
+  /** The search space of {@code torchwork tune}: each key's domain, as written. */
+  final Map<String, Located<Object>> search = new LinkedHashMap<>();
 
   private RunConfig(Path file) {
     this.file = file;
@@ -172,17 +177,20 @@ final class RunConfig {
         callbacks = new Located<>(strings(value, key), where(value, key));
         break;
       case "params":
+      case "search":
         if (!(value instanceof MappingNode)) {
-          throw wrongType(value, key, "a mapping of parameter: value");
+          throw wrongType(value, key, key.equals("params") ? "a mapping of parameter: value"
+              : "a mapping of parameter: domain, e.g. opt.lr: loguniform(1e-4, 1e-1)");
         }
+        Map<String, Located<Object>> into = key.equals("params") ? params : search;
         for (NodeTuple p : ((MappingNode) value).getValue()) {
           try {
-            String param = key(p.getKeyNode(), "params.");
+            String param = key(p.getKeyNode(), key + ".");
             noAnchor(p.getValueNode());
-            if (params.containsKey(param)) {
+            if (into.containsKey(param)) {
               throw new TorchworkException(where(p.getKeyNode(), null) + ": parameter '" + param + "' is given twice. Keep one.");
             }
-            params.put(param, new Located<>(value(p.getValueNode(), "params." + param), where(p.getValueNode(), "params." + param)));
+            into.put(param, new Located<>(value(p.getValueNode(), key + "." + param), where(p.getValueNode(), key + "." + param)));
           } catch (TorchworkException e) {
             problems.add(e.getMessage());
           }

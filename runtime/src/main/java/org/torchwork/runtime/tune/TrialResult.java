@@ -1,6 +1,8 @@
 package org.torchwork.runtime.tune;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -56,5 +58,41 @@ public record TrialResult(int number, Map<String, Object> values, String status,
    */
   public static TrialResult failed(Trial trial, double seconds, String error) {
     return new TrialResult(trial.number(), trial.values(), FAILED, List.of(), null, List.of(), seconds, error);
+  }
+
+  /**
+   * The result as plain data, as {@code trials.json} and {@code --json} hold it.
+   *
+   * @return the map
+   */
+  public Map<String, Object> asMap() {
+    TrialResult t = this;
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("trial", t.number());
+    m.put("status", t.status());
+    m.put("values", t.values());
+    Map<String, Object> scores = new LinkedHashMap<>();
+    t.aggregates().forEach(a -> scores.put(a.measure(), Map.of("mean", a.mean(), "sd", Double.isNaN(a.sd()) ? "NaN" : a.sd())));
+    m.put("scores", scores);
+    m.put("internal_epochs", t.internalEpochs());
+    List<Object> folds = new ArrayList<>();
+    for (Resample.Fold f : t.folds()) {
+      Map<String, Object> fm = new LinkedHashMap<>();
+      fm.put("repeat", f.repeat());
+      fm.put("fold", f.fold());
+      fm.put("train_rows", f.trainRows());
+      fm.put("test_rows", f.testRows());
+      fm.put("seed", f.seed());
+      fm.put("scores", f.scores());
+      fm.put("epochs", f.epochs());
+      fm.put("best_epoch", f.bestEpoch());
+      fm.put("end", f.end());
+      fm.put("seconds", f.seconds());
+      folds.add(fm);
+    }
+    m.put("folds", folds);
+    m.put("seconds", t.seconds());
+    m.put("error", t.error());
+    return m;
   }
 }

@@ -155,7 +155,7 @@ final class TuningFolder implements AutoCloseable {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("format", FORMAT);
     doc.put("setup", setup);
-    doc.put("trials", finished.values().stream().map(TuningFolder::toMap).toList());
+    doc.put("trials", finished.values().stream().map(TrialResult::asMap).toList());
     write(TRIALS, Json.bytes(Json.tagged(doc)));
     write(RESULTS, csv().getBytes(StandardCharsets.UTF_8));
   }
@@ -209,36 +209,6 @@ final class TuningFolder implements AutoCloseable {
 
   private static String cell(String s) {
     return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
-  }
-
-  static Map<String, Object> toMap(TrialResult t) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("trial", t.number());
-    m.put("status", t.status());
-    m.put("values", t.values());
-    Map<String, Object> scores = new LinkedHashMap<>();
-    t.aggregates().forEach(a -> scores.put(a.measure(), Map.of("mean", a.mean(), "sd", Double.isNaN(a.sd()) ? "NaN" : a.sd())));
-    m.put("scores", scores);
-    m.put("internal_epochs", t.internalEpochs());
-    List<Object> folds = new ArrayList<>();
-    for (Resample.Fold f : t.folds()) {
-      Map<String, Object> fm = new LinkedHashMap<>();
-      fm.put("repeat", f.repeat());
-      fm.put("fold", f.fold());
-      fm.put("train_rows", f.trainRows());
-      fm.put("test_rows", f.testRows());
-      fm.put("seed", f.seed());
-      fm.put("scores", f.scores());
-      fm.put("epochs", f.epochs());
-      fm.put("best_epoch", f.bestEpoch());
-      fm.put("end", f.end());
-      fm.put("seconds", f.seconds());
-      folds.add(fm);
-    }
-    m.put("folds", folds);
-    m.put("seconds", t.seconds());
-    m.put("error", t.error());
-    return m;
   }
 
   @SuppressWarnings("unchecked")

@@ -1,0 +1,204 @@
+package org.torchwork.cli;
+
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.torchwork.api.Task;
+import org.torchwork.api.TaskType;
+import org.torchwork.api.TorchCallback;
+import org.torchwork.api.TorchworkException;
+import org.torchwork.api.TrainingInterrupted;
+import org.torchwork.api.spi.LearnerSpec;
+import org.torchwork.runtime.BackendChoice;
+import org.torchwork.runtime.Platform;
+import org.torchwork.runtime.TorchLearner;
+import org.torchwork.runtime.tune.LearnerConfig;
+import org.torchwork.runtime.tune.Resample;
+import org.torchwork.runtime.tune.Resampling;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code torchwork resample}: scores a learner with its callbacks by cross-validation or a holdout. */
+@Command(
+    name = "resample",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Scores a learner by resampling: for each split a fresh learner, with all its callbacks, trains on the split's training"
+          + " rows (its validate share and early stopping come from those rows) and is scored on the split's test rows."
+          + " Classification tasks are split stratified.",
+      "Example: torchwork resample --task iris --learner classif.mlp --set epochs=20 --set batch_size=16 --folds 5"
+          + " --score classif.acc,classif.ce"
+    })
+final class ResampleCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin Common common;
+
+  @Mixin RunOptions run;
+
+  @Mixin ResamplingOptions resampling;
+
+  @Option(names = "--save-models", paramLabel = "DIR",
+      description = "Save every split's trained model into DIR/r<repeat>-f<fold> (a new or empty folder).")
+  Path saveModels;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = common.json ? new PrintWriter(OutputStream.nullOutputStream()) : spec.commandLine().getOut();
+    Prepared p = Prepared.of(common, run, spec.commandLine().getErr());
+    List<String> measures = resampling.measures(p.spec().taskType());
+    Resampling r = resampling.resampling();
+    if (saveModels != null) {
+      org.torchwork.runtime.TrainedModel.checkSaveTarget(saveModels, false);
+    }
+    out.println("Resampling " + p.config().learner() + " on task " + p.task().id() + " (" + p.task().nrow() + " rows, "
+        + p.task().nfeatures() + " features): " + r.describe() + (p.spec().taskType() == TaskType.CLASSIF ? ", stratified" : "")
+        + ", seed " + resampling.seed + "; " + p.backend().describe());
+    List<String> header = new ArrayList<>(List.of("split", "train", "test", "epochs"));
+    header.addAll(measures);
+    header.add("seconds");
+    out.println("  " + row(header, header));
+    out.flush();
+    long started = System.nanoTime();
+    Resample.Result result;
+    try {
+      result = Resample.run(p.platform(), p.config(), p.task(), r.seed(resampling.seed), measures,
+          new Resample.Options(null, saveModels, f -> {
+            List<String> row = new ArrayList<>(List.of("r" + f.repeat() + "-f" + f.fold(), String.valueOf(f.trainRows()),
+                String.valueOf(f.testRows()), String.valueOf(f.epochs())));
+            measures.forEach(m -> row.add(Output.number(f.scores().get(m))));
+            row.add(String.format(Locale.ROOT, "%.1f", f.seconds()));
+            out.println("  " + row(header, row));
+            out.flush();
+          }));
+    } catch (TrainingInterrupted e) {
+      throw new Main.RunFailed(e);
+    }
+    out.println();
+    for (Resample.Aggregate a : result.aggregates()) {
+      out.println(a.measure() + ": mean " + Output.number(a.mean()) + (Double.isNaN(a.sd()) ? "" : " (sd " + Output.number(a.sd())
+          + ")") + " over " + result.folds().size() + " split(s)");
+    }
+    if (saveModels != null) {
+      out.println("Saved each split's model under " + saveModels + ".");
+    }
+    out.flush();
+    if (common.json) {
+      Map<String, Object> doc = JsonOut.document("resample");
+      doc.put("learner", p.config().learner());
+      doc.put("task", Map.of("id", p.task().id(), "rows", p.task().nrow()));
+      doc.put("settings", p.config().settings());
+      doc.put("callbacks", p.config().callbacks());
+      doc.put("resampling", result.resampling());
+      doc.put("seed", resampling.seed);
+      doc.put("choice", JsonOut.choice(p.backend()));
+      List<Object> folds = new ArrayList<>();
+      result.folds().forEach(f -> {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("repeat", f.repeat());
+        m.put("fold", f.fold());
+        m.put("train_rows", f.trainRows());
+        m.put("test_rows", f.testRows());
+        m.put("seed", f.seed());
+        m.put("epochs", f.epochs());
+        m.put("best_epoch", f.bestEpoch());
+        m.put("end", f.end());
+        m.put("scores", f.scores());
+        m.put("seconds", f.seconds());
+        m.put("saved", f.saved());
+        folds.add(m);
+      });
+      doc.put("folds", folds);
+      Map<String, Object> agg = new LinkedHashMap<>();
+      result.aggregates().forEach(a -> agg.put(a.measure(), Map.of("mean", a.mean(), "sd", a.sd())));
+      doc.put("aggregate", agg);
+      doc.put("seconds", (System.nanoTime() - started) / 1e9);
+      JsonOut.print(spec.commandLine().getOut(), doc);
+    }
+    return 0;
+  }
+
+  /** Cells right-aligned under their headers. */
+  private static String row(List<String> header, List<String> cells) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < cells.size(); i++) {
+      int width = Math.max(header.get(i).length(), i == 0 ? 5 : 6);
+      sb.append(i == 0 ? "" : "  ").append(String.format(Locale.ROOT, "%" + width + "s", cells.get(i)));
+    }
+    return sb.toString();
+  }
+
+  /** A run's inputs, checked: the platform, the learner's configuration, the task and the backend. */
+  record Prepared(Platform platform, LearnerSpec spec, LearnerConfig config, Task task, BackendChoice backend,
+      org.torchwork.runtime.tune.TaskReference reference) {
+    static Prepared of(Common common, RunOptions run, PrintWriter err) {
+      RunConfig file = run.file();
+      Platform platform = common.platform(file == null ? null : file.plugins().orElse(null));
+      Output.warnAboutPlugins(platform, err);
+      String learnerId = run.learnerId();
+      LearnerSpec spec = RunOptions.locate(file, "learner", run.learner, () -> platform.learners().get(learnerId));
+      org.torchwork.runtime.tune.TaskReference reference = RunOptions.locate(file, "task", run.task, run::taskReference);
+      Task task = run.loadTask(platform, spec.taskType());
+      List<String> problems = new ArrayList<>();
+      List<TorchCallback> descriptors = run.descriptors(platform, problems);
+      try (TorchLearner l = platform.learner(learnerId)) {
+        l.callbacks(descriptors);
+        Map<String, Object> settings = new LinkedHashMap<>(run.configure(l, problems));
+        if (file != null) {
+          file.scalar("engine").ifPresent(e -> settings.putIfAbsent("engine", e.value()));
+          file.scalar("device").ifPresent(d -> settings.putIfAbsent("device", d.value()));
+        }
+        if (!problems.isEmpty()) {
+          throw RunConfig.together(problems);
+        }
+        LearnerConfig config = new LearnerConfig(learnerId, descriptors.stream().map(TorchCallback::id).toList(), settings);
+        return new Prepared(platform, spec, config, task, l.prepare(task).backend(), reference);
+      }
+    }
+  }
+
+  /** How the rows are split and scored; shared by resample and tune. */
+  static final class ResamplingOptions {
+    @Option(names = "--folds", paramLabel = "K", description = "Cross-validation with K folds (default 3).")
+    Integer folds;
+
+    @Option(names = "--repeats", paramLabel = "N", defaultValue = "1", description = "Repeat the splits N times (default 1).")
+    int repeats;
+
+    @Option(names = "--holdout", paramLabel = "RATIO",
+        description = "One split instead, testing on this share of the rows, e.g. 0.3.")
+    Double holdout;
+
+    @Option(names = "--score", split = ",", paramLabel = "MEASURE",
+        description = "Measures to score the test rows with (default classif.acc or regr.rmse); the first one ranks tuning trials.")
+    List<String> score = new ArrayList<>();
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+        description = "Seed of the splits, and of the trainings unless seed is set (default 1).")
+    long seed;
+
+    Resampling resampling() {
+      if (holdout != null && folds != null) {
+        throw new TorchworkException("--folds and --holdout each say how to split the rows. Give one of them.");
+      }
+      Resampling r = holdout != null ? Resampling.holdout(holdout) : Resampling.cv(folds == null ? 3 : folds);
+      return r.repeats(repeats).seed(seed);
+    }
+
+    List<String> measures(TaskType type) {
+      if (score.isEmpty()) {
+        return List.of(type == TaskType.CLASSIF ? "classif.acc" : "regr.rmse");
+      }
+      return score.stream().map(String::trim).toList();
+    }
+  }
+}
