@@ -119,7 +119,12 @@ final class ResampleCommand implements Callable<Integer> {
       });
       doc.put("folds", folds);
       Map<String, Object> agg = new LinkedHashMap<>();
-      result.aggregates().forEach(a -> agg.put(a.measure(), Map.of("mean", a.mean(), "sd", a.sd())));
+      for (Resample.Aggregate a : result.aggregates()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mean", a.mean());
+        m.put("sd", a.sd());
+        agg.put(a.measure(), m);
+      }
       doc.put("aggregate", agg);
       doc.put("seconds", (System.nanoTime() - started) / 1e9);
       JsonOut.print(spec.commandLine().getOut(), doc);

@@ -72,7 +72,12 @@ public record TrialResult(int number, Map<String, Object> values, String status,
     m.put("status", t.status());
     m.put("values", t.values());
     Map<String, Object> scores = new LinkedHashMap<>();
-    t.aggregates().forEach(a -> scores.put(a.measure(), Map.of("mean", a.mean(), "sd", Double.isNaN(a.sd()) ? "NaN" : a.sd())));
+    for (Resample.Aggregate a : t.aggregates()) {
+      Map<String, Object> score = new LinkedHashMap<>();
+      score.put("mean", a.mean());
+      score.put("sd", Double.isNaN(a.sd()) ? "NaN" : a.sd());
+      scores.put(a.measure(), score);
+    }
     m.put("scores", scores);
     m.put("internal_epochs", t.internalEpochs());
     List<Object> folds = new ArrayList<>();
