@@ -45,6 +45,44 @@ public final class Randomness {
     }
   }
 
+  /** Seeds the engine per batch, before the forward pass; {@link #release()} after it. */
+  static final class PerBatch {
+    private final Engine engine;
+    private final boolean draws;
+
+    private PerBatch(Engine engine, boolean draws) {
+      this.engine = engine;
+      this.draws = draws;
+    }
+
+    /**
+     * Seeds the generator. A network that draws random numbers keeps it until the forward pass
+     * is done (released by {@link #release()}), so that runs in parallel threads each draw what
+     * they would alone; for others the generator is held only while it is seeded.
+     */
+    void seed(int seed) {
+      seedAndHold(engine, seed);
+      if (!draws) {
+        release();
+      }
+    }
+  }
+
+  /**
+   * How a run seeds the engine per batch. A seed per batch costs PyTorch one native call, so it
+   * is always set there (callbacks may draw random numbers too); MXNet's waits for all pending
+   * work, about a millisecond, so there only networks that draw random numbers are seeded.
+   *
+   * @param engine the engine
+   * @param block the network
+   * @param mxnet whether the engine is MXNet
+   * @return the seeding, or null for none
+   */
+  static PerBatch perBatch(Engine engine, Block block, boolean mxnet) {
+    boolean draws = drawsRandomNumbers(block);
+    return !mxnet || draws ? new PerBatch(engine, draws) : null;
+  }
+
   /** Lets other threads use the engine's generator; does nothing when this thread does not hold it. */
   static void release() {
     while (GENERATOR.isHeldByCurrentThread()) {

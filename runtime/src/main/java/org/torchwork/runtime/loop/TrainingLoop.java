@@ -81,7 +81,7 @@ public final class TrainingLoop {
   private Batches.Rows rowsValid;
   private StepGradients gradients;
   private boolean gradientsAccumulate;
-  private boolean seedPerBatch;
+  private Randomness.PerBatch seeding;
   private List<Prediction> parts;
   private Path lastCheckpoint;
   private final Dispatcher dispatcher;
@@ -187,9 +187,7 @@ public final class TrainingLoop {
       gradientsAccumulate = !mxnet;
       gradients = new StepGradients(block.getParameters().stream().collect(Collectors.toList()));
       ctx.gradients = gradients;
-      // A seed per batch costs PyTorch one native call (always set: callbacks may draw too); MXNet's waits for
-      // all pending work, about a millisecond, so there only networks that draw random numbers are seeded.
-      seedPerBatch = !mxnet || Randomness.drawsRandomNumbers(block);
+      seeding = Randomness.perBatch(engine, block, mxnet);
       losses = new Losses(model.getNDManager());
       ctx.losses = losses;
       rowsTrain = new Batches.Rows(train, model.getNDManager());
@@ -334,8 +332,8 @@ public final class TrainingLoop {
         ctx.skipStep = false;
         ctx.consistent = false;
         // A seed per batch: a run resumed after any batch draws (dropout, ...) what an uninterrupted one would.
-        if (seedPerBatch) {
-          Randomness.seedAndHold(engine, (int) (seed * 1_000_003L + ctx.globalStep));
+        if (seeding != null) {
+          seeding.seed((int) (seed * 1_000_003L + ctx.globalStep));
         }
         try (NDManager manager = ctx.model.getNDManager().newSubManager(ctx.device)) {
           ctx.batch = batches.get(manager, i);
