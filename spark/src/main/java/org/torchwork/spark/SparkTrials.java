@@ -19,6 +19,7 @@ import org.torchwork.runtime.tune.TrialExecutor;
 import org.torchwork.runtime.tune.TrialResult;
 import org.torchwork.runtime.tune.Tuning;
 import org.torchwork.runtime.tune.TuningJob;
+import org.torchwork.runtime.tune.Wire;
 
 /**
  * Runs a tuning's trials as Spark tasks, one Spark job per trial, as many at once as the cluster
@@ -83,10 +84,12 @@ public final class SparkTrials implements TrialExecutor {
   public CompletableFuture<TrialResult> submit(TuningJob job, Trial trial) {
     long started = System.nanoTime();
     spark.setJobDescription("torchwork trial " + trial.number());
-    JavaFutureAction<List<TrialResult>> action = spark.parallelize(List.of(trial), 1).map(new RunTrial(job)).collectAsync();
+    // Jobs, trials and results travel as JSON text, never as Java objects.
+    JavaFutureAction<List<String>> action = spark.parallelize(List.of(Wire.trial(trial)), 1).map(new RunTrial(Wire.job(job)))
+        .collectAsync();
     return CompletableFuture.supplyAsync(() -> {
       try {
-        return action.get().get(0);
+        return Wire.result(action.get().get(0));
       } catch (ExecutionException e) {
         String why = e.getCause() == null ? String.valueOf(e) : String.valueOf(e.getCause().getMessage());
         return TrialResult.failed(trial, (System.nanoTime() - started) / 1e9, "failed on Spark: " + firstLines(why));
@@ -145,18 +148,18 @@ public final class SparkTrials implements TrialExecutor {
   }
 
   /** The task: one trial, on an executor. A failure is thrown, so that Spark retries it. */
-  static final class RunTrial implements Function<Trial, TrialResult> {
+  static final class RunTrial implements Function<String, String> {
     private static final long serialVersionUID = 1L;
-    private final TuningJob job;
+    private final String job;
 
-    RunTrial(TuningJob job) {
+    RunTrial(String job) {
       this.job = job;
     }
 
     @Override
-    public TrialResult call(Trial trial) {
+    public String call(String trial) {
       System.setProperty("ai.djl.offline", "true");
-      return job.attempt(platform(), trial);
+      return Wire.result(Wire.job(job).attempt(platform(), Wire.trial(trial)));
     }
   }
 }

@@ -1,6 +1,5 @@
 package org.torchwork.runtime.tune;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,14 +12,14 @@ import org.torchwork.runtime.TorchLearner;
 /**
  * A learner's configuration as plain values: its id, its callbacks' ids and its settings
  * ({@code epochs}, {@code cb.<id>.<param>}, ...). Resampling and tuning build a fresh learner
- * from it for every training, in this process or on a Spark executor, so it is serializable and
- * holds only strings, numbers, booleans and lists.
+ * from it for every training, in this process or on a Spark executor ({@link Wire}), so it holds
+ * only strings, numbers, booleans and lists.
  *
  * @param learner the learner id, e.g. {@code classif.mlp}
  * @param callbacks the callback ids
  * @param settings the settings, in the order they are set
  */
-public record LearnerConfig(String learner, List<String> callbacks, Map<String, Object> settings) implements Serializable {
+public record LearnerConfig(String learner, List<String> callbacks, Map<String, Object> settings) {
   /**
    * Copies the lists, so the config cannot change later.
    *

@@ -2,7 +2,6 @@ package org.torchwork.runtime.tune;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,7 +67,7 @@ public final class Resample {
    * @param saved where the model was saved, or null
    */
   public record Fold(int repeat, int fold, int trainRows, int testRows, int seed, Map<String, Double> scores, int epochs,
-      int bestEpoch, String end, double seconds, String saved) implements Serializable {}
+      int bestEpoch, String end, double seconds, String saved) {}
 
   /**
    * A measure's aggregate over the splits.
@@ -77,7 +76,7 @@ public final class Resample {
    * @param mean the mean
    * @param sd the sample standard deviation; NaN with one split
    */
-  public record Aggregate(String measure, double mean, double sd) implements Serializable {}
+  public record Aggregate(String measure, double mean, double sd) {}
 
   /**
    * Every split's result and the aggregates.
@@ -86,7 +85,7 @@ public final class Resample {
    * @param folds the splits' results, in order
    * @param aggregates each measure's mean and standard deviation, in the order asked for
    */
-  public record Result(String resampling, List<Fold> folds, List<Aggregate> aggregates) implements Serializable {
+  public record Result(String resampling, List<Fold> folds, List<Aggregate> aggregates) {
     /**
      * A measure's mean over the splits.
      *

@@ -1,6 +1,5 @@
 package org.torchwork.runtime.tune;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,9 +20,7 @@ import org.torchwork.api.TorchworkException;
  * Resampling holdout = Resampling.holdout(0.3);
  * }</pre>
  */
-public final class Resampling implements Serializable {
-  private static final long serialVersionUID = 1L;
-
+public final class Resampling {
   private final int folds;
   private final double holdout;
   private final int repeats;
@@ -37,7 +34,7 @@ public final class Resampling implements Serializable {
   }
 
   /** One training/test split: the rows of each, in the task's order. */
-  public record Split(int repeat, int fold, int[] train, int[] test) implements Serializable {
+  public record Split(int repeat, int fold, int[] train, int[] test) {
     /**
      * The split's number, counting from 1 over all repeats.
      *
@@ -204,6 +201,28 @@ public final class Resampling implements Serializable {
       byClass.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
     }
     return new ArrayList<>(byClass.values());
+  }
+
+  /** The resampling as plain data, for {@link Wire}. */
+  java.util.Map<String, Object> toMap() {
+    return java.util.Map.of("folds", folds, "holdout", holdout, "repeats", repeats, "seed", Long.toString(seed));
+  }
+
+  /** Reads back {@link #toMap()}. */
+  static Resampling fromMap(java.util.Map<?, ?> m) {
+    int f = ((Number) m.get("folds")).intValue();
+    Resampling r = f == 0 ? holdout(((Number) m.get("holdout")).doubleValue()) : cv(f);
+    return r.repeats(((Number) m.get("repeats")).intValue()).seed(Long.parseLong((String) m.get("seed")));
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Resampling r && r.folds == folds && r.holdout == holdout && r.repeats == repeats && r.seed == seed;
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(folds, holdout, repeats, seed);
   }
 
   @Override

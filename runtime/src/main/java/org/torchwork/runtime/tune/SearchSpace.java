@@ -1,6 +1,5 @@
 package org.torchwork.runtime.tune;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -31,14 +30,12 @@ import org.torchwork.api.TorchworkException;
  * <p>Every dimension is checked against the learner's parameter set (its callbacks' included):
  * the key must exist and every value a dimension can take must be one the parameter accepts.
  */
-public final class SearchSpace implements Serializable {
-  private static final long serialVersionUID = 1L;
+public final class SearchSpace {
   private static final Pattern RANGE = Pattern.compile("\\s*(uniform|loguniform|int)\\s*\\(([^,]+),([^)]+)\\)\\s*");
   private static final Pattern INTERNAL = Pattern.compile("\\s*internal\\s*(?:\\(\\s*(\\d+)\\s*\\))?\\s*");
 
   /** One dimension: a key and the values it takes. */
-  private record Dimension(String key, String kind, double low, double high, List<Object> values, boolean integer)
-      implements Serializable {}
+  private record Dimension(String key, String kind, double low, double high, List<Object> values, boolean integer) {}
 
   private final List<Dimension> dimensions;
   private final Integer internalEpochs;

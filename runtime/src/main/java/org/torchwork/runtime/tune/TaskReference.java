@@ -1,6 +1,5 @@
 package org.torchwork.runtime.tune;
 
-import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.torchwork.api.Task;
@@ -16,7 +15,7 @@ import org.torchwork.runtime.Torchwork;
  * @param csv the CSV file, or null for a built-in task
  * @param target the target column of a CSV file
  */
-public record TaskReference(String id, String csv, String target) implements Serializable {
+public record TaskReference(String id, String csv, String target) {
   /**
    * A built-in task.
    *

@@ -1,6 +1,5 @@
 package org.torchwork.runtime.tune;
 
-import java.io.Serializable;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,7 +11,7 @@ import java.util.Map;
  *     same search space, method and seed
  * @param values the searched settings' values, by key
  */
-public record Trial(int number, Map<String, Object> values) implements Serializable {
+public record Trial(int number, Map<String, Object> values) {
   /**
    * Copies the values.
    *

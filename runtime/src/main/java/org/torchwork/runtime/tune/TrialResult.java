@@ -1,6 +1,5 @@
 package org.torchwork.runtime.tune;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +19,7 @@ import java.util.Map;
  * @param error why the trial failed, or null
  */
 public record TrialResult(int number, Map<String, Object> values, String status, List<Resample.Aggregate> aggregates,
-    Integer internalEpochs, List<Resample.Fold> folds, double seconds, String error) implements Serializable {
+    Integer internalEpochs, List<Resample.Fold> folds, double seconds, String error) {
   /** A trial that trained and was scored. */
   public static final String OK = "ok";
   /** A trial that failed (after the retries of its executor). */
@@ -99,5 +98,41 @@ public record TrialResult(int number, Map<String, Object> values, String status,
     m.put("seconds", t.seconds());
     m.put("error", t.error());
     return m;
+  }
+
+  /**
+   * Reads back {@link #asMap()}.
+   *
+   * @param m the map
+   * @return the result
+   * @throws IllegalArgumentException when the map is not one {@link #asMap()} wrote
+   */
+  @SuppressWarnings("unchecked")
+  public static TrialResult fromMap(Map<?, ?> m) {
+    try {
+      List<Resample.Aggregate> aggregates = new ArrayList<>();
+      ((Map<String, Map<String, Object>>) m.get("scores")).forEach((id, s) -> aggregates.add(new Resample.Aggregate(id,
+          ((Number) s.get("mean")).doubleValue(), s.get("sd") instanceof Number n ? n.doubleValue() : Double.NaN)));
+      List<Resample.Fold> folds = new ArrayList<>();
+      for (Map<String, Object> f : (List<Map<String, Object>>) m.get("folds")) {
+        Map<String, Double> scores = new LinkedHashMap<>();
+        ((Map<String, Object>) f.get("scores")).forEach((k, v) -> scores.put(k, ((Number) v).doubleValue()));
+        folds.add(new Resample.Fold(num(f, "repeat"), num(f, "fold"), num(f, "train_rows"), num(f, "test_rows"), num(f, "seed"),
+            scores, num(f, "epochs"), num(f, "best_epoch"), (String) f.get("end"), ((Number) f.get("seconds")).doubleValue(), null));
+      }
+      Object status = m.get("status");
+      if (!TrialResult.OK.equals(status) && !TrialResult.FAILED.equals(status)) {
+        throw new IllegalArgumentException("status " + status);
+      }
+      return new TrialResult(num(m, "trial"), (Map<String, Object>) m.get("values"), (String) status, aggregates,
+          m.get("internal_epochs") == null ? null : num(m, "internal_epochs"), folds, ((Number) m.get("seconds")).doubleValue(),
+          (String) m.get("error"));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(e.toString(), e);
+    }
+  }
+
+  private static int num(Map<?, ?> m, String key) {
+    return ((Number) m.get(key)).intValue();
   }
 }

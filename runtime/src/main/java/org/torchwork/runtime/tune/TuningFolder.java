@@ -135,7 +135,13 @@ final class TuningFolder implements AutoCloseable {
           + " with it.");
     }
     for (Object o : list) {
-      TrialResult t = fromMap((Map<?, ?>) o);
+      TrialResult t;
+      try {
+        t = TrialResult.fromMap((Map<?, ?>) o);
+      } catch (IllegalArgumentException e) {
+        throw new TorchworkException(dir.resolve(TRIALS) + " holds a trial Torchwork cannot read (" + e.getMessage() + "). Move the"
+            + " file away to start the tuning afresh, or give --out another folder.");
+      }
       finished.put(t.number(), t);
     }
   }
@@ -209,36 +215,6 @@ final class TuningFolder implements AutoCloseable {
 
   private static String cell(String s) {
     return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
-  }
-
-  @SuppressWarnings("unchecked")
-  private TrialResult fromMap(Map<?, ?> m) {
-    try {
-      List<Resample.Aggregate> aggregates = new ArrayList<>();
-      ((Map<String, Map<String, Object>>) m.get("scores")).forEach((id, s) -> aggregates.add(new Resample.Aggregate(id,
-          ((Number) s.get("mean")).doubleValue(), s.get("sd") instanceof Number n ? n.doubleValue() : Double.NaN)));
-      List<Resample.Fold> folds = new ArrayList<>();
-      for (Map<String, Object> f : (List<Map<String, Object>>) m.get("folds")) {
-        Map<String, Double> scores = new LinkedHashMap<>();
-        ((Map<String, Object>) f.get("scores")).forEach((k, v) -> scores.put(k, ((Number) v).doubleValue()));
-        folds.add(new Resample.Fold(num(f, "repeat"), num(f, "fold"), num(f, "train_rows"), num(f, "test_rows"), num(f, "seed"),
-            scores, num(f, "epochs"), num(f, "best_epoch"), (String) f.get("end"), ((Number) f.get("seconds")).doubleValue(), null));
-      }
-      Object status = m.get("status");
-      if (!TrialResult.OK.equals(status) && !TrialResult.FAILED.equals(status)) {
-        throw new IllegalArgumentException("status " + status);
-      }
-      return new TrialResult(num(m, "trial"), (Map<String, Object>) m.get("values"), (String) status, aggregates,
-          m.get("internal_epochs") == null ? null : num(m, "internal_epochs"), folds, ((Number) m.get("seconds")).doubleValue(),
-          (String) m.get("error"));
-    } catch (RuntimeException e) {
-      throw new TorchworkException(dir.resolve(TRIALS) + " holds a trial Torchwork cannot read (" + e + "). Move the file away to"
-          + " start the tuning afresh, or give --out another folder.");
-    }
-  }
-
-  private static int num(Map<?, ?> m, String key) {
-    return ((Number) m.get(key)).intValue();
   }
 
   @Override

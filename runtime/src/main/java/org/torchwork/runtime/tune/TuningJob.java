@@ -1,6 +1,5 @@
 package org.torchwork.runtime.tune;
 
-import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +20,7 @@ import org.torchwork.runtime.Platform;
  * @param internalEpochs with {@code epochs: internal}, the most epochs a trial trains; else null
  */
 public record TuningJob(LearnerConfig base, TaskReference task, Resampling resampling, List<String> measures,
-    Integer internalEpochs) implements Serializable {
+    Integer internalEpochs) {
   private static final Map<TaskReference, Task> TASKS = new ConcurrentHashMap<>();
 
   /**

@@ -152,4 +152,18 @@ class TuningTest {
         Map.of("epochs", "internal"), Resampling.cv(2), List.of("classif.ce"), tmp.resolve("j")).check()).getMessage();
     assertTrue(m.contains("set patience"), m);
   }
+
+  @Test
+  void jobsTrialsAndResultsCrossTheWireAsJsonUnchanged() {
+    TuningJob job = new TuningJob(MLP.with(Map.of("seed", 9L, "validate", 0.2, "measures_valid", List.of("classif.ce"))), TaskReference.builtIn("iris"),
+        Resampling.cv(2).repeats(2).seed(4), List.of("classif.acc"), 12);
+    assertEquals(job, Wire.job(Wire.job(job)));
+    Trial trial = new Trial(3, Map.of("opt.lr", 0.0123, "neurons", List.of(8), "shuffle", true));
+    assertEquals(trial, Wire.trial(Wire.trial(trial)));
+    TrialResult result = job.attempt(PLATFORM, new Trial(1, Map.of("opt.lr", 0.01)));
+    assertTrue(result.ok(), result.toString());
+    assertEquals(4, result.folds().size());
+    assertEquals(result, Wire.result(Wire.result(result)));
+    assertThrows(RuntimeException.class, () -> Wire.trial("{\"number\": \"x\"}"));
+  }
 }
