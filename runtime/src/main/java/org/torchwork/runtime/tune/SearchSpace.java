@@ -135,12 +135,14 @@ public final class SearchSpace {
     }
   }
 
+  /** A point's value: an integer for integer parameters and int(a, b), else six significant digits, as shown. */
   private static Object value(Dimension d, double x) {
     if (d.integer() || d.kind().equals("int")) {
       long r = Math.round(x);
       return d.integer() ? (Object) Math.toIntExact(r) : (Object) (double) r;
     }
-    return x;
+    double rounded = new java.math.BigDecimal(x).round(new java.math.MathContext(6)).doubleValue();
+    return Math.min(d.high(), Math.max(d.low(), rounded));
   }
 
   /**

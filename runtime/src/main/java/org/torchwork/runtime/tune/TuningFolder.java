@@ -168,7 +168,7 @@ final class TuningFolder implements AutoCloseable {
 
   /** Writes best.json. */
   void best(Map<String, Object> best) {
-    write(BEST, Json.bytes(Json.tagged(best)));
+    write(BEST, Json.bytes(best));
   }
 
   private void write(String name, byte[] bytes) {
