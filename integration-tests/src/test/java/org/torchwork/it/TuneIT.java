@@ -157,6 +157,24 @@ class TuneIT {
   }
 
   @Test
+  void ctrlCStopsATuningWhichThenGoesOn() throws IOException {
+    Path run = config(SPACE);
+    Path out = tmp.resolve("interrupted");
+    String[] args = {"tune", "--config", run.toString(), "--folds", "3", "--trials", "3", "--out", out.toString()};
+    try (Running first = Running.torchwork(plugins, Map.of(), args)) {
+      first.awaitLine(l -> l.startsWith("  trial   1 "));
+      first.signal("INT");
+      Dist.Result r = first.finish();
+      assertEquals(130, r.exit(), r.toString());
+    }
+    long before = Files.readString(out.resolve("trials.json")).lines().filter(l -> l.startsWith("      \"trial\": ")).count();
+    Dist.Result second = Dist.torchwork(plugins, args);
+    assertEquals(0, second.exit(), second.toString());
+    assertEquals(3 - before, second.out().lines().filter(l -> l.startsWith("  trial ")).count(), second.out());
+    assertEquals(4, Files.readAllLines(out.resolve("results.csv")).size());
+  }
+
+  @Test
   void aFailingTrialIsRetriedBySparkThenReportedNeverDropped() throws IOException {
     Path run = tmp.resolve("refusing.yaml");
     Files.writeString(run, "task: iris\nlearner: classif.mlp\ncallbacks: [refusing]\nparams:\n  epochs: 2\n  batch_size: 32\n"
