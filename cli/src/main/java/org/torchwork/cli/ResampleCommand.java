@@ -62,7 +62,7 @@ final class ResampleCommand implements Callable<Integer> {
     }
     out.println("Resampling " + p.config().learner() + " on task " + p.task().id() + " (" + p.task().nrow() + " rows, "
         + p.task().nfeatures() + " features): " + r.describe() + (p.spec().taskType() == TaskType.CLASSIF ? ", stratified" : "")
-        + ", seed " + resampling.seed + "; " + p.backend().describe());
+        + ", split seed " + resampling.seed + "; " + p.backend().describe());
     List<String> header = new ArrayList<>(List.of("split", "train", "test", "epochs"));
     header.addAll(measures);
     header.add("seconds");
@@ -79,7 +79,7 @@ final class ResampleCommand implements Callable<Integer> {
             row.add(String.format(Locale.ROOT, "%.1f", f.seconds()));
             out.println("  " + row(header, row));
             out.flush();
-          }));
+          }, null));
     } catch (TrainingInterrupted e) {
       throw new Main.RunFailed(e);
     }
@@ -154,6 +154,13 @@ final class ResampleCommand implements Callable<Integer> {
       org.torchwork.runtime.tune.TaskReference reference = RunOptions.locate(file, "task", run.task, run::taskReference);
       Task task = run.loadTask(platform, spec.taskType());
       List<String> problems = new ArrayList<>();
+      if (file != null) {
+        for (String key : List.of("valid", "save", "overwrite")) {
+          file.scalar(key).ifPresent(v -> problems.add(v.where() + ": " + key + ": is for train; resampling and tuning train"
+              + " a learner per split and validate on a share of its training rows (validate: RATIO under params:)."
+              + (key.equals("valid") ? "" : " tune --save DIR saves the best configuration.") + " Remove " + key + ":."));
+        }
+      }
       List<TorchCallback> descriptors = run.descriptors(platform, problems);
       try (TorchLearner l = platform.learner(learnerId)) {
         l.callbacks(descriptors);

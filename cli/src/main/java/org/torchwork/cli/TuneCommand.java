@@ -13,10 +13,12 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import org.torchwork.api.TorchworkException;
+import org.torchwork.runtime.Interrupts;
 import org.torchwork.runtime.TorchLearner;
 import org.torchwork.runtime.tune.LearnerConfig;
 import org.torchwork.runtime.tune.LocalTrials;
 import org.torchwork.runtime.tune.Resample;
+import org.torchwork.runtime.tune.SearchSpace;
 import org.torchwork.runtime.tune.TrialExecutor;
 import org.torchwork.runtime.tune.TrialExecutorProvider;
 import org.torchwork.runtime.tune.TrialResult;
@@ -97,6 +99,7 @@ final class TuneCommand implements Callable<Integer> {
       org.torchwork.runtime.TrainedModel.checkSaveTarget(save, false);
     }
     List<String> measures = resampling.measures(p.spec().taskType());
+    checkSearchLines(p);
     Tuning tuning = new Tuning(p.platform(), p.config(), p.reference(), space(), resampling.resampling(), measures, out)
         .method(method).resolution(resolution).time(budget).seed(resampling.seed);
     if (trials != null) {
@@ -120,6 +123,10 @@ final class TuneCommand implements Callable<Integer> {
     if (o.before() > 0) {
       text.println(o.before() + " trial(s) were recorded before; " + (o.results().size() - o.before()) + " ran now.");
     }
+    if (o.timedOut()) {
+      text.println("The time budget ran out: " + o.results().size() + " of " + o.planned() + " planned trials are done. The same"
+          + " command (with a new --time, or none) goes on.");
+    }
     Path saved = null;
     if (o.best().isPresent()) {
       TrialResult b = o.best().get();
@@ -135,10 +142,13 @@ final class TuneCommand implements Callable<Integer> {
         }
         text.println("Trained the best configuration on all " + p.task().nrow() + " rows and saved it to " + save + ".");
       }
-    } else {
+    } else if (!o.results().isEmpty()) {
       text.println("No trial succeeded: see the errors in " + out.resolve("results.csv") + ".");
     }
-    text.println("Results: " + out.resolve("results.csv") + ", " + out.resolve("best.json") + " (" + Output.number(seconds) + " s).");
+    if (!o.results().isEmpty()) {
+      text.println("Results: " + out.resolve("results.csv") + (o.best().isPresent() ? ", " + out.resolve("best.json") : "") + " ("
+          + Output.number(seconds) + " s).");
+    }
     text.flush();
     if (common.json) {
       Map<String, Object> doc = JsonOut.document("tune");
@@ -162,7 +172,7 @@ final class TuneCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("Interrupted: " + o.results().size() + " trial(s) are recorded in " + out + "; run the"
           + " same command again to go on.");
       spec.commandLine().getErr().flush();
-      return Signals.SIGINT_STATUS;
+      return Signals.status(Interrupts.requested().orElse("SIGINT"));
     }
     return o.results().stream().anyMatch(TrialResult::ok) ? 0 : 1;
   }
@@ -203,6 +213,24 @@ final class TuneCommand implements Callable<Integer> {
       return 1;
     }
     return m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(m.group(1));
+  }
+
+  /** Checks each dimension of the config file's search: key on its own, naming its line; every mistake at once. */
+  private void checkSearchLines(ResampleCommand.Prepared p) {
+    RunConfig file = run.file();
+    if (file == null || file.search.isEmpty()) {
+      return;
+    }
+    List<String> problems = new ArrayList<>();
+    try (TorchLearner l = p.config().build(p.platform())) {
+      Object epochs = p.config().settings().get("epochs");
+      Integer bound = epochs == null ? null : Integer.valueOf(epochs.toString());
+      file.search.forEach((k, v) -> RunOptions.collect(problems, () -> v.apply(() ->
+          SearchSpace.parse(Map.of(k, v.value()), l.paramSet(), bound))));
+    }
+    if (!problems.isEmpty()) {
+      throw RunConfig.together(problems);
+    }
   }
 
   /** The search space: the config file's search: key, then --search flags (which replace a key). */

@@ -38,7 +38,6 @@ public final class SparkTrials implements TrialExecutor {
 
   private final JavaSparkContext spark;
   private final String master;
-  private final int slots;
   private final ExecutorService waiting = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "torchwork-spark-trial");
     t.setDaemon(true);
@@ -72,12 +71,12 @@ public final class SparkTrials implements TrialExecutor {
           + " URL (local[2], spark://host:7077, yarn, k8s://...) and that the cluster is reachable.", e);
     }
     spark.setLogLevel("WARN");
-    this.slots = Math.max(1, spark.sc().defaultParallelism());
   }
 
+  /** The cluster's task slots now: executors that register later add theirs. */
   @Override
   public int slots() {
-    return slots;
+    return Math.max(1, spark.sc().defaultParallelism());
   }
 
   @Override
@@ -85,8 +84,14 @@ public final class SparkTrials implements TrialExecutor {
     long started = System.nanoTime();
     spark.setJobDescription("torchwork trial " + trial.number());
     // Jobs, trials and results travel as JSON text, never as Java objects.
-    JavaFutureAction<List<String>> action = spark.parallelize(List.of(Wire.trial(trial)), 1).map(new RunTrial(Wire.job(job)))
-        .collectAsync();
+    JavaFutureAction<List<String>> action;
+    try {
+      action = spark.parallelize(List.of(Wire.trial(trial)), 1).map(new RunTrial(Wire.job(job))).collectAsync();
+    } catch (RuntimeException e) {
+      throw new TorchworkException("Spark at " + master + " stopped (" + Tuning.message(e) + "), so trial " + trial.number()
+          + " cannot start. Check that the master is reachable and has workers (the trials finished so far are recorded;"
+          + " the same command goes on), or run the trials here with --workers N.", e);
+    }
     return CompletableFuture.supplyAsync(() -> {
       try {
         return Wire.result(action.get().get(0));
@@ -115,7 +120,8 @@ public final class SparkTrials implements TrialExecutor {
 
   @Override
   public String describe() {
-    return "Spark at " + master + " (" + slots + " task slot" + (slots == 1 ? "" : "s") + ", Spark " + spark.version() + ")";
+    int slots = slots();
+    return "Spark at " + master + " (" + slots + " task slot" + (slots == 1 ? "" : "s") + " now, Spark " + spark.version() + ")";
   }
 
   @Override

@@ -38,16 +38,19 @@ public final class Resample {
    *
    * @param out where the callbacks print (nowhere when null)
    * @param saveModels a folder to save every split's trained model into ({@code r1-f1}, ...), or null
+   *     (a callback's path parameter, such as {@code cb.csv_logger.path}, gets a file or folder of
+   *     its own per split the same way)
    * @param onFold called with each split's result as it finishes, or null
+   * @param label what names this resampling's files besides the split (a tuning's trial, {@code t3}), or null
    */
-  public record Options(PrintStream out, Path saveModels, Consumer<Fold> onFold) {
+  public record Options(PrintStream out, Path saveModels, Consumer<Fold> onFold, String label) {
     /**
      * Nothing printed, no models saved.
      *
      * @return the options
      */
     public static Options quiet() {
-      return new Options(null, null, null);
+      return new Options(null, null, null, null);
     }
   }
 
@@ -154,13 +157,21 @@ public final class Resample {
     }
     long base = config.settings().containsKey("seed") ? Long.parseLong(config.settings().get("seed").toString()) : resampling.seed();
     List<Resampling.Split> splits = resampling.splits(task);
+    if (config.settings().containsKey("resume")) {
+      throw new TorchworkException("resume continues one training, but resampling trains a fresh learner for every split."
+          + " Remove resume (a checkpoint callback still saves each split's run, in a folder of its own).");
+    }
+    List<String> paths = new ArrayList<>();
     // Every setting is checked on the whole task before the first training.
     try (TorchLearner check = config.build(platform)) {
+      config.settings().keySet().stream().filter(k -> k.startsWith("cb.") && check.paramSet().find(k).map(
+          org.torchwork.api.Param::isPath).orElse(false)).forEach(paths::add);
       check.validate(task);
       ms.forEach(m -> {
         if (m.taskType() != check.taskType()) {
           throw new TorchworkException("Measure " + m.id() + " is for " + m.taskType() + " tasks, but learner '" + check.id()
-              + "' is a " + check.taskType() + " learner.");
+              + "' is a " + check.taskType() + " learner. Score with " + check.taskType() + ".* measures (torchwork measures lists"
+              + " them).");
         }
       });
     }
@@ -171,14 +182,17 @@ public final class Resample {
       int seed = seedFor(base, iteration);
       long started = System.nanoTime();
       String name = task.id() + "[r" + (split.repeat() + 1) + "-f" + (split.fold() + 1) + "]";
-      try (TorchLearner l = config.build(platform)) {
+      String tag = (options.label() == null ? "" : options.label() + "-") + "r" + (split.repeat() + 1) + "-f" + (split.fold() + 1);
+      Map<String, Object> own = new LinkedHashMap<>();
+      paths.forEach(k -> own.put(k, ownPath(config.settings().get(k).toString(), tag)));
+      try (TorchLearner l = config.with(own).build(platform)) {
         l.out(out).set("seed", seed).train(task.subset(name + "-train", split.train()));
         Prediction p = l.predict(task.subset(name + "-test", split.test()));
         Map<String, Double> scores = new LinkedHashMap<>(p.score(ms));
         TrainedModel model = l.model();
         String saved = null;
         if (options.saveModels() != null) {
-          Path dir = options.saveModels().resolve("r" + (split.repeat() + 1) + "-f" + (split.fold() + 1));
+          Path dir = options.saveModels().resolve(tag);
           model.save(dir);
           saved = dir.toString();
         }
@@ -192,6 +206,21 @@ public final class Resample {
       }
     }
     return new Result(resampling.describe(), List.copyOf(folds), aggregate(measures, folds));
+  }
+
+  /**
+   * A split's own file or folder for a callback's path parameter, so that splits (and trials in
+   * parallel) never write over each other: {@code log.csv} becomes {@code log-r1-f2.csv}, a folder
+   * {@code ckpt} becomes {@code ckpt/r1-f2}.
+   */
+  static String ownPath(String value, String tag) {
+    Path p = Path.of(value);
+    String file = p.getFileName() == null ? "" : p.getFileName().toString();
+    int dot = file.lastIndexOf('.');
+    if (dot > 0) {
+      return p.resolveSibling(file.substring(0, dot) + "-" + tag + file.substring(dot)).toString();
+    }
+    return p.resolve(tag).toString();
   }
 
   /** The best epoch early stopping saw; the epochs trained when it did not run. */

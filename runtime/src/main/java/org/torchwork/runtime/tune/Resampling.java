@@ -153,13 +153,6 @@ public final class Resampling {
     for (int r = 0; r < repeats; r++) {
       // Seeds next to each other give java.util.Random similar first draws: mix them first.
       Random random = new Random(new java.util.SplittableRandom(seed * 1_000_003L + r).nextLong());
-      List<Integer> order = new ArrayList<>();
-      // The rows of each class in a random order, class after class: dealing them out in turn
-      // gives every test set its share of each class.
-      for (List<Integer> group : groups(task)) {
-        Collections.shuffle(group, random);
-        order.addAll(group);
-      }
       if (folds == 0) {
         int[] foldOf = new int[n];
         for (List<Integer> group : groups(task)) {
@@ -171,6 +164,13 @@ public final class Resampling {
         }
         out.add(split(r, 0, foldOf, 1));
       } else {
+        // The rows of each class in a random order, class after class: dealing them out in turn
+        // gives every test set its share of each class.
+        List<Integer> order = new ArrayList<>();
+        for (List<Integer> group : groups(task)) {
+          Collections.shuffle(group, random);
+          order.addAll(group);
+        }
         int[] foldOf = new int[n];
         for (int i = 0; i < order.size(); i++) {
           foldOf[order.get(i)] = i % folds;

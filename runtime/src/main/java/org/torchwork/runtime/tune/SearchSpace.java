@@ -79,7 +79,7 @@ public final class SearchSpace {
         }
         List<Object> values = new ArrayList<>();
         for (Object v : list) {
-          values.add(p.convert(v, "search: " + key));
+          values.add(p.convert(v, key));
         }
         dims.add(new Dimension(key, "list", 0, 0, values, false));
         continue;
@@ -96,7 +96,7 @@ public final class SearchSpace {
           throw new TorchworkException("search: epochs: internal needs an upper bound: set epochs (the most epochs a trial may"
               + " train) or write internal(100).");
         }
-        p.convert(internal, "search: epochs");
+        p.convert(internal, "epochs");
         continue;
       }
       Matcher m = RANGE.matcher(text);
@@ -120,8 +120,14 @@ public final class SearchSpace {
             + ". Use uniform(a, b) for a range that includes 0.");
       }
       Dimension d = new Dimension(key, kind, low, high, List.of(), p.type() == Param.Type.INTEGER);
-      p.convert(value(d, low), "search: " + key + " (lower bound)");
-      p.convert(value(d, high), "search: " + key + " (upper bound)");
+      for (double bound : new double[] {low, high}) {
+        try {
+          p.convert(value(d, bound), key);
+        } catch (TorchworkException outside) {
+          throw new TorchworkException("search: " + key + ": the range " + text.trim() + " reaches " + Param.format(value(d, bound))
+              + ", but " + key + " is " + p.allowed() + ". Keep the range inside that.");
+        }
+      }
       dims.add(d);
     }
     return new SearchSpace(dims, internal, written);
@@ -179,8 +185,9 @@ public final class SearchSpace {
    * @return the values, by key
    */
   public Map<String, Object> sample(RandomGenerator random) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (Dimension d : dimensions) {
+    Map<String, Object> out = new java.util.TreeMap<>();
+    // Drawn in the keys' order, so the points depend on the space, not on how a map orders it.
+    for (Dimension d : sorted()) {
       switch (d.kind()) {
         case "list" -> out.put(d.key(), d.values().get(random.nextInt(d.values().size())));
         case "loguniform" -> out.put(d.key(), value(d, Math.exp(Math.log(d.low()) + random.nextDouble()
@@ -189,6 +196,16 @@ public final class SearchSpace {
         default -> out.put(d.key(), value(d, d.low() + random.nextDouble() * (d.high() - d.low())));
       }
     }
+    return inWrittenOrder(out);
+  }
+
+  private List<Dimension> sorted() {
+    return dimensions.stream().sorted(java.util.Comparator.comparing(Dimension::key)).toList();
+  }
+
+  private Map<String, Object> inWrittenOrder(Map<String, Object> point) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    dimensions.forEach(d -> out.put(d.key(), point.get(d.key())));
     return out;
   }
 
@@ -197,15 +214,23 @@ public final class SearchSpace {
    * range (evenly, or evenly on a log scale for loguniform; distinct integers for integers).
    *
    * @param resolution points per range, at least 2
-   * @return the points, the last dimension varying fastest
+   * @return the points, in the keys' alphabetical order with the last key varying fastest
    */
   public List<Map<String, Object>> grid(int resolution) {
     if (resolution < 2) {
       throw new TorchworkException("--resolution must be at least 2 (points per range), not " + resolution + ".");
     }
+    double size = 1;
+    for (Dimension d : dimensions) {
+      size *= d.kind().equals("list") ? d.values().size() : resolution;
+    }
+    if (size > 1_000_000) {
+      throw new TorchworkException("The grid would have " + String.format(Locale.ROOT, "%.3g", size) + " points. Use random search"
+          + " (--method random) with --trials, a lower --resolution, or fewer values.");
+    }
     List<Map<String, Object>> points = new ArrayList<>();
     points.add(new LinkedHashMap<>());
-    for (Dimension d : dimensions) {
+    for (Dimension d : sorted()) {
       List<Object> values = new ArrayList<>(d.kind().equals("list") ? d.values() : List.of());
       if (!d.kind().equals("list")) {
         LinkedHashSet<Object> distinct = new LinkedHashSet<>();
@@ -227,6 +252,6 @@ public final class SearchSpace {
       }
       points = next;
     }
-    return points;
+    return points.stream().map(this::inWrittenOrder).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
   }
 }

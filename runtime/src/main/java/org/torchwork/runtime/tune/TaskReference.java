@@ -48,6 +48,36 @@ public record TaskReference(String id, String csv, String target) {
     return id != null ? platform.task(id) : Torchwork.tsk(Path.of(csv), target, type);
   }
 
+  /**
+   * What identifies the task's rows, for a tuning's record: a built-in task's id, or a CSV file's
+   * path, target, size and SHA-256, so that trials on other rows are never taken for these.
+   *
+   * @return the fingerprint
+   */
+  public java.util.Map<String, Object> fingerprint() {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    if (id != null) {
+      m.put("id", id);
+      return m;
+    }
+    m.put("csv", csv);
+    m.put("target", target);
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(Path.of(csv))) {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      long size = 0;
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        sha.update(buffer, 0, n);
+        size += n;
+      }
+      m.put("bytes", Long.toString(size));
+      m.put("sha256", java.util.HexFormat.of().formatHex(sha.digest()));
+    } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+      throw new org.torchwork.api.TorchworkException("Cannot read task file " + csv + ": " + e.getMessage() + ".");
+    }
+    return m;
+  }
+
   @Override
   public String toString() {
     return id != null ? id : csv;

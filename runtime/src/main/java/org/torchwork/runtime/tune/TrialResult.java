@@ -73,8 +73,8 @@ public record TrialResult(int number, Map<String, Object> values, String status,
     Map<String, Object> scores = new LinkedHashMap<>();
     for (Resample.Aggregate a : t.aggregates()) {
       Map<String, Object> score = new LinkedHashMap<>();
-      score.put("mean", a.mean());
-      score.put("sd", Double.isNaN(a.sd()) ? "NaN" : a.sd());
+      score.put("mean", finite(a.mean()));
+      score.put("sd", finite(a.sd()));
       scores.put(a.measure(), score);
     }
     m.put("scores", scores);
@@ -87,7 +87,9 @@ public record TrialResult(int number, Map<String, Object> values, String status,
       fm.put("train_rows", f.trainRows());
       fm.put("test_rows", f.testRows());
       fm.put("seed", f.seed());
-      fm.put("scores", f.scores());
+      Map<String, Object> foldScores = new LinkedHashMap<>();
+      f.scores().forEach((k, v) -> foldScores.put(k, finite(v)));
+      fm.put("scores", foldScores);
       fm.put("epochs", f.epochs());
       fm.put("best_epoch", f.bestEpoch());
       fm.put("end", f.end());
@@ -101,7 +103,7 @@ public record TrialResult(int number, Map<String, Object> values, String status,
   }
 
   /**
-   * Reads back {@link #asMap()}.
+   * Reads back {@link #asMap()} (any status: a tuning folder refuses {@code interrupted} itself).
    *
    * @param m the map
    * @return the result
@@ -112,17 +114,20 @@ public record TrialResult(int number, Map<String, Object> values, String status,
     try {
       List<Resample.Aggregate> aggregates = new ArrayList<>();
       ((Map<String, Map<String, Object>>) m.get("scores")).forEach((id, s) -> aggregates.add(new Resample.Aggregate(id,
-          ((Number) s.get("mean")).doubleValue(), s.get("sd") instanceof Number n ? n.doubleValue() : Double.NaN)));
+          number(s.get("mean")), number(s.get("sd")))));
       List<Resample.Fold> folds = new ArrayList<>();
       for (Map<String, Object> f : (List<Map<String, Object>>) m.get("folds")) {
         Map<String, Double> scores = new LinkedHashMap<>();
-        ((Map<String, Object>) f.get("scores")).forEach((k, v) -> scores.put(k, ((Number) v).doubleValue()));
+        ((Map<String, Object>) f.get("scores")).forEach((k, v) -> scores.put(k, number(v)));
         folds.add(new Resample.Fold(num(f, "repeat"), num(f, "fold"), num(f, "train_rows"), num(f, "test_rows"), num(f, "seed"),
             scores, num(f, "epochs"), num(f, "best_epoch"), (String) f.get("end"), ((Number) f.get("seconds")).doubleValue(), null));
       }
       Object status = m.get("status");
-      if (!TrialResult.OK.equals(status) && !TrialResult.FAILED.equals(status)) {
+      if (!OK.equals(status) && !FAILED.equals(status) && !INTERRUPTED.equals(status)) {
         throw new IllegalArgumentException("status " + status);
+      }
+      if (num(m, "trial") < 1 || !(m.get("values") instanceof Map)) {
+        throw new IllegalArgumentException("trial " + m.get("trial") + " with values " + m.get("values"));
       }
       return new TrialResult(num(m, "trial"), (Map<String, Object>) m.get("values"), (String) status, aggregates,
           m.get("internal_epochs") == null ? null : num(m, "internal_epochs"), folds, ((Number) m.get("seconds")).doubleValue(),
@@ -130,6 +135,21 @@ public record TrialResult(int number, Map<String, Object> values, String status,
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(e.toString(), e);
     }
+  }
+
+  /** A score as JSON holds it: NaN and the infinities as strings. */
+  private static Object finite(double v) {
+    return Double.isFinite(v) ? (Object) v : (Object) Double.toString(v);
+  }
+
+  private static double number(Object v) {
+    if (v instanceof Number n) {
+      return n.doubleValue();
+    }
+    if ("NaN".equals(v) || "Infinity".equals(v) || "-Infinity".equals(v)) {
+      return Double.parseDouble((String) v);
+    }
+    throw new IllegalArgumentException("not a number: " + v);
   }
 
   private static int num(Map<?, ?> m, String key) {

@@ -232,13 +232,13 @@ public final class Tuning {
     Map<String, Object> settings = new LinkedHashMap<>();
     base.settings().forEach((k, v) -> settings.put(k, Param.format(v)));
     m.put("settings", settings);
-    m.put("task", task.toString());
+    m.put("task", task.fingerprint());
     m.put("space", new LinkedHashMap<>(SearchSpaceText.of(space)));
     m.put("method", method);
     if (GRID.equals(method)) {
       m.put("resolution", resolution);
     }
-    m.put("resampling", resampling.describe());
+    m.put("resampling", new LinkedHashMap<>(resampling.toMap()));
     m.put("seed", Long.toString(seed));
     m.put("measures", measures);
     return m;
@@ -272,7 +272,8 @@ public final class Tuning {
       Map<CompletableFuture<TrialResult>, Trial> running = new LinkedHashMap<>();
       boolean interrupted = false;
       while (true) {
-        while (!interrupted && running.size() < executor.slots() && !queue.isEmpty() && System.nanoTime() < deadline) {
+        while (!interrupted && Interrupts.requested().isEmpty() && running.size() < executor.slots() && !queue.isEmpty()
+            && System.nanoTime() < deadline) {
           Trial t = queue.poll();
           running.put(executor.submit(job, t), t);
         }
@@ -315,6 +316,8 @@ public final class Tuning {
   private Map<String, Object> bestDocument(TrialResult b, TuningJob job) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("trial", b.number());
+    doc.put("learner", base.learner());
+    doc.put("callbacks", base.callbacks());
     doc.put("values", b.values());
     doc.put("internal_epochs", b.internalEpochs());
     Map<String, Object> scores = new LinkedHashMap<>();
@@ -338,15 +341,17 @@ public final class Tuning {
     if (!minimize) {
       byScore = byScore.reversed();
     }
-    return results.stream().filter(TrialResult::ok).sorted(byScore.thenComparingInt(TrialResult::number)).findFirst();
+    // A trial whose score is not a number (a diverged training) is never the best.
+    return results.stream().filter(r -> r.ok() && Double.isFinite(r.mean(measures.get(0))))
+        .sorted(byScore.thenComparingInt(TrialResult::number)).findFirst();
   }
 
   /** The configuration a trial's values give for training on all the data. */
   private LearnerConfig finalConfig(TrialResult best, TuningJob job) {
     LearnerConfig c = job.base().with(best.values());
     if (best.internalEpochs() != null) {
-      // The epochs early stopping found, trained without early stopping, as mlr3torch does.
-      c = c.with(Map.of("epochs", best.internalEpochs())).without("patience");
+      // The epochs early stopping found, trained on all the rows without early stopping, as mlr3torch does.
+      c = c.with(Map.of("epochs", best.internalEpochs())).without("patience").without("validate").without("measures_valid");
     }
     return c;
   }
@@ -409,7 +414,9 @@ public final class Tuning {
   private static final class SearchSpaceText {
     static Map<String, Object> of(Map<String, Object> space) {
       Map<String, Object> out = new LinkedHashMap<>();
-      space.forEach((k, v) -> out.put(k, v instanceof List<?> l ? l.stream().map(Param::format).toList() : String.valueOf(v)));
+      // Spaces in a domain do not make another setup: loguniform(1e-3, 1e-1) is loguniform(1e-3,1e-1).
+      space.forEach((k, v) -> out.put(k, v instanceof List<?> l ? l.stream().map(Param::format).toList()
+          : String.valueOf(v).replaceAll("\\s+", "")));
       return out;
     }
   }

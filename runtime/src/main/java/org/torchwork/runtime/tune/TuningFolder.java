@@ -138,7 +138,10 @@ final class TuningFolder implements AutoCloseable {
       TrialResult t;
       try {
         t = TrialResult.fromMap((Map<?, ?>) o);
-      } catch (IllegalArgumentException e) {
+        if (TrialResult.INTERRUPTED.equals(t.status())) {
+          throw new IllegalArgumentException("trial " + t.number() + " is marked interrupted, which is never recorded");
+        }
+      } catch (RuntimeException e) {
         throw new TorchworkException(dir.resolve(TRIALS) + " holds a trial Torchwork cannot read (" + e.getMessage() + "). Move the"
             + " file away to start the tuning afresh, or give --out another folder.");
       }

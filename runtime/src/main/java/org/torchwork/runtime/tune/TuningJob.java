@@ -58,7 +58,8 @@ public record TuningJob(LearnerConfig base, TaskReference task, Resampling resam
     long started = System.nanoTime();
     Resample.Result r;
     try {
-      r = Resample.run(platform, configOf(trial), loadTask(platform), resampling, measures, Resample.Options.quiet());
+      r = Resample.run(platform, configOf(trial), loadTask(platform), resampling, measures,
+          new Resample.Options(null, null, null, "t" + trial.number()));
     } catch (TrainingInterrupted e) {
       return new TrialResult(trial.number(), trial.values(), TrialResult.INTERRUPTED, List.of(), null, List.of(),
           (System.nanoTime() - started) / 1e9, e.getMessage());

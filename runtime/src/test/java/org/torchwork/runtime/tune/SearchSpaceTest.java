@@ -70,9 +70,10 @@ class SearchSpaceTest {
     space.put("neurons", List.of(8, 16));
     List<Map<String, Object>> grid = SearchSpace.parse(space, params(), null).grid(3);
     assertEquals(6, grid.size());
-    assertEquals(List.of(1e-3, 1e-3, 1e-2, 1e-2, 1e-1, 1e-1), grid.stream().map(p -> Math.round((Double) p.get("opt.lr") * 1e6)
+    // Keys in alphabetical order, the last varying fastest.
+    assertEquals(List.of(1e-3, 1e-2, 1e-1, 1e-3, 1e-2, 1e-1), grid.stream().map(p -> Math.round((Double) p.get("opt.lr") * 1e6)
         / 1e6).toList());
-    assertEquals(List.of(8, 16, 8, 16, 8, 16), grid.stream().map(p -> ((List<?>) p.get("neurons")).get(0)).toList());
+    assertEquals(List.of(8, 8, 8, 16, 16, 16), grid.stream().map(p -> ((List<?>) p.get("neurons")).get(0)).toList());
   }
 
   @Test

@@ -122,14 +122,38 @@ class TuningTest {
     }
   }
 
+  /** Fails in on_begin when fail=true. */
+  static final class Refusing extends org.torchwork.api.CallbackSet {
+    private final boolean fail;
+
+    Refusing(boolean fail) {
+      this.fail = fail;
+    }
+
+    @Override
+    public void onBegin(org.torchwork.api.Context ctx) {
+      if (fail) {
+        throw new IllegalStateException("refusing, as fail=true asks");
+      }
+    }
+  }
+
   @Test
   void aFailingTrialIsReportedNotDropped() {
-    Map<String, Object> space = Map.of("opt.lr", List.of(0.01, 1e300));
-    Tuning t = new Tuning(PLATFORM, MLP.with(Map.of("cb.missing.x", 1)), TaskReference.builtIn("iris"), space, Resampling.cv(2),
-        List.of("classif.acc"), tmp.resolve("f")).method(Tuning.GRID);
-    try (LocalTrials w = new LocalTrials(PLATFORM, 1, List.of())) {
-      assertThrows(TorchworkException.class, () -> t.run(w, r -> {}), "a setting of an absent callback is refused up front");
+    Platform platform = Platform.builder().callback(org.torchwork.api.TorchCallback.builder("refusing", Refusing.class)
+        .param(org.torchwork.api.Param.bool("fail").defaultValue(false).build()).build(p -> new Refusing(p.getBoolean("fail"))))
+        .build();
+    Tuning t = new Tuning(platform, new LearnerConfig("classif.mlp", List.of("refusing"), MLP.settings()), TaskReference.builtIn("iris"),
+        Map.of("cb.refusing.fail", List.of(false, true)), Resampling.cv(2), List.of("classif.acc"), tmp.resolve("f")).method(Tuning.GRID);
+    Tuning.Outcome o;
+    try (LocalTrials w = new LocalTrials(platform, 2, List.of())) {
+      o = t.run(w, r -> {});
     }
+    assertEquals(2, o.results().size());
+    TrialResult failed = o.results().stream().filter(r -> !r.ok()).findFirst().orElseThrow();
+    assertEquals(Map.of("cb.refusing.fail", true), failed.values());
+    assertTrue(failed.error().contains("refusing, as fail=true asks"), failed.error());
+    assertEquals(Map.of("cb.refusing.fail", false), o.best().orElseThrow().values());
   }
 
   @Test
@@ -165,5 +189,52 @@ class TuningTest {
     assertEquals(4, result.folds().size());
     assertEquals(result, Wire.result(Wire.result(result)));
     assertThrows(RuntimeException.class, () -> Wire.trial("{\"number\": \"x\"}"));
+  }
+
+  @Test
+  void aDivergedOrInterruptedTrialCrossesTheWireAndNeverWins() {
+    Resample.Fold fold = new Resample.Fold(1, 1, 75, 75, 3, Map.of("classif.acc", Double.NaN), 3, 3, "all 3 epochs done", 0.1, null);
+    TrialResult nan = new TrialResult(1, Map.of("opt.lr", 1e30), TrialResult.OK, List.of(new Resample.Aggregate("classif.acc",
+        Double.NaN, Double.NaN)), null, List.of(fold), 0.2, null);
+    assertEquals(nan, Wire.result(Wire.result(nan)));
+    TrialResult fine = new TrialResult(2, Map.of("opt.lr", 0.01), TrialResult.OK, List.of(new Resample.Aggregate("classif.acc",
+        0.5, 0.1)), null, List.of(), 0.2, null);
+    assertEquals(2, tuning(tmp.resolve("n"), 2).best(List.of(nan, fine)).orElseThrow().number());
+    TrialResult stopped = new TrialResult(3, Map.of(), TrialResult.INTERRUPTED, List.of(), null, List.of(), 0.1, "Interrupted by SIGINT");
+    assertEquals(stopped, Wire.result(Wire.result(stopped)));
+  }
+
+  @Test
+  void theSameSpaceGivesTheSamePointsWhateverOrderItsMapKeeps() {
+    ParamSetHolder h = new ParamSetHolder();
+    Map<String, Object> ab = new LinkedHashMap<>();
+    ab.put("opt.lr", "loguniform(1e-3, 1e-1)");
+    ab.put("dropout", "uniform(0, 0.5)");
+    Map<String, Object> ba = new LinkedHashMap<>();
+    ba.put("dropout", "uniform(0, 0.5)");
+    ba.put("opt.lr", "loguniform(1e-3, 1e-1)");
+    Map<String, Object> x = SearchSpace.parse(ab, h.params, 3).sample(new java.util.SplittableRandom(5));
+    Map<String, Object> y = SearchSpace.parse(ba, h.params, 3).sample(new java.util.SplittableRandom(5));
+    assertEquals(x, y);
+    assertEquals(List.of("dropout", "opt.lr"), List.copyOf(y.keySet()), "shown in the order written");
+  }
+
+  private static final class ParamSetHolder {
+    final org.torchwork.api.ParamSet params = PLATFORM.learner("classif.mlp").paramSet();
+  }
+
+  @Test
+  void callbackFilesGetOneOfTheirOwnPerSplitAndACsvTasksRowsAreFingerprinted() throws IOException {
+    assertEquals(Path.of("logs", "run-t3-r1-f2.csv").toString(), Resample.ownPath(Path.of("logs", "run.csv").toString(), "t3-r1-f2"));
+    assertEquals(Path.of("ckpt", "r2-f1").toString(), Resample.ownPath("ckpt", "r2-f1"));
+    Path csv = tmp.resolve("d.csv");
+    Files.writeString(csv, "a,b\n1,2\n");
+    Map<String, Object> a = TaskReference.csv(csv, "a").fingerprint();
+    assertTrue(!a.equals(TaskReference.csv(csv, "b").fingerprint()), "another target");
+    Files.writeString(csv, "a,b\n1,3\n");
+    assertTrue(!a.equals(TaskReference.csv(csv, "a").fingerprint()), "other rows");
+    String m = assertThrows(TorchworkException.class, () -> Resample.run(PLATFORM, MLP.with(Map.of("resume", "auto")),
+        PLATFORM.task("iris"), Resampling.cv(2), List.of("classif.acc"), Resample.Options.quiet())).getMessage();
+    assertTrue(m.contains("Remove resume"), m);
   }
 }
