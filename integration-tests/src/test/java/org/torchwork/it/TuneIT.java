@@ -51,9 +51,14 @@ class TuneIT {
 
   @Test
   void resampleScoresEveryFoldOnIrisAndOnACsvFile() throws IOException {
+    Path log = tmp.resolve("logs/log.csv");
     Dist.Result r = Dist.torchwork(plugins, "resample", "--task", "iris", "--learner", "classif.mlp", "--set", "epochs=5",
-        "--set", "batch_size=16", "--set", "opt.lr=0.02", "--folds", "5", "--score", "classif.acc,classif.ce", "--json");
+        "--set", "batch_size=16", "--set", "opt.lr=0.02", "--callbacks", "csv_logger", "--set", "cb.csv_logger.path=" + log,
+        "--folds", "5", "--score", "classif.acc,classif.ce", "--json");
     assertEquals(0, r.exit(), r.toString());
+    for (int f = 1; f <= 5; f++) {
+      assertEquals(6, Files.readAllLines(tmp.resolve("logs/log-r1-f" + f + ".csv")).size(), "split " + f + "'s own log");
+    }
     JsonObject doc = JsonParser.parseString(r.out()).getAsJsonObject();
     JsonArray folds = doc.getAsJsonArray("folds");
     assertEquals(5, folds.size());
@@ -72,7 +77,7 @@ class TuneIT {
         "--set", "epochs=10", "--set", "batch_size=16", "--set", "opt.lr=0.05", "--set", "patience=2", "--set", "validate=0.25",
         "--set", "measures_valid=classif.ce", "--holdout", "0.25", "--repeats", "2", "--score", "classif.acc");
     assertEquals(0, c.exit(), c.toString());
-    assertTrue(c.out().contains("holdout of 25.0%, repeated 2 times, stratified, seed 1"), c.out());
+    assertTrue(c.out().contains("holdout of 25.0%, repeated 2 times, stratified, split seed 1"), c.out());
     assertTrue(c.out().contains("r2-f1"), c.out());
     assertTrue(c.out().contains("classif.acc: mean "), c.out());
   }
