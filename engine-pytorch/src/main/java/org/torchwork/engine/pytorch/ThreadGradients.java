@@ -9,12 +9,10 @@ import ai.djl.training.GradientCollector;
  * Records gradients on the calling thread only. PyTorch's grad mode belongs to a thread, but
  * DJL's own collector allows one per process, which would keep trainings in parallel threads (a
  * tuning's workers) from ever overlapping. Like DJL's, it does not zero gradients: the loop does.
+ * Outside a collector no thread records, as on the thread that loaded the engine.
  */
 final class ThreadGradients implements GradientCollector {
-  private final boolean wasRecording;
-
   ThreadGradients() {
-    wasRecording = JniUtils.isGradMode();
     JniUtils.setGradMode(true);
   }
 
@@ -30,10 +28,13 @@ final class ThreadGradients implements GradientCollector {
     throw new UnsupportedOperationException("The training loop zeroes the gradients of the parameters it trains.");
   }
 
+  /**
+   * Stops recording on this thread. PyTorch starts every thread recording; DJL turns it off only
+   * on the thread that loads the engine, so a worker thread that kept it on would record a graph
+   * for every validation and prediction.
+   */
   @Override
   public void close() {
-    if (!wasRecording) {
-      JniUtils.setGradMode(false);
-    }
+    JniUtils.setGradMode(false);
   }
 }
