@@ -32,9 +32,9 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "resample",
     mixinStandardHelpOptions = true,
     description = {
-      "Scores a learner by resampling: for each split a fresh learner, with all its callbacks, trains on the split's training"
-          + " rows (its validate share and early stopping come from those rows) and is scored on the split's test rows."
-          + " Classification tasks are split stratified.",
+      "Scores a learner by cross-validation or a holdout, each split a full training with its callbacks.",
+      "For each split a fresh learner trains on the split's training rows (its validate share and early stopping come from"
+          + " those rows) and is scored on the split's test rows. Classification tasks are split stratified.",
       "Example: torchwork resample --task iris --learner classif.mlp --set epochs=20 --set batch_size=16 --folds 5"
           + " --score classif.acc,classif.ce"
     })

@@ -34,9 +34,10 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "tune",
     mixinStandardHelpOptions = true,
     description = {
-      "Tunes learner and callback parameters: random or grid search over the search: key of the run config (or --search),"
-          + " each trial scored by resampling. Every finished trial is recorded in the --out folder at once: the same command"
-          + " run again after a stop goes on without repeating a trial, and a larger --trials adds trials.",
+      "Tunes learner and callback parameters by random or grid search, each trial scored by resampling.",
+      "The search space is the search: key of the run config (or --search). Every finished trial is recorded in the --out"
+          + " folder at once: the same command run again after a stop goes on without repeating a trial, and a larger --trials"
+          + " adds trials.",
       "Example: torchwork tune --config run.yaml --folds 3 --score classif.acc --trials 8 --workers 2"
     })
 final class TuneCommand implements Callable<Integer> {

@@ -324,7 +324,11 @@ public final class Tuning {
     b.aggregates().forEach(a -> scores.put(a.measure(), a.mean()));
     doc.put("scores", scores);
     Map<String, Object> settings = new LinkedHashMap<>();
-    finalConfig(b, job).settings().forEach((k, v) -> settings.put(k, v));
+    LearnerConfig best = finalConfig(b, job);
+    try (TorchLearner l = best.build(platform)) {
+      // Each setting as its parameter's type (a flag's "0.2" as 0.2), as a run config would give it.
+      best.settings().forEach((k, v) -> settings.put(k, l.paramSet().find(k).map(p -> p.convert(v, k)).orElse(v)));
+    }
     doc.put("settings", settings);
     return doc;
   }
