@@ -54,7 +54,7 @@ final class ResampleCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = common.json ? new PrintWriter(OutputStream.nullOutputStream()) : spec.commandLine().getOut();
-    Prepared p = Prepared.of(common, run, spec.commandLine().getErr());
+    Prepared p = Prepared.of(common, run, spec.commandLine().getErr(), true);
     List<String> measures = resampling.measures(p.spec().taskType());
     Resampling r = resampling.resampling();
     if (saveModels != null) {
@@ -145,7 +145,11 @@ final class ResampleCommand implements Callable<Integer> {
   /** A run's inputs, checked: the platform, the learner's configuration, the task and the backend. */
   record Prepared(Platform platform, LearnerSpec spec, LearnerConfig config, Task task, BackendChoice backend,
       org.torchwork.runtime.tune.TaskReference reference) {
-    static Prepared of(Common common, RunOptions run, PrintWriter err) {
+    /**
+     * Checks the run's inputs; with {@code validate}, every setting against the task too (tune leaves that to the
+     * tuning, which checks the settings with a trial's values, since a searched parameter may be unset here).
+     */
+    static Prepared of(Common common, RunOptions run, PrintWriter err, boolean validate) {
       RunConfig file = run.file();
       Platform platform = common.platform(file == null ? null : file.plugins().orElse(null));
       Output.warnAboutPlugins(platform, err);
@@ -155,10 +159,11 @@ final class ResampleCommand implements Callable<Integer> {
       Task task = run.loadTask(platform, spec.taskType());
       List<String> problems = new ArrayList<>();
       if (file != null) {
-        for (String key : List.of("valid", "save", "overwrite")) {
-          file.scalar(key).ifPresent(v -> problems.add(v.where() + ": " + key + ": is for train; resampling and tuning train"
-              + " a learner per split and validate on a share of its training rows (validate: RATIO under params:)."
-              + (key.equals("valid") ? "" : " tune --save DIR saves the best configuration.") + " Remove " + key + ":."));
+        file.scalar("valid").ifPresent(v -> problems.add(v.where() + ": valid: is for train; resampling and tuning train a"
+            + " learner per split and validate on a share of its training rows (validate: RATIO under params:). Remove valid:."));
+        for (String key : List.of("save", "overwrite")) {
+          file.scalar(key).ifPresent(v -> problems.add(v.where() + ": " + key + ": is for train, which saves the model it"
+              + " trains; tune saves the best configuration's model with --save DIR (and --overwrite). Remove " + key + ":."));
         }
       }
       List<TorchCallback> descriptors = run.descriptors(platform, problems);
@@ -169,11 +174,18 @@ final class ResampleCommand implements Callable<Integer> {
           file.scalar("engine").ifPresent(e -> settings.putIfAbsent("engine", e.value()));
           file.scalar("device").ifPresent(d -> settings.putIfAbsent("device", d.value()));
         }
+        if (settings.containsKey("resume")) {
+          problems.add("resume continues one training, but resampling and tuning train a fresh learner for every split. Remove"
+              + " resume (a checkpoint callback still saves each split's run, in a folder of its own).");
+        }
         if (!problems.isEmpty()) {
           throw RunConfig.together(problems);
         }
         LearnerConfig config = new LearnerConfig(learnerId, descriptors.stream().map(TorchCallback::id).toList(), settings);
-        return new Prepared(platform, spec, config, task, l.prepare(task).backend(), reference);
+        if (validate) {
+          l.validate(task);
+        }
+        return new Prepared(platform, spec, config, task, l.backend(), reference);
       }
     }
   }
@@ -191,7 +203,8 @@ final class ResampleCommand implements Callable<Integer> {
     Double holdout;
 
     @Option(names = "--score", split = ",", paramLabel = "MEASURE",
-        description = "Measures to score the test rows with (default classif.acc or regr.rmse); the first one ranks tuning trials.")
+        description = "Measures to score the test rows with (default classif.acc or regr.rmse); in tune, the first one ranks"
+            + " the trials.")
     List<String> score = new ArrayList<>();
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",

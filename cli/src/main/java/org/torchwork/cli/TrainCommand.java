@@ -89,6 +89,10 @@ final class TrainCommand implements Callable<Integer> {
     RunConfig file = run.file();
     Platform platform = common.platform(file == null ? null : file.plugins().orElse(null));
     Output.warnAboutPlugins(platform, spec.commandLine().getErr());
+    if (file != null && !file.search.isEmpty()) {
+      spec.commandLine().getErr().println("note: train leaves the config's search: key alone; torchwork tune --config "
+          + file.file + " searches it, and its best.yaml trains the best settings.");
+    }
     String learnerId = run.learnerId();
     LearnerSpec learnerSpec = RunOptions.locate(file, "learner", run.learner, () -> platform.learners().get(learnerId));
     Task data = run.loadTask(platform, learnerSpec.taskType());

@@ -50,8 +50,8 @@ final class TuneCommand implements Callable<Integer> {
   @Mixin ResampleCommand.ResamplingOptions resampling;
 
   @Option(names = "--search", paramLabel = "KEY=DOMAIN",
-      description = "A dimension of the search space, as under search: in the config, e.g. opt.lr=loguniform(1e-4,1e-1),"
-          + " neurons=[8,16] or epochs=internal; repeatable.")
+      description = "A dimension of the search space, as under search: in the config, in quotes, e.g. 'opt.lr=loguniform(1e-4,1e-1)',"
+          + " 'neurons=[8,16]' or epochs=internal; repeatable.")
   List<String> search = new ArrayList<>();
 
   @Option(names = "--method", paramLabel = "random|grid", defaultValue = Tuning.RANDOM,
@@ -86,6 +86,9 @@ final class TuneCommand implements Callable<Integer> {
       description = "Train the best configuration on all the data and save the model to this new or empty folder.")
   Path save;
 
+  @Option(names = "--overwrite", description = "With --save: replace the model already saved in the folder.")
+  boolean overwrite;
+
   @Override
   public Integer call() {
     PrintWriter text = common.json ? new PrintWriter(OutputStream.nullOutputStream()) : spec.commandLine().getOut();
@@ -95,9 +98,13 @@ final class TuneCommand implements Callable<Integer> {
     }
     Duration budget = duration(time);
     Tuning.engineThreads(spark != null ? sparkSlots(spark) : workers);
-    ResampleCommand.Prepared p = ResampleCommand.Prepared.of(common, run, spec.commandLine().getErr());
+    ResampleCommand.Prepared p = ResampleCommand.Prepared.of(common, run, spec.commandLine().getErr(), false);
+    if (overwrite && save == null) {
+      throw new TorchworkException("--overwrite replaces a saved model, but no --save DIR is given. Add --save DIR, or drop"
+          + " --overwrite.");
+    }
     if (save != null) {
-      org.torchwork.runtime.TrainedModel.checkSaveTarget(save, false);
+      org.torchwork.runtime.TrainedModel.checkSaveTarget(save, overwrite);
     }
     List<String> measures = resampling.measures(p.spec().taskType());
     checkSearchLines(p);
@@ -106,7 +113,12 @@ final class TuneCommand implements Callable<Integer> {
     if (trials != null) {
       tuning.trials(trials);
     }
-    tuning.check();
+    SearchSpace checked = tuning.check();
+    int wanted = trials != null ? trials : 10;
+    if (method.equals(Tuning.RANDOM) && checked.points().isPresent() && checked.points().getAsLong() < wanted) {
+      spec.commandLine().getErr().println("note: the search space has " + checked.points().getAsLong() + " point(s), and random"
+          + " search draws " + wanted + " trials, so some repeat; --method grid tries each point once.");
+    }
     long started = System.nanoTime();
     Tuning.Outcome o;
     try (TrialExecutor executor = executor(p)) {
@@ -136,7 +148,7 @@ final class TuneCommand implements Callable<Integer> {
           + " = " + Output.number(b.mean(measures.get(0))) + ".");
       if (save != null && !o.interrupted()) {
         try (TorchLearner l = tuning.retrain(b)) {
-          l.model().save(save);
+          l.model().save(save, overwrite);
           saved = save;
         } catch (TorchworkException e) {
           throw new Main.RunFailed(e);
@@ -244,8 +256,8 @@ final class TuneCommand implements Callable<Integer> {
     for (String s : search) {
       int eq = s.indexOf('=');
       if (eq <= 0) {
-        throw new TorchworkException("--search '" + s + "' is not KEY=DOMAIN. Write e.g. --search opt.lr=loguniform(1e-4,1e-1) or"
-            + " --search neurons=[8,16].");
+        throw new TorchworkException("--search '" + s + "' is not KEY=DOMAIN. Write e.g. --search 'opt.lr=loguniform(1e-4,1e-1)' or"
+            + " --search 'neurons=[8,16]' (in quotes, for the shell).");
       }
       String v = s.substring(eq + 1).trim();
       Object domain = v;
@@ -262,7 +274,7 @@ final class TuneCommand implements Callable<Integer> {
     }
     if (space.isEmpty()) {
       throw new TorchworkException("Nothing to tune: give a search: key in the run config (--config run.yaml) or --search KEY=DOMAIN,"
-          + " e.g. --search opt.lr=loguniform(1e-4,1e-1).");
+          + " e.g. --search 'opt.lr=loguniform(1e-4,1e-1)'.");
     }
     return space;
   }

@@ -449,7 +449,9 @@ public final class TorchLearner implements Learner, AutoCloseable {
    *     available
    */
   public BackendChoice backend() {
-    return backend(params());
+    // Only engine and device choose it: a required parameter still unset does not matter here.
+    return BackendChoice.resolve(platform.backends(), Optional.ofNullable(values.get("engine")).map(Object::toString),
+        Optional.ofNullable(values.get("device")).map(Object::toString), configDefaults, System::getenv);
   }
 
   private BackendChoice backend(ParamValues p) {

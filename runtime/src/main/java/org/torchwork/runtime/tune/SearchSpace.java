@@ -70,6 +70,13 @@ public final class SearchSpace {
       String key = e.getKey();
       Object raw = e.getValue();
       written.put(key, raw instanceof List<?> l ? List.copyOf(l) : String.valueOf(raw));
+      if (key.startsWith("cb.") && key.indexOf('.', 3) > 3 && params.find(key).isEmpty()) {
+        String id = key.substring(3, key.indexOf('.', 3));
+        if (params.ids().stream().noneMatch(k -> k.startsWith("cb." + id + "."))) {
+          throw new TorchworkException("search: " + key + " is a parameter of callback '" + id + "', which is not among the run's"
+              + " callbacks. Add it (callbacks: [..., " + id + "] or --callbacks ..." + id + "), or remove " + key + ".");
+        }
+      }
       Param p = params.find(key).orElseThrow(() -> new TorchworkException(params.unknown(key, "").getMessage()
           .replace("it has no parameter", "the learner and its callbacks have no parameter")
           + " Search over a learner parameter (opt.lr, neurons, ...) or a callback's, as cb.<id>.<param>."));
@@ -158,6 +165,22 @@ public final class SearchSpace {
    */
   public Map<String, Object> written() {
     return written;
+  }
+
+  /**
+   * How many points the space has when every dimension is a list of values.
+   *
+   * @return the count, or empty when a dimension is a range
+   */
+  public java.util.OptionalLong points() {
+    long n = 1;
+    for (Dimension d : dimensions) {
+      if (!d.kind().equals("list")) {
+        return java.util.OptionalLong.empty();
+      }
+      n = Math.multiplyExact(n, d.values().size());
+    }
+    return java.util.OptionalLong.of(n);
   }
 
   /**

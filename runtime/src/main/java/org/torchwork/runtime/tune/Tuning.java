@@ -192,10 +192,18 @@ public final class Tuning {
       if (measures.isEmpty()) {
         throw new TorchworkException("A tuning needs a measure to rank the trials, e.g. --score classif.acc.");
       }
+      if (base.settings().containsKey("resume")) {
+        throw new TorchworkException("resume continues one training, but tuning trains a fresh learner for every split. Remove"
+            + " resume.");
+      }
       List<Trial> plan = plan(s);
       TuningJob job = job(s);
       try (TorchLearner first = job.configOf(plan.get(0)).build(platform)) {
         first.validate(job.loadTask(platform));
+      } catch (TorchworkException e) {
+        throw new TorchworkException("Trial 1 (" + LearnerConfig.describe(plan.get(0).values()) + ", drawn from the search space)"
+            + " cannot train: " + e.getMessage() + " Every trial draws from the space: narrow it, or set what it needs under"
+            + " params:.", e);
       }
       return s;
     }
@@ -307,7 +315,7 @@ public final class Tuning {
       }
       List<TrialResult> results = new ArrayList<>(f.finished().values());
       Optional<TrialResult> best = best(results);
-      best.ifPresent(b -> f.best(bestDocument(b, job)));
+      best.ifPresent(b -> f.best(bestDocument(b, job), runConfig(b, job)));
       int planned = plan.size();
       return new Outcome(results, before, planned, best, interrupted, !interrupted && !queue.isEmpty(), folder);
     }
@@ -330,6 +338,22 @@ public final class Tuning {
       best.settings().forEach((k, v) -> settings.put(k, l.paramSet().find(k).map(p -> p.convert(v, k)).orElse(v)));
     }
     doc.put("settings", settings);
+    return doc;
+  }
+
+  /** A run config (JSON, which YAML reads) that trains the best configuration: {@code train --config best.yaml}. */
+  private Map<String, Object> runConfig(TrialResult b, TuningJob job) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    Map<String, Object> t = task.fingerprint();
+    if (t.containsKey("id")) {
+      doc.put("task", t.get("id"));
+    } else {
+      doc.put("task", t.get("csv"));
+      doc.put("target", t.get("target"));
+    }
+    doc.put("learner", base.learner());
+    doc.put("callbacks", base.callbacks());
+    doc.put("params", bestDocument(b, job).get("settings"));
     return doc;
   }
 

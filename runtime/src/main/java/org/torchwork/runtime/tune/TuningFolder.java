@@ -33,7 +33,8 @@ final class TuningFolder implements AutoCloseable {
   static final String TRIALS = "trials.json";
   static final String RESULTS = "results.csv";
   static final String BEST = "best.json";
-  private static final Set<String> OURS = Set.of(TRIALS, RESULTS, BEST, ".lock");
+  static final String BEST_CONFIG = "best.yaml";
+  private static final Set<String> OURS = Set.of(TRIALS, RESULTS, BEST, BEST_CONFIG, ".lock");
 
   private final Path dir;
   private final Map<String, Object> setup;
@@ -125,10 +126,21 @@ final class TuningFolder implements AutoCloseable {
       List<String> differ = new ArrayList<>();
       if (before instanceof Map<?, ?> old) {
         setup.forEach((k, v) -> {
-          if (!v.equals(old.get(k))) {
-            differ.add(k + " (was " + Param.format(old.get(k)) + ", now " + Param.format(v) + ")");
+          Object was = old.get(k);
+          if (v instanceof Map<?, ?> now && was instanceof Map<?, ?> then) {
+            now.forEach((sub, x) -> {
+              if (!x.equals(then.get(sub))) {
+                differ.add(k + "." + sub + " (was " + shown(then.get(sub)) + ", now " + shown(x) + ")");
+              }
+            });
+            then.keySet().stream().filter(sub -> !now.containsKey(sub)).forEach(sub -> differ.add(k + "." + sub + " (was "
+                + shown(then.get(sub)) + ", now none)"));
+          } else if (!v.equals(was)) {
+            differ.add(k + " (was " + shown(was) + ", now " + shown(v) + ")");
           }
         });
+        old.keySet().stream().filter(k -> !setup.containsKey(k)).forEach(k -> differ.add(k + " (was " + shown(old.get(k))
+            + ", now none)"));
       }
       throw new TorchworkException("Tuning folder " + dir + " holds trials of another setup" + (differ.isEmpty() ? "" : ": "
           + String.join("; ", differ)) + ". Give --out another folder for this one, or run the setup of that folder to go on"
@@ -147,6 +159,10 @@ final class TuningFolder implements AutoCloseable {
       }
       finished.put(t.number(), t);
     }
+  }
+
+  private static String shown(Object v) {
+    return v == null ? "none" : Param.format(v);
   }
 
   /** The trials finished before, by number. */
@@ -169,9 +185,15 @@ final class TuningFolder implements AutoCloseable {
     write(RESULTS, csv().getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Writes best.json. */
-  void best(Map<String, Object> best) {
+  /** Writes best.json, and best.yaml: a run config that trains the best configuration. */
+  void best(Map<String, Object> best, Map<String, Object> runConfig) {
     write(BEST, Json.bytes(best));
+    byte[] yaml = ("# The best trial's settings as a run config: torchwork train --config " + dir.resolve(BEST_CONFIG)
+        + " --save DIR\n").getBytes(StandardCharsets.UTF_8);
+    byte[] body = Json.bytes(runConfig);
+    byte[] all = java.util.Arrays.copyOf(yaml, yaml.length + body.length);
+    System.arraycopy(body, 0, all, yaml.length, body.length);
+    write(BEST_CONFIG, all);
   }
 
   private void write(String name, byte[] bytes) {
