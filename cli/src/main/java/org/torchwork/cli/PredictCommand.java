@@ -89,8 +89,16 @@ final class PredictCommand implements Callable<Integer> {
       if (toStdout) {
         // Not System.out, which hides write errors: a closed pipe (| head) must stop the run.
         Writer stdout = new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8);
-        r = m.predictCsv(data, stdout, measures, batchSize);
-        stdout.flush();
+        try {
+          r = m.predictCsv(data, stdout, measures, batchSize);
+          stdout.flush();
+        } catch (TorchworkException | java.io.IOException e) {
+          if (brokenPipe(e)) {
+            // The reader (| head) has what it wanted: stop quietly, with the status a shell gives SIGPIPE.
+            return BROKEN_PIPE;
+          }
+          throw e;
+        }
       } else {
         r = m.predictCsv(data, outFile == null ? null : Path.of(outFile), measures, batchSize);
       }
@@ -115,6 +123,18 @@ final class PredictCommand implements Callable<Integer> {
       report(r, info, err);
     }
     return 0;
+  }
+
+  /** The status after standard output's reader went away, as a shell reports SIGPIPE. */
+  static final int BROKEN_PIPE = 141;
+
+  private static boolean brokenPipe(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.io.IOException && String.valueOf(t.getMessage()).contains("Broken pipe")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void report(PredictionReport r, PrintWriter info, PrintWriter err) {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.spi.ToolProvider;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,6 +84,22 @@ class ModelLifecycleIT {
     assertEquals("row_id,response,prob.setosa,prob.versicolor,prob.virginica", lines.get(0));
     assertTrue(lines.get(1).startsWith("1,setosa,"), lines.get(1));
     assertTrue(lines.get(150).startsWith("150,virginica,"), lines.get(150));
+  }
+
+  @Test
+  void predictionsPipedIntoHeadStopQuietlyWhenHeadHasEnough() throws IOException {
+    Path big = tmp.resolve("big.csv");
+    StringBuilder sb = new StringBuilder(Files.readAllLines(features).get(0)).append('\n');
+    String row = Files.readAllLines(features).get(1);
+    for (int i = 0; i < 100_000; i++) {
+      sb.append(row).append('\n');
+    }
+    Files.writeString(big, sb);
+    Dist.Result r = Dist.run(List.of("bash", "-c", "'" + Dist.REPO.resolve("bin/torchwork") + "' predict --model '" + model
+        + "' --data '" + big + "' --out - | head -3; exit ${PIPESTATUS[0]}"), Map.of());
+    assertEquals(141, r.exit(), "the status a shell gives SIGPIPE: " + r);
+    assertEquals(3, r.outLines().size(), r.toString());
+    assertTrue(!r.err().contains("error"), r.err());
   }
 
   @Test
