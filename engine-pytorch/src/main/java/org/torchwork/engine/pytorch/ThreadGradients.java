@@ -23,9 +23,11 @@ final class ThreadGradients implements GradientCollector {
     JniUtils.backward((PtNDArray) target, (PtNDArray) ones, false, false);
   }
 
+  /** Not offered: DJL keeps the engine's list of arrays to itself. The loop zeroes its parameters' gradients. */
   @Override
   public void zeroGradients() {
-    throw new UnsupportedOperationException("The training loop zeroes the gradients of the parameters it trains.");
+    throw new UnsupportedOperationException("This collector does not zero gradients: zero those of the parameters you train"
+        + " (parameter.getArray().getGradient()), as Torchwork's training loop does.");
   }
 
   /**

@@ -65,22 +65,21 @@ public record TrialResult(int number, Map<String, Object> values, String status,
    * @return the map
    */
   public Map<String, Object> asMap() {
-    TrialResult t = this;
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("trial", t.number());
-    m.put("status", t.status());
-    m.put("values", t.values());
+    m.put("trial", number);
+    m.put("status", status);
+    m.put("values", values);
     Map<String, Object> scores = new LinkedHashMap<>();
-    for (Resample.Aggregate a : t.aggregates()) {
+    for (Resample.Aggregate a : aggregates) {
       Map<String, Object> score = new LinkedHashMap<>();
       score.put("mean", finite(a.mean()));
       score.put("sd", finite(a.sd()));
       scores.put(a.measure(), score);
     }
     m.put("scores", scores);
-    m.put("internal_epochs", t.internalEpochs());
-    List<Object> folds = new ArrayList<>();
-    for (Resample.Fold f : t.folds()) {
+    m.put("internal_epochs", internalEpochs);
+    List<Object> foldMaps = new ArrayList<>();
+    for (Resample.Fold f : folds) {
       Map<String, Object> fm = new LinkedHashMap<>();
       fm.put("repeat", f.repeat());
       fm.put("fold", f.fold());
@@ -94,11 +93,11 @@ public record TrialResult(int number, Map<String, Object> values, String status,
       fm.put("best_epoch", f.bestEpoch());
       fm.put("end", f.end());
       fm.put("seconds", f.seconds());
-      folds.add(fm);
+      foldMaps.add(fm);
     }
-    m.put("folds", folds);
-    m.put("seconds", t.seconds());
-    m.put("error", t.error());
+    m.put("folds", foldMaps);
+    m.put("seconds", seconds);
+    m.put("error", error);
     return m;
   }
 

@@ -60,6 +60,8 @@ public final class Tuning {
   private Integer trials;
   private Duration time;
   private long seed = 1;
+  /** The space check() accepted for the current settings; null until then, and again after a setter. */
+  private SearchSpace checked;
 
   /**
    * A tuning.
@@ -94,6 +96,7 @@ public final class Tuning {
       throw new TorchworkException("The search method is random or grid, not '" + m + "'.");
     }
     this.method = m;
+    this.checked = null;
     return this;
   }
 
@@ -105,6 +108,7 @@ public final class Tuning {
    */
   public Tuning resolution(int points) {
     this.resolution = points;
+    this.checked = null;
     return this;
   }
 
@@ -120,6 +124,7 @@ public final class Tuning {
       throw new TorchworkException("--trials must be at least 1, not " + count + ".");
     }
     this.trials = count;
+    this.checked = null;
     return this;
   }
 
@@ -134,6 +139,7 @@ public final class Tuning {
       throw new TorchworkException("The time budget must be positive, not " + budget + ".");
     }
     this.time = budget;
+    this.checked = null;
     return this;
   }
 
@@ -145,6 +151,7 @@ public final class Tuning {
    */
   public Tuning seed(long s) {
     this.seed = s;
+    this.checked = null;
     return this;
   }
 
@@ -164,12 +171,16 @@ public final class Tuning {
 
   /**
    * Checks the setup: the search space against the learner's parameters, the measures, every
-   * setting against the task (with the first trial's values). Nothing is trained.
+   * setting against the task (with the first trial's values). Nothing is trained; a second call with
+   * the same settings returns the space checked before.
    *
    * @return the checked space
    * @throws TorchworkException for the first problem found
    */
   public SearchSpace check() {
+    if (checked != null) {
+      return checked;
+    }
     try (TorchLearner l = base.build(platform)) {
       Object epochs = base.settings().get("epochs");
       SearchSpace s = SearchSpace.parse(space, l.paramSet(), epochs == null ? null : Integer.valueOf(Param.format(epochs)));
@@ -205,6 +216,7 @@ public final class Tuning {
             + " cannot train: " + e.getMessage() + " Every trial draws from the space: narrow it, or set what it needs under"
             + " params:.", e);
       }
+      checked = s;
       return s;
     }
   }
@@ -315,7 +327,10 @@ public final class Tuning {
       }
       List<TrialResult> results = new ArrayList<>(f.finished().values());
       Optional<TrialResult> best = best(results);
-      best.ifPresent(b -> f.best(bestDocument(b, job), runConfig(b, job)));
+      best.ifPresent(b -> {
+        Map<String, Object> doc = bestDocument(b, job);
+        f.best(doc, runConfig(doc));
+      });
       int planned = plan.size();
       return new Outcome(results, before, planned, best, interrupted, !interrupted && !queue.isEmpty(), folder);
     }
@@ -342,18 +357,17 @@ public final class Tuning {
   }
 
   /** A run config (JSON, which YAML reads) that trains the best configuration: {@code train --config best.yaml}. */
-  private Map<String, Object> runConfig(TrialResult b, TuningJob job) {
+  private Map<String, Object> runConfig(Map<String, Object> best) {
     Map<String, Object> doc = new LinkedHashMap<>();
-    Map<String, Object> t = task.fingerprint();
-    if (t.containsKey("id")) {
-      doc.put("task", t.get("id"));
+    if (task.id() != null) {
+      doc.put("task", task.id());
     } else {
-      doc.put("task", t.get("csv"));
-      doc.put("target", t.get("target"));
+      doc.put("task", task.csv());
+      doc.put("target", task.target());
     }
     doc.put("learner", base.learner());
     doc.put("callbacks", base.callbacks());
-    doc.put("params", bestDocument(b, job).get("settings"));
+    doc.put("params", best.get("settings"));
     return doc;
   }
 
