@@ -43,7 +43,7 @@ import java.util.function.Predicate;
  *     {@code on_batch_end}, {@code on_batch_valid_begin}, {@code on_batch_valid_end}</td></tr>
  * <tr><td>{@link #yHat()}</td><td>{@code on_after_backward}, {@code on_batch_end},
  *     {@code on_batch_valid_end}</td></tr>
- * <tr><td>{@link #gradients()}</td><td>{@code on_after_backward}</td></tr>
+ * <tr><td>{@link #gradients()}, {@link #scaleGradients}</td><td>{@code on_after_backward}</td></tr>
  * <tr><td>{@link #lastLoss()}</td><td>from the first {@code on_after_backward} on (this
  *     batch's loss there, unlike mlr3torch)</td></tr>
  * <tr><td>{@link #trainLoss()}</td><td>from the first {@code on_before_valid} on: the mean
@@ -216,6 +216,29 @@ public interface Context {
    */
   default Map<String, NDArray> gradients() {
     throw Defaults.unsupported(this, "gradients()", "has gradients. Read them in a callback's on_after_backward.");
+  }
+
+  /**
+   * Multiplies every gradient of this batch by {@code factor} before the optimizer's step, as
+   * {@code torch.nn.utils.clip_grad_norm_} does when it clips. The loop may fold the factor into
+   * the optimizer's fused update instead of touching each array (one native call per parameter
+   * saved); {@link #gradients()} called after this returns the scaled gradients, and arrays
+   * fetched before it hold the scaled values from then on. Factors multiply.
+   *
+   * <p>The default, for contexts without such an update, multiplies each gradient in place.
+   *
+   * @param factor the factor, finite
+   * @throws IllegalArgumentException when the factor is NaN or infinite
+   * @throws IllegalStateException outside {@code on_after_backward}
+   * @throws UnsupportedOperationException from a context that does not train (the default)
+   */
+  default void scaleGradients(double factor) {
+    if (!Double.isFinite(factor)) {
+      throw new IllegalArgumentException("ctx.scaleGradients(" + factor + "): the factor must be a finite number.");
+    }
+    for (NDArray g : gradients().values()) {
+      g.muli((float) factor);
+    }
   }
 
   /**

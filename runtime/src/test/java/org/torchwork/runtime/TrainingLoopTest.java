@@ -303,6 +303,91 @@ class TrainingLoopTest {
     }
   }
 
+  /** Scales the gradients by 0.3: through ctx.scaleGradients, in two factors, or on the arrays. */
+  public static final class Scaler extends CallbackSet {
+    final String how;
+    final List<String> errors = new ArrayList<>();
+
+    Scaler(String how) {
+      this.how = how;
+    }
+
+    @Override
+    public void onAfterBackward(Context ctx) {
+      switch (how) {
+        case "arrays":
+          ctx.gradients().values().forEach(g -> g.muli(0.3f));
+          break;
+        case "folded":
+          ctx.scaleGradients(0.5);
+          ctx.scaleGradients(0.6);
+          break;
+        case "read":
+          // Read before and after: the arrays fetched first hold the scaled values once read again.
+          Map<String, ai.djl.ndarray.NDArray> grads = ctx.gradients();
+          List<float[]> before = new ArrayList<>();
+          grads.values().forEach(g -> before.add(g.toFloatArray()));
+          ctx.scaleGradients(0.3);
+          int i = 0;
+          for (ai.djl.ndarray.NDArray g : ctx.gradients().values()) {
+            float[] now = g.toFloatArray();
+            float[] was = before.get(i++);
+            for (int j = 0; j < now.length; j++) {
+              if (now[j] != was[j] * 0.3f) {
+                errors.add("element " + j + ": " + now[j] + " != " + was[j] + " * 0.3");
+              }
+            }
+          }
+          break;
+        default:
+          try {
+            ctx.scaleGradients(Double.NaN);
+          } catch (IllegalArgumentException e) {
+            errors.add(e.getMessage());
+          }
+          ctx.scaleGradients(0.3);
+      }
+    }
+
+    @Override
+    public void onBatchEnd(Context ctx) {
+      try {
+        ctx.scaleGradients(2);
+      } catch (IllegalStateException e) {
+        errors.add(e.getMessage());
+      }
+    }
+  }
+
+  private List<float[]> weightsScaledBy(String engine, String optimizer, String how, List<String> errors) {
+    Scaler scaler = new Scaler(how);
+    TorchLearner l = learner("engine", engine, "dropout", 0.0, "epochs", 3, "batch_size", 16)
+        .set("optimizer", optimizer.startsWith("sgd") ? "sgd" : optimizer)
+        .set("opt.momentum", optimizer.equals("sgd+momentum") ? 0.9 : 0.0)
+        .callbacks(TorchCallback.of("scale", Scaler.class, () -> scaler)).train(IRIS);
+    errors.addAll(scaler.errors);
+    List<float[]> weights = new ArrayList<>();
+    l.model().network().getBlock().getParameters().forEach(p -> weights.add(p.getValue().getArray().toFloatArray()));
+    return weights;
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} {1}")
+  @org.junit.jupiter.params.provider.CsvSource({"pytorch, adam", "pytorch, sgd", "pytorch, sgd+momentum", "mxnet, adam",
+      "mxnet, sgd", "mxnet, sgd+momentum"})
+  void aScaleFoldedIntoTheUpdateTrainsAsScalingTheArrays(String engine, String optimizer) {
+    List<String> errors = new ArrayList<>();
+    List<float[]> arrays = weightsScaledBy(engine, optimizer, "arrays", errors);
+    for (String how : List.of("once", "folded", "read")) {
+      List<float[]> scaled = weightsScaledBy(engine, optimizer, how, errors);
+      for (int i = 0; i < arrays.size(); i++) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(arrays.get(i), scaled.get(i), how + ", parameter " + i);
+      }
+    }
+    assertEquals("ctx.scaleGradients() is not defined in on_batch_end; it is defined in on_after_backward.", errors.get(0));
+    assertTrue(errors.contains("ctx.scaleGradients(NaN): the factor must be a finite number."), errors.toString());
+    assertTrue(errors.stream().allMatch(e -> e.startsWith("ctx.scaleGradients(")), errors.toString());
+  }
+
   /** Reads the loss every batch, or only at the epoch's end. */
   public static final class LossReader extends CallbackSet {
     final boolean everyBatch;

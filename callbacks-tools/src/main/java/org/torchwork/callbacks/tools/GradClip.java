@@ -6,7 +6,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import org.torchwork.api.CallbackSet;
 import org.torchwork.api.Context;
 
@@ -14,12 +16,15 @@ import org.torchwork.api.Context;
  * Clips gradients in {@code on_after_backward}, before the optimizer step: by their global norm
  * ({@code max_norm}, as {@code torch.nn.utils.clip_grad_norm_}) or element-wise by value
  * ({@code value}, as {@code clip_grad_value_}). {@code norm_type} may be {@code inf} (the largest
- * absolute element).
+ * absolute element). Clipping by norm scales through {@code ctx.scaleGradients}, which the
+ * optimizer's fused update applies without a pass over the arrays.
  *
  * <p>State: how many batches were clipped.
  */
 public final class GradClip extends CallbackSet {
   private static final NDIndex ALL = new NDIndex("...");
+  /** The most gradient elements whose norm is taken on the host, when they are on the CPU. */
+  static final long HOST_ELEMENTS = 1 << 16;
   private final Double maxNorm;
   private final double normType;
   private final Double value;
@@ -40,13 +45,26 @@ public final class GradClip extends CallbackSet {
 
   @Override
   public void onAfterBackward(Context ctx) {
-    // The loop's own handles, shared with the optimizer; temporaries go to a scope of this call.
-    try (NDManager scope = ctx.model().getNDManager().newSubManager()) {
-      List<NDArray> grads = new ArrayList<>(ctx.gradients().values());
-      scope.tempAttachAll(grads.toArray(NDArray[]::new));
-      if (!grads.isEmpty() && (value != null ? clipByValue(grads) : clipByNorm(grads))) {
-        clipped++;
+    Map<String, NDArray> grads = ctx.gradients();
+    if (grads.isEmpty()) {
+      return;
+    }
+    if (value != null) {
+      // The loop's own handles, shared with the optimizer; temporaries go to a scope of this call.
+      try (NDManager scope = ctx.model().getNDManager().newSubManager()) {
+        List<NDArray> arrays = new ArrayList<>(grads.values());
+        scope.tempAttachAll(arrays.toArray(NDArray[]::new));
+        if (clipByValue(arrays)) {
+          clipped++;
+        }
       }
+      return;
+    }
+    double norm = globalNorm(grads.values(), normType);
+    if (norm > maxNorm) {
+      // The optimizer's fused update applies the factor on its way, without touching each array.
+      ctx.scaleGradients(maxNorm / (norm + 1e-6));
+      clipped++;
     }
   }
 
@@ -63,46 +81,77 @@ public final class GradClip extends CallbackSet {
     return any;
   }
 
-  private boolean clipByNorm(List<NDArray> grads) {
-    double norm = globalNorm(grads, normType);
-    if (norm <= maxNorm) {
-      return false;
-    }
-    float scale = (float) (maxNorm / (norm + 1e-6));
-    for (NDArray g : grads) {
-      g.muli(scale);
-    }
-    return true;
-  }
-
   /**
    * The norm of all gradients together, as {@code torch.nn.utils.clip_grad_norm_} computes it:
-   * the norm of the per-gradient norms, with one read back from the engine in all.
+   * the norm of the per-gradient norms. Small gradients on the CPU (at most {@value
+   * #HOST_ELEMENTS} elements in all) are read back once each and summed here, in double
+   * precision; others are reduced on the engine, with one read back in all.
    *
-   * @param grads the gradients (not empty); temporaries go to their managers
+   * @param grads the gradients (not empty); the engine's temporaries are freed before this returns
    * @param p the norm's order, or positive infinity for the largest absolute element
    * @return the global norm
    */
-  static double globalNorm(List<NDArray> grads, double p) {
-    NDList partial = new NDList(grads.size());
+  static double globalNorm(Collection<NDArray> grads, double p) {
+    return globalNorm(grads, p, HOST_ELEMENTS);
+  }
+
+  /** {@link #globalNorm(Collection, double)} with another limit for the host's share. */
+  static double globalNorm(Collection<NDArray> grads, double p, long hostElements) {
+    long elements = 0;
+    boolean cpu = true;
     for (NDArray g : grads) {
-      if (Double.isInfinite(p)) {
-        partial.add(g.abs().max());
-      } else if (p == 2) {
-        partial.add(g.norm());
-      } else {
-        partial.add(g.abs().pow(p).sum());
+      elements += g.size();
+      cpu &= !g.getDevice().isGpu();
+    }
+    return cpu && elements <= hostElements ? hostNorm(grads, p) : engineNorm(grads, p);
+  }
+
+  private static double hostNorm(Collection<NDArray> grads, double p) {
+    double acc = 0;
+    for (NDArray g : grads) {
+      for (float x : g.toFloatArray()) {
+        double a = Math.abs(x);
+        if (Double.isInfinite(p)) {
+          acc = Math.max(acc, a);
+        } else if (p == 2) {
+          acc += a * a;
+        } else if (p == 1) {
+          acc += a;
+        } else {
+          acc += Math.pow(a, p);
+        }
       }
     }
-    NDArray all = NDArrays.stack(partial);
-    // toFloatArray, not getFloat: the latter indexes the scalar first, one more native call.
-    if (Double.isInfinite(p)) {
-      return all.max().toFloatArray()[0];
+    if (Double.isInfinite(p) || p == 1) {
+      return acc;
     }
-    if (p == 2) {
-      return all.norm().toFloatArray()[0];
+    return p == 2 ? Math.sqrt(acc) : Math.pow(acc, 1 / p);
+  }
+
+  private static double engineNorm(Collection<NDArray> grads, double p) {
+    // The arrays stay their owners'; every temporary of the reduction goes to this scope.
+    try (NDManager scope = grads.iterator().next().getManager().newSubManager()) {
+      scope.tempAttachAll(grads.toArray(NDArray[]::new));
+      NDList partial = new NDList(grads.size());
+      for (NDArray g : grads) {
+        if (Double.isInfinite(p)) {
+          partial.add(g.abs().max());
+        } else if (p == 2) {
+          partial.add(g.norm());
+        } else {
+          partial.add(g.abs().pow(p).sum());
+        }
+      }
+      NDArray all = NDArrays.stack(partial);
+      // toFloatArray, not getFloat: the latter indexes the scalar first, one more native call.
+      if (Double.isInfinite(p)) {
+        return all.max().toFloatArray()[0];
+      }
+      if (p == 2) {
+        return all.norm().toFloatArray()[0];
+      }
+      return Math.pow(all.sum().toFloatArray()[0], 1 / p);
     }
-    return Math.pow(all.sum().toFloatArray()[0], 1 / p);
   }
 
   @Override

@@ -105,10 +105,14 @@ class ToolsTest {
   void theGlobalNormIsTheNormOfEveryGradientTogether() {
     try (ai.djl.ndarray.NDManager m = ai.djl.engine.Engine.getEngine("PyTorch").newBaseManager()) {
       List<ai.djl.ndarray.NDArray> grads = List.of(m.create(new float[] {3, -4}), m.create(new float[][] {{-12}}));
-      assertEquals(13, GradClip.globalNorm(grads, 2), 1e-5);
-      assertEquals(19, GradClip.globalNorm(grads, 1), 1e-5);
-      assertEquals(Math.cbrt(27 + 64 + 1728), GradClip.globalNorm(grads, 3), 1e-4);
-      assertEquals(12, GradClip.globalNorm(grads, Double.POSITIVE_INFINITY), 0);
+      // On the host (small arrays on the CPU) and on the engine (a limit of 0 elements for the host).
+      for (long hostElements : new long[] {GradClip.HOST_ELEMENTS, 0}) {
+        assertEquals(13, GradClip.globalNorm(grads, 2, hostElements), 1e-5);
+        assertEquals(19, GradClip.globalNorm(grads, 1, hostElements), 1e-5);
+        assertEquals(Math.cbrt(27 + 64 + 1728), GradClip.globalNorm(grads, 3, hostElements), 1e-4);
+        assertEquals(12, GradClip.globalNorm(grads, Double.POSITIVE_INFINITY, hostElements), 0);
+      }
+      assertEquals(2, m.getManagedArrays().size(), "the engine's reduction freed its temporaries");
     }
   }
 

@@ -260,6 +260,15 @@ final class LoopContext implements Context {
   }
 
   @Override
+  public void scaleGradients(double factor) {
+    require("scaleGradients()", GRADIENT_STAGES);
+    if (!Double.isFinite(factor)) {
+      throw new IllegalArgumentException("ctx.scaleGradients(" + factor + "): the factor must be a finite number.");
+    }
+    gradients.scale(factor);
+  }
+
+  @Override
   public double lastLoss() {
     if (losses == null || !losses.any()) {
       throw new IllegalStateException(

@@ -99,19 +99,26 @@ final class Optimizers {
      * @param accumulates whether the engine adds gradients up across backward passes
      */
     final void step(StepGradients gradients, NDManager scope, boolean accumulates) {
+      // A pending ctx.scaleGradients factor rides on the fused update; otherwise it is applied first.
+      float rescale = gradients.pendingScale();
+      if (rescale != 1f && !foldsScale()) {
+        gradients.applyScale();
+        rescale = 1f;
+      }
       for (Pair<String, Parameter> p : gradients.parameters()) {
         Parameter parameter = p.getValue();
         if (StepGradients.trained(parameter)) {
-          updateOne(parameter.getId(), parameter.getArray(), gradients.of(parameter), scope, accumulates);
+          updateOne(parameter.getId(), parameter.getArray(), gradients.of(parameter), rescale, scope, accumulates);
         }
       }
     }
 
-    private void updateOne(String id, NDArray weight, NDArray grad, NDManager scope, boolean accumulates) {
+    private void updateOne(String id, NDArray weight, NDArray grad, float rescale, NDManager scope, boolean accumulates) {
       int step = steps.merge(id, 1, Integer::sum);
       float lr = learningRate.getNewValue(id, step);
       NDArray[] state = slotsFor(id, weight);
-      if (fused(weight, grad, state, lr, step, scope)) {
+      if (fuses()) {
+        fused(weight, grad, state, lr, step, rescale, scope);
         return;
       }
       // While the update runs, its arrays belong to a scope, so every temporary the arithmetic
@@ -129,20 +136,33 @@ final class Optimizers {
       }
     }
 
+    /** Whether this optimizer has a fused engine update for its settings; if not, {@link #apply} runs. */
+    boolean fuses() {
+      return false;
+    }
+
+    /**
+     * Whether the fused update's {@code rescale_grad} gives the bits that scaling the gradient
+     * first would: then a pending {@code ctx.scaleGradients} factor rides on it.
+     */
+    boolean foldsScale() {
+      return fuses();
+    }
+
     /**
      * Updates one parameter with the engine's fused operation, which also zeroes its gradient.
      *
-     * @return false when this optimizer has none for its settings; then {@link #apply} runs
+     * @param rescale the factor the gradient is multiplied by on the way (1 for none)
      */
-    boolean fused(NDArray weight, NDArray grad, NDArray[] state, float lr, int step, NDManager scope) {
-      return false;
+    void fused(NDArray weight, NDArray grad, NDArray[] state, float lr, int step, float rescale, NDManager scope) {
+      throw new IllegalStateException(getClass().getSimpleName() + " has no fused update");
     }
 
     /** DJL's entry point ({@code Trainer.step()}); the loop calls {@link #step} instead. */
     @Override
     public final void update(String id, NDArray weight, NDArray grad) {
       try (NDManager scope = weight.getManager().newSubManager()) {
-        updateOne(id, weight, grad, scope, false);
+        updateOne(id, weight, grad, 1f, scope, false);
       }
     }
 
@@ -209,13 +229,20 @@ final class Optimizers {
     }
 
     @Override
-    boolean fused(NDArray weight, NDArray grad, NDArray[] state, float lr, int step, NDManager scope) {
-      if (withMomentum) {
-        return false;
-      }
+    boolean fuses() {
+      return !withMomentum;
+    }
+
+    @Override
+    boolean foldsScale() {
+      // MXNet's sgd_update multiplies lr * rescale_grad first, which rounds otherwise.
+      return fuses() && !"MXNet".equals(stateManager.getEngine().getEngineName());
+    }
+
+    @Override
+    void fused(NDArray weight, NDArray grad, NDArray[] state, float lr, int step, float rescale, NDManager scope) {
       // w -= lr * (g + weight_decay * w), as torch.optim.SGD without momentum.
-      weight.getNDArrayInternal().sgdUpdate(new NDList(weight, grad), new NDList(weight), lr, weightDecay, 1f, -1f, 0f, true);
-      return true;
+      weight.getNDArrayInternal().sgdUpdate(new NDList(weight, grad), new NDList(weight), lr, weightDecay, rescale, -1f, 0f, true);
     }
 
     @Override
@@ -264,7 +291,12 @@ final class Optimizers {
     }
 
     @Override
-    boolean fused(NDArray weight, NDArray grad, NDArray[] state, float lr, int step, NDManager scope) {
+    boolean fuses() {
+      return true;
+    }
+
+    @Override
+    void fused(NDArray weight, NDArray grad, NDArray[] state, float lr, int step, float rescale, NDManager scope) {
       double biasCorrection1 = 1 - Math.pow(beta1, step);
       double sqrtBiasCorrection2 = Math.sqrt(1 - Math.pow(BETA2, step));
       // PyTorch divides m / bc1 by sqrt(v) / sqrt(bc2) + eps; the fused update divides m by
@@ -276,14 +308,13 @@ final class Optimizers {
         // MXNet's AdamW makes a scalar array with the weight's manager: let it be this step's.
         try (NDManager temporaries = scope.newSubManager()) {
           temporaries.tempAttachAll(weight);
-          weight.getNDArrayInternal().adamUpdate(inputs, new NDList(weight), lr, stepSize, weightDecay, 1f, -1f, beta1, BETA2, epsilon, true,
-              true);
+          weight.getNDArrayInternal().adamUpdate(inputs, new NDList(weight), lr, stepSize, weightDecay, rescale, -1f, beta1, BETA2,
+              epsilon, true, true);
         }
       } else {
-        weight.getNDArrayInternal().adamUpdate(inputs, new NDList(weight), lr, stepSize, weightDecay, 1f, -1f, beta1, BETA2, epsilon, true,
-            false);
+        weight.getNDArrayInternal().adamUpdate(inputs, new NDList(weight), lr, stepSize, weightDecay, rescale, -1f, beta1, BETA2,
+            epsilon, true, false);
       }
-      return true;
     }
 
     @Override

@@ -15,12 +15,17 @@ import java.util.Map;
  * ({@code ctx.gradients()}) and the optimizer; the handles live for the step. (They are not kept
  * longer: PyTorch may replace a gradient that has other handles when it next accumulates into
  * it, and MXNet gives an array a new gradient buffer when it is frozen and unfrozen.)
+ *
+ * <p>A scale asked for with {@code ctx.scaleGradients} is kept pending: the optimizer's fused
+ * update applies it on the way (its {@code rescale_grad}), and only a later read of
+ * {@link #all()} or an update without a fused form multiplies the arrays themselves.
  */
 final class StepGradients {
   private final List<Pair<String, Parameter>> parameters;
   private final Map<Parameter, NDArray> step = new IdentityHashMap<>();
   private NDManager scope;
   private Map<String, NDArray> named;
+  private double pending = 1;
 
   /**
    * @param parameters the network's parameters, by name, in order
@@ -34,6 +39,30 @@ final class StepGradients {
     this.scope = scope;
     step.clear();
     named = null;
+    pending = 1;
+  }
+
+  /** Multiplies this step's gradients by {@code factor}, lazily. */
+  void scale(double factor) {
+    pending *= factor;
+  }
+
+  /** The factor not yet applied to the arrays: 1 when there is none. */
+  float pendingScale() {
+    return (float) pending;
+  }
+
+  /** Multiplies the arrays by the pending factor, once. */
+  void applyScale() {
+    if (pending != 1) {
+      float factor = (float) pending;
+      pending = 1;
+      for (Pair<String, Parameter> p : parameters) {
+        if (trained(p.getValue())) {
+          of(p.getValue()).muli(factor);
+        }
+      }
+    }
   }
 
   /** The parameters, by name, in order. */
@@ -57,8 +86,9 @@ final class StepGradients {
     return grad;
   }
 
-  /** Every trained parameter's gradient, by name, in order. */
+  /** Every trained parameter's gradient, by name, in order, with any pending scale applied. */
   Map<String, NDArray> all() {
+    applyScale();
     if (named == null) {
       Map<String, NDArray> map = new LinkedHashMap<>();
       for (Pair<String, Parameter> p : parameters) {
