@@ -20,6 +20,9 @@ final class LearnerParams {
           Param.integer("seed").description("random seed; a random one when unset (recorded in the model)").build(),
           Param.string("engine").description("auto, or a backend id such as pytorch").build(),
           Param.string("device").description("auto, cpu, gpu or gpu:N").build(),
+          Param.integer("devices").min(1).defaultValue(1)
+              .description("data-parallel training: each batch split across this many GPUs (on the CPU, copies of the"
+                  + " network run the parts one after another)").build(),
           Param.strings("measures_train").defaultValue(List.of()).description("measures scored on the training predictions each epoch").build(),
           Param.strings("measures_valid").defaultValue(List.of()).description("measures scored on the validation data").build(),
           Param.number("validate").min(0).lessThan(1).description("share of the task's rows held out for validation").build(),

@@ -33,7 +33,7 @@ import org.torchwork.runtime.store.ModelFiles;
  */
 final class SavedModels {
   /** Learner parameters that say where or how a run trained, not what the network is. */
-  private static final List<String> RUN_ONLY = List.of("engine", "device", "resume", "init_from");
+  private static final List<String> RUN_ONLY = List.of("engine", "device", "devices", "resume", "init_from");
   private static final Pattern MAJOR = Pattern.compile("(\\d{1,9})\\..*");
 
   private SavedModels() {}

@@ -57,6 +57,9 @@ class ResumeTest {
       // A network that draws no random numbers: the loop then seeds once, not per batch.
       l.set("dropout", 0);
     }
+    if (extras.contains("devices")) {
+      l.set("devices", 2);
+    }
     if (extras.contains("standardize")) {
       l.set("standardize", true);
     }
@@ -82,6 +85,7 @@ class ResumeTest {
     "pytorch, adamw, early",
     "pytorch, adam, plateau",
     "pytorch, adam, standardize",
+    "pytorch, adam, devices",
     "mxnet, adam, -"
   })
   void aResumedRunEndsExactlyLikeAnUninterruptedOne(String engine, String optimizer, String extras) throws IOException {
@@ -141,7 +145,7 @@ class ResumeTest {
     TorchLearner other = learner(4, tmp.resolve("a"), "pytorch", "sgd", "-").set("opt.lr", 0.02).set("resume", tmp.resolve("a").toString());
     TorchworkException e = assertThrows(TorchworkException.class, () -> other.train(IRIS));
     assertEquals("Checkpoint " + tmp.resolve("a/checkpoint-2.zip") + " was trained with other settings: opt.lr was 0.01, is"
-        + " 0.02; optimizer was adam, is sgd. A resumed run must keep every learner parameter but device, engine, epochs,"
+        + " 0.02; optimizer was adam, is sgd. A resumed run must keep every learner parameter but device, devices, engine, epochs,"
         + " resume, seed; set them as the checkpoint has them, or start a new run: set cb.checkpoint.fresh=true (which"
         + " deletes this run's checkpoints) or give cb.checkpoint.path another folder.", e.getMessage());
     TorchLearner done = learner(2, tmp.resolve("a"), "pytorch", "adam", "-").set("resume", tmp.resolve("a").toString());
@@ -198,7 +202,8 @@ class ResumeTest {
     "pytorch, adam, early",
     "pytorch, adam, nodropout",
     "mxnet, adam, csv",
-    "mxnet, adamw, nodropout"
+    "mxnet, adamw, nodropout",
+    "mxnet, adam, devices"
   })
   void aRunInterruptedAfterABatchResumesFromThatBatchExactly(String engine, String optimizer, String extras) {
     List<float[]> straight;

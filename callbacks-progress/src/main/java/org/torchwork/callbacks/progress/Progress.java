@@ -73,10 +73,10 @@ public final class Progress extends CallbackSet {
 
   @Override
   public void onBatchEnd(Context ctx) {
-    int size = ctx.batch().getSize();
-    lossSum += ctx.lastLoss() * size;
-    rows += size;
+    rows += ctx.batch().getSize();
     if (bar != null) {
+      // Only a live bar shows the running loss: without one no batch's loss is read back (a sync on a GPU).
+      lossSum += ctx.lastLoss() * ctx.batch().getSize();
       bar.stepTo(rows);
       bar.setExtraMessage(" loss " + format(lossSum / rows));
     }

@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import java.io.PrintStream;
@@ -82,6 +81,7 @@ public final class TrainingLoop {
   private StepGradients gradients;
   private boolean gradientsAccumulate;
   private Randomness.PerBatch seeding;
+  private Replicas replicas;
   private List<Prediction> parts;
   private Path lastCheckpoint;
   private final Dispatcher dispatcher;
@@ -188,6 +188,7 @@ public final class TrainingLoop {
       gradients = new StepGradients(block.getParameters().stream().collect(Collectors.toList()));
       ctx.gradients = gradients;
       seeding = Randomness.perBatch(engine, block, mxnet);
+      replicas = Replicas.of(Replicas.devices(engine, choice.device(), params.getInt("devices")), block, model.getNDManager());
       losses = new Losses(model.getNDManager());
       ctx.losses = losses;
       rowsTrain = new Batches.Rows(train, model.getNDManager());
@@ -292,6 +293,9 @@ public final class TrainingLoop {
       if (losses != null) {
         losses.close();
       }
+      if (replicas != null) {
+        replicas.close();
+      }
       if (trainer != null) {
         trainer.close();
       }
@@ -339,14 +343,10 @@ public final class TrainingLoop {
           ctx.batch = batches.get(manager, i);
           gradients.newStep(manager);
           dispatch(Stage.ON_BATCH_BEGIN);
-          NDList yHat;
-          NDArray loss;
-          try (GradientCollector collector = choice.backend().newGradientCollector()) {
-            yHat = trainer.forward(ctx.batch.getData());
-            Randomness.release();
-            loss = ctx.loss.evaluate(ctx.batch.getLabels(), yHat);
-            collector.backward(loss);
-          }
+          Replicas.Step passes =
+              Replicas.passes(replicas, trainer, ctx.batch, ctx.loss, choice.backend()::newGradientCollector, gradients, manager);
+          NDList yHat = passes.yHat();
+          NDArray loss = passes.loss();
           ctx.yHat = yHat;
           // Counted before on_batch_end, so that a checkpoint saved there holds this batch.
           losses.add(loss, ctx.batch.getSize());

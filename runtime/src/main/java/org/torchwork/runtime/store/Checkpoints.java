@@ -172,7 +172,7 @@ public final class Checkpoints {
   public record Partial(float[] truth, float[] values) {}
 
   /** Learner parameters a resumed run may change; every other one must match the checkpoint's. */
-  public static final Set<String> CHANGEABLE = Set.of("epochs", "resume", "engine", "device", "seed");
+  public static final Set<String> CHANGEABLE = Set.of("epochs", "resume", "engine", "device", "devices", "seed");
 
   /** The learner's parameters that a resume must keep, formatted as users write them. */
   public static Map<String, String> settings(ParamValues params) {
