@@ -220,10 +220,12 @@ public interface Context {
 
   /**
    * Multiplies every gradient of this batch by {@code factor} before the optimizer's step, as
-   * {@code torch.nn.utils.clip_grad_norm_} does when it clips. The loop may fold the factor into
-   * the optimizer's fused update instead of touching each array (one native call per parameter
-   * saved); {@link #gradients()} called after this returns the scaled gradients, and arrays
-   * fetched before it hold the scaled values from then on. Factors multiply.
+   * {@code torch.nn.utils.clip_grad_norm_} does when it clips. The loop may keep the factor
+   * pending and fold it into the optimizer's fused update instead of touching each array (one
+   * native call per parameter saved). The next {@link #gradients()} call applies a pending factor
+   * to the arrays and returns them scaled; until then, arrays fetched earlier hold the unscaled
+   * values, and what is written into them is scaled with the rest. Several factors multiply
+   * (their product is rounded to a float once).
    *
    * <p>The default, for contexts without such an update, multiplies each gradient in place.
    *

@@ -17,7 +17,10 @@ import org.torchwork.api.Context;
  * ({@code max_norm}, as {@code torch.nn.utils.clip_grad_norm_}) or element-wise by value
  * ({@code value}, as {@code clip_grad_value_}). {@code norm_type} may be {@code inf} (the largest
  * absolute element). Clipping by norm scales through {@code ctx.scaleGradients}, which the
- * optimizer's fused update applies without a pass over the arrays.
+ * optimizer's fused update applies on its way where it can (Adam; SGD without momentum on
+ * PyTorch). Small gradients on the CPU have their norm summed on the host in double precision,
+ * others on the engine in the gradients' precision, so whether a batch clips can depend on the
+ * device in the last bits.
  *
  * <p>State: how many batches were clipped.
  */
@@ -62,7 +65,7 @@ public final class GradClip extends CallbackSet {
     }
     double norm = globalNorm(grads.values(), normType);
     if (norm > maxNorm) {
-      // The optimizer's fused update applies the factor on its way, without touching each array.
+      // Where the optimizer's fused update can, it applies the factor on its way: no call per array.
       ctx.scaleGradients(maxNorm / (norm + 1e-6));
       clipped++;
     }

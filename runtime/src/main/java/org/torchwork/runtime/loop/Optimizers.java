@@ -111,6 +111,7 @@ final class Optimizers {
           updateOne(parameter.getId(), parameter.getArray(), gradients.of(parameter), rescale, scope, accumulates);
         }
       }
+      gradients.scaled();
     }
 
     private void updateOne(String id, NDArray weight, NDArray grad, float rescale, NDManager scope, boolean accumulates) {

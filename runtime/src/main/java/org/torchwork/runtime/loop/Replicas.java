@@ -37,12 +37,16 @@ import org.torchwork.api.TorchworkException;
  */
 final class Replicas implements AutoCloseable {
   private final Device[] devices;
+  private final Engine engine;
+  private final boolean draws;
   private final Block block;
   private final List<Pair<String, Parameter>> parameters;
   private final List<PartStore> stores = new ArrayList<>();
 
-  private Replicas(Device[] devices, Block block, NDManager parent) {
+  private Replicas(Device[] devices, Engine engine, Block block, NDManager parent) {
     this.devices = devices;
+    this.engine = engine;
+    this.draws = Randomness.drawsRandomNumbers(block);
     this.block = block;
     this.parameters = block.getParameters().stream().collect(java.util.stream.Collectors.toList());
     for (int i = 1; i < devices.length; i++) {
@@ -81,12 +85,13 @@ final class Replicas implements AutoCloseable {
    * Sets up the copies for a run, or none.
    *
    * @param devices the run's devices, the main one first
+   * @param engine the run's engine
    * @param block the main network, initialized
    * @param parent the model's manager; the copies belong to sub-managers of it
    * @return the copies, or null for a run on one device
    */
-  static Replicas of(Device[] devices, Block block, NDManager parent) {
-    return devices.length < 2 ? null : new Replicas(devices, block, parent);
+  static Replicas of(Device[] devices, Engine engine, Block block, NDManager parent) {
+    return devices.length < 2 ? null : new Replicas(devices, engine, block, parent);
   }
 
   /** A step's predictions (on the main device, in the batch's row order) and its loss. */
@@ -100,9 +105,9 @@ final class Replicas implements AutoCloseable {
    * @see #step
    */
   static Step passes(Replicas replicas, Trainer trainer, Batch batch, Loss loss, Supplier<GradientCollector> collectors,
-      StepGradients gradients, NDManager scope) {
+      StepGradients gradients, NDManager scope, int stepSeed) {
     if (replicas != null) {
-      return replicas.step(trainer, batch, loss, collectors, gradients, scope);
+      return replicas.step(trainer, batch, loss, collectors, gradients, scope, stepSeed);
     }
     try (GradientCollector collector = collectors.get()) {
       NDList yHat = trainer.forward(batch.getData());
@@ -123,15 +128,16 @@ final class Replicas implements AutoCloseable {
    * @param collectors a new gradient collector for the passes
    * @param gradients this step's gradients, whose scope owns the step's arrays
    * @param scope the step's manager
+   * @param stepSeed the batch's seed, from which parts on other GPUs seed their draws
    * @return the predictions and the batch's loss
    */
   Step step(Trainer trainer, Batch batch, Loss loss, Supplier<GradientCollector> collectors, StepGradients gradients,
-      NDManager scope) {
-    refresh();
+      NDManager scope, int stepSeed) {
     NDList data = batch.getData();
     NDList labels = batch.getLabels();
     long rows = data.head().getShape().get(0);
     int parts = (int) Math.min(devices.length, rows);
+    refresh(parts);
     long[] cuts = new long[parts - 1];
     long[] sizes = new long[parts];
     long at = 0;
@@ -144,21 +150,33 @@ final class Replicas implements AutoCloseable {
     }
     List<NDList> xs = split(data, cuts, parts);
     List<NDList> ys = split(labels, cuts, parts);
-    NDList outputs = new NDList(parts);
+    // Each part's arrays belong to a manager on its device, so that what its operations create
+    // (scalars included) is made there; all of them are freed with the step.
+    NDManager[] owners = new NDManager[parts];
+    for (int i = 0; i < parts; i++) {
+      owners[i] = i == 0 ? scope : scope.newSubManager(devices[i]);
+    }
+    List<NDList> outputs = new ArrayList<>(parts);
     NDArray total = null;
     try (GradientCollector collector = collectors.get()) {
       List<NDList> yHats = new ArrayList<>(parts);
       for (int i = 0; i < parts; i++) {
-        NDList x = on(xs.get(i), devices[i], scope);
+        if (i > 0 && draws && devices[i].isGpu()) {
+          // Every GPU's generator got the batch's seed: a part on another GPU draws from its own.
+          Randomness.seedAndHold(engine, stepSeed * 31 + i);
+        }
+        NDList x = on(xs.get(i), devices[i], owners[i]);
         yHats.add(i == 0 ? trainer.forward(x) : block.forward(stores.get(i - 1), x, true));
       }
       Randomness.release();
       for (int i = 0; i < parts; i++) {
-        NDArray part = loss.evaluate(on(ys.get(i), devices[i], scope), yHats.get(i)).mul((float) sizes[i] / rows);
+        NDArray part = loss.evaluate(on(ys.get(i), devices[i], owners[i]), yHats.get(i)).mul((float) sizes[i] / rows);
         collector.backward(part);
         NDArray onMain = part.toDevice(devices[0], false);
         total = total == null ? onMain : total.add(onMain);
-        outputs.add(yHats.get(i).head().toDevice(devices[0], false));
+        NDList out = new NDList(yHats.get(i).size());
+        yHats.get(i).forEach(o -> out.add(o.toDevice(devices[0], false)));
+        outputs.add(out);
       }
     }
     for (int i = 1; i < parts; i++) {
@@ -167,12 +185,25 @@ final class Replicas implements AutoCloseable {
         Parameter parameter = p.getValue();
         if (StepGradients.trained(parameter)) {
           NDArray grad = copies.get(parameter).getGradient();
-          grad.attach(scope);
+          grad.attach(owners[i]);
           gradients.of(parameter).addi(grad.toDevice(devices[0], false));
         }
       }
     }
-    return new Step(new NDList(parts == 1 ? outputs.head() : NDArrays.concat(outputs)), total);
+    return new Step(parts == 1 ? outputs.get(0) : concat(outputs), total);
+  }
+
+  /** The parts' outputs joined row-wise, output by output. */
+  private static NDList concat(List<NDList> outputs) {
+    NDList joined = new NDList(outputs.get(0).size());
+    for (int k = 0; k < outputs.get(0).size(); k++) {
+      NDList column = new NDList(outputs.size());
+      for (NDList out : outputs) {
+        column.add(out.get(k));
+      }
+      joined.add(NDArrays.concat(column));
+    }
+    return joined;
   }
 
   /** Each array of a list cut into parts along its first axis. */
@@ -203,9 +234,9 @@ final class Replicas implements AutoCloseable {
     return moved;
   }
 
-  /** Takes every copy anew from the main network: its weights and buffers, and what trains. */
-  private void refresh() {
-    for (int i = 1; i < devices.length; i++) {
+  /** Takes the copies the step's parts use anew from the main network: weights, buffers, and what trains. */
+  private void refresh(int parts) {
+    for (int i = 1; i < parts; i++) {
       PartStore store = stores.get(i - 1);
       try (NDManager old = store.owner) {
         store.owner = store.parent.newSubManager(devices[i]);
@@ -213,9 +244,19 @@ final class Replicas implements AutoCloseable {
         for (Pair<String, Parameter> p : parameters) {
           Parameter parameter = p.getValue();
           NDArray weight = parameter.getArray();
-          // On the weight's own device DJL's PyTorch toDevice returns the same tensor, copy or not.
-          NDArray copy = weight.getDevice().equals(devices[i]) ? weight.duplicate() : weight.toDevice(devices[i], true);
-          copy.attach(store.owner);
+          NDArray copy;
+          if (weight.getDevice().equals(devices[i])) {
+            // On the weight's own device DJL's PyTorch toDevice returns the same tensor, copy or not.
+            copy = weight.duplicate();
+            copy.attach(store.owner);
+          } else {
+            // toDevice makes a manager under the weight's for the copy: let it be a passing one.
+            try (NDManager passing = store.parent.newSubManager()) {
+              passing.tempAttachAll(weight);
+              copy = weight.toDevice(devices[i], true);
+              copy.attach(store.owner);
+            }
+          }
           if (parameter.requiresGradient()) {
             copy.setRequiresGradient(true);
           }

@@ -52,6 +52,11 @@ final class StepGradients {
     return (float) pending;
   }
 
+  /** Forgets the pending factor: the update has applied it. */
+  void scaled() {
+    pending = 1;
+  }
+
   /** Multiplies the arrays by the pending factor, once. */
   void applyScale() {
     if (pending != 1) {

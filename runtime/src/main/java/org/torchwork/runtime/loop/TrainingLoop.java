@@ -188,7 +188,8 @@ public final class TrainingLoop {
       gradients = new StepGradients(block.getParameters().stream().collect(Collectors.toList()));
       ctx.gradients = gradients;
       seeding = Randomness.perBatch(engine, block, mxnet);
-      replicas = Replicas.of(Replicas.devices(engine, choice.device(), params.getInt("devices")), block, model.getNDManager());
+      replicas = Replicas.of(
+          Replicas.devices(engine, choice.device(), params.getInt("devices")), engine, block, model.getNDManager());
       losses = new Losses(model.getNDManager());
       ctx.losses = losses;
       rowsTrain = new Batches.Rows(train, model.getNDManager());
@@ -336,15 +337,16 @@ public final class TrainingLoop {
         ctx.skipStep = false;
         ctx.consistent = false;
         // A seed per batch: a run resumed after any batch draws (dropout, ...) what an uninterrupted one would.
+        int stepSeed = (int) (seed * 1_000_003L + ctx.globalStep);
         if (seeding != null) {
-          seeding.seed((int) (seed * 1_000_003L + ctx.globalStep));
+          seeding.seed(stepSeed);
         }
         try (NDManager manager = ctx.model.getNDManager().newSubManager(ctx.device)) {
           ctx.batch = batches.get(manager, i);
           gradients.newStep(manager);
           dispatch(Stage.ON_BATCH_BEGIN);
-          Replicas.Step passes =
-              Replicas.passes(replicas, trainer, ctx.batch, ctx.loss, choice.backend()::newGradientCollector, gradients, manager);
+          Replicas.Step passes = Replicas.passes(
+              replicas, trainer, ctx.batch, ctx.loss, choice.backend()::newGradientCollector, gradients, manager, stepSeed);
           NDList yHat = passes.yHat();
           NDArray loss = passes.loss();
           ctx.yHat = yHat;
