@@ -66,13 +66,17 @@ for part in $PARTS; do
           return count % 2 ? v[(count + 1) / 2] : (v[count / 2] + v[count / 2 + 1]) / 2
         }
         END {
-          printf "| %-5s | %-7s | %-19s | %7s | %6s | %9s | %6s | %8s | %6s |\n", "job", "engine", "runner", "loop s", "x djl", "process s", "x djl", "peak MiB", "x djl"
-          printf "|-------|---------|---------------------|---------|--------|-----------|--------|----------|--------|\n"
+          printf "| %-5s | %-7s | %-19s | %7s | %6s | %6s | %9s | %6s | %8s | %6s |\n", "job", "engine", "runner", "loop s", "x djl", "paired", "process s", "x djl", "peak MiB", "x djl"
+          printf "|-------|---------|---------------------|---------|--------|--------|-----------|--------|----------|--------|\n"
           for (key in keys) { split(key, p, " "); base = p[1] " " p[2] " djl"
             t = median(train, key, n[key]); tb = median(train, base, n[base])
             q = median(proc, key, n[key]); qb = median(proc, base, n[base])
             r = median(rss, key, n[key]); rb = median(rss, base, n[base])
-            printf "| %-5s | %-7s | %-19s | %7.2f | %6.2f | %9.2f | %6.2f | %8d | %6.2f |\n", p[1], p[2], p[3], t, t / tb, q, q / qb, r, r / rb | "sort"
+            # Paired: each repetition's loop time over the hand-written loop's in the same repetition.
+            m = n[key] < n[base] ? n[key] : n[base]
+            for (i = 1; i <= m; i++) ratio[key, i] = train[key, i] / train[base, i]
+            pr = median(ratio, key, m)
+            printf "| %-5s | %-7s | %-19s | %7.2f | %6.2f | %6.2f | %9.2f | %6.2f | %8d | %6.2f |\n", p[1], p[2], p[3], t, t / tb, pr, q, q / qb, r, r / rb | "sort"
           }
         }' "$results"
       echo
