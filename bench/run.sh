@@ -72,7 +72,7 @@ for part in $PARTS; do
             t = median(train, key, n[key]); tb = median(train, base, n[base])
             q = median(proc, key, n[key]); qb = median(proc, base, n[base])
             r = median(rss, key, n[key]); rb = median(rss, base, n[base])
-            # Paired: each repetition's loop time over the hand-written loop's in the same repetition.
+            # Paired: every repetition gives a ratio to the hand-written loop of that repetition.
             m = n[key] < n[base] ? n[key] : n[base]
             for (i = 1; i <= m; i++) ratio[key, i] = train[key, i] / train[base, i]
             pr = median(ratio, key, m)
