@@ -84,13 +84,16 @@ final class Replicas implements AutoCloseable {
   /**
    * Sets up the copies for a run, or none.
    *
-   * @param devices the run's devices, the main one first
    * @param engine the run's engine
+   * @param main the device the run trains on
+   * @param count the learner's {@code devices}
    * @param block the main network, initialized
    * @param parent the model's manager; the copies belong to sub-managers of it
    * @return the copies, or null for a run on one device
+   * @throws TorchworkException when the engine sees fewer GPUs than asked for
    */
-  static Replicas of(Device[] devices, Engine engine, Block block, NDManager parent) {
+  static Replicas of(Engine engine, Device main, int count, Block block, NDManager parent) {
+    Device[] devices = devices(engine, main, count);
     return devices.length < 2 ? null : new Replicas(devices, engine, block, parent);
   }
 

@@ -188,8 +188,7 @@ public final class TrainingLoop {
       gradients = new StepGradients(block.getParameters().stream().collect(Collectors.toList()));
       ctx.gradients = gradients;
       seeding = Randomness.perBatch(engine, block, mxnet);
-      replicas = Replicas.of(
-          Replicas.devices(engine, choice.device(), params.getInt("devices")), engine, block, model.getNDManager());
+      replicas = Replicas.of(engine, choice.device(), params.getInt("devices"), block, model.getNDManager());
       losses = new Losses(model.getNDManager());
       ctx.losses = losses;
       rowsTrain = new Batches.Rows(train, model.getNDManager());
@@ -347,9 +346,8 @@ public final class TrainingLoop {
           dispatch(Stage.ON_BATCH_BEGIN);
           Replicas.Step passes = Replicas.passes(
               replicas, trainer, ctx.batch, ctx.loss, choice.backend()::newGradientCollector, gradients, manager, stepSeed);
-          NDList yHat = passes.yHat();
           NDArray loss = passes.loss();
-          ctx.yHat = yHat;
+          ctx.yHat = passes.yHat();
           // Counted before on_batch_end, so that a checkpoint saved there holds this batch.
           losses.add(loss, ctx.batch.getSize());
           dispatch(Stage.ON_AFTER_BACKWARD);
@@ -359,7 +357,7 @@ public final class TrainingLoop {
             Gradients.zero(gradients);
           }
           if (collect) {
-            parts.add(prediction(yHat.singletonOrThrow(), batches.truth(i)));
+            parts.add(prediction(passes.yHat().singletonOrThrow(), batches.truth(i)));
           }
           // The batch is done: from here a checkpoint (even after a failure) holds it.
           ctx.consistent = true;
