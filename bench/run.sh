@@ -92,7 +92,7 @@ for part in $PARTS; do
       echo "Dispatch (JMH, one step = 3 stages to every callback): $(machine | sed 's/, medians.*//')"
       echo
       "${JAVA[@]}" org.openjdk.jmh.Main DispatchBenchmark -prof gc -rf csv -rff "$work/jmh.csv" >&2
-      awk -F, 'NR > 1 { gsub(/"/, ""); if ($1 ~ /step$/ && NF >= 8) { n = $8; t[n] = $5 } if ($1 ~ /alloc.rate.norm$/) a[$8] = $5 }
+      awk -F, 'NR > 1 { gsub(/"/, ""); gsub(/\r/, ""); if ($1 ~ /step$/ && NF >= 8) { n = $8; t[n] = $5 } if ($1 ~ /alloc.rate.norm$/) a[$8] = $5 }
         END { printf "| callbacks | ns per step | ns per stage per callback | bytes allocated per step |\n|---|---|---|---|\n"
               for (n in t) printf "| %s | %.1f | %.2f | %.3f |\n", n, t[n], t[n] / (3 * n), a[n] }' "$work/jmh.csv" | sort -t'|' -k2 -g
       ;;
