@@ -43,12 +43,13 @@ final class Replicas implements AutoCloseable {
   private final List<Pair<String, Parameter>> parameters;
   private final List<PartStore> stores = new ArrayList<>();
 
-  private Replicas(Device[] devices, Engine engine, Block block, NDManager parent) {
+  private Replicas(
+      Device[] devices, Engine engine, Block block, List<Pair<String, Parameter>> parameters, NDManager parent) {
     this.devices = devices;
     this.engine = engine;
     this.draws = Randomness.drawsRandomNumbers(block);
     this.block = block;
-    this.parameters = block.getParameters().stream().collect(java.util.stream.Collectors.toList());
+    this.parameters = parameters;
     for (int i = 1; i < devices.length; i++) {
       stores.add(new PartStore(parent, devices[i]));
     }
@@ -88,13 +89,14 @@ final class Replicas implements AutoCloseable {
    * @param main the device the run trains on
    * @param count the learner's {@code devices}
    * @param block the main network, initialized
+   * @param gradients the run's gradients, whose parameters the copies mirror
    * @param parent the model's manager; the copies belong to sub-managers of it
    * @return the copies, or null for a run on one device
    * @throws TorchworkException when the engine sees fewer GPUs than asked for
    */
-  static Replicas of(Engine engine, Device main, int count, Block block, NDManager parent) {
+  static Replicas of(Engine engine, Device main, int count, Block block, StepGradients gradients, NDManager parent) {
     Device[] devices = devices(engine, main, count);
-    return devices.length < 2 ? null : new Replicas(devices, engine, block, parent);
+    return devices.length < 2 ? null : new Replicas(devices, engine, block, gradients.parameters(), parent);
   }
 
   /** A step's predictions (on the main device, in the batch's row order) and its loss. */

@@ -188,7 +188,7 @@ public final class TrainingLoop {
       gradients = new StepGradients(block.getParameters().stream().collect(Collectors.toList()));
       ctx.gradients = gradients;
       seeding = Randomness.perBatch(engine, block, mxnet);
-      replicas = Replicas.of(engine, choice.device(), params.getInt("devices"), block, model.getNDManager());
+      replicas = Replicas.of(engine, choice.device(), params.getInt("devices"), block, gradients, model.getNDManager());
       losses = new Losses(model.getNDManager());
       ctx.losses = losses;
       rowsTrain = new Batches.Rows(train, model.getNDManager());
