@@ -21,16 +21,18 @@ import org.torchwork.api.TaskType;
  * may be smaller.
  *
  * <p>The rows are copied to the engine once per run ({@link Rows}); each epoch gathers them in
- * its order with one engine operation and splits them into the batches with another, so a batch
- * costs neither a copy from Java nor a native call of its own.
+ * its order with one engine operation, and each batch is a slice of that (one engine call, a view
+ * on PyTorch), so a batch costs no copy from Java. Slicing per batch beats one split into all the
+ * batches: MXNet's split looks up each element's part among all of them, which made it cost
+ * several times the gather itself.
  */
 final class Batches implements AutoCloseable {
   private final Task task;
   private final int[] order;
   private final int batchSize;
   private final NDManager manager;
-  private final NDList x;
-  private final NDList y;
+  private final NDArray x;
+  private final NDArray y;
   private final Device device;
   private float[] truth;
 
@@ -101,21 +103,17 @@ final class Batches implements AutoCloseable {
     this.batchSize = Math.max(1, Math.min(batchSize, order.length));
     this.device = device;
     this.manager = parent.newSubManager(Device.cpu());
-    long[] cuts = new long[count() - 1];
-    for (int i = 0; i < cuts.length; i++) {
-      cuts[i] = (long) (i + 1) * this.batchSize;
-    }
     NDArray index = manager.create(order);
-    this.x = split(rows.x, index, cuts);
-    this.y = split(rows.y, index, cuts);
+    this.x = gather(rows.x, index);
+    this.y = gather(rows.y, index);
   }
 
-  /** The rows in this epoch's order, cut into batches; all of it belongs to the epoch. */
-  private NDList split(NDArray all, NDArray index, long[] cuts) {
-    // Made by the rows' manager, which lives for the run: moved to the epoch's before the views.
+  /** The rows in this epoch's order; it belongs to the epoch. */
+  private NDArray gather(NDArray all, NDArray index) {
+    // Made by the rows' manager, which lives for the run: moved to the epoch's.
     NDArray gathered = all.get(index);
     gathered.attach(manager);
-    return cuts.length == 0 ? new NDList(gathered) : gathered.split(cuts);
+    return gathered;
   }
 
   static int count(int rows, int batchSize) {
@@ -130,9 +128,14 @@ final class Batches implements AutoCloseable {
   Batch get(NDManager batchManager, int index) {
     int start = index * batchSize;
     int size = Math.min(batchSize, order.length - start);
-    NDArray data = onDevice(x.get(index), batchManager);
-    NDArray labels = onDevice(y.get(index), batchManager);
+    NDArray data = onDevice(rows(x, start, size), batchManager);
+    NDArray labels = onDevice(rows(y, start, size), batchManager);
     return new Batch(batchManager, new NDList(data), new NDList(labels), size, Batchifier.STACK, Batchifier.STACK, index, count());
+  }
+
+  /** Rows {@code start} to {@code start + size} of the epoch's array (all of it, uncut, for one batch). */
+  private NDArray rows(NDArray all, int start, int size) {
+    return size == order.length ? all : all.get(new NDIndex().addSliceDim(start, start + (long) size));
   }
 
   private NDArray onDevice(NDArray array, NDManager batchManager) {
