@@ -24,7 +24,7 @@ import org.torchwork.api.TorchCallback;
  */
 class BatchContentsTest {
   private static final int ROWS = 70;
-  private static final int BATCH = 16;
+  private static final int BATCH = 12;
 
   /** Row i has features (i, -2i) and class i mod 3. */
   private static Task numbered() {
@@ -93,9 +93,11 @@ class BatchContentsTest {
       batches.forEach(order::addAll);
       Set<Integer> trained = new TreeSet<>(order);
       assertEquals(order.size(), trained.size(), "no row twice in epoch " + (epoch + 1) + ": " + order);
-      // 56 training rows: three batches of 16 and one of 8.
+      // 56 training rows: four batches of 12 and one of 8 (cut in groups of 2, 2 and 1).
       assertEquals(56, order.size());
-      assertEquals(List.of(16, 16, 16, 8), batches.stream().map(List::size).toList());
+      assertEquals(List.of(12, 12, 12, 12, 8), batches.stream().map(List::size).toList());
+      // 14 validation rows: 12 and 2.
+      assertEquals(List.of(12, 2), rows.valid.get(epoch).stream().map(List::size).toList());
       List<Integer> validated = new ArrayList<>();
       rows.valid.get(epoch).forEach(validated::addAll);
       assertEquals(14, validated.size());

@@ -21,10 +21,12 @@ import org.torchwork.api.TaskType;
  * may be smaller.
  *
  * <p>The rows are copied to the engine once per run ({@link Rows}); each epoch gathers them in
- * its order with one engine operation, and each batch is a slice of that (one engine call, a view
- * on PyTorch), so a batch costs no copy from Java. Slicing per batch beats one split into all the
- * batches: MXNet's split looks up each element's part among all of them, which made it cost
- * several times the gather itself.
+ * its order with one engine operation, so a batch costs no copy from Java. The batches are cut
+ * from that in groups of about the square root of their number: a group is sliced off when its
+ * first batch is asked for and split into its batches, two engine calls per group. Cutting
+ * neither all at once nor one batch at a time: MXNet's split looks up each element's part among
+ * all parts (one split of 100,000 rows into 391 batches cost several times the gather), and one
+ * slice per batch costs a native call per batch, which dominates steps of a few rows.
  */
 final class Batches implements AutoCloseable {
   private final Task task;
@@ -34,7 +36,12 @@ final class Batches implements AutoCloseable {
   private final NDArray x;
   private final NDArray y;
   private final Device device;
+  private final int groupSize;
   private float[] truth;
+  private int group = -1;
+  private NDManager groupManager;
+  private NDList groupX;
+  private NDList groupY;
 
   /** A task's features and targets as engine arrays, in row order, kept for the run. */
   static final class Rows implements AutoCloseable {
@@ -103,6 +110,7 @@ final class Batches implements AutoCloseable {
     this.batchSize = Math.max(1, Math.min(batchSize, order.length));
     this.device = device;
     this.manager = parent.newSubManager(Device.cpu());
+    this.groupSize = Math.max(1, (int) Math.round(Math.sqrt(count())));
     NDArray index = manager.create(order);
     this.x = gather(rows.x, index);
     this.y = gather(rows.y, index);
@@ -128,14 +136,46 @@ final class Batches implements AutoCloseable {
   Batch get(NDManager batchManager, int index) {
     int start = index * batchSize;
     int size = Math.min(batchSize, order.length - start);
-    NDArray data = onDevice(rows(x, start, size), batchManager);
-    NDArray labels = onDevice(rows(y, start, size), batchManager);
+    if (index / groupSize != group) {
+      cutGroup(index / groupSize);
+    }
+    NDArray data = onDevice(groupX.get(index % groupSize), batchManager);
+    NDArray labels = onDevice(groupY.get(index % groupSize), batchManager);
     return new Batch(batchManager, new NDList(data), new NDList(labels), size, Batchifier.STACK, Batchifier.STACK, index, count());
   }
 
-  /** Rows {@code start} to {@code start + size} of the epoch's array (all of it, uncut, for one batch). */
-  private NDArray rows(NDArray all, int start, int size) {
-    return size == order.length ? all : all.get(new NDIndex().addSliceDim(start, start + (long) size));
+  /** Cuts group {@code g}'s batches; what is left of the previous group is freed. */
+  private void cutGroup(int g) {
+    if (groupManager != null) {
+      groupManager.close();
+    }
+    groupManager = manager.newSubManager();
+    group = g;
+    int firstBatch = g * groupSize;
+    int batches = Math.min(groupSize, count() - firstBatch);
+    long from = (long) firstBatch * batchSize;
+    long to = Math.min(order.length, from + (long) batches * batchSize);
+    long[] cuts = new long[batches - 1];
+    for (int i = 0; i < cuts.length; i++) {
+      cuts[i] = (long) (i + 1) * batchSize;
+    }
+    groupX = cut(x, from, to, cuts);
+    groupY = cut(y, from, to, cuts);
+  }
+
+  private NDList cut(NDArray all, long from, long to, long[] cuts) {
+    // One batch of all the rows is the gathered array itself.
+    if (from == 0 && to == order.length && cuts.length == 0) {
+      return new NDList(all);
+    }
+    NDArray part = all.get(new NDIndex().addSliceDim(from, to));
+    part.attach(groupManager);
+    if (cuts.length == 0) {
+      return new NDList(part);
+    }
+    NDList batches = part.split(cuts);
+    batches.attach(groupManager);
+    return batches;
   }
 
   private NDArray onDevice(NDArray array, NDManager batchManager) {
