@@ -24,7 +24,6 @@ import org.torchwork.api.TorchCallback;
  */
 class BatchContentsTest {
   private static final int ROWS = 70;
-  private static final int BATCH = 12;
 
   /** Row i has features (i, -2i) and class i mod 3. */
   private static Task numbered() {
@@ -75,13 +74,25 @@ class BatchContentsTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}, shuffle={1}")
-  @CsvSource({"pytorch, true", "pytorch, false", "mxnet, true", "mxnet, false"})
-  void everyRowOnceWithItsTargetInBatchesOfTheSize(String engine, boolean shuffle) {
+  /** The sizes of {@code rows} rows cut into batches of {@code batch}. */
+  private static List<Integer> sizes(int rows, int batch) {
+    List<Integer> sizes = new ArrayList<>();
+    for (int left = rows; left > 0; left -= batch) {
+      sizes.add(Math.min(batch, left));
+    }
+    return sizes;
+  }
+
+  // Batches of 12: 5 batches in groups of 2, 2 and 1; of 5: 12 in groups of 3, the last batch of
+  // one row; of 1: a group per row; of 100: one batch of all rows, as of 14 for validation.
+  @ParameterizedTest(name = "{0}, shuffle={1}, batch_size={2}")
+  @CsvSource({"pytorch, true, 12", "pytorch, false, 12", "mxnet, true, 12", "mxnet, false, 12", "pytorch, true, 5",
+      "mxnet, true, 5", "pytorch, true, 1", "mxnet, false, 1", "pytorch, true, 100", "mxnet, true, 100"})
+  void everyRowOnceWithItsTargetInBatchesOfTheSize(String engine, boolean shuffle, int batch) {
     Platform platform = Platform.builder().build();
     Rows rows = new Rows();
     try (TorchLearner learner = platform.learner("classif.mlp").set("engine", engine).set("epochs", 3)
-        .set("batch_size", BATCH).set("neurons", 4).set("seed", 5).set("shuffle", shuffle).set("validate", 0.2)
+        .set("batch_size", batch).set("neurons", 4).set("seed", 5).set("shuffle", shuffle).set("validate", 0.2)
         .callbacks(TorchCallback.of("rows", Rows.class, () -> rows))) {
       learner.train(numbered());
     }
@@ -93,11 +104,10 @@ class BatchContentsTest {
       batches.forEach(order::addAll);
       Set<Integer> trained = new TreeSet<>(order);
       assertEquals(order.size(), trained.size(), "no row twice in epoch " + (epoch + 1) + ": " + order);
-      // 56 training rows: four batches of 12 and one of 8 (cut in groups of 2, 2 and 1).
+      // 56 training rows and 14 validation rows.
       assertEquals(56, order.size());
-      assertEquals(List.of(12, 12, 12, 12, 8), batches.stream().map(List::size).toList());
-      // 14 validation rows: 12 and 2.
-      assertEquals(List.of(12, 2), rows.valid.get(epoch).stream().map(List::size).toList());
+      assertEquals(sizes(56, batch), batches.stream().map(List::size).toList());
+      assertEquals(sizes(14, batch), rows.valid.get(epoch).stream().map(List::size).toList());
       List<Integer> validated = new ArrayList<>();
       rows.valid.get(epoch).forEach(validated::addAll);
       assertEquals(14, validated.size());

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.torchwork.api.CallbackException;
 import org.torchwork.api.CallbackSet;
 import org.torchwork.api.Context;
@@ -239,6 +240,33 @@ class ResumeTest {
       for (String id : List.of("history", "lr_step", "early_stopping", "csv_logger")) {
         assertEquals(straightStates.get(id), rest.model().callbacks().get(id), id + "'s state differs");
       }
+      List<float[]> resumed = weights(rest);
+      for (int i = 0; i < straight.size(); i++) {
+        assertArrayEquals(straight.get(i), resumed.get(i), "parameter " + i + " differs");
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"pytorch", "mxnet"})
+  void aResumeInTheMiddleOfAGroupOfBatchesTrainsWhatAnUninterruptedRunDoes(String engine) {
+    // 120 training rows in batches of 12: 10 batches per epoch, cut in groups of 3 (0-2, 3-5,
+    // 6-8, 9). Stopped after batch 5 of epoch 2, the run resumes with batch 6 (index 5), the
+    // last of the second group.
+    Interrupter.at = -1;
+    List<float[]> straight;
+    try (TorchLearner full = interruptible(learner(3, tmp.resolve("full"), engine, "adam", "-")).set("batch_size", 12).train(IRIS)) {
+      straight = weights(full);
+    }
+    Interrupter.at = 15;
+    TorchLearner first = interruptible(learner(3, tmp.resolve("parts"), engine, "adam", "-")).set("batch_size", 12);
+    TrainingInterrupted stop = assertThrows(TrainingInterrupted.class, () -> first.train(IRIS));
+    first.close();
+    Interrupter.at = -1;
+    assertEquals(2, stop.epoch());
+    assertEquals(5, stop.step());
+    try (TorchLearner rest = interruptible(learner(3, tmp.resolve("parts"), engine, "adam", "-")).set("batch_size", 12)
+        .set("resume", tmp.resolve("parts").toString()).train(IRIS)) {
       List<float[]> resumed = weights(rest);
       for (int i = 0; i < straight.size(); i++) {
         assertArrayEquals(straight.get(i), resumed.get(i), "parameter " + i + " differs");

@@ -22,8 +22,9 @@ import org.torchwork.api.TaskType;
  *
  * <p>The rows are copied to the engine once per run ({@link Rows}); each epoch gathers them in
  * its order with one engine operation, so a batch costs no copy from Java. The batches are cut
- * from that in groups of about the square root of their number: a group is sliced off when its
- * first batch is asked for and split into its batches, two engine calls per group. Cutting
+ * from that in groups of about the square root of their number: a group is sliced off when a
+ * batch of it is first asked for (a resumed epoch may start inside a group) and split into its
+ * batches, a slice and a split per group for the features and again for the targets. Cutting
  * neither all at once nor one batch at a time: MXNet's split looks up each element's part among
  * all parts (one split of 100,000 rows into 391 batches cost several times the gather), and one
  * slice per batch costs a native call per batch, which dominates steps of a few rows.
