@@ -23,6 +23,7 @@ import org.torchwork.api.TorchCallback;
  * features, so any mix-up of rows, targets or batches shows.
  */
 class BatchContentsTest {
+  private static final Platform PLATFORM = Platform.builder().build();
   private static final int ROWS = 70;
 
   /** Row i has features (i, -2i) and class i mod 3. */
@@ -89,9 +90,8 @@ class BatchContentsTest {
   @CsvSource({"pytorch, true, 12", "pytorch, false, 12", "mxnet, true, 12", "mxnet, false, 12", "pytorch, true, 5",
       "mxnet, true, 5", "pytorch, true, 1", "mxnet, false, 1", "pytorch, true, 100", "mxnet, true, 100"})
   void everyRowOnceWithItsTargetInBatchesOfTheSize(String engine, boolean shuffle, int batch) {
-    Platform platform = Platform.builder().build();
     Rows rows = new Rows();
-    try (TorchLearner learner = platform.learner("classif.mlp").set("engine", engine).set("epochs", 3)
+    try (TorchLearner learner = PLATFORM.learner("classif.mlp").set("engine", engine).set("epochs", 3)
         .set("batch_size", batch).set("neurons", 4).set("seed", 5).set("shuffle", shuffle).set("validate", 0.2)
         .callbacks(TorchCallback.of("rows", Rows.class, () -> rows))) {
       learner.train(numbered());
