@@ -11,5 +11,5 @@ module org.torchwork.api {
 
   exports org.torchwork.api;
   exports org.torchwork.api.spi;
-  exports org.torchwork.api.internal to org.torchwork.runtime, org.torchwork.cli;
+  exports org.torchwork.api.internal to org.torchwork.data, org.torchwork.runtime, org.torchwork.cli;
 }

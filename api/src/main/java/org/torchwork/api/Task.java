@@ -1,19 +1,27 @@
 package org.torchwork.api;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.torchwork.api.internal.TaskAccess;
 
 /**
- * A supervised learning task: numeric features and a target, held in memory.
+ * A supervised learning task: features and a target, held in memory.
  *
- * <p>Features are stored row-major as {@code float}s. For classification the target of each
- * row is the index of its class in {@link #classes()}; for regression it is the value. A task
- * made with {@link #unlabeled} has features only, for prediction: it has no type, target or
- * classes. Tasks are immutable.
+ * <p>Features are stored row-major as {@code float}s. Each feature has a {@link ColumnType}:
+ * numbers (numeric, integer, logical), or a categorical feature whose value in a row is the index
+ * of its level among {@link #levels(int)}. NaN marks a missing value in any feature; learners
+ * impute missing values and encode categories with statistics of their training rows alone. For
+ * classification the target of each row is the index of its class in {@link #classes()}; for
+ * regression it is the value. Rows may carry weights ({@link #withWeights}). A task made with
+ * {@link #unlabeled} has features only, for prediction: it has no type, target or classes. Tasks
+ * are immutable.
  */
 @ApiStatus(value = ApiStatus.Status.STABLE, since = "0.1")
 public final class Task {
@@ -26,8 +34,18 @@ public final class Task {
   private final float[] y;
   private final int nrow;
   private final Path source;
+  /** Each feature's type; null when all are numeric. */
+  private final List<ColumnType> types;
+  /** Each feature's levels (empty unless categorical); null when all are numeric. */
+  private final List<List<String>> levels;
+  /** Each row's weight; null when the rows are not weighted. */
+  private final float[] weights;
 
-  private Task(Task task, Path source) {
+  static {
+    TaskAccess.register(Task::adopt);
+  }
+
+  private Task(Task task, Path source, List<ColumnType> types, List<List<String>> levels, float[] weights) {
     this.id = task.id;
     this.type = task.type;
     this.target = task.target;
@@ -37,16 +55,28 @@ public final class Task {
     this.x = task.x;
     this.y = task.y;
     this.source = source;
+    this.types = types;
+    this.levels = levels;
+    this.weights = weights;
   }
 
   private Task(String id, TaskType type, String target, List<String> features, List<String> classes, float[] x, float[] y) {
+    this(id, type, target, features, classes, x, y, y.length, true);
+  }
+
+  /** {@code x} and {@code y} are taken as they are unless {@code copy}; {@code x} may be longer than the rows need. */
+  private Task(String id, TaskType type, String target, List<String> features, List<String> classes, float[] x, float[] y, int nrow,
+      boolean copy) {
     this.source = null;
+    this.types = null;
+    this.levels = null;
+    this.weights = null;
     this.id = Objects.requireNonNull(id, "id");
     this.type = type;
     this.target = target;
     this.features = List.copyOf(features);
     this.classes = List.copyOf(classes);
-    this.nrow = y.length;
+    this.nrow = nrow;
     if (features.isEmpty()) {
       throw new TorchworkException("Task '" + id + "' has no features; a task needs at least one feature column"
           + (target == null ? "." : " besides the target '" + target + "'."));
@@ -55,12 +85,18 @@ public final class Task {
       throw new TorchworkException("Task '" + id + "' names a feature twice in " + features + ". Features are matched by name;"
           + " give each a name of its own.");
     }
-    if (x.length != nrow * features.size()) {
+    if (copy ? x.length != (long) nrow * features.size() : x.length < (long) nrow * features.size() || y.length < nrow) {
       throw new IllegalArgumentException(
           "Task '" + id + "': " + x.length + " feature values for " + nrow + " rows and " + features.size() + " features.");
     }
-    this.x = x.clone();
-    this.y = y.clone();
+    this.x = copy ? x.clone() : x;
+    this.y = copy ? y.clone() : y;
+  }
+
+  /** A task over arrays the caller hands over (see {@link TaskAccess}). */
+  private static Task adopt(String id, TaskType type, String target, List<String> features, List<String> classes, float[] x, float[] y,
+      int nrow) {
+    return new Task(id, type, target, features, classes, x, y, nrow, false);
   }
 
   /**
@@ -259,7 +295,14 @@ public final class Task {
     float[] sy = new float[rows.length];
     copyFeatures(rows, 0, rows.length, sx);
     copyTargets(rows, 0, rows.length, sy);
-    return new Task(new Task(newId, type, target, features, classes, sx, sy), source);
+    float[] sw = null;
+    if (weights != null) {
+      sw = new float[rows.length];
+      for (int i = 0; i < rows.length; i++) {
+        sw[i] = weights[rows[i]];
+      }
+    }
+    return new Task(new Task(newId, type, target, features, classes, sx, sy, rows.length, false), source, types, levels, sw);
   }
 
   /**
@@ -281,17 +324,189 @@ public final class Task {
    * @since 0.2
    */
   public Task withSource(Path file) {
-    return new Task(this, file.toAbsolutePath().normalize());
+    return new Task(this, file.toAbsolutePath().normalize(), types, levels, weights);
+  }
+
+  /**
+   * This task with its features' types. A categorical feature's value in each row must be the
+   * index of its level (0 for the first), or NaN where it is missing.
+   *
+   * @param featureTypes one type per feature, in feature order
+   * @param featureLevels each categorical feature's levels in index order, by feature name
+   * @return the task with the types
+   * @throws TorchworkException when a type or level list is missing, or a categorical value is not
+   *     the index of one of its levels
+   * @since 0.3
+   */
+  public Task withFeatureTypes(List<ColumnType> featureTypes, Map<String, List<String>> featureLevels) {
+    int p = features.size();
+    if (featureTypes.size() != p) {
+      throw new TorchworkException("Task '" + id + "' has " + p + " features but " + featureTypes.size() + " types were given."
+          + " Give one type per feature, in feature order.");
+    }
+    List<List<String>> all = new ArrayList<>();
+    for (int j = 0; j < p; j++) {
+      ColumnType t = Objects.requireNonNull(featureTypes.get(j), "type");
+      List<String> given = featureLevels.get(features.get(j));
+      if (t != ColumnType.CATEGORICAL) {
+        if (given != null && !given.isEmpty()) {
+          throw new TorchworkException("Task '" + id + "': feature '" + features.get(j) + "' is " + t + " but levels were given"
+              + " for it. Give levels for categorical features only.");
+        }
+        all.add(List.of());
+        continue;
+      }
+      if (given == null || given.isEmpty()) {
+        throw new TorchworkException("Task '" + id + "': categorical feature '" + features.get(j) + "' has no levels. Give its"
+            + " levels, in the order its values index them.");
+      }
+      List<String> copy = List.copyOf(given);
+      if (new HashSet<>(copy).size() != copy.size()) {
+        throw new TorchworkException("Task '" + id + "': categorical feature '" + features.get(j) + "' names a level twice in "
+            + copy + ". Give each level once.");
+      }
+      for (int i = 0; i < nrow; i++) {
+        float v = x[i * p + j];
+        if (!Float.isNaN(v) && (v < 0 || v >= copy.size() || v != Math.rint(v))) {
+          throw new TorchworkException("Task '" + id + "' row " + (i + 1) + ", categorical feature '" + features.get(j) + "': " + v
+              + " is not the index of one of its " + copy.size() + " levels. Give 0 for its first level, 1 for the second, ...,"
+              + " or NaN where it is missing.");
+        }
+      }
+      all.add(copy);
+    }
+    boolean numeric = featureTypes.stream().noneMatch(t -> t != ColumnType.NUMERIC);
+    return new Task(this, source, numeric ? null : List.copyOf(featureTypes), numeric ? null : Collections.unmodifiableList(all),
+        weights);
+  }
+
+  /**
+   * This task with a weight per row: a row of weight 2 trains as the same row twice would.
+   *
+   * @param rowWeights one finite, non-negative weight per row, not all 0; null for none
+   * @return the task with the weights
+   * @throws TorchworkException naming the first row whose weight is not allowed
+   * @since 0.3
+   */
+  public Task withWeights(float[] rowWeights) {
+    if (rowWeights == null) {
+      return new Task(this, source, types, levels, null);
+    }
+    if (rowWeights.length != nrow) {
+      throw new TorchworkException("Task '" + id + "' has " + nrow + " rows but " + rowWeights.length + " weights were given. Give"
+          + " one weight per row.");
+    }
+    boolean any = false;
+    for (int i = 0; i < nrow; i++) {
+      float w = rowWeights[i];
+      if (!Float.isFinite(w) || w < 0) {
+        throw new TorchworkException("Task '" + id + "' row " + (i + 1) + " has weight " + w + ". Weights must be finite and not"
+            + " negative; give the row weight 0 to leave it out.");
+      }
+      any |= w > 0;
+    }
+    if (!any) {
+      throw new TorchworkException("Task '" + id + "': every row has weight 0, so there is nothing to learn from. Give some rows a"
+          + " positive weight.");
+    }
+    return new Task(this, source, types, levels, rowWeights.clone());
+  }
+
+  /**
+   * One feature's type.
+   *
+   * @param col the feature index
+   * @return the type; numeric unless set with {@link #withFeatureTypes}
+   * @since 0.3
+   */
+  public ColumnType featureType(int col) {
+    Objects.checkIndex(col, features.size());
+    return types == null ? ColumnType.NUMERIC : types.get(col);
+  }
+
+  /**
+   * Every feature's type, in feature order.
+   *
+   * @return an unmodifiable list
+   * @since 0.3
+   */
+  public List<ColumnType> featureTypes() {
+    return types != null ? types : Collections.nCopies(features.size(), ColumnType.NUMERIC);
+  }
+
+  /**
+   * A categorical feature's levels, which its values index.
+   *
+   * @param col the feature index
+   * @return the levels in index order; empty for a feature that is not categorical
+   * @since 0.3
+   */
+  public List<String> levels(int col) {
+    Objects.checkIndex(col, features.size());
+    return levels == null ? List.of() : levels.get(col);
+  }
+
+  /**
+   * How many rows miss a feature's value (hold NaN), as mlr3's {@code task$missings()} counts.
+   *
+   * @param col the feature index
+   * @return the count
+   * @since 0.3
+   */
+  public int missingCount(int col) {
+    Objects.checkIndex(col, features.size());
+    int p = features.size();
+    int n = 0;
+    for (int i = 0; i < nrow; i++) {
+      if (Float.isNaN(x[i * p + col])) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Whether the rows carry weights.
+   *
+   * @return true when {@link #withWeights} gave them
+   * @since 0.3
+   */
+  public boolean hasWeights() {
+    return weights != null;
+  }
+
+  /**
+   * One row's weight.
+   *
+   * @param row the row index
+   * @return the weight; 1 when the rows are not weighted
+   * @since 0.3
+   */
+  public float weight(int row) {
+    Objects.checkIndex(row, nrow);
+    return weights == null ? 1f : weights[row];
   }
 
   @Override
   public String toString() {
     if (!hasTarget()) {
       return "<Task:" + id + "> (" + nrow + " x " + features.size() + ", no target)\n* Features (" + features.size() + "): "
-          + String.join(", ", features);
+          + featureList();
     }
     return "<Task" + (type == TaskType.CLASSIF ? "Classif" : "Regr") + ":" + id + "> (" + nrow + " x " + (features.size() + 1) + ")\n"
         + "* Target: " + target + (type == TaskType.CLASSIF ? " (" + String.join(", ", classes) + ")" : "") + "\n"
-        + "* Features (" + features.size() + "): " + String.join(", ", features);
+        + "* Features (" + features.size() + "): " + featureList() + (weights == null ? "" : "\n* Weights: yes");
+  }
+
+  /** The feature names, with their types when not all are numeric. */
+  private String featureList() {
+    if (types == null) {
+      return String.join(", ", features);
+    }
+    List<String> named = new ArrayList<>();
+    for (int j = 0; j < features.size(); j++) {
+      named.add(features.get(j) + " (" + types.get(j) + ")");
+    }
+    return String.join(", ", named);
   }
 }

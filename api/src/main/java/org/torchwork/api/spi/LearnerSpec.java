@@ -17,8 +17,26 @@ public final class LearnerSpec {
   private final TaskType taskType;
   private final ParamSet params;
   private final NetworkFactory network;
+  private final Categories categories;
+
+  /**
+   * How a learner's network takes categorical features.
+   *
+   * @since 0.3
+   */
+  @ApiStatus(value = ApiStatus.Status.STABLE, since = "0.3")
+  public enum Categories {
+    /** One input per level, 1 for the row's level and 0 for the others (the default). */
+    ONE_HOT,
+    /** One input per categorical feature holding the level's index, for embeddings (see {@link NetworkShape}). */
+    INDICES
+  }
 
   private LearnerSpec(String id, String label, TaskType taskType, ParamSet params, NetworkFactory network) {
+    this(id, label, taskType, params, network, Categories.ONE_HOT);
+  }
+
+  private LearnerSpec(String id, String label, TaskType taskType, ParamSet params, NetworkFactory network, Categories categories) {
     if (id == null || !id.startsWith(taskType.id() + ".")) {
       throw new IllegalArgumentException(
           "Learner id '" + id + "' must start with '" + taskType.id() + ".' for a " + taskType + " learner.");
@@ -28,6 +46,28 @@ public final class LearnerSpec {
     this.taskType = taskType;
     this.params = Objects.requireNonNull(params, "params");
     this.network = Objects.requireNonNull(network, "network");
+    this.categories = Objects.requireNonNull(categories, "categories");
+  }
+
+  /**
+   * This learner, taking categorical features as its network wants them.
+   *
+   * @param how one-hot encoded, or as level indices for embeddings
+   * @return a copy
+   * @since 0.3
+   */
+  public LearnerSpec withCategories(Categories how) {
+    return new LearnerSpec(id, label, taskType, params, network, how);
+  }
+
+  /**
+   * How the learner's network takes categorical features.
+   *
+   * @return {@link Categories#ONE_HOT} unless set with {@link #withCategories}
+   * @since 0.3
+   */
+  public Categories categories() {
+    return categories;
   }
 
   /**
