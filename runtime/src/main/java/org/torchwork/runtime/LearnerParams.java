@@ -48,5 +48,13 @@ final class LearnerParams {
           Param.string("init_from").path()
               .description("a saved model's folder to start from (fine-tuning): its weights, with new epochs, learning rate and callbacks").build(),
           Param.bool("standardize").defaultValue(false)
-              .description("standardize each feature with the training rows' mean and standard deviation, saved with the model").build());
+              .description("standardize each numeric feature with the training rows' mean and standard deviation, saved with the"
+                  + " model").build(),
+          Param.choice("impute", "median", "mean", "none").defaultValue("median")
+              .description("missing numbers: replaced by the training rows' median or mean (missing categories get a level of"
+                  + " their own); none refuses data with missing values").build(),
+          Param.bool("impute_indicators").defaultValue(false)
+              .description("add a 0/1 column <feature>.missing for each numeric feature with missing values in training").build(),
+          Param.integer("max_levels").min(2).defaultValue(1000)
+              .description("the most levels a categorical feature may have to be one-hot encoded; more is refused").build());
 }
