@@ -7,6 +7,7 @@
  */
 module org.torchwork.runtime {
   requires transitive org.torchwork.api;
+  requires transitive org.torchwork.data;
   requires org.slf4j;
   requires com.google.gson;
 
@@ -15,7 +16,6 @@ module org.torchwork.runtime {
 
   // Checkpoint and model metadata are records that Gson reads and writes reflectively.
   opens org.torchwork.runtime.store to com.google.gson;
-  opens org.torchwork.runtime.data to com.google.gson;
 
   uses org.torchwork.api.spi.CallbackProvider;
   uses org.torchwork.api.spi.LearnerProvider;

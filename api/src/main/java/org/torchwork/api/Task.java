@@ -40,12 +40,18 @@ public final class Task {
   private final List<List<String>> levels;
   /** Each row's weight; null when the rows are not weighted. */
   private final float[] weights;
+  /** The source's column of row ids; null when none. */
+  private final String idColumn;
 
   static {
     TaskAccess.register(Task::adopt);
   }
 
   private Task(Task task, Path source, List<ColumnType> types, List<List<String>> levels, float[] weights) {
+    this(task, source, types, levels, weights, task.idColumn);
+  }
+
+  private Task(Task task, Path source, List<ColumnType> types, List<List<String>> levels, float[] weights, String idColumn) {
     this.id = task.id;
     this.type = task.type;
     this.target = task.target;
@@ -58,6 +64,7 @@ public final class Task {
     this.types = types;
     this.levels = levels;
     this.weights = weights;
+    this.idColumn = idColumn;
   }
 
   private Task(String id, TaskType type, String target, List<String> features, List<String> classes, float[] x, float[] y) {
@@ -71,6 +78,7 @@ public final class Task {
     this.types = null;
     this.levels = null;
     this.weights = null;
+    this.idColumn = null;
     this.id = Objects.requireNonNull(id, "id");
     this.type = type;
     this.target = target;
@@ -302,7 +310,7 @@ public final class Task {
         sw[i] = weights[rows[i]];
       }
     }
-    return new Task(new Task(newId, type, target, features, classes, sx, sy, rows.length, false), source, types, levels, sw);
+    return new Task(new Task(newId, type, target, features, classes, sx, sy, rows.length, false), source, types, levels, sw, idColumn);
   }
 
   /**
@@ -410,6 +418,28 @@ public final class Task {
           + " positive weight.");
     }
     return new Task(this, source, types, levels, rowWeights.clone());
+  }
+
+  /**
+   * This task, noting the column of its source that identifies the rows (mlr3's {@code name} role):
+   * never a feature; a model trained on the task writes it as the first column of its predictions.
+   *
+   * @param column the column's name, or null for none
+   * @return the task with it
+   * @since 0.3
+   */
+  public Task withIdColumn(String column) {
+    return new Task(this, source, types, levels, weights, column);
+  }
+
+  /**
+   * The column of the task's source that identifies the rows.
+   *
+   * @return the column's name, or empty when none was given
+   * @since 0.3
+   */
+  public Optional<String> idColumn() {
+    return Optional.ofNullable(idColumn);
   }
 
   /**

@@ -5,16 +5,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.torchwork.api.Measure;
 import org.torchwork.api.Param;
 import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.api.spi.TaskProvider.TaskSource;
+import org.torchwork.data.CsvTable;
+import org.torchwork.data.TableReport;
 import org.torchwork.runtime.Platform;
 import org.torchwork.runtime.Registry;
 import org.torchwork.runtime.TorchLearner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -82,18 +86,28 @@ final class CatalogCommands {
     }
   }
 
-  /** {@code torchwork tasks [ID]}. */
+  /** {@code torchwork tasks [ID|FILE.csv]}. */
   @Command(name = "tasks", mixinStandardHelpOptions = true,
-      description = "Lists every built-in task (a CSV file is a task too: --task data.csv --target COLUMN), or describes one.")
+      description = {"Lists every built-in task, or describes one; or describes a CSV file before training: each column's role,"
+          + " type, missing values and levels or range, and what would be left out and why.",
+          "Example: torchwork tasks data/mixed.csv --target income --id id"})
   static final class Tasks implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin Common common;
-    @Parameters(arity = "0..1", paramLabel = "ID", description = "A task id to describe, e.g. iris.")
+    @Parameters(arity = "0..1", paramLabel = "ID|FILE.csv", description = "A task id to describe, e.g. iris, or a CSV file.")
     String id;
+
+    @Option(names = "--target", paramLabel = "COLUMN", description = "CSV files: the target column.")
+    String target;
+
+    @Mixin TableOptions table = new TableOptions();
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
+      if (id != null && TableOptions.isFile(id)) {
+        return describe(out, Path.of(id));
+      }
       Platform platform = common.platform(spec.commandLine().getErr());
       if (common.json) {
         Map<String, Object> doc = JsonOut.document("tasks");
@@ -108,12 +122,94 @@ final class CatalogCommands {
         out.println(platform.task(id));
         return 0;
       }
-      Output.Table table = new Output.Table("id", "label", "source");
+      Output.Table t = new Output.Table("id", "label", "source");
       for (Registry.Entry<TaskSource> e : platform.tasks().entries()) {
-        table.row(e.value().id(), e.value().label(), e.source());
+        t.row(e.value().id(), e.value().label(), e.source());
       }
-      table.print(out);
+      t.print(out);
+      out.println();
+      out.println("A CSV file is a task too: --task data.csv --target COLUMN. 'torchwork tasks data.csv' describes one.");
       return 0;
+    }
+
+    private int describe(PrintWriter out, Path file) {
+      CsvTable csv = CsvTable.of(file);
+      table.settings(null).forEach(csv::set);
+      if (target != null) {
+        csv.target(target);
+      }
+      TableReport r = csv.describe();
+      if (common.json) {
+        Map<String, Object> doc = JsonOut.document("tasks");
+        doc.put("file", file.toString());
+        doc.put("separator", String.valueOf(r.separator()));
+        doc.put("decimal", String.valueOf(r.decimal()));
+        doc.put("na", r.na());
+        doc.put("rows", r.rows());
+        doc.put("dropped", r.dropped());
+        List<Object> columns = new ArrayList<>();
+        for (TableReport.Column c : r.columns()) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("name", c.name());
+          m.put("role", c.role().toString());
+          m.put("type", c.type());
+          m.put("missing", c.missing());
+          m.put("distinct", c.distinct() < 0 ? null : c.distinct());
+          m.put("levels", c.levels());
+          m.put("min", Double.isNaN(c.min()) ? null : c.min());
+          m.put("max", Double.isNaN(c.max()) ? null : c.max());
+          m.put("note", c.note().isEmpty() ? null : c.note());
+          columns.add(m);
+        }
+        doc.put("columns", columns);
+        doc.put("notes", r.notes());
+        JsonOut.print(out, doc);
+        return 0;
+      }
+      List<String> na = new ArrayList<>();
+      r.na().forEach(t -> na.add(t.isEmpty() ? "empty" : t));
+      out.println("Task file " + file + ": " + r.rows() + " row(s), " + r.columns().size() + " column(s); separator '"
+          + (r.separator() == '\t' ? "\\t" : String.valueOf(r.separator())) + "', decimal mark '" + r.decimal() + "', missing: "
+          + String.join(", ", na));
+      r.columns().stream().filter(c -> c.role() == TableReport.Role.TARGET).findFirst().ifPresentOrElse(
+          c -> out.println("Target " + c.name() + ": " + c.type() + (c.distinct() > 0 ? " with " + c.distinct() + " values" : "")
+              + (c.type().equals("categorical") || c.type().equals("logical") ? ": a classification task (classif.* learners)"
+              : c.type().equals("integer") ? ": a regression task (regr.* learners), or classification if the numbers are class"
+                  + " codes (then give them as labels)" : ": a regression task (regr.* learners)")),
+          () -> out.println("No target named: give --target COLUMN to see the task it makes."));
+      out.println();
+      Output.Table t = new Output.Table("column", "role", "type", "missing", "values");
+      for (TableReport.Column c : r.columns()) {
+        t.row(c.name(), c.role().toString(), c.type(), Long.toString(c.missing()), values(c));
+      }
+      t.print(out);
+      List<String> notes = r.notes();
+      if (!notes.isEmpty()) {
+        out.println();
+        notes.forEach(n -> out.println("note: " + n));
+      }
+      return 0;
+    }
+
+    /** A column's levels (the first few and how many) or its range. */
+    private static String values(TableReport.Column c) {
+      if ((c.role() == TableReport.Role.ID || c.type().equals("text")) && c.distinct() >= 0) {
+        return c.distinct() + " distinct";
+      }
+      if (c.type().equals("logical")) {
+        return "true/false";
+      }
+      if (!c.levels().isEmpty()) {
+        List<String> shown = c.levels().subList(0, Math.min(5, c.levels().size()));
+        return c.distinct() + " level(s): " + String.join(", ", shown) + (c.distinct() > shown.size() ? ", ..." : "");
+      }
+      if (c.distinct() < 0 && c.type().equals("text")) {
+        return "more than " + CsvTable.MAX_LEVELS + " distinct";
+      }
+      if (!Double.isNaN(c.min())) {
+        return Output.compact(c.min()) + " .. " + Output.compact(c.max());
+      }
+      return "-";
     }
   }
 

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.torchwork.api.Measure;
 import org.torchwork.api.TorchworkException;
+import org.torchwork.data.CsvFormat;
+import org.torchwork.data.CsvTable;
 import org.torchwork.runtime.Platform;
 import org.torchwork.runtime.PredictionReport;
 import org.torchwork.runtime.TrainedModel;
@@ -60,6 +62,16 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--engine", paramLabel = "ENGINE", description = "auto, pytorch, ... (default: the engine the model was trained on).")
   String engine;
 
+  @Option(names = "--sep", paramLabel = "CHAR", description = "The data file's separator (, ; \\t |); detected when not given.")
+  String sep;
+
+  @Option(names = "--decimal", paramLabel = "CHAR", description = "The data file's decimal mark, . (the default) or ,.")
+  String decimal;
+
+  @Option(names = "--na", paramLabel = "TOKENS",
+      description = "The cells that mean missing, comma-separated (default: empty, NA, NaN, N/A, null).")
+  String na;
+
   @Option(names = "--device", paramLabel = "DEVICE", description = "auto, cpu, gpu or gpu:N.")
   String device;
 
@@ -73,6 +85,17 @@ final class PredictCommand implements Callable<Integer> {
     // With the predictions or the JSON document on standard output, everything else goes to standard error.
     PrintWriter info = toStdout || common.json ? spec.commandLine().getErr() : spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    CsvTable table = CsvTable.of(data);
+    if (sep != null) {
+      table.set("sep", sep);
+    }
+    if (decimal != null) {
+      table.set("decimal", decimal);
+    }
+    if (na != null) {
+      table.set("na", na);
+    }
+    CsvFormat format = table.format();
     Platform platform = common.platform(err);
     try (TrainedModel m = TrainedModel.load(model, platform, engine, device)) {
       List<Measure> measures = null;
@@ -90,7 +113,7 @@ final class PredictCommand implements Callable<Integer> {
         // Not System.out, which hides write errors: a closed pipe (| head) must stop the run.
         Writer stdout = new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8);
         try {
-          r = m.predictCsv(data, stdout, measures, batchSize);
+          r = m.predictCsv(data, stdout, measures, batchSize, format);
           stdout.flush();
         } catch (TorchworkException | java.io.IOException e) {
           if (brokenPipe(e)) {
@@ -100,7 +123,7 @@ final class PredictCommand implements Callable<Integer> {
           throw e;
         }
       } else {
-        r = m.predictCsv(data, outFile == null ? null : Path.of(outFile), measures, batchSize);
+        r = m.predictCsv(data, outFile == null ? null : Path.of(outFile), measures, batchSize, format);
       }
       if (common.json) {
         Map<String, Object> doc = JsonOut.document("predict");
@@ -116,6 +139,7 @@ final class PredictCommand implements Callable<Integer> {
         doc.put("scores", r.scores());
         doc.put("unseen_truth", r.unseen());
         doc.put("missing_truth", r.missingTruth());
+        doc.put("unseen_levels", r.unseenLevels());
         doc.put("seconds", r.seconds());
         JsonOut.print(spec.commandLine().getOut(), doc);
         return 0;
@@ -162,6 +186,13 @@ final class PredictCommand implements Callable<Integer> {
       err.println("warning: " + n + " row(s) have truth values the model never saw in training (" + String.join(", ", counts)
           + "); they are predicted but not scored.");
     }
+    r.unseenLevels().forEach((feature, levels) -> {
+      long n = levels.values().stream().mapToLong(Long::longValue).sum();
+      List<String> counts = new ArrayList<>();
+      levels.forEach((label, count) -> counts.add(label + ": " + count));
+      err.println("warning: " + n + " row(s) have levels of feature '" + feature + "' the model never saw in training ("
+          + String.join(", ", counts) + "); they are predicted with the level taken as missing.");
+    });
     if (r.missingTruth() > 0) {
       err.println("warning: " + r.missingTruth() + " row(s) have no truth value (empty or NA); they are predicted but not scored.");
     }

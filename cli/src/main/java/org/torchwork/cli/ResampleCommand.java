@@ -156,7 +156,7 @@ final class ResampleCommand implements Callable<Integer> {
       String learnerId = run.learnerId();
       LearnerSpec spec = RunOptions.locate(file, "learner", run.learner, () -> platform.learners().get(learnerId));
       org.torchwork.runtime.tune.TaskReference reference = RunOptions.locate(file, "task", run.task, run::taskReference);
-      Task task = run.loadTask(platform, spec.taskType());
+      Task task = run.loadTask(platform, spec.taskType(), err);
       List<String> problems = new ArrayList<>();
       if (file != null) {
         file.scalar("valid").ifPresent(v -> problems.add(v.where() + ": valid: is for train; resampling and tuning train a"

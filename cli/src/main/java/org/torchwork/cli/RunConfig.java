@@ -32,6 +32,7 @@ import org.torchwork.api.internal.Names;
  *
  * <pre>
  * task: iris              # or a CSV file, with target: COLUMN
+ * id: PassengerId         # CSV files: the id column; also weights, drop, features, types, sep, decimal, na
  * learner: classif.mlp
  * engine: mxnet           # auto | pytorch | mxnet
  * device: auto            # auto | cpu | gpu | gpu:N
@@ -52,8 +53,8 @@ import org.torchwork.api.internal.Names;
  */
 final class RunConfig {
   static final List<String> KEYS =
-      List.of("task", "target", "valid", "learner", "engine", "device", "callbacks", "plugins", "save", "overwrite", "params",
-          "search");
+      List.of("task", "target", "id", "weights", "drop", "features", "types", "sep", "decimal", "na", "valid", "learner", "engine",
+          "device", "callbacks", "plugins", "save", "overwrite", "params", "search");
 
   /** A value from the file and where it stands. */
   record Located<T>(T value, String where) {

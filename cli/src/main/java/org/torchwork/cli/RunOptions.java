@@ -16,7 +16,9 @@ import org.torchwork.api.TorchCallback;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.runtime.Platform;
 import org.torchwork.runtime.TorchLearner;
+import org.torchwork.data.CsvTable;
 import org.torchwork.runtime.tune.TaskReference;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,6 +36,8 @@ final class RunOptions {
 
   @Option(names = "--target", paramLabel = "COLUMN", description = "The target column of a CSV task.")
   String target;
+
+  @Mixin TableOptions table = new TableOptions();
 
   @Option(names = "--learner", paramLabel = "ID", description = "The learner, e.g. classif.mlp or regr.mlp.")
   String learner;
@@ -91,11 +95,16 @@ final class RunOptions {
     RunConfig file = file();
     String task = setting(this.task, file, "task", "--task ID or --task FILE.csv");
     String target = this.target != null ? this.target : file == null ? null : file.scalar("target").map(RunConfig.Located::value).orElse(null);
-    boolean looksLikeFile = task.endsWith(".csv") || task.contains("/") || Files.isRegularFile(Path.of(task));
+    boolean looksLikeFile = TableOptions.isFile(task);
+    Map<String, String> settings = table.settings(file);
     if (!looksLikeFile) {
       if (target != null) {
         throw new TorchworkException(
             "--target is only for CSV tasks; task '" + task + "' is built in and has its own target. Remove --target.");
+      }
+      if (!settings.isEmpty()) {
+        throw new TorchworkException("--" + settings.keySet().iterator().next() + " is only for CSV tasks; task '" + task + "' is built"
+            + " in. Remove it.");
       }
       return TaskReference.builtIn(task);
     }
@@ -108,12 +117,43 @@ final class RunOptions {
       Path dir = file.file.toAbsolutePath().getParent();
       csv = dir == null ? csv : dir.resolve(csv).normalize();
     }
-    return TaskReference.csv(csv, target);
+    return TaskReference.csv(csv, target, settings);
   }
 
   /** Loads the task, naming the config file's line when it came from there. */
   Task loadTask(Platform platform, TaskType type) {
-    return locate(file(), "task", task, () -> taskReference().load(platform, type));
+    return loadTask(platform, type, null);
+  }
+
+  /**
+   * Loads the task, naming the config file's line when it came from there; what reading a CSV file
+   * left out or dropped goes to {@code notes} as lines starting with {@code note:}.
+   */
+  Task loadTask(Platform platform, TaskType type, java.io.PrintWriter notes) {
+    return locate(file(), "task", task, () -> {
+      TaskReference ref = taskReference();
+      if (ref.csv() == null) {
+        return ref.load(platform, type);
+      }
+      CsvTable.Loaded loaded = ref.table().read(type);
+      if (notes != null) {
+        loaded.report().notes().forEach(n -> notes.println("note: task file " + ref.csv() + ": " + n));
+        notes.flush();
+      }
+      return loaded.task();
+    });
+  }
+
+  /** A file read like the task (validation data): in the task's format (separator, decimal mark, missing-value tokens). */
+  Task readLike(Path csv, Task like) {
+    CsvTable valid = CsvTable.of(csv);
+    Map<String, String> settings = table.settings(file());
+    for (String key : List.of("sep", "decimal", "na")) {
+      if (settings.containsKey(key)) {
+        valid.set(key, settings.get(key));
+      }
+    }
+    return valid.readLike(like);
   }
 
   /** The callbacks, from the flag or the file; a mistake is noted and the rest still resolved. */

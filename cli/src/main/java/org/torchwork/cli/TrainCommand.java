@@ -91,10 +91,10 @@ final class TrainCommand implements Callable<Integer> {
     }
     String learnerId = run.learnerId();
     LearnerSpec learnerSpec = RunOptions.locate(file, "learner", run.learner, () -> platform.learners().get(learnerId));
-    Task data = run.loadTask(platform, learnerSpec.taskType());
+    Task data = run.loadTask(platform, learnerSpec.taskType(), spec.commandLine().getErr());
     Path validFile = valid != null ? valid : file == null ? null : file.path("valid").orElse(null);
     Task validData = validFile == null ? null
-        : RunOptions.locate(file, "valid", valid == null ? null : "flag", () -> Torchwork.tsk(validFile, data));
+        : RunOptions.locate(file, "valid", valid == null ? null : "flag", () -> run.readLike(validFile, data));
     Path saveDir = save != null ? save : file == null ? null : file.path("save").orElse(null);
     boolean replace = overwrite || (file != null && file.scalar("overwrite").map(v -> v.apply(() -> bool(v.value()))).orElse(false));
     if (replace && saveDir == null) {

@@ -15,10 +15,14 @@ import java.util.Map;
  * @param missingTruth rows whose truth cell was empty or {@code NA}; predicted, not scored
  * @param scores each measure's score on the scored rows, in the order asked; empty when nothing
  *     could be scored
- * @param columns the output's columns: {@code row_id}, {@code truth} (when the file had the
- *     target), {@code response}, and {@code prob.<class>} per class for classification
+ * @param columns the output's columns: the id column (when the model has one and the file holds
+ *     it) or {@code row_id}, {@code truth} (when the file had the target), {@code response}, and
+ *     {@code prob.<class>} per class for classification
  * @param head the first rows of the output, as written
  * @param seconds how long reading, predicting and writing took
+ * @param unseenLevels for each categorical feature, the levels the model never saw in training
+ *     (the first 20), with how many rows held each; those rows are predicted with the level taken
+ *     as missing
  */
 public record PredictionReport(
     long rows,
@@ -29,4 +33,5 @@ public record PredictionReport(
     Map<String, Double> scores,
     List<String> columns,
     List<List<String>> head,
-    double seconds) {}
+    double seconds,
+    Map<String, Map<String, Long>> unseenLevels) {}

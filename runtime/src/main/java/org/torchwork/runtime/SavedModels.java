@@ -22,7 +22,8 @@ import org.torchwork.api.TorchworkException;
 import org.torchwork.api.internal.Names;
 import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.api.spi.NetworkShape;
-import org.torchwork.runtime.data.Standardization;
+import org.torchwork.data.Preprocessing;
+import org.torchwork.data.Standardization;
 import org.torchwork.runtime.store.Json;
 import org.torchwork.runtime.store.ModelFiles;
 
@@ -65,7 +66,8 @@ final class SavedModels {
         ? Map.of("engine", meta.training().engine()) : Map.of();
     BackendChoice choice = BackendChoice.resolve(platform.backends(), Optional.ofNullable(engine), Optional.ofNullable(device),
         "the %s asked for", trainedOn, "the model's engine", System::getenv);
-    NetworkShape shape = new NetworkShape(meta.features().size(), type == TaskType.CLASSIF ? meta.classes().size() : 1);
+    NetworkShape shape = new NetworkShape(meta.inputs().width(), type == TaskType.CLASSIF ? meta.classes().size() : 1,
+        meta.inputs().cardinalities());
     ParamValues params;
     try {
       params = learner.params();
@@ -160,9 +162,9 @@ final class SavedModels {
   }
 
   /** The description of a run's model, for saving. */
-  static ModelFiles.Meta meta(LearnerSpec spec, Optional<Plugin> plugin, Task train, Map<String, Object> params,
-      Map<String, Map<String, Object>> callbackParams, Standardization standardization, BackendChoice choice, int seed, int epochs,
-      Map<String, Object> states, RunEnd end) {
+  static ModelFiles.Meta meta(LearnerSpec spec, Optional<Plugin> plugin, Task train, Preprocessing preprocessing, String id,
+      Map<String, Object> params, Map<String, Map<String, Object>> callbackParams, Standardization standardization, BackendChoice choice,
+      int seed, int epochs, Map<String, Object> states, RunEnd end) {
     ModelFiles.Origin origin = plugin.map(p -> new ModelFiles.Origin(p.path().getFileName().toString(), String.join(",", p.modules()),
         p.version(), p.sha256())).orElse(null);
     ModelFiles.Training training = new ModelFiles.Training(choice.backend().id(),
@@ -170,7 +172,7 @@ final class SavedModels {
         end == null ? null : new ModelFiles.End(end.kind(), end.epoch(), end.epochs(), end.callback(), end.stage(), end.reason()));
     List<String> classes = new ArrayList<>(train.classes());
     return new ModelFiles.Meta(ModelFiles.FORMAT, version(), spec.id(), origin, spec.taskType().id(), train.target(),
-        train.featureNames(), classes, Json.plain(params), Json.plain(callbackParams), standardization, training,
-        Objects.requireNonNullElse(states, Map.of()));
+        preprocessing.names(), classes, Json.plain(params), Json.plain(callbackParams), standardization, training,
+        Objects.requireNonNullElse(states, Map.of()), preprocessing, id);
   }
 }

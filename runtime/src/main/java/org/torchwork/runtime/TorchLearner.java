@@ -24,10 +24,11 @@ import org.torchwork.api.TorchCallback;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.api.spi.NetworkShape;
-import org.torchwork.runtime.data.Limits;
-import org.torchwork.runtime.data.Standardization;
-import org.torchwork.runtime.data.Tasks;
-import org.torchwork.runtime.data.TrainingData;
+import org.torchwork.data.Limits;
+import org.torchwork.data.Preprocessing;
+import org.torchwork.data.Standardization;
+import org.torchwork.data.Tasks;
+import org.torchwork.data.TrainingData;
 import org.torchwork.runtime.loop.CallbackPlan;
 import org.torchwork.runtime.loop.Live;
 import org.torchwork.runtime.loop.TrainingLoop;
@@ -337,8 +338,8 @@ public final class TorchLearner implements Learner, AutoCloseable {
           plan.measuresTrain(), plan.measuresValid(), backend, plan.seed(), plan.resume(), plan.init());
       TrainingLoop.Outcome outcome = Interrupts.during(loop::run);
       model = new TrainedModel(outcome.model(), SavedModels.meta(spec, platform.pluginProviding("learner", spec.id()), data.train(),
-          plan.params().asMap(), plan.callbackParams(), data.standardization(), backend, plan.seed(), outcome.epochs(), outcome.states(),
-          outcome.end()), backend, null, outcome.tensors());
+          data.preprocessing(), plan.idColumn(), plan.params().asMap(), plan.callbackParams(), data.standardization(), backend,
+          plan.seed(), outcome.epochs(), outcome.states(), outcome.end()), backend, null, outcome.tensors());
       return TorchLearner.this;
     }
   }
@@ -353,7 +354,13 @@ public final class TorchLearner implements Learner, AutoCloseable {
       Checkpoints.Loaded resume,
       ModelFiles.Saved init,
       int seed,
-      TrainingData data) {}
+      TrainingData data,
+      String idColumn) {}
+
+  /** How the learner's network takes categorical features. */
+  private String categories() {
+    return spec.categories() == LearnerSpec.Categories.INDICES ? Preprocessing.INDICES : Preprocessing.ONE_HOT;
+  }
 
   private Plan plan(Task task, Task validation) {
     Objects.requireNonNull(task, "task");
@@ -387,16 +394,19 @@ public final class TorchLearner implements Learner, AutoCloseable {
     }
     Standardization inherited = resume != null ? resume.meta().standardization()
         : init != null ? init.meta().standardization() : null;
-    TrainingData data = TrainingData.prepare(task, validation, p, seed, inherited);
+    Preprocessing preprocessing = resume != null ? resume.meta().preprocessing() : init != null ? init.meta().preprocessing() : null;
+    TrainingData data = TrainingData.prepare(task, validation, p, seed, categories(), preprocessing, inherited);
     // Building the network (not initializing it) checks its parameters, e.g. layers against neurons.
-    NetworkShape shape = new NetworkShape(task.nfeatures(), spec.taskType() == TaskType.CLASSIF ? task.classes().size() : 1);
+    NetworkShape shape = data.shape(spec.taskType() == TaskType.CLASSIF ? task.classes().size() : 1);
     spec.network().create(shape, p);
     Limits.checkNetwork(spec.id(), spec.network().parameterCount(shape, p), Limits.machineMemory());
-    Limits.checkBatch(p.getInt("batch_size"), task.nrow(), task.nfeatures());
+    Limits.checkBatch(p.getInt("batch_size"), task.nrow(), shape.inputs());
     Map<String, Map<String, Object>> callbackParams = new LinkedHashMap<>();
     live.forEach(r -> callbackParams.put(r.descriptor().id(), r.values().asMap()));
+    data.unseen().forEach((feature, levels) -> LOG.warn("Validation rows hold levels of feature '{}' that the training rows do not"
+        + " have, taken as missing: {}", feature, levels));
     return new Plan(p, CallbackPlan.generate(live, platform.classes()), callbackParams, measuresTrain, measuresValid, resume, init,
-        seed, data);
+        seed, data, task.idColumn().orElse(null));
   }
 
   /**

@@ -7,7 +7,7 @@ import org.torchwork.api.Measure;
 import org.torchwork.api.Task;
 import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchCallback;
-import org.torchwork.runtime.data.CsvTasks;
+import org.torchwork.data.CsvTable;
 
 /**
  * The short names mlr3 users know, on a shared {@link Platform}: {@link #tsk(String)},
@@ -65,7 +65,9 @@ public final class Torchwork {
   }
 
   /**
-   * A task from a CSV file.
+   * A task from a CSV file: its separator detected, each column's type guessed (numbers, logical,
+   * categorical; free text, ids and dates left out), missing values kept to be imputed. For roles
+   * (id, weights, dropped columns), given types or another format, use {@link CsvTable}.
    *
    * @param csv the file
    * @param target the target column
@@ -73,7 +75,7 @@ public final class Torchwork {
    * @return the task
    */
   public static Task tsk(Path csv, String target, TaskType type) {
-    return CsvTasks.read(csv, target, type);
+    return CsvTable.of(csv).target(target).task(type);
   }
 
   /**
@@ -87,7 +89,7 @@ public final class Torchwork {
    *     does not have, or the line and column of a bad value
    */
   public static Task tsk(Path csv, Task like) {
-    return CsvTasks.readLike(csv, like, "Data file");
+    return CsvTable.of(csv).readLike(like);
   }
 
   /**

@@ -18,6 +18,9 @@ import org.torchwork.api.Prediction;
 import org.torchwork.api.Task;
 import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchworkException;
+import org.torchwork.data.CsvFormat;
+import org.torchwork.data.Preprocessing;
+import org.torchwork.data.TaskRows;
 import org.torchwork.runtime.export.Exporter;
 import org.torchwork.runtime.predict.CsvPredictor;
 import org.torchwork.runtime.predict.Forward;
@@ -58,7 +61,7 @@ public final class TrainedModel implements AutoCloseable {
     this.params = Collections.unmodifiableMap(new LinkedHashMap<>(meta.params()));
     this.choice = choice;
     this.source = source;
-    this.forward = new Forward(network, choice.device(), taskType(), meta.features(), meta.classes(), meta.standardization());
+    this.forward = new Forward(network, choice.device(), taskType(), meta.inputs(), meta.classes(), meta.standardization());
   }
 
   /**
@@ -202,6 +205,29 @@ public final class TrainedModel implements AutoCloseable {
   }
 
   /**
+   * Predicts rows of any values by feature name: numbers, booleans, and labels (strings) for
+   * categorical features; {@code null} for a missing value, imputed as in training; a label
+   * training never saw is taken as missing. Extra names are ignored.
+   *
+   * @param rows each row's values by feature name
+   * @return a prediction, one row per row given, without truth
+   * @throws TorchworkException naming a missing feature or a value that does not fit its type
+   * @since 0.3
+   */
+  public Prediction predictValues(List<? extends Map<String, ?>> rows) {
+    TaskRows table = TaskRows.of("rows", rows);
+    Map<String, ?> first = rows.isEmpty() ? Map.of() : rows.get(0);
+    for (Preprocessing.Input in : preprocessing().inputs()) {
+      if (!first.containsKey(in.name())) {
+        throw new TorchworkException("Row 1 has no value for feature '" + in.name() + "'. The model takes " + String.join(", ",
+            features()) + "; give a value for each (null for a missing one).");
+      }
+      table.type(in.name(), in.type());
+    }
+    return predict(table.features());
+  }
+
+  /**
    * Predicts a CSV file of any size into another, a batch at a time, so memory stays flat. The
    * file's columns are matched by name in any order and extra ones are ignored; the target column
    * is optional. The output has one row per input row: {@code row_id}, {@code truth} (when the
@@ -220,8 +246,22 @@ public final class TrainedModel implements AutoCloseable {
    *     cannot be written
    */
   public PredictionReport predictCsv(Path data, Path out, List<Measure> measures, int batchSize) {
-    return out == null ? predictCsv(data, (Writer) null, measures, batchSize) : predictor(measures, batchSize).runToFile(data, out,
-        measures, batchSize);
+    return predictCsv(data, out, measures, batchSize, CsvFormat.DEFAULT);
+  }
+
+  /**
+   * Predicts a CSV file written in a given format ({@link #predictCsv(Path, Path, List, int)}).
+   *
+   * @param data the CSV file
+   * @param out the predictions file; null to write none
+   * @param measures measures to score with; null for the default ones
+   * @param batchSize rows per batch
+   * @param format the file's separator (or detect it), decimal mark and missing-value tokens
+   * @return what was predicted
+   */
+  public PredictionReport predictCsv(Path data, Path out, List<Measure> measures, int batchSize, CsvFormat format) {
+    return out == null ? predictCsv(data, (Writer) null, measures, batchSize, format)
+        : predictor(measures, batchSize, format).runToFile(data, out, measures, batchSize);
   }
 
   /**
@@ -236,8 +276,23 @@ public final class TrainedModel implements AutoCloseable {
    * @return what was predicted
    */
   public PredictionReport predictCsv(Path data, Writer out, List<Measure> measures, int batchSize) {
+    return predictCsv(data, out, measures, batchSize, CsvFormat.DEFAULT);
+  }
+
+  /**
+   * Predicts a CSV file written in a given format into a writer ({@link #predictCsv(Path, Writer,
+   * List, int)}).
+   *
+   * @param data the CSV file
+   * @param out where the CSV goes; null for nowhere
+   * @param measures measures to score with; null for the default ones
+   * @param batchSize rows per batch
+   * @param format the file's separator (or detect it), decimal mark and missing-value tokens
+   * @return what was predicted
+   */
+  public PredictionReport predictCsv(Path data, Writer out, List<Measure> measures, int batchSize, CsvFormat format) {
     try {
-      return predictor(measures, batchSize).run(data, out, measures, batchSize, CsvPredictor.HEAD_ROWS);
+      return predictor(measures, batchSize, format).run(data, out, measures, batchSize, CsvPredictor.HEAD_ROWS);
     } catch (IOException e) {
       throw new TorchworkException("Data file " + data + " cannot be read: " + e.getMessage() + ".", e);
     } catch (UncheckedIOException e) {
@@ -247,7 +302,7 @@ public final class TrainedModel implements AutoCloseable {
   }
 
   /** The model's file predictor, once the measures and batch size are checked. */
-  private CsvPredictor predictor(List<Measure> measures, int batchSize) {
+  private CsvPredictor predictor(List<Measure> measures, int batchSize, CsvFormat format) {
     for (Measure m : measures == null ? List.<Measure>of() : measures) {
       if (m.taskType() != taskType()) {
         throw new TorchworkException("Measure '" + m.id() + "' is for " + m.taskType() + " tasks, but the model is a " + taskType()
@@ -257,7 +312,7 @@ public final class TrainedModel implements AutoCloseable {
     if (batchSize < 1) {
       throw new TorchworkException("The batch size is " + batchSize + "; give at least 1.");
     }
-    return new CsvPredictor(forward, taskType(), target(), features(), classes());
+    return new CsvPredictor(forward, taskType(), target(), classes(), format, idColumn().orElse(null));
   }
 
   /**
@@ -291,6 +346,13 @@ public final class TrainedModel implements AutoCloseable {
    *     TorchScript form, or the written file does not predict as the model does
    */
   public Export export(Path file, String format) {
+    List<String> categorical = preprocessing().inputs().stream().filter(in -> in.type() == org.torchwork.api.ColumnType.CATEGORICAL
+        || in.indicator()).map(Preprocessing.Input::name).toList();
+    if (!categorical.isEmpty()) {
+      throw new TorchworkException("The model takes categorical features or missing-value indicators (" + String.join(", ", categorical)
+          + "), which a TorchScript file of float rows cannot express: it would need the labels as numbers. Export a model"
+          + " trained on numeric features, or serve this one with torchwork predict.");
+    }
     double difference = Exporter.export(network.getBlock(), network.getNDManager(), learner(), taskType(), features(), classes(),
         meta.standardization(), file, format, this::predict);
     return new Export(file, format.toLowerCase(Locale.ROOT), !Double.isNaN(difference), Exporter.PROBE_ROWS, difference);
@@ -370,6 +432,26 @@ public final class TrainedModel implements AutoCloseable {
    */
   public List<String> features() {
     return meta.features();
+  }
+
+  /**
+   * How the features become the network's inputs: types, levels, imputation values, encodings.
+   *
+   * @return the preprocessing learned from the training rows
+   * @since 0.3
+   */
+  public Preprocessing preprocessing() {
+    return meta.inputs();
+  }
+
+  /**
+   * The training task's id column, which predictions carry as their first column.
+   *
+   * @return the column's name, or empty when the task had none
+   * @since 0.3
+   */
+  public Optional<String> idColumn() {
+    return Optional.ofNullable(meta.id());
   }
 
   /**

@@ -171,7 +171,7 @@ class PredictCsvTest {
     Path out = Files.writeString(tmp.resolve("preds.csv"), "the previous predictions");
     Path noWidth = Files.writeString(tmp.resolve("no-width.csv"), "Sepal.Length,Sepal.Width,Petal.Length\n1,2,3\n");
     TorchworkException e = assertThrows(TorchworkException.class, () -> learner.model().predictCsv(noWidth, out, List.of(), 10));
-    assertEquals("Data file " + noWidth + " has no column 'Petal.Width', which the model needs. Its"
+    assertEquals("Data file " + noWidth + " has no column 'Petal.Width', which the model needs. Did you mean 'Sepal.Width'? Its"
         + " columns: Sepal.Length, Sepal.Width, Petal.Length. Predict data that has every feature the model was trained on:"
         + " Sepal.Length, Sepal.Width, Petal.Length, Petal.Width.", e.getMessage());
 
@@ -182,7 +182,7 @@ class PredictCsvTest {
     Path bad = Files.writeString(tmp.resolve("bad.csv"), csv);
     e = assertThrows(TorchworkException.class, () -> learner.model().predictCsv(bad, out, List.of(), 10));
     assertEquals("Data file " + bad + " line 402, column 'Petal.Length': 'inf' is not a finite number. A feature must be finite:"
-        + " remove or impute the value.", e.getMessage());
+        + " remove the value or leave the cell empty (missing values are imputed).", e.getMessage());
     assertEquals("the previous predictions", Files.readString(out), "40 batches were written, to a temporary file now gone");
     try (Stream<Path> s = Files.list(tmp)) {
       assertEquals(List.of("bad.csv", "no-width.csv", "preds.csv"), s.map(p -> p.getFileName().toString()).sorted().toList());

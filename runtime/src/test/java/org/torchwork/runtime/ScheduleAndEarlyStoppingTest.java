@@ -13,7 +13,7 @@ import org.torchwork.api.Context;
 import org.torchwork.api.Stage;
 import org.torchwork.api.TorchCallback;
 import org.torchwork.api.TorchworkException;
-import org.torchwork.runtime.data.Splits;
+import org.torchwork.data.Splits;
 
 class ScheduleAndEarlyStoppingTest {
   private static final Platform PLATFORM = Platform.builder().build();

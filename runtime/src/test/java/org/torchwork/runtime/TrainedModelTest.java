@@ -25,8 +25,7 @@ import org.torchwork.api.Prediction;
 import org.torchwork.api.Task;
 import org.torchwork.api.TorchCallback;
 import org.torchwork.api.TorchworkException;
-import org.torchwork.runtime.data.CsvTasksTest;
-import org.torchwork.runtime.data.Splits;
+import org.torchwork.data.Splits;
 
 /**
  * A trained model outlives its process: saved, verified, loaded (on the same engine or the other),
@@ -413,8 +412,8 @@ class TrainedModelTest {
     int[] y = new int[IRIS.nrow()];
     Task bad = Task.classif("bad", "Species", IRIS.featureNames(), IRIS.classes(), x, y);
     TorchworkException e = assertThrows(TorchworkException.class, () -> learner().train(bad));
-    assertEquals("Task 'bad' row 18, feature 'Petal.Length': Infinity is not a finite number. Networks cannot learn from it (their"
-        + " weights would become NaN); remove or impute the value.", e.getMessage());
+    assertEquals("Task 'bad' row 18, feature 'Petal.Length': Infinity is not a finite number. Networks cannot learn from it; remove"
+        + " the value or leave it missing (NaN) to be imputed.", e.getMessage());
     e = assertThrows(TorchworkException.class, () -> learner().train(Task.unlabeled("u", IRIS.featureNames(), new float[4])));
     assertTrue(e.getMessage().startsWith("Task 'u' has no target, so it cannot be trained on."), e.getMessage());
   }
@@ -449,7 +448,7 @@ class TrainedModelTest {
 
   @Test
   void aRegressionModelExportsItsValues() throws Exception {
-    Task cars = CsvTasksTest.regressionTask();
+    Task cars = TestTasks.regressionTask();
     TorchLearner l = PLATFORM.learner("regr.mlp").set("epochs", 5).set("batch_size", 8).set("neurons", 6).set("seed", 1)
         .set("engine", "pytorch").set("standardize", true);
     open.add(l);
@@ -507,16 +506,21 @@ class TrainedModelTest {
   }
 
   @Test
-  void onlyTheColumnsTheModelUsesMustBeFinite() {
+  void aMissingValueIsPredictedWithTheTrainingMedianAndOnlyUsedColumnsMustBeFinite() {
     TorchLearner l = learner("epochs", 1);
     l.train(IRIS);
     List<String> features = List.of("Sepal.Length", "Sepal.Width", "Petal.Length", "Petal.Width", "notes");
-    Prediction p = l.model().predict(Task.unlabeled("t", features, new float[] {5, 3, 1.5f, 0.2f, Float.NaN}));
+    Prediction p = l.model().predict(Task.unlabeled("t", features, new float[] {5, 3, 1.5f, 0.2f, Float.POSITIVE_INFINITY}));
     assertEquals(1, p.nrow());
+    float median = (float) (double) l.model().preprocessing().inputs().get(1).fill();
+    assertEquals(3.0f, median, "Sepal.Width's median in iris");
+    Prediction missing = l.model().predict(Task.unlabeled("t", features, new float[] {5, Float.NaN, 1.5f, 0.2f, 0}));
+    Prediction filled = l.model().predict(Task.unlabeled("t", features, new float[] {5, median, 1.5f, 0.2f, 0}));
+    assertEquals(filled.prob(0, 0), missing.prob(0, 0));
     TorchworkException e = assertThrows(TorchworkException.class,
-        () -> l.model().predict(Task.unlabeled("t", features, new float[] {5, Float.NaN, 1.5f, 0.2f, 0})));
-    assertEquals("Task 't' row 1, feature 'Sepal.Width': NaN is not a finite number, so the row cannot be predicted. Remove or"
-        + " impute the value.", e.getMessage());
+        () -> l.model().predict(Task.unlabeled("t", features, new float[] {5, Float.NEGATIVE_INFINITY, 1.5f, 0.2f, 0})));
+    assertEquals("Task 't' row 1, feature 'Sepal.Width': -Infinity is not a finite number. Networks cannot learn from it; remove the"
+        + " value or leave it missing (NaN) to be imputed.", e.getMessage());
   }
 
   private static List<String> names(Path dir) throws IOException {

@@ -21,7 +21,6 @@ import org.torchwork.api.Stage;
 import org.torchwork.api.Task;
 import org.torchwork.api.TorchCallback;
 import org.torchwork.api.TorchworkException;
-import org.torchwork.runtime.data.CsvTasksTest;
 
 /** The stage contract, run for real on the PyTorch engine with the iris task. */
 class TrainingLoopTest {
@@ -475,7 +474,7 @@ class TrainingLoopTest {
 
   @Test
   void regressionTrainsOnARegressionTask() {
-    Task cars = CsvTasksTest.regressionTask();
+    Task cars = TestTasks.regressionTask();
     TorchLearner l = PLATFORM.learner("regr.mlp").set("epochs", 2).set("batch_size", 8).set("seed", 1).set("measures_train", "regr.mse");
     learners.add(l);
     Recorder r = new Recorder("r", log);

@@ -7,7 +7,7 @@ import java.util.List;
 import org.torchwork.api.Task;
 import org.torchwork.api.TaskType;
 import org.torchwork.api.spi.TaskProvider;
-import org.torchwork.runtime.data.CsvTasks;
+import org.torchwork.data.CsvTable;
 
 /** The built-in tasks: {@code iris}. */
 public final class BuiltinTasks implements TaskProvider {
@@ -25,7 +25,7 @@ public final class BuiltinTasks implements TaskProvider {
       if (in == null) {
         throw new IllegalStateException("iris.csv is missing from the runtime jar; rebuild it.");
       }
-      return CsvTasks.read(in, "iris.csv", "iris", "Species", TaskType.CLASSIF);
+      return CsvTable.of("iris.csv", in.readAllBytes()).target("Species").task(TaskType.CLASSIF);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -21,7 +21,7 @@ import org.torchwork.api.Prediction;
 import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.api.internal.Names;
-import org.torchwork.runtime.data.Standardization;
+import org.torchwork.data.Standardization;
 import org.torchwork.runtime.store.AtomicFiles;
 import org.torchwork.runtime.store.Folders;
 import org.torchwork.runtime.store.ModelFiles;

@@ -25,7 +25,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchworkException;
-import org.torchwork.runtime.data.Standardization;
+import org.torchwork.data.Standardization;
 import org.torchwork.runtime.store.AtomicFiles;
 import org.torchwork.runtime.store.Json;
 

@@ -13,7 +13,7 @@ import org.torchwork.api.Stage;
 import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.runtime.RunEnd;
-import org.torchwork.runtime.data.TrainingData;
+import org.torchwork.data.TrainingData;
 import org.torchwork.runtime.store.Checkpoints;
 import org.torchwork.runtime.store.ModelFiles;
 

@@ -37,9 +37,8 @@ import org.torchwork.api.spi.NetworkShape;
 import org.torchwork.runtime.BackendChoice;
 import org.torchwork.runtime.Interrupts;
 import org.torchwork.runtime.RunEnd;
-import org.torchwork.runtime.data.Splits;
-import org.torchwork.runtime.data.Standardization;
-import org.torchwork.runtime.data.TrainingData;
+import org.torchwork.data.Splits;
+import org.torchwork.data.TrainingData;
 import org.torchwork.runtime.predict.Forward;
 import org.torchwork.runtime.store.CheckpointFolder;
 import org.torchwork.runtime.store.Checkpoints;
@@ -71,7 +70,7 @@ public final class TrainingLoop {
   private final LoopContext ctx = new LoopContext();
   private final Checkpoints.Loaded resume;
   private final ModelFiles.Saved init;
-  private final Standardization standardization;
+  private final TrainingData data;
   private Optimizers.Stateful optimizer;
   private final String runId;
   private long epochRandomState;
@@ -130,7 +129,7 @@ public final class TrainingLoop {
     ctx.learner = learner;
     ctx.taskTrain = data.train();
     ctx.taskValid = data.valid();
-    this.standardization = data.standardization();
+    this.data = data;
     ctx.measuresTrain = List.copyOf(measuresTrain);
     ctx.measuresValid = List.copyOf(measuresValid);
     ctx.totalEpochs = params.getInt("epochs");
@@ -151,8 +150,7 @@ public final class TrainingLoop {
    */
   public Outcome run() {
     Task train = ctx.taskTrain;
-    NetworkShape shape =
-        new NetworkShape(train.nfeatures(), spec.taskType() == TaskType.CLASSIF ? train.classes().size() : 1);
+    NetworkShape shape = data.shape(spec.taskType() == TaskType.CLASSIF ? train.classes().size() : 1);
     ShuffleRandom random = new ShuffleRandom(seed);
     ctx.batches = Batches.count(train.nrow(), params.getInt("batch_size"));
     Model model = null;
@@ -440,9 +438,10 @@ public final class TrainingLoop {
     optimizer.slots.forEach((id, arrays) -> slots.put(idToName.get(id), arrays));
     Checkpoints.Meta meta = new Checkpoints.Meta(
         Checkpoints.FORMAT, spec.id(), epochsDone, ctx.globalStep, seed, mid ? epochRandomState : random.state(),
-        ctx.learningRate.rate(), ctx.taskTrain.featureNames(), ctx.taskTrain.classes(), Checkpoints.settings(params), steps,
-        callbacks.stream().map(Live::id).toList(), states, standardization, runId, step, mid ? losses.sum() : 0,
-        mid ? ctx.published.state() : Map.of(), Resumes.finished(ctx) || ctx.terminate ? Resumes.end(ctx) : null);
+        ctx.learningRate.rate(), data.preprocessing().names(), ctx.taskTrain.classes(), Checkpoints.settings(params), steps,
+        callbacks.stream().map(Live::id).toList(), states, data.standardization(), runId, step, mid ? losses.sum() : 0,
+        mid ? ctx.published.state() : Map.of(), Resumes.finished(ctx) || ctx.terminate ? Resumes.end(ctx) : null,
+        data.preprocessing());
     List<NDArray> best = earlyStopping().map(EarlyStopping::bestWeights).orElse(List.of());
     Checkpoints.write(file, meta, ctx.model.getBlock(), slots, best, mid ? Resumes.toPartial(parts) : null,
         CallbackStates.tensors(callbacks, ctx.stage));

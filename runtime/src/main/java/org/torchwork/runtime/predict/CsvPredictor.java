@@ -18,20 +18,23 @@ import org.torchwork.api.Prediction;
 import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.runtime.PredictionReport;
-import org.torchwork.runtime.data.CsvReader;
 import org.torchwork.runtime.builtin.BuiltinMeasures;
-import org.torchwork.runtime.data.CsvTasks;
-import org.torchwork.runtime.data.Limits;
+import org.torchwork.data.CsvFormat;
+import org.torchwork.data.Limits;
+import org.torchwork.data.Preprocessing;
+import org.torchwork.data.RowReader;
 import org.torchwork.runtime.store.AtomicFiles;
 import org.torchwork.runtime.store.Folders;
 import org.torchwork.runtime.store.ModelFiles;
 
 /**
  * Predicts a CSV file of any size, a batch at a time: columns are found by name in any order
- * (extra ones are ignored), each batch is read, predicted and written before the next is read,
- * so memory stays flat however long the file is, scores included: each built-in measure keeps a
- * running sum (a third-party measure, which may need every row at once, keeps the rows with a
- * known truth). Truth values the model never saw are counted, not fatal.
+ * (extra ones are ignored) and read as the types they had in training, each batch is read,
+ * prepared, predicted and written before the next is read, so memory stays flat however long the
+ * file is, scores included: each built-in measure keeps a running sum (a third-party measure,
+ * which may need every row at once, keeps the rows with a known truth). Truth values and levels
+ * the model never saw are counted, not fatal. The model's id column, when the file has it, is the
+ * first column of the output.
  */
 public final class CsvPredictor {
   /** How many predicted rows a report keeps, to show. */
@@ -40,24 +43,27 @@ public final class CsvPredictor {
   private final Forward forward;
   private final TaskType type;
   private final String target;
-  private final List<String> features;
   private final List<String> classes;
+  private final CsvFormat format;
+  private final String id;
 
   /**
    * Prepares to predict files for a model.
    *
-   * @param forward the model's network
+   * @param forward the model's network and preprocessing
    * @param type the task type
    * @param target the target column's name
-   * @param features the feature names, in the network's order
    * @param classes the class labels; empty for regression
+   * @param format how the files are written
+   * @param id the id column to carry into the output when a file has it, or null
    */
-  public CsvPredictor(Forward forward, TaskType type, String target, List<String> features, List<String> classes) {
+  public CsvPredictor(Forward forward, TaskType type, String target, List<String> classes, CsvFormat format, String id) {
     this.forward = forward;
     this.type = type;
     this.target = target;
-    this.features = features;
     this.classes = classes;
+    this.format = format;
+    this.id = id;
   }
 
   /**
@@ -78,14 +84,12 @@ public final class CsvPredictor {
   public PredictionReport run(Path data, Writer sink, List<Measure> measures, int batchSize, int headRows) throws IOException {
     long start = System.nanoTime();
     Writer out = sink == null ? null : new OutputWriter(sink);
-    CsvTasks.requireFile(data, "Data file");
-    try (InputStream in = Files.newInputStream(data); CsvReader csv = new CsvReader(in, "Data file " + data)) {
-      int[] featureCols = csv.columns(features, "which the model needs", "Predict data that has every feature the model was"
-          + " trained on: " + String.join(", ", features) + ".");
-      int targetCol = csv.header().indexOf(target);
+    Preprocessing inputs = forward.preprocessing();
+    try (RowReader csv = new RowReader(data, format, inputs, target, id, "Data file")) {
+      boolean hasTruth = csv.hasTarget();
       if (measures == null) {
-        measures = targetCol < 0 ? List.of() : defaultMeasures(type);
-      } else if (targetCol < 0 && !measures.isEmpty()) {
+        measures = hasTruth ? defaultMeasures(type) : List.of();
+      } else if (!hasTruth && !measures.isEmpty()) {
         throw new TorchworkException("Data file " + data + " has no column '" + target + "', the model's target, so there is no"
             + " truth to score. Add the column, or leave out the measures (--score).");
       }
@@ -93,9 +97,10 @@ public final class CsvPredictor {
       for (int c = 0; c < classes.size(); c++) {
         codes.put(classes.get(c), c);
       }
-      Limits.checkBatchBuffer(batchSize, features.size(), "--batch-size");
-      List<String> columns = new ArrayList<>(List.of("row_id"));
-      if (targetCol >= 0) {
+      int width = inputs.width();
+      Limits.checkBatchBuffer(batchSize, width, "--batch-size");
+      List<String> columns = new ArrayList<>(List.of(csv.hasId() ? id : "row_id"));
+      if (hasTruth) {
         columns.add("truth");
       }
       columns.add("response");
@@ -104,21 +109,26 @@ public final class CsvPredictor {
         out.write(String.join(",", columns.stream().map(CsvPredictor::quote).toList()));
         out.write('\n');
       }
-      Batch batch = new Batch(batchSize, features.size(), targetCol >= 0);
-      Scoring scoring = new Scoring(targetCol >= 0 ? measures : List.of());
+      Batch batch = new Batch(batchSize, width, hasTruth, csv.hasId());
+      Scoring scoring = new Scoring(hasTruth ? measures : List.of());
       List<List<String>> head = new ArrayList<>();
       Map<String, Long> unseen = new LinkedHashMap<>();
       long rows = 0;
       long missingTruth = 0;
-      while (csv.next() != null) {
+      while (csv.next()) {
         int i = batch.rows;
-        for (int j = 0; j < featureCols.length; j++) {
-          batch.x[i * featureCols.length + j] = csv.number(featureCols[j], "feature");
+        int refused = inputs.encodeRow(csv.inputs(), 0, batch.x, i * width);
+        if (refused >= 0) {
+          throw csv.error(refused, "the value is missing, and the model was trained with impute=none (or saved before missing"
+              + " values were imputed), so it has no value to put in its place. Give the value, or train with impute=median.");
         }
-        if (targetCol >= 0) {
-          String label = csv.text(targetCol);
-          batch.labels[i] = label;
-          if (label.isEmpty() || label.equalsIgnoreCase("NA") || label.equalsIgnoreCase("NaN")) {
+        if (batch.ids != null) {
+          batch.ids[i] = csv.id() == null ? "" : csv.id();
+        }
+        if (hasTruth) {
+          String label = csv.target();
+          batch.labels[i] = label == null ? "" : label;
+          if (label == null) {
             batch.truth[i] = Float.NaN;
             missingTruth++;
           } else if (type == TaskType.CLASSIF) {
@@ -128,7 +138,12 @@ public final class CsvPredictor {
             }
             batch.truth[i] = code == null ? Float.NaN : code;
           } else {
-            batch.truth[i] = csv.number(targetCol, "target");
+            float v = csv.number(label);
+            if (Float.isNaN(v)) {
+              throw new TorchworkException("Data file " + data + " line " + csv.line() + ", column '" + target + "': '" + label
+                  + "' is not a number, but the model's target holds numbers. Fix the value or leave the cell empty.");
+            }
+            batch.truth[i] = v;
           }
         }
         batch.rows++;
@@ -147,8 +162,8 @@ public final class CsvPredictor {
         out.flush();
       }
       Map<String, Double> scores = scoring.scores();
-      return new PredictionReport(rows, scoring.rows, targetCol >= 0, unseen, missingTruth, scores, List.copyOf(columns),
-          List.copyOf(head), (System.nanoTime() - start) / 1e9);
+      return new PredictionReport(rows, scoring.rows, hasTruth, unseen, missingTruth, scores, List.copyOf(columns),
+          List.copyOf(head), (System.nanoTime() - start) / 1e9, csv.unseen());
     }
   }
 
@@ -227,12 +242,14 @@ public final class CsvPredictor {
     final float[] x;
     final float[] truth;
     final String[] labels;
+    final String[] ids;
     int rows;
 
-    Batch(int size, int width, boolean hasTruth) {
+    Batch(int size, int width, boolean hasTruth, boolean hasIds) {
       x = new float[size * width];
       truth = hasTruth ? new float[size] : null;
       labels = hasTruth ? new String[size] : null;
+      ids = hasIds ? new String[size] : null;
     }
   }
 
@@ -243,7 +260,7 @@ public final class CsvPredictor {
     List<String> cells = new ArrayList<>();
     for (int i = 0; i < batch.rows; i++) {
       cells.clear();
-      cells.add(Long.toString(firstRow + i + 1));
+      cells.add(batch.ids != null ? batch.ids[i] : Long.toString(firstRow + i + 1));
       if (batch.labels != null) {
         cells.add(batch.labels[i]);
       }

@@ -17,20 +17,21 @@ import org.torchwork.api.Prediction;
 import org.torchwork.api.Task;
 import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchworkException;
-import org.torchwork.runtime.data.Standardization;
-import org.torchwork.runtime.data.Tasks;
+import org.torchwork.data.Preprocessing;
+import org.torchwork.data.Splits;
+import org.torchwork.data.Standardization;
 
 /**
  * A trained network run forward in prediction mode (dropout off, no gradients), a batch of rows at
- * a time: features standardized as in training, outputs turned into class probabilities
- * (softmax) or values. Each batch's arrays live in a scope of their own, so memory stays flat
- * however many rows are predicted.
+ * a time: features prepared ({@link Preprocessing}) and standardized as in training, outputs
+ * turned into class probabilities (softmax) or values. Each batch's arrays live in a scope of
+ * their own, so memory stays flat however many rows are predicted.
  */
 public final class Forward {
   private final Model network;
   private final Device device;
   private final TaskType type;
-  private final List<String> features;
+  private final Preprocessing preprocessing;
   private final List<String> classes;
   private final Standardization standardization;
 
@@ -40,25 +41,34 @@ public final class Forward {
    * @param network the trained network
    * @param device the device it is on
    * @param type the task type it was trained for
-   * @param features the features it takes, in order
+   * @param preprocessing how features become its inputs
    * @param classes the class labels in output order; empty for regression
-   * @param standardization the training data's standardization, or null
+   * @param standardization the training data's standardization (of the encoded inputs), or null
    */
-  public Forward(Model network, Device device, TaskType type, List<String> features, List<String> classes,
+  public Forward(Model network, Device device, TaskType type, Preprocessing preprocessing, List<String> classes,
       Standardization standardization) {
     this.network = network;
     this.device = device;
     this.type = type;
-    this.features = List.copyOf(features);
+    this.preprocessing = preprocessing;
     this.classes = List.copyOf(classes);
     this.standardization = standardization;
   }
 
   /**
+   * How features become the network's inputs.
+   *
+   * @return the preprocessing
+   */
+  public Preprocessing preprocessing() {
+    return preprocessing;
+  }
+
+  /**
    * Predicts rows.
    *
-   * @param x row-major features in the network's order, {@code rows * width()} values at least;
-   *     standardized in place
+   * @param x row-major encoded inputs ({@link Preprocessing#encodeRow}), {@code rows} times the
+   *     preprocessing's width at least; standardized in place
    * @param rows the number of rows
    * @param truth each row's truth (class index or value, NaN where unknown), or null when there
    *     is none; copied
@@ -68,7 +78,7 @@ public final class Forward {
     if (standardization != null) {
       standardization.apply(x, rows);
     }
-    int p = features.size();
+    int p = preprocessing.width();
     try (NDManager scope = network.getNDManager().newSubManager(device)) {
       NDArray data = scope.create(FloatBuffer.wrap(x, 0, rows * p), new Shape(rows, p));
       NDList out = network.getBlock().forward(new ParameterStore(scope, false), new NDList(data), false);
@@ -104,30 +114,36 @@ public final class Forward {
    *     fit the model
    */
   public Prediction predict(Task task, int batchSize) {
+    return predict(task, batchSize, null);
+  }
+
+  /**
+   * Predicts a task ({@link #predict(Task, int)}), counting the levels of categorical features
+   * that training never saw (they are predicted as missing).
+   *
+   * @param task the task
+   * @param batchSize rows per forward pass
+   * @param unseen receives, by feature, each unseen level's row count; may be null
+   * @return the prediction
+   */
+  public Prediction predict(Task task, int batchSize, Map<String, Map<String, Long>> unseen) {
     if (task.nrow() == 0) {
       throw new TorchworkException("Task '" + task.id() + "' has no rows to predict.");
     }
-    int[] columns = Tasks.featureIndex(task, features, "the model");
     int[] truthCode = truthCodes(task);
-    int p = features.size();
+    Task encoded = preprocessing.encode(task, "Task", unseen);
+    int p = preprocessing.width();
     int size = Math.min(batchSize, task.nrow());
     float[] x = new float[size * p];
     float[] truth = truthCode == null ? null : new float[size];
+    int[] order = Splits.identity(task.nrow());
     List<Prediction> parts = new ArrayList<>();
     for (int start = 0; start < task.nrow(); start += size) {
       int rows = Math.min(size, task.nrow() - start);
-      for (int i = 0; i < rows; i++) {
-        for (int j = 0; j < p; j++) {
-          float v = task.feature(start + i, columns[j]);
-          if (!Float.isFinite(v)) {
-            throw new TorchworkException("Task '" + task.id() + "' row " + (start + i + 1) + ", feature '" + features.get(j) + "': " + v
-                + " is not a finite number, so the row cannot be predicted. Remove or impute the value.");
-          }
-          x[i * p + j] = v;
-        }
-        if (truth != null) {
-          float t = task.target(start + i);
-          truth[i] = type == TaskType.CLASSIF ? classCode(task, start + i, truthCode) : t;
+      encoded.copyFeatures(order, start, start + rows, x);
+      if (truth != null) {
+        for (int i = 0; i < rows; i++) {
+          truth[i] = type == TaskType.CLASSIF ? classCode(task, start + i, truthCode) : task.target(start + i);
         }
       }
       parts.add(batch(x, rows, truth));

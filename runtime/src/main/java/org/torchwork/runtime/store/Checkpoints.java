@@ -31,7 +31,8 @@ import java.util.stream.Stream;
 import org.torchwork.api.ParamValues;
 import org.torchwork.api.Task;
 import org.torchwork.api.TorchworkException;
-import org.torchwork.runtime.data.Standardization;
+import org.torchwork.data.Preprocessing;
+import org.torchwork.data.Standardization;
 
 /**
  * Checkpoint files: everything a run needs to continue exactly where it stopped. A checkpoint is
@@ -52,7 +53,7 @@ import org.torchwork.runtime.data.Standardization;
  */
 public final class Checkpoints {
   /** The checkpoint format this Torchwork writes and reads. */
-  public static final int FORMAT = 4;
+  public static final int FORMAT = 5;
   /** The oldest format this Torchwork reads: 3, before callbacks' tensors. */
   static final int OLDEST = 3;
   private static final String KIND = "torchwork-checkpoint";
@@ -112,7 +113,7 @@ public final class Checkpoints {
    * @param seed the run's seed
    * @param shuffleState the state of the random numbers that order the rows
    * @param learningRate the learning rate in force
-   * @param features the task's feature names
+   * @param features the task's feature names (the preprocessing's inputs)
    * @param classes the task's classes
    * @param settings the learner parameters a resume must keep, as written
    * @param optimizerSteps each parameter's number of updates, by parameter name
@@ -125,6 +126,8 @@ public final class Checkpoints {
    * @param published the sums and counts of the values published in that epoch so far, by name
    * @param end how the run ends, for a checkpoint saved once it is known (after its last epoch, or
    *     once a callback asked it to stop); null before
+   * @param preprocessing how the run prepares its features; null in checkpoints of format 4 and
+   *     before (numbers as they are)
    */
   public record Meta(
       int format,
@@ -145,7 +148,8 @@ public final class Checkpoints {
       int step,
       double epochLoss,
       Map<String, List<Double>> published,
-      org.torchwork.runtime.RunEnd end) {
+      org.torchwork.runtime.RunEnd end,
+      Preprocessing preprocessing) {
 
     /**
      * This metadata with other callback states.
@@ -155,7 +159,16 @@ public final class Checkpoints {
      */
     public Meta withCallbacks(Map<String, Object> states) {
       return new Meta(format, learner, epoch, globalStep, seed, shuffleState, learningRate, features, classes, settings,
-          optimizerSteps, callbackIds, states, standardization, run, step, epochLoss, published, end);
+          optimizerSteps, callbackIds, states, standardization, run, step, epochLoss, published, end, preprocessing);
+    }
+
+    /**
+     * How many inputs the network takes: the encoded columns.
+     *
+     * @return the width
+     */
+    public int width() {
+      return preprocessing != null ? preprocessing.width() : features.size();
     }
   }
 
@@ -340,7 +353,7 @@ public final class Checkpoints {
   /** Loads saved parameters into a network that is not initialized yet. */
   public static void loadNetwork(Loaded checkpoint, Block network, Supplier<Block> factory, NDManager manager) {
     try {
-      Tensors.loadNetwork(checkpoint.network(), network, factory, manager, checkpoint.meta().features().size());
+      Tensors.loadNetwork(checkpoint.network(), network, factory, manager, checkpoint.meta().width());
     } catch (IOException | MalformedModelException | RuntimeException e) {
       throw new TorchworkException("Checkpoint " + checkpoint.file() + " does not fit this network: " + e + ". Resume with"
           + " the same learner and network parameters (neurons, layers, ...) the checkpoint was saved with.", e);

@@ -12,7 +12,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.torchwork.api.Task;
 import org.torchwork.api.TorchworkException;
-import org.torchwork.runtime.data.Standardization;
+import org.torchwork.data.Preprocessing;
+import org.torchwork.data.Standardization;
 
 /**
  * Saved models: a folder {@link Bundle} holding
@@ -28,8 +29,8 @@ import org.torchwork.runtime.data.Standardization;
  * </ul>
  */
 public final class ModelFiles {
-  /** The layout version this Torchwork writes and reads. */
-  public static final int FORMAT = 2;
+  /** The layout version this Torchwork writes and reads: 3, with the preprocessing. */
+  public static final int FORMAT = 3;
   /** The oldest layout this Torchwork reads: 1, before callbacks' tensors. */
   static final int OLDEST = 1;
   /** The bundle kind of a saved model. */
@@ -84,13 +85,16 @@ public final class ModelFiles {
    * @param origin the plugin the learner came from; null for a learner on the module path
    * @param taskType {@code classif} or {@code regr}
    * @param target the target column's name
-   * @param features the feature names, in the network's order
+   * @param features the features the data must have, in order (the preprocessing's inputs)
    * @param classes the class labels in output order; empty for regression
    * @param params every learner parameter, defaults included
    * @param callbackParams each callback's parameter values, by callback id, in the order given
    * @param standardization the training data's standardization, or null
    * @param training how the model was trained
    * @param callbacks each callback's state by id
+   * @param preprocessing how features become the network's inputs; null in models of format 2 and
+   *     before (numbers as they are, none missing)
+   * @param id the task's id column, carried into predictions; null when none
    */
   public record Meta(
       int format,
@@ -105,7 +109,9 @@ public final class ModelFiles {
       Map<String, Map<String, Object>> callbackParams,
       Standardization standardization,
       Training training,
-      Map<String, Object> callbacks) {
+      Map<String, Object> callbacks,
+      Preprocessing preprocessing,
+      String id) {
 
     /**
      * This metadata with other callback states.
@@ -115,7 +121,16 @@ public final class ModelFiles {
      */
     public Meta withCallbacks(Map<String, Object> states) {
       return new Meta(format, torchwork, learner, origin, taskType, target, features, classes, params, callbackParams,
-          standardization, training, states);
+          standardization, training, states, preprocessing, id);
+    }
+
+    /**
+     * How the model's features become the network's inputs.
+     *
+     * @return the preprocessing; for a model saved before it was recorded, its numbers as they are
+     */
+    public Preprocessing inputs() {
+      return preprocessing != null ? preprocessing : Preprocessing.numeric(features);
     }
   }
 
@@ -138,7 +153,7 @@ public final class ModelFiles {
      */
     public void loadInto(Block block, Supplier<Block> factory, NDManager manager) {
       try {
-        Tensors.loadNetwork(network, block, factory, manager, meta.features().size());
+        Tensors.loadNetwork(network, block, factory, manager, meta.inputs().width());
       } catch (IOException | MalformedModelException | RuntimeException e) {
         throw new TorchworkException(WHAT + " " + dir + ": " + NETWORK + " does not fit the network learner '" + meta.learner()
             + "' builds (" + e.getMessage() + "). Build the network as the model was saved: the same learner parameters"
@@ -267,8 +282,10 @@ public final class ModelFiles {
         : t.epochs() < 0 ? "the epochs trained are " + t.epochs()
         : o != null && (o.plugin() == null || o.module() == null || o.version() == null || o.sha256() == null)
             ? "the learner's plugin is not fully described"
-        : m.standardization() != null && m.standardization().mean().length != m.features().size()
-            ? "the standardization does not have one value per feature"
+        : m.preprocessing() != null && !m.preprocessing().names().equals(m.features())
+            ? "the preprocessing's inputs " + m.preprocessing().names() + " are not the features " + m.features()
+        : m.standardization() != null && m.standardization().mean().length != m.inputs().width()
+            ? "the standardization does not have one value per input of the network"
         : null;
   }
 }

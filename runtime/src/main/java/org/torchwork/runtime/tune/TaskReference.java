@@ -1,21 +1,33 @@
 package org.torchwork.runtime.tune;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.torchwork.api.Task;
 import org.torchwork.api.TaskType;
 import org.torchwork.runtime.Platform;
-import org.torchwork.runtime.Torchwork;
+import org.torchwork.data.CsvTable;
 
 /**
  * Where a task comes from, as plain values, so that a Spark executor can load the same rows: a
- * built-in task's id, or a CSV file (a path every executor can read) and its target column.
+ * built-in task's id, or a CSV file (a path every executor can read), its target column and how it
+ * is read ({@link CsvTable#settings()}: separator, missing-value tokens, id, weights, dropped
+ * columns, types).
  *
  * @param id a built-in task's id, or null for a CSV file
  * @param csv the CSV file, or null for a built-in task
  * @param target the target column of a CSV file
+ * @param settings how the CSV file is read; empty for the defaults
  */
-public record TaskReference(String id, String csv, String target) {
+public record TaskReference(String id, String csv, String target, Map<String, String> settings) {
+  /**
+   * Copies the settings.
+   */
+  public TaskReference {
+    settings = settings == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+  }
   /**
    * A built-in task.
    *
@@ -23,18 +35,30 @@ public record TaskReference(String id, String csv, String target) {
    * @return the reference
    */
   public static TaskReference builtIn(String id) {
-    return new TaskReference(Objects.requireNonNull(id, "id"), null, null);
+    return new TaskReference(Objects.requireNonNull(id, "id"), null, null, Map.of());
   }
 
   /**
-   * A CSV file.
+   * A CSV file, read with the default settings.
    *
    * @param file the file; made absolute
    * @param target its target column
    * @return the reference
    */
   public static TaskReference csv(Path file, String target) {
-    return new TaskReference(null, file.toAbsolutePath().normalize().toString(), Objects.requireNonNull(target, "target"));
+    return csv(file, target, Map.of());
+  }
+
+  /**
+   * A CSV file read with settings ({@link CsvTable#set}).
+   *
+   * @param file the file; made absolute
+   * @param target its target column
+   * @param settings how it is read
+   * @return the reference
+   */
+  public static TaskReference csv(Path file, String target, Map<String, String> settings) {
+    return new TaskReference(null, file.toAbsolutePath().normalize().toString(), Objects.requireNonNull(target, "target"), settings);
   }
 
   /**
@@ -45,7 +69,20 @@ public record TaskReference(String id, String csv, String target) {
    * @return the task
    */
   public Task load(Platform platform, TaskType type) {
-    return id != null ? platform.task(id) : Torchwork.tsk(Path.of(csv), target, type);
+    return id != null ? platform.task(id) : table().task(type);
+  }
+
+  /**
+   * The CSV file as a table, with its settings.
+   *
+   * @return the table
+   * @throws IllegalStateException for a built-in task
+   */
+  public CsvTable table() {
+    if (csv == null) {
+      throw new IllegalStateException("task " + id + " is built in");
+    }
+    return CsvTable.of(Path.of(csv), settings).target(target);
   }
 
   /**
@@ -62,6 +99,9 @@ public record TaskReference(String id, String csv, String target) {
     }
     m.put("csv", csv);
     m.put("target", target);
+    if (!settings.isEmpty()) {
+      m.put("settings", settings);
+    }
     try (java.io.InputStream in = java.nio.file.Files.newInputStream(Path.of(csv))) {
       java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
       byte[] buffer = new byte[1 << 16];

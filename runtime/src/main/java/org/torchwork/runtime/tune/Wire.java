@@ -28,6 +28,7 @@ public final class Wire {
     m.put("task_id", job.task().id());
     m.put("task_csv", job.task().csv());
     m.put("task_target", job.task().target());
+    m.put("task_settings", job.task().settings());
     m.put("resampling", job.resampling().toMap());
     m.put("measures", job.measures());
     m.put("internal_epochs", job.internalEpochs());
@@ -45,7 +46,8 @@ public final class Wire {
     Map<String, Object> m = map(text);
     LearnerConfig base = new LearnerConfig((String) m.get("learner"), (List<String>) m.get("callbacks"),
         (Map<String, Object>) m.get("settings"));
-    TaskReference task = new TaskReference((String) m.get("task_id"), (String) m.get("task_csv"), (String) m.get("task_target"));
+    TaskReference task = new TaskReference((String) m.get("task_id"), (String) m.get("task_csv"), (String) m.get("task_target"),
+        (Map<String, String>) m.get("task_settings"));
     Object internal = m.get("internal_epochs");
     return new TuningJob(base, task, Resampling.fromMap((Map<?, ?>) m.get("resampling")), (List<String>) m.get("measures"),
         internal == null ? null : ((Number) internal).intValue());

@@ -33,7 +33,7 @@ class CheckpointsTest {
   private static Checkpoints.Meta meta(int epoch) {
     return new Checkpoints.Meta(Checkpoints.FORMAT, "classif.mlp", epoch, 3 * epoch, 1, 7L, 0.01, List.of("a"), List.of("x", "y"),
         Map.of(), Map.of(), List.of("history"), Map.of("history", List.of(Map.of("epoch", 1, "train.loss", 0.5))), null,
-        "run-1", 0, 0, Map.of(), null);
+        "run-1", 0, 0, Map.of(), null, null);
   }
 
   /** Writes a checkpoint of a one-layer network. */
@@ -126,19 +126,19 @@ class CheckpointsTest {
     Map<String, Checkpoints.Meta> bad = new java.util.LinkedHashMap<>();
     bad.put("the learning rate is NaN", new Checkpoints.Meta(m.format(), m.learner(), m.epoch(), m.globalStep(), m.seed(),
         m.shuffleState(), Double.NaN, m.features(), m.classes(), m.settings(), m.optimizerSteps(), m.callbackIds(), m.callbacks(),
-        null, m.run(), 0, 0, Map.of(), null));
+        null, m.run(), 0, 0, Map.of(), null, null));
     bad.put("the epoch is -3", new Checkpoints.Meta(m.format(), m.learner(), -3, m.globalStep(), m.seed(), m.shuffleState(),
         m.learningRate(), m.features(), m.classes(), m.settings(), m.optimizerSteps(), m.callbackIds(), m.callbacks(), null,
-        m.run(), 0, 0, Map.of(), null));
+        m.run(), 0, 0, Map.of(), null, null));
     bad.put("the step is -1", new Checkpoints.Meta(m.format(), m.learner(), m.epoch(), m.globalStep(), m.seed(),
         m.shuffleState(), m.learningRate(), m.features(), m.classes(), m.settings(), m.optimizerSteps(), m.callbackIds(),
-        m.callbacks(), null, m.run(), -1, 0, Map.of(), null));
+        m.callbacks(), null, m.run(), -1, 0, Map.of(), null, null));
     bad.put("the run id is missing", new Checkpoints.Meta(m.format(), m.learner(), m.epoch(), m.globalStep(), m.seed(),
         m.shuffleState(), m.learningRate(), m.features(), m.classes(), m.settings(), m.optimizerSteps(), m.callbackIds(),
-        m.callbacks(), null, null, 0, 0, Map.of(), null));
+        m.callbacks(), null, null, 0, 0, Map.of(), null, null));
     bad.put("the settings are missing", new Checkpoints.Meta(m.format(), m.learner(), m.epoch(), m.globalStep(), m.seed(),
         m.shuffleState(), m.learningRate(), m.features(), m.classes(), null, m.optimizerSteps(), m.callbackIds(), m.callbacks(),
-        null, m.run(), 0, 0, Map.of(), null));
+        null, m.run(), 0, 0, Map.of(), null, null));
     int i = 0;
     for (Map.Entry<String, Checkpoints.Meta> e : bad.entrySet()) {
       Path file = tmp.resolve("bad-" + i++ + ".zip");

@@ -1,4 +1,4 @@
-package org.torchwork.runtime.data;
+package org.torchwork.data;
 
 /**
  * Parses decimal numbers to 32-bit floats, exactly as {@link Float#parseFloat} does but without
@@ -34,11 +34,25 @@ final class Floats32 {
    * @throws NumberFormatException where {@link Float#parseFloat} throws it
    */
   static float parse(String s) {
-    int n = s.length();
-    int i = 0;
+    return parse(s.toCharArray(), 0, s.length());
+  }
+
+  /**
+   * Parses a number from part of a character array, without making a string unless the number
+   * needs the exact path.
+   *
+   * @param buf the characters
+   * @param off where the number starts
+   * @param len its length
+   * @return the float {@link Float#parseFloat} returns for those characters
+   * @throws NumberFormatException where {@link Float#parseFloat} throws it
+   */
+  static float parse(char[] buf, int off, int len) {
+    int n = off + len;
+    int i = off;
     boolean negative = false;
-    if (i < n && (s.charAt(i) == '-' || s.charAt(i) == '+')) {
-      negative = s.charAt(i) == '-';
+    if (i < n && (buf[i] == '-' || buf[i] == '+')) {
+      negative = buf[i] == '-';
       i++;
     }
     long mantissa = 0;
@@ -47,14 +61,14 @@ final class Floats32 {
     boolean point = false;
     boolean any = false;
     for (; i < n; i++) {
-      char c = s.charAt(i);
+      char c = buf[i];
       if (c >= '0' && c <= '9') {
         any = true;
         if (mantissa == 0 && c == '0') {
           // Leading zeros add no digit.
         } else if (++digits > 18) {
           // 18 digits stay below Long.MAX_VALUE; longer numbers take the exact path.
-          return Float.parseFloat(s);
+          return exact(buf, off, len);
         } else {
           mantissa = mantissa * 10 + (c - '0');
         }
@@ -68,27 +82,27 @@ final class Floats32 {
       }
     }
     if (!any) {
-      return Float.parseFloat(s);
+      return exact(buf, off, len);
     }
     int exponent = 0;
     if (i < n) {
-      char c = s.charAt(i);
+      char c = buf[i];
       if (c != 'e' && c != 'E') {
-        return Float.parseFloat(s);
+        return exact(buf, off, len);
       }
       i++;
       boolean negativeExponent = false;
-      if (i < n && (s.charAt(i) == '-' || s.charAt(i) == '+')) {
-        negativeExponent = s.charAt(i) == '-';
+      if (i < n && (buf[i] == '-' || buf[i] == '+')) {
+        negativeExponent = buf[i] == '-';
         i++;
       }
       if (i == n) {
-        return Float.parseFloat(s);
+        return exact(buf, off, len);
       }
       for (; i < n; i++) {
-        char d = s.charAt(i);
+        char d = buf[i];
         if (d < '0' || d > '9' || exponent > 1000) {
-          return Float.parseFloat(s);
+          return exact(buf, off, len);
         }
         exponent = exponent * 10 + (d - '0');
       }
@@ -101,14 +115,18 @@ final class Floats32 {
     }
     int scale = exponent - fraction;
     if (mantissa > MAX_EXACT || scale < -22 || scale > 22) {
-      return Float.parseFloat(s);
+      return exact(buf, off, len);
     }
     double d = scale >= 0 ? mantissa * POWERS[scale] : mantissa / POWERS[-scale];
     long bits = Double.doubleToRawLongBits(d);
     if ((bits & DROPPED) == HALFWAY || d < Float.MIN_NORMAL || d > Float.MAX_VALUE) {
-      return Float.parseFloat(s);
+      return exact(buf, off, len);
     }
     float f = (float) d;
     return negative ? -f : f;
+  }
+
+  private static float exact(char[] buf, int off, int len) {
+    return Float.parseFloat(new String(buf, off, len));
   }
 }

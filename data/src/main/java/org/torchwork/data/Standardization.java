@@ -1,9 +1,8 @@
-package org.torchwork.runtime.data;
+package org.torchwork.data;
 
 import java.util.Arrays;
 import java.util.List;
 import org.torchwork.api.Task;
-import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchworkException;
 
 /**
@@ -42,6 +41,20 @@ public record Standardization(double[] mean, double[] scale) {
    * @return the standardization
    */
   public static Standardization fit(Task task) {
+    boolean[] all = new boolean[task.nfeatures()];
+    Arrays.fill(all, true);
+    return fit(task, all);
+  }
+
+  /**
+   * Takes the mean and standard deviation of some of a task's features from its rows; the others
+   * are left as they are (mean 0, scale 1).
+   *
+   * @param task the training rows
+   * @param scaled which features to standardize
+   * @return the standardization
+   */
+  public static Standardization fit(Task task, boolean[] scaled) {
     int p = task.nfeatures();
     int n = task.nrow();
     double[] mean = new double[p];
@@ -58,7 +71,8 @@ public record Standardization(double[] mean, double[] scale) {
     double[] scale = new double[p];
     for (int j = 0; j < p; j++) {
       double sd = n > 1 ? Math.sqrt(m2[j] / (n - 1)) : 0;
-      scale[j] = sd > 0 && Double.isFinite(sd) ? sd : 1;
+      scale[j] = scaled[j] && sd > 0 && Double.isFinite(sd) ? sd : 1;
+      mean[j] = scaled[j] ? mean[j] : 0;
     }
     return new Standardization(mean, scale);
   }
@@ -86,22 +100,10 @@ public record Standardization(double[] mean, double[] scale) {
    */
   public Task apply(Task task) {
     int n = task.nrow();
-    int p = task.nfeatures();
-    float[] x = new float[n * p];
-    int[] all = Splits.identity(n);
-    task.copyFeatures(all, 0, n, x);
+    float[] x = new float[n * task.nfeatures()];
+    task.copyFeatures(Splits.identity(n), 0, n, x);
     apply(x, n);
-    float[] y = new float[n];
-    task.copyTargets(all, 0, n, y);
-    List<String> features = task.featureNames();
-    if (task.type() == TaskType.CLASSIF) {
-      int[] classes = new int[n];
-      for (int i = 0; i < n; i++) {
-        classes[i] = (int) y[i];
-      }
-      return Task.classif(task.id(), task.target(), features, task.classes(), x, classes);
-    }
-    return task.hasTarget() ? Task.regr(task.id(), task.target(), features, x, y) : Task.unlabeled(task.id(), features, x);
+    return Tasks.withFeatures(task, task.featureNames(), x);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package org.torchwork.runtime.data;
+package org.torchwork.data;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,14 +6,16 @@ import org.torchwork.api.Task;
 import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.api.internal.Names;
+import org.torchwork.api.internal.TaskAccess;
 
 /** Checks on tasks however they were made: in Java, from a CSV file, or built in. */
 public final class Tasks {
   private Tasks() {}
 
   /**
-   * Refuses a task that cannot be trained on: one without a target, or with a value that is not
-   * finite (a network trained on it would end with NaN weights).
+   * Refuses a task that cannot be trained on: one without a target, or with a target that is not
+   * finite. Missing feature values (NaN) are imputed by the {@link Preprocessing}; infinite ones
+   * are refused there.
    *
    * @param task the task
    * @param role how messages name it, e.g. {@code "Task"} or {@code "Validation task"}
@@ -21,7 +23,6 @@ public final class Tasks {
    */
   public static void requireTrainable(Task task, String role) {
     requireTarget(task, role);
-    requireFinite(task, role);
     if (task.type() == TaskType.REGR) {
       for (int i = 0; i < task.nrow(); i++) {
         if (!Float.isFinite(task.target(i))) {
@@ -92,6 +93,33 @@ public final class Tasks {
           + Names.list(wanted) + ".");
     }
     return index;
+  }
+
+  /**
+   * A task of new feature columns for the same rows, with what the rows carry besides their
+   * features: weights, source file and id column.
+   *
+   * @param from the task the rows come from
+   * @param features the new features' names
+   * @param x the new features, row-major, {@code from.nrow()} rows; taken over, not copied
+   * @return the task, with {@code from}'s id, target, classes, weights, source and id column
+   */
+  public static Task withFeatures(Task from, List<String> features, float[] x) {
+    int n = from.nrow();
+    float[] y = new float[n];
+    for (int i = 0; i < n; i++) {
+      y[i] = from.target(i);
+    }
+    Task task = TaskAccess.adopt(from.id(), from.type(), from.target(), features, from.classes(), x, y, n);
+    if (from.hasWeights()) {
+      float[] w = new float[n];
+      for (int i = 0; i < n; i++) {
+        w[i] = from.weight(i);
+      }
+      task = task.withWeights(w);
+    }
+    task = from.source().map(task::withSource).orElse(task);
+    return task.withIdColumn(from.idColumn().orElse(null));
   }
 
   /** The names no wanted name claims: the only ones a misspelt wanted name can be. */

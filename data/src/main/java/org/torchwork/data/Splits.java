@@ -1,4 +1,4 @@
-package org.torchwork.runtime.data;
+package org.torchwork.data;
 
 import java.util.Arrays;
 import java.util.Random;

@@ -4,4 +4,4 @@
  * <p>Internal to the runtime module; not exported. Applications read CSV tasks through
  * {@link org.torchwork.runtime.Torchwork#tsk(java.nio.file.Path, String, org.torchwork.api.TaskType)}.
  */
-package org.torchwork.runtime.data;
+package org.torchwork.data;

@@ -1,4 +1,4 @@
-package org.torchwork.runtime.data;
+package org.torchwork.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

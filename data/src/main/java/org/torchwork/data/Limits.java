@@ -1,4 +1,4 @@
-package org.torchwork.runtime.data;
+package org.torchwork.data;
 
 import java.io.IOException;
 import java.nio.file.Files;

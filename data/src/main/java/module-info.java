@@ -1,0 +1,14 @@
+/**
+ * Torchwork's data layer: tables read from CSV files of any common dialect, column types and
+ * roles, missing values, categorical encodings and standardization, learned from training rows
+ * alone and saved with a model. Depends on the api only; the runtime depends on it.
+ */
+module org.torchwork.data {
+  requires transitive org.torchwork.api;
+  requires de.siegmar.fastcsv;
+
+  exports org.torchwork.data;
+
+  // A model's preprocessing and standardization are records that Gson reads and writes reflectively.
+  opens org.torchwork.data;
+}
