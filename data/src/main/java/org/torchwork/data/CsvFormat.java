@@ -27,6 +27,9 @@ public record CsvFormat(char separator, char decimal, List<String> na) {
   /**
    * Checks the format.
    *
+   * @param separator the separator, or {@link #DETECT}
+   * @param decimal {@code .} or {@code ,}
+   * @param na the missing-value tokens
    * @throws TorchworkException for a decimal mark other than {@code .} or {@code ,}, or a
    *     separator that cannot separate
    */

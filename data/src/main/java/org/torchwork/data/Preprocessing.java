@@ -58,6 +58,12 @@ public record Preprocessing(String categories, String impute, List<Preprocessing
     /**
      * Checks the fields (as read from a saved model).
      *
+     * @param name its name
+     * @param type its type in training
+     * @param levels the levels seen in training (categorical)
+     * @param fill what replaces a missing number, or null
+     * @param indicator whether a {@code .missing} column follows it
+     * @param missingLevel whether a categorical feature has a {@code .missing} column
      * @throws TorchworkException naming what is wrong
      */
     public Input {
@@ -81,6 +87,9 @@ public record Preprocessing(String categories, String impute, List<Preprocessing
   /**
    * Checks the fields (as read from a saved model).
    *
+   * @param categories {@link #ONE_HOT} or {@link #INDICES}
+   * @param impute {@code median}, {@code mean} or {@code none}
+   * @param inputs the features the data must have, in order
    * @throws TorchworkException naming what is wrong
    */
   public Preprocessing {

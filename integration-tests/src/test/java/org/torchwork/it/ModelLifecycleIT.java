@@ -292,8 +292,8 @@ class ModelLifecycleIT {
     Path out = tmp.resolve("out.csv");
     Dist.Result r = Dist.torchwork(null, "predict", "--model", model.toString(), "--data", noWidth.toString(), "--out", out.toString());
     assertEquals(2, r.exit(), r.toString());
-    assertEquals("error: Data file " + noWidth + " has no column 'Petal.Width', which the model needs. Its columns: Sepal.Length,"
-        + " Sepal.Width, Petal.Length. Predict data that has every feature the model was trained on: Sepal.Length, Sepal.Width,"
+    assertEquals("error: Data file " + noWidth + " has no column 'Petal.Width', which the model needs. Did you mean"
+        + " 'Sepal.Width'? Its columns: Sepal.Length, Sepal.Width, Petal.Length. Predict data that has every feature the model was trained on: Sepal.Length, Sepal.Width,"
         + " Petal.Length, Petal.Width.\n", r.err());
     assertFalse(Files.exists(out));
 

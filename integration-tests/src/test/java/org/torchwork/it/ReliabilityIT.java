@@ -367,7 +367,6 @@ class ReliabilityIT {
     Path data = tmp.resolve("data.csv");
     for (String[] c : new String[][] {
         {"1e39", "line 3, column 'a': '1e39' is beyond the range of 32-bit floats"},
-        {"NaN", "line 3, column 'a': the feature value is missing. Remove or impute rows with missing values."},
         {"-Infinity", "line 3, column 'a': '-Infinity' is not a finite number"}}) {
       Files.writeString(data, "a,b,y\n1,2,x\n" + c[0] + ",3,y\n2,4,x\n");
       Dist.Result r = torchwork(List.of("train", "--task", data.toString(), "--target", "y", "--learner", "classif.mlp",
@@ -375,6 +374,17 @@ class ReliabilityIT {
       assertEquals(2, r.exit(), r.toString());
       assertTrue(r.err().startsWith("error: Task file " + data + " " + c[1]), r.toString());
     }
+    // A missing value is imputed, unless impute=none refuses it with the count per column.
+    Files.writeString(data, "a,b,y\n1,2,x\nNaN,3,y\n2,4,x\n");
+    List<String> missing = List.of("train", "--task", data.toString(), "--target", "y", "--learner", "classif.mlp", "--set", "epochs=1",
+        "--set", "batch_size=2");
+    assertEquals(0, torchwork(missing).exit());
+    List<String> none = new java.util.ArrayList<>(missing);
+    none.addAll(List.of("--set", "impute=none"));
+    Dist.Result refused = torchwork(none);
+    assertEquals(2, refused.exit(), refused.toString());
+    assertTrue(refused.err().startsWith("error: Task 'data' has missing values (a: 1 row(s)), and impute=none refuses them."),
+        refused.toString());
     Dist.Result batch = torchwork(train("--set", "epochs=1", "--set", "batch_size=2147483647"));
     assertEquals(0, batch.exit(), "a batch size above the rows is the rows: " + batch);
     Dist.Result network = torchwork(train("--set", "epochs=1", "--set", "neurons=100000,100000,100000"));

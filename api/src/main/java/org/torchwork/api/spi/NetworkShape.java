@@ -23,6 +23,9 @@ public record NetworkShape(int inputs, int outputs, List<Integer> categories) {
   /**
    * Checks the sizes.
    *
+   * @param inputs the number of inputs: numeric, then categorical
+   * @param outputs the number of classes for classification, 1 for regression
+   * @param categories the number of levels of each categorical input, in input order
    * @throws IllegalArgumentException when there are more categorical inputs than inputs, or a
    *     category has no level
    */

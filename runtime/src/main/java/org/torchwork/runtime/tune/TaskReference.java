@@ -24,6 +24,11 @@ import org.torchwork.data.CsvTable;
 public record TaskReference(String id, String csv, String target, Map<String, String> settings) {
   /**
    * Copies the settings.
+   *
+   * @param id a built-in task's id, or null for a CSV file
+   * @param csv the CSV file, or null for a built-in task
+   * @param target the target column of a CSV file
+   * @param settings how the CSV file is read; null or empty for the defaults
    */
   public TaskReference {
     settings = settings == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(settings));
