@@ -411,6 +411,19 @@ class FeaturelessLearnersTest {
   }
 
   @Test
+  void trainingRowsThatAllWeighNothingAreRefused() {
+    // validate=0.25 holds out 2 of the 8 rows; only they weigh anything.
+    float[] weights = new float[VALUES.length];
+    for (int row : Splits.holdout(VALUES.length, 0.25, 11)[1]) {
+      weights[row] = 1;
+    }
+    TorchworkException e = assertThrows(TorchworkException.class,
+        () -> learner("regr.featureless", "validate", 0.25).train(values().withWeights(weights)));
+    assertEquals("Task 'values_train' has no training row of positive weight, so learner 'regr.featureless' has no statistic to"
+        + " predict. Give some of the rows it trains on a positive weight.", e.getMessage());
+  }
+
+  @Test
   void theLearnersAreBuiltInWithMlr3sParameters() {
     assertTrue(PLATFORM.learners().ids().containsAll(List.of("classif.featureless", "regr.featureless")));
     TorchLearner c = learner("classif.featureless");

@@ -105,7 +105,7 @@ public final class FeaturelessLearners implements LearnerProvider {
 
     @Override
     public Block create(NetworkShape shape, ParamValues params, Task train) {
-      return network(shape, params, constant(train, params));
+      return network(shape, params, constant(learner, train, params));
     }
 
     @Override
@@ -136,14 +136,14 @@ public final class FeaturelessLearners implements LearnerProvider {
   }
 
   /** The bias that makes the network predict the rows' statistic. */
-  static float[] constant(Task train, ParamValues params) {
+  private static float[] constant(String learner, Task train, ParamValues params) {
     double total = 0;
     for (int i = 0; i < train.nrow(); i++) {
       total += train.weight(i);
     }
     if (!(total > 0)) {
-      throw new TorchworkException("Task '" + train.id() + "' has no training row of positive weight, so a featureless learner"
-          + " has no statistic to predict. Give some of the rows it trains on a positive weight.");
+      throw new TorchworkException("Task '" + train.id() + "' has no training row of positive weight, so learner '" + learner
+          + "' has no statistic to predict. Give some of the rows it trains on a positive weight.");
     }
     if (train.type() == TaskType.CLASSIF) {
       double[] shares = frequencies(train);
@@ -165,7 +165,7 @@ public final class FeaturelessLearners implements LearnerProvider {
    * @param task a classification task with a row of positive weight
    * @return one share per class, in class order, adding up to 1
    */
-  static double[] frequencies(Task task) {
+  private static double[] frequencies(Task task) {
     double[] shares = new double[task.classes().size()];
     double total = 0;
     for (int i = 0; i < task.nrow(); i++) {
@@ -185,7 +185,7 @@ public final class FeaturelessLearners implements LearnerProvider {
    * @param task a regression task with a row of positive weight
    * @return the mean
    */
-  static double mean(Task task) {
+  private static double mean(Task task) {
     double sum = 0;
     double total = 0;
     for (int i = 0; i < task.nrow(); i++) {
@@ -204,7 +204,7 @@ public final class FeaturelessLearners implements LearnerProvider {
    * @param task a regression task with a row of positive weight
    * @return the median
    */
-  static double median(Task task) {
+  private static double median(Task task) {
     int[] rows = IntStream.range(0, task.nrow()).filter(i -> task.weight(i) > 0).boxed()
         .sorted(Comparator.comparingDouble(task::target)).mapToInt(Integer::intValue).toArray();
     double total = 0;
