@@ -25,7 +25,8 @@ module org.torchwork.runtime {
   uses org.torchwork.runtime.tune.TrialExecutorProvider;
 
   provides org.torchwork.api.spi.LearnerProvider with
-      org.torchwork.runtime.builtin.MlpLearners;
+      org.torchwork.runtime.builtin.MlpLearners,
+      org.torchwork.runtime.builtin.FeaturelessLearners;
   provides org.torchwork.api.spi.TaskProvider with
       org.torchwork.runtime.builtin.BuiltinTasks;
   provides org.torchwork.api.spi.MeasureProvider with

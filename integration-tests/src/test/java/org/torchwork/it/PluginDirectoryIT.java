@@ -88,6 +88,6 @@ class PluginDirectoryIT {
     Dist.Result learner = Dist.torchwork(plugins, "train", "--task", "iris", "--learner", "classif.mpl", "--set", "epochs=1");
     assertEquals(2, learner.exit(), learner.toString());
     assertTrue(learner.err().startsWith("error: Unknown learner 'classif.mpl'. Did you mean 'classif.mlp'? Available learners:"
-        + " classif.mlp, regr.mlp."), learner.err());
+        + " classif.featureless, classif.mlp, regr.featureless, regr.mlp."), learner.err());
   }
 }

@@ -163,7 +163,7 @@ public final class TrainingLoop {
       Randomness.seedAndHold(engine, seed);
       model = Model.newInstance(spec.id(), choice.device(), engine.getEngineName());
       ctx.model = model;
-      Block block = spec.network().create(shape, params);
+      Block block = spec.network().create(shape, params, train);
       model.setBlock(block);
       if (resume != null) {
         Checkpoints.loadNetwork(resume, block, () -> spec.network().create(shape, params), model.getNDManager());
