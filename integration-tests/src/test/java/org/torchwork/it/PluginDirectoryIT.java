@@ -88,6 +88,7 @@ class PluginDirectoryIT {
     Dist.Result learner = Dist.torchwork(plugins, "train", "--task", "iris", "--learner", "classif.mpl", "--set", "epochs=1");
     assertEquals(2, learner.exit(), learner.toString());
     assertTrue(learner.err().startsWith("error: Unknown learner 'classif.mpl'. Did you mean 'classif.mlp'? Available learners:"
-        + " classif.mlp, regr.mlp."), learner.err());
+        + " classif.ft_transformer, classif.mlp, classif.tab_resnet, regr.ft_transformer, regr.mlp, regr.tab_resnet."),
+        learner.err());
   }
 }
