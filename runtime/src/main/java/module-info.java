@@ -1,7 +1,8 @@
 /**
  * The Torchwork runtime: the training loop on DJL, the built-in learners ({@code classif.mlp},
- * {@code regr.mlp}), tasks ({@code iris}, CSV files) and measures, the registries that resolve
- * ids through {@link java.util.ServiceLoader}, and the plugin layers.
+ * {@code regr.mlp}, {@code *.tab_resnet}, {@code *.ft_transformer}), tasks ({@code iris}, CSV files)
+ * and measures, the registries that resolve ids through {@link java.util.ServiceLoader}, and the
+ * plugin layers.
  *
  * <p>Applications compile against this module; start with {@link org.torchwork.runtime.Torchwork}.
  */
@@ -26,7 +27,9 @@ module org.torchwork.runtime {
 
   provides org.torchwork.api.spi.LearnerProvider with
       org.torchwork.runtime.builtin.MlpLearners,
-      org.torchwork.runtime.builtin.FeaturelessLearners;
+      org.torchwork.runtime.builtin.FeaturelessLearners,
+      org.torchwork.runtime.builtin.TabResNetLearners,
+      org.torchwork.runtime.builtin.FtTransformerLearners;
   provides org.torchwork.api.spi.TaskProvider with
       org.torchwork.runtime.builtin.BuiltinTasks;
   provides org.torchwork.api.spi.MeasureProvider with

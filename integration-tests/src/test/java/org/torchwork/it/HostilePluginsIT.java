@@ -102,19 +102,19 @@ class HostilePluginsIT {
   @Test
   void aLinkIsFollowedOnlyToATargetThatPassesTheSameChecks() throws IOException {
     Path shared = Files.createDirectories(tmp.resolve("shared"));
-    Files.copy(Dist.REPO_PLUGINS.resolve("tab-resnet.jar"), shared.resolve("tab-resnet.jar"));
-    Files.createSymbolicLink(plugins.resolve("tab-resnet.jar"), shared.resolve("tab-resnet.jar"));
+    Files.copy(Dist.REPO_PLUGINS.resolve("res-mlp.jar"), shared.resolve("res-mlp.jar"));
+    Files.createSymbolicLink(plugins.resolve("res-mlp.jar"), shared.resolve("res-mlp.jar"));
     Dist.Result safe = Dist.torchwork(plugins, "plugins");
-    assertEquals("LOADED", listing(safe).get("tab-resnet.jar"), safe.toString());
+    assertEquals("LOADED", listing(safe).get("res-mlp.jar"), safe.toString());
 
     // The same link, once others may write to the folder its target is in.
     Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
     Dist.Result unsafe = Dist.torchwork(plugins, "plugins");
-    assertEquals("REFUSED", listing(unsafe).get("tab-resnet.jar"), unsafe.toString());
-    assertEquals("tab-resnet.jar: is a symbolic link to " + shared.resolve("tab-resnet.jar") + ", which is not safe: " + shared
+    assertEquals("REFUSED", listing(unsafe).get("res-mlp.jar"), unsafe.toString());
+    assertEquals("res-mlp.jar: is a symbolic link to " + shared.resolve("res-mlp.jar") + ", which is not safe: " + shared
         + " is writable by other users (rwxrwxrwx), so anyone on this machine could change the code Torchwork runs. Run 'chmod"
         + " go-w " + shared + "', or pass --allow-writable-plugins if you trust everyone who can write there.",
-        problem(unsafe, "tab-resnet.jar"));
+        problem(unsafe, "res-mlp.jar"));
     assertEquals("LOADED", listing(unsafe).get("custom-logger.jar"), unsafe.toString());
   }
 
@@ -152,17 +152,17 @@ class HostilePluginsIT {
   @Test
   void aJarOrDirectoryOwnedByAnotherUserIsRefusedWithTheChownFix() throws IOException {
     assumeRoot();
-    Files.copy(Dist.REPO_PLUGINS.resolve("tab-resnet.jar"), plugins.resolve("tab-resnet.jar"));
-    chown(plugins.resolve("tab-resnet.jar"), OTHER_UID);
+    Files.copy(Dist.REPO_PLUGINS.resolve("res-mlp.jar"), plugins.resolve("res-mlp.jar"));
+    chown(plugins.resolve("res-mlp.jar"), OTHER_UID);
     Dist.Result jar = Dist.torchwork(plugins, "plugins");
-    assertEquals(Map.of("custom-logger.jar", "LOADED", "tab-resnet.jar", "REFUSED"), listing(jar), jar.toString());
-    assertEquals("tab-resnet.jar: is not safe: " + plugins.resolve("tab-resnet.jar") + " is owned by user " + OTHER_USER
+    assertEquals(Map.of("custom-logger.jar", "LOADED", "res-mlp.jar", "REFUSED"), listing(jar), jar.toString());
+    assertEquals("res-mlp.jar: is not safe: " + plugins.resolve("res-mlp.jar") + " is owned by user " + OTHER_USER
         + ", not by you (root) or root, so user " + OTHER_USER + " could change the code Torchwork runs. If you trust it, run"
-        + " 'chown root " + plugins.resolve("tab-resnet.jar") + "'; otherwise remove it.", problem(jar, "tab-resnet.jar"));
+        + " 'chown root " + plugins.resolve("res-mlp.jar") + "'; otherwise remove it.", problem(jar, "res-mlp.jar"));
 
     chown(plugins, OTHER_UID);
     Dist.Result dir = Dist.torchwork(plugins, "plugins");
-    assertEquals(Map.of("custom-logger.jar", "REFUSED", "tab-resnet.jar", "REFUSED"), listing(dir), dir.toString());
+    assertEquals(Map.of("custom-logger.jar", "REFUSED", "res-mlp.jar", "REFUSED"), listing(dir), dir.toString());
     assertTrue(problem(dir, "custom-logger.jar").contains("the plugins directory is not safe: " + plugins + " is owned by user "
         + OTHER_USER), dir.toString());
   }
@@ -176,17 +176,17 @@ class HostilePluginsIT {
     assertEquals(Map.of("custom-logger.jar", "LOADED"), listing(asOther), asOther.toString());
 
     // A jar of a third user (uid 65533) is refused for the second user too.
-    Files.copy(Dist.REPO_PLUGINS.resolve("tab-resnet.jar"), plugins.resolve("tab-resnet.jar"));
-    chown(plugins.resolve("tab-resnet.jar"), OTHER_UID - 1);
+    Files.copy(Dist.REPO_PLUGINS.resolve("res-mlp.jar"), plugins.resolve("res-mlp.jar"));
+    chown(plugins.resolve("res-mlp.jar"), OTHER_UID - 1);
     Dist.Result third = asUser(OTHER_UID, "plugins");
-    assertEquals(Map.of("custom-logger.jar", "LOADED", "tab-resnet.jar", "REFUSED"), listing(third), third.toString());
-    assertTrue(problem(third, "tab-resnet.jar").contains("is owned by user " + (OTHER_UID - 1) + ", not by you (" + OTHER_USER
+    assertEquals(Map.of("custom-logger.jar", "LOADED", "res-mlp.jar", "REFUSED"), listing(third), third.toString());
+    assertTrue(problem(third, "res-mlp.jar").contains("is owned by user " + (OTHER_UID - 1) + ", not by you (" + OTHER_USER
         + ") or root"), third.toString());
 
     // The second user's own jar is trusted by the second user, and the good plugin trains as them.
-    chown(plugins.resolve("tab-resnet.jar"), OTHER_UID);
+    chown(plugins.resolve("res-mlp.jar"), OTHER_UID);
     Dist.Result own = asUser(OTHER_UID, "plugins");
-    assertEquals(Map.of("custom-logger.jar", "LOADED", "tab-resnet.jar", "LOADED"), listing(own), own.toString());
+    assertEquals(Map.of("custom-logger.jar", "LOADED", "res-mlp.jar", "LOADED"), listing(own), own.toString());
     Dist.Result train = asUser(OTHER_UID, "train", "--task", "iris", "--learner", "classif.mlp", "--callbacks", "custom_logger",
         "--set", "epochs=1", "--set", "batch_size=64");
     assertEquals(0, train.exit(), train.toString());

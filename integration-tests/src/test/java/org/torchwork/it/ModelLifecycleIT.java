@@ -330,39 +330,39 @@ class ModelLifecycleIT {
   @Test
   void aPluginLearnersModelNeedsItsPluginOfTheSameMajorVersion() throws IOException {
     Path plugins = Files.createDirectories(tmp.resolve("plugins"));
-    Files.copy(Dist.REPO_PLUGINS.resolve("tab-resnet.jar"), plugins.resolve("tab-resnet.jar"));
-    Path resnet = tmp.resolve("resnet");
-    Dist.Result r = Dist.torchwork(plugins, "train", "--task", "iris", "--learner", "classif.tab_resnet", "--set", "epochs=2",
-        "--set", "batch_size=16", "--set", "seed=3", "--save", resnet.toString());
+    Files.copy(Dist.REPO_PLUGINS.resolve("res-mlp.jar"), plugins.resolve("res-mlp.jar"));
+    Path resMlp = tmp.resolve("res-mlp");
+    Dist.Result r = Dist.torchwork(plugins, "train", "--task", "iris", "--learner", "classif.res_mlp", "--set", "epochs=2",
+        "--set", "batch_size=16", "--set", "seed=3", "--save", resMlp.toString());
     assertEquals(0, r.exit(), r.toString());
-    String json = Files.readString(resnet.resolve("model.json"));
-    assertTrue(json.contains("\"plugin\": \"tab-resnet.jar\""), json);
+    String json = Files.readString(resMlp.resolve("model.json"));
+    assertTrue(json.contains("\"plugin\": \"res-mlp.jar\""), json);
     assertTrue(json.contains("\"version\": \"1.0.0\""), json);
-    assertTrue(json.contains("\"sha256\": \"" + Dist.sha256(plugins.resolve("tab-resnet.jar")) + "\""), json);
-    assertEquals(0, Dist.torchwork(plugins, "predict", "--model", resnet.toString(), "--data", IRIS.toString()).exit());
+    assertTrue(json.contains("\"sha256\": \"" + Dist.sha256(plugins.resolve("res-mlp.jar")) + "\""), json);
+    assertEquals(0, Dist.torchwork(plugins, "predict", "--model", resMlp.toString(), "--data", IRIS.toString()).exit());
 
     Path empty = Files.createDirectories(tmp.resolve("no-plugins"));
-    r = Dist.torchwork(empty, "predict", "--model", resnet.toString(), "--data", IRIS.toString());
+    r = Dist.torchwork(empty, "predict", "--model", resMlp.toString(), "--data", IRIS.toString());
     assertEquals(2, r.exit(), r.toString());
-    assertTrue(r.err().startsWith("error: Model folder " + resnet + " was trained with learner 'classif.tab_resnet' from plugin"
-        + " tab-resnet.jar (org.torchwork.examples.tabresnet 1.0.0, SHA-256 "), r.err());
-    assertTrue(r.err().endsWith("which is not loaded: the plugins directory " + empty + " does not provide it. Put tab-resnet.jar"
+    assertTrue(r.err().startsWith("error: Model folder " + resMlp + " was trained with learner 'classif.res_mlp' from plugin"
+        + " res-mlp.jar (org.torchwork.examples.resmlp 1.0.0, SHA-256 "), r.err());
+    assertTrue(r.err().endsWith("which is not loaded: the plugins directory " + empty + " does not provide it. Put res-mlp.jar"
         + " (version 1.x) into the plugins directory (--plugins DIR, or TORCHWORK_PLUGINS) and load again.\n"), r.err());
 
     Path two = Files.createDirectories(tmp.resolve("plugins-2"));
-    Path jar = Files.copy(Dist.REPO_PLUGINS.resolve("tab-resnet.jar"), two.resolve("tab-resnet.jar"));
+    Path jar = Files.copy(Dist.REPO_PLUGINS.resolve("res-mlp.jar"), two.resolve("res-mlp.jar"));
     ToolProvider tool = ToolProvider.findFirst("jar").orElseThrow();
     assertEquals(0, tool.run(System.out, System.err, "--update", "--file", jar.toString(), "--module-version", "2.0.0"));
-    r = Dist.torchwork(two, "predict", "--model", resnet.toString(), "--data", IRIS.toString());
+    r = Dist.torchwork(two, "predict", "--model", resMlp.toString(), "--data", IRIS.toString());
     assertEquals(2, r.exit(), r.toString());
-    assertTrue(r.err().contains("from plugin tab-resnet.jar version 1.0.0, but the plugins directory has version 2.0.0 ("
+    assertTrue(r.err().contains("from plugin res-mlp.jar version 1.0.0, but the plugins directory has version 2.0.0 ("
         + jar + "), another major version, whose network may differ. Put a 1.x build of the plugin into the plugins directory"
         + " to load it."), r.err());
 
-    r = Dist.torchwork(plugins, "export", "--model", resnet.toString(), "--out", tmp.resolve("resnet.pt").toString());
+    r = Dist.torchwork(plugins, "export", "--model", resMlp.toString(), "--out", tmp.resolve("res-mlp.pt").toString());
     assertEquals(2, r.exit(), r.toString());
-    assertTrue(r.err().startsWith("error: The network of learner 'classif.tab_resnet' has a block TorchScript export cannot"
-        + " translate: "), r.err());
+    assertTrue(r.err().startsWith("error: The network of learner 'classif.res_mlp' has a block TorchScript export cannot"
+        + " translate: ai.djl.nn.ParallelBlock. "), r.err());
   }
 
   private static Path copyModel(Path to) throws IOException {

@@ -245,6 +245,7 @@ public final class TorchScript {
     return new TorchworkException("The network of learner '" + learner + "' has a block TorchScript export cannot translate: "
         + what + ". Export translates networks of linear layers, dropout and the activations ReLU, LeakyReLU, ELU, SELU,"
         + " GELU, sigmoid, tanh, softplus and Mish, in sequential blocks. Serve this model with Torchwork itself"
-        + " (TrainedModel.load and predict), or build the network from those blocks.");
+        + " (TrainedModel.load and predict), or train a learner whose network is made of those blocks alone, such as"
+        + " classif.mlp or regr.mlp.");
   }
 }

@@ -1,4 +1,4 @@
-package org.torchwork.examples.tabresnet;
+package org.torchwork.examples.resmlp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,11 +10,11 @@ import org.torchwork.runtime.Platform;
 import org.torchwork.testkit.TestKit;
 
 /** Trains the learner for real, through the test kit, with the built-in history callback. */
-class TabResNetTest {
+class ResMlpTest {
   @Test
   void learnsIrisAndWorksWithTheLoopsCallbacks() {
     Platform platform = Platform.builder().build();
-    try (TestKit.Result r = TestKit.learner("classif.tab_resnet")
+    try (TestKit.Result r = TestKit.learner("classif.res_mlp")
         .param("epochs", 20).param("batch_size", 16).param("opt.lr", 0.01).param("seed", 2)
         .param("measures_train", "classif.acc")
         .with(platform.callback("history"))
@@ -33,7 +33,7 @@ class TabResNetTest {
 
   @Test
   void itsParametersAreCheckedLikeAnyLearners() {
-    try (TestKit.Result r = TestKit.learner("classif.tab_resnet").param("n_blocks", 0).run()) {
+    try (TestKit.Result r = TestKit.learner("classif.res_mlp").param("n_blocks", 0).run()) {
       assertEquals("Parameter 'n_blocks': 0 is out of range. It must be an integer >= 1, e.g. n_blocks=2.",
           r.failure().orElseThrow().getMessage());
     }

@@ -1,2 +1,0 @@
-/** Example plugin: learners {@code classif.tab_resnet} and {@code regr.tab_resnet}. */
-package org.torchwork.examples.tabresnet;
