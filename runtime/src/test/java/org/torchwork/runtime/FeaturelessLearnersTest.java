@@ -27,7 +27,7 @@ import org.torchwork.api.Task;
 import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchCallback;
 import org.torchwork.api.TorchworkException;
-import org.torchwork.runtime.data.Splits;
+import org.torchwork.data.Splits;
 import org.torchwork.runtime.tune.LearnerConfig;
 import org.torchwork.runtime.tune.LocalTrials;
 import org.torchwork.runtime.tune.Resample;

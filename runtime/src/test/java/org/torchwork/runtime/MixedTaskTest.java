@@ -138,4 +138,29 @@ class MixedTaskTest {
       assertTrue(fromJava.prob(1, 0) > 0 && fromJava.prob(1, 0) < 1);
     }
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"classif.tab_resnet", "classif.ft_transformer"})
+  void learnersWithEmbeddingsTakeLevelIndicesAfterTheNumbersAndPredictAfterALoad(String id) {
+    TorchLearner l = PLATFORM.learner(id).set("epochs", 3).set("batch_size", 16).set("seed", 4).set("impute_indicators", true);
+    if (id.endsWith("ft_transformer")) {
+      l.set("d_token", 8).set("n_blocks", 1).set("attention_n_heads", 2);
+    }
+    try (l) {
+      l.train(task());
+      assertEquals(List.of("size", "size.missing", "shiny", "colour"), l.model().preprocessing().encodedNames());
+      assertEquals(List.of(4), l.model().preprocessing().cardinalities(), "three colours and one for missing or unseen");
+      Path saved = tmp.resolve(id);
+      l.model().save(saved);
+      List<Map<String, Object>> rows = List.of(Map.of("size", 0.5, "colour", "red", "shiny", true),
+          Map.of("size", 3.0, "colour", "purple", "shiny", false));
+      Prediction before = l.model().predictValues(rows);
+      try (TrainedModel loaded = TrainedModel.load(saved)) {
+        Prediction after = loaded.predictValues(rows);
+        for (int i = 0; i < 2; i++) {
+          assertEquals(before.prob(i, 0), after.prob(i, 0), 1e-6, "row " + i);
+        }
+      }
+    }
+  }
 }
