@@ -97,7 +97,11 @@ public final class Limits {
     }
   }
 
-  /** This machine's memory, from /proc/meminfo, or -1 when unknown. */
+  /**
+   * This machine's memory.
+   *
+   * @return the bytes /proc/meminfo gives, or -1 when unknown
+   */
   public static long machineMemory() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {

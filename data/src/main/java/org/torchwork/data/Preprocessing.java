@@ -294,7 +294,11 @@ public record Preprocessing(String categories, String impute, List<Preprocessing
     return out;
   }
 
-  /** The input names, in order. */
+  /**
+   * The features the data must have.
+   *
+   * @return their names, in order
+   */
   public List<String> names() {
     List<String> names = new ArrayList<>();
     inputs.forEach(in -> names.add(in.name()));

@@ -19,6 +19,8 @@ public record Standardization(double[] mean, double[] scale) {
   /**
    * Checks the two arrays (as read from a saved model).
    *
+   * @param mean each feature's mean on the training rows
+   * @param scale each feature's standard deviation (1 for a feature left as it is)
    * @throws TorchworkException when their lengths differ or a value is not finite or a scale not
    *     positive
    */
