@@ -99,7 +99,8 @@ public final class BuiltinLosses implements LossProvider {
 
   /** Each row's entry for its class: {@code (n)} from {@code (n, classes)}. */
   private static NDArray picked(NDArray perClass, NDArray target) {
-    return perClass.get(new NDIndex().addAllDim().addPickDim(target));
+    // Picking keeps the class axis, of length 1.
+    return perClass.get(new NDIndex().addAllDim().addPickDim(target)).reshape(-1);
   }
 
   /** 0.5 q^2 + delta (|d| - q) with q = min(|d|, delta): 0.5 d^2 below delta, delta (|d| - 0.5 delta) from it. */

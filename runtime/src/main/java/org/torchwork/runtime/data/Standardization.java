@@ -82,7 +82,7 @@ public record Standardization(double[] mean, double[] scale) {
    * A standardized copy of a task.
    *
    * @param task the task, with the features this standardization was fitted on
-   * @return the copy
+   * @return the copy, with the task's row weights
    */
   public Task apply(Task task) {
     int n = task.nrow();
@@ -99,9 +99,22 @@ public record Standardization(double[] mean, double[] scale) {
       for (int i = 0; i < n; i++) {
         classes[i] = (int) y[i];
       }
-      return Task.classif(task.id(), task.target(), features, task.classes(), x, classes);
+      return weighted(Task.classif(task.id(), task.target(), features, task.classes(), x, classes), task);
     }
-    return task.hasTarget() ? Task.regr(task.id(), task.target(), features, x, y) : Task.unlabeled(task.id(), features, x);
+    return weighted(task.hasTarget() ? Task.regr(task.id(), task.target(), features, x, y) : Task.unlabeled(task.id(), features, x),
+        task);
+  }
+
+  /** A copy with the row weights of the task it was made from. */
+  private static Task weighted(Task copy, Task from) {
+    if (!from.hasWeights()) {
+      return copy;
+    }
+    float[] w = new float[from.nrow()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = from.weight(i);
+    }
+    return copy.withWeights(w);
   }
 
   @Override
