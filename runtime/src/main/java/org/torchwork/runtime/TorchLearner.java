@@ -371,8 +371,7 @@ public final class TorchLearner implements Learner, AutoCloseable {
       TorchLearner.this.close();
       TrainingData data = plan.data();
       TrainingLoop loop = new TrainingLoop(TorchLearner.this, out, spec, plan.params(), plan.loss(), plan.lossValues(),
-          plan.callbacks(), data,
-          plan.measuresTrain(), plan.measuresValid(), backend, plan.seed(), plan.resume(), plan.init());
+          plan.callbacks(), data, plan.measuresTrain(), plan.measuresValid(), backend, plan.seed(), plan.resume(), plan.init());
       TrainingLoop.Outcome outcome = Interrupts.during(loop::run);
       model = new TrainedModel(outcome.model(), SavedModels.meta(spec, platform.pluginProviding("learner", spec.id()), data.train(),
           plan.params().asMap(), plan.callbackParams(), data.standardization(), backend, plan.seed(), outcome.epochs(), outcome.states(),
