@@ -77,8 +77,12 @@ public final class BuiltinLosses implements LossProvider {
         if (gamma == 0) {
           return logp.neg();
         }
-        // (1 - p)^gamma, with p = exp(log p)
-        NDArray factor = logp.exp().neg().add(1).pow(gamma);
+        // (1 - p)^gamma, with p = exp(log p). For a row classified as surely as floats can say, p
+        // may round to just above 1, and a negative 1 - p to a fractional power is NaN: 1 - p is
+        // kept at 0 or more, and above 0 below gamma 1, where the slope at 0 is infinite (its
+        // gradient would be inf * 0).
+        NDArray rest = logp.exp().neg().add(1).maximum(gamma < 1 ? Float.MIN_NORMAL : 0f);
+        NDArray factor = rest.pow(gamma);
         return factor.mul(logp).neg();
       });
 

@@ -97,6 +97,27 @@ class LossFormulasTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"pytorch", "mxnet"})
+  void focalStaysFiniteForARowClassifiedForSure(String engine) {
+    NDManager m = manager(engine);
+    TorchLoss focal = PLATFORM.loss("focal");
+    for (double gamma : new double[] {0.5, 1.5, 2}) {
+      // Logits (0, 100, 0) for class 1: p = 1 / (1 + 2 e^-100), which is 1 in floats (or just above).
+      NDArray output = m.create(new float[] {0, 100, 0}, new Shape(1, 3));
+      output.setRequiresGradient(true);
+      NDArray rows;
+      try (GradientCollector collector = m.getEngine().newGradientCollector()) {
+        rows = focal.rows(output, m.create(new float[] {1}), focal.resolve(Map.of("gamma", gamma)));
+        collector.backward(rows.sum());
+      }
+      assertEquals(0f, rows.getFloat(0), 1e-6, "gamma " + gamma);
+      for (float g : output.getGradient().toFloatArray()) {
+        assertTrue(Float.isFinite(g), "gamma " + gamma + ": a finite gradient, not " + g);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"pytorch", "mxnet"})
   void regressionLosses(String engine) {
     NDList batch = regression(manager(engine));
     // d = 0.5, -2, 2.5
