@@ -17,6 +17,7 @@ import org.torchwork.api.internal.Names;
 import org.torchwork.api.spi.BackendProvider;
 import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.api.spi.TaskProvider.TaskSource;
+import org.torchwork.runtime.builtin.BuiltinLosses;
 import org.torchwork.runtime.plugin.Contributions;
 import org.torchwork.runtime.plugin.DeferredPlugin;
 import org.torchwork.runtime.plugin.PluginClasses;
@@ -73,6 +74,11 @@ public final class Platform {
     b.backends.forEach(be -> c.backends.add(new Registry.Entry<>(be.id(), be, "registered by hand")));
     b.measures.forEach(m -> c.measures.add(new Registry.Entry<>(m.id(), m, "registered by hand")));
     b.losses.forEach(l -> c.losses.add(new Registry.Entry<>(l.id(), l, "registered by hand")));
+    if (!b.discover) {
+      // Every run trains with a loss: without discovery the built-in ones stay, unless registered by hand.
+      new BuiltinLosses().losses().stream().filter(l -> b.losses.stream().noneMatch(h -> h.id().equals(l.id())))
+          .forEach(l -> c.losses.add(new Registry.Entry<>(l.id(), l, "built in")));
+    }
     this.pluginsDir = Optional.ofNullable(b.pluginsDir);
     List<PluginLoader.Loaded> loaded = new ArrayList<>();
     if (b.pluginsDir != null) {
@@ -319,7 +325,8 @@ public final class Platform {
 
     /**
      * Turns discovery with {@link ServiceLoader} on or off (tests may want only what they
-     * register by hand).
+     * register by hand). Without discovery the built-in losses are still there, so that a learner
+     * registered by hand trains with its default loss.
      *
      * @param discover whether to discover providers
      * @return this builder
