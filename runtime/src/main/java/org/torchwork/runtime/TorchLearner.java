@@ -545,7 +545,9 @@ public final class TorchLearner implements Learner, AutoCloseable {
   public String toString() {
     StringBuilder sb = new StringBuilder();
     sb.append("<Learner:").append(spec.id()).append("> ").append(spec.label()).append('\n');
-    sb.append("* Parameters: ").append(values.isEmpty() ? "(none set)" : values.entrySet().stream()
+    Map<String, Object> set = new LinkedHashMap<>(values);
+    lossValues.forEach((param, value) -> set.put(LossSettings.PREFIX + param, value));
+    sb.append("* Parameters: ").append(set.isEmpty() ? "(none set)" : set.entrySet().stream()
         .map(e -> e.getKey() + "=" + Param.format(e.getValue())).collect(Collectors.joining(", "))).append('\n');
     sb.append("* Callbacks: ").append(callbacks.isEmpty() ? "(none)" : String.join(", ", callbacks.stream().map(TorchCallback::id).toList()));
     return sb.toString();

@@ -82,7 +82,10 @@ class LossSettingsTest {
     assertEquals(1.0, focal.get("loss.gamma"));
     assertFalse(focal.containsKey("loss.label_smoothing"));
     // A loss parameter may be set before the loss it belongs to.
-    TorchLearner huber = learner("regr.mlp").set("loss.delta", "0.5").set("loss", "huber").train(CARS);
+    TorchLearner huber = learner("regr.mlp").set("loss.delta", "0.5").set("loss", "huber");
+    assertTrue(huber.toString().contains("* Parameters: epochs=1, batch_size=16, seed=1, loss=huber, loss.delta=0.5\n"),
+        huber.toString());
+    huber.train(CARS);
     huber.model().save(tmp.resolve("m"));
     TrainedModel loaded = TrainedModel.load(tmp.resolve("m"), PLATFORM, null, null);
     try {
