@@ -1,8 +1,8 @@
 /**
  * The Torchwork runtime: the training loop on DJL, the built-in learners ({@code classif.mlp},
- * {@code regr.mlp}, {@code *.tab_resnet}, {@code *.ft_transformer}), tasks ({@code iris}, CSV files)
- * and measures, the registries that resolve ids through {@link java.util.ServiceLoader}, and the
- * plugin layers.
+ * {@code regr.mlp}, {@code *.tab_resnet}, {@code *.ft_transformer}, {@code *.featureless}), tasks
+ * ({@code iris}, CSV files), measures and losses, the registries that resolve ids through
+ * {@link java.util.ServiceLoader}, and the plugin layers.
  *
  * <p>Applications compile against this module; start with {@link org.torchwork.runtime.Torchwork}.
  */
@@ -23,6 +23,7 @@ module org.torchwork.runtime {
   uses org.torchwork.api.spi.BackendProvider;
   uses org.torchwork.api.spi.TaskProvider;
   uses org.torchwork.api.spi.MeasureProvider;
+  uses org.torchwork.api.spi.LossProvider;
   uses org.torchwork.runtime.tune.TrialExecutorProvider;
 
   provides org.torchwork.api.spi.LearnerProvider with
@@ -34,4 +35,6 @@ module org.torchwork.runtime {
       org.torchwork.runtime.builtin.BuiltinTasks;
   provides org.torchwork.api.spi.MeasureProvider with
       org.torchwork.runtime.builtin.BuiltinMeasures;
+  provides org.torchwork.api.spi.LossProvider with
+      org.torchwork.runtime.builtin.BuiltinLosses;
 }

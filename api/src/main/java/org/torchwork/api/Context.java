@@ -83,7 +83,8 @@ public interface Context {
   Learner learner();
 
   /**
-   * The task trained on (without the rows held out for validation).
+   * The task trained on (without the rows held out for validation). Its {@link Task#weight(int)}
+   * is the weight each row trains with: its own, times its class's under {@code class_weight}.
    *
    * @return the training task
    */
@@ -139,7 +140,9 @@ public interface Context {
   Optimizer optimizer();
 
   /**
-   * The loss function.
+   * The loss function: the learner's {@code loss}, reducing a batch to the mean of its rows'
+   * losses, or to their weighted mean {@code sum(w_i l_i) / sum(w_i)} when the batch's labels hold
+   * the rows' weights (see {@link #batch()}).
    *
    * @return the loss
    */
@@ -188,7 +191,13 @@ public interface Context {
   int stepValid();
 
   /**
-   * The current batch, already on {@link #device()}.
+   * The current batch, already on {@link #device()}. Its data is the features, {@code (n, features)};
+   * its labels are the targets, {@code (n)} class indices for classification or an {@code (n, 1)}
+   * column of values for regression, followed, when the batch's task carries row weights, by the
+   * rows' weights, {@code (n)}. A run whose task has weights, or that sets {@code class_weight},
+   * trains on weighted rows: its training batches hold the weights, times the class weights, and
+   * {@link #loss()} weighs the rows by them. A validation batch holds its rows' own weights, when
+   * they have weights.
    *
    * @return the batch
    * @throws IllegalStateException outside the batch stages
@@ -252,7 +261,8 @@ public interface Context {
   double lastLoss();
 
   /**
-   * The mean training loss of the latest epoch.
+   * The mean training loss of the latest epoch: the mean over its rows, weighted by their weights
+   * when the training rows carry weights.
    *
    * @return the loss
    * @throws IllegalStateException before the first {@code on_before_valid}

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.torchwork.api.Measure;
 import org.torchwork.api.Param;
+import org.torchwork.api.TaskType;
+import org.torchwork.api.TorchLoss;
 import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.api.spi.TaskProvider.TaskSource;
 import org.torchwork.data.CsvTable;
@@ -23,7 +25,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code learners}, {@code tasks} and {@code measures}: what exists, and each one's parameters. */
+/** {@code learners}, {@code tasks}, {@code measures} and {@code losses}: what exists, and each one's parameters. */
 final class CatalogCommands {
   private CatalogCommands() {}
 
@@ -81,7 +83,7 @@ final class CatalogCommands {
       }
       table.print(out);
       out.println();
-      out.println("Every learner also takes epochs, batch_size, optimizer, opt.lr, ... ('torchwork learners ID' lists them all).");
+      out.println("Every learner also takes epochs, batch_size, optimizer, opt.lr, loss, ... ('torchwork learners ID' lists them all).");
       return 0;
     }
   }
@@ -239,6 +241,73 @@ final class CatalogCommands {
         table.row(m.id(), m.label(), m.taskType().id(), m.minimize() ? "lower" : "higher", e.source());
       }
       table.print(out);
+      return 0;
+    }
+  }
+
+  /** {@code torchwork losses [ID]}. */
+  @Command(name = "losses", mixinStandardHelpOptions = true,
+      description = "Lists every loss (id, label, task types, parameters, where it came from), or describes one. A learner"
+          + " trains with --set loss=ID and takes the loss's parameters as --set loss.<param>=VALUE.")
+  static final class Losses implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin Common common;
+    @Parameters(arity = "0..1", paramLabel = "ID", description = "A loss id to describe, e.g. huber.")
+    String id;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      Platform platform = common.platform(spec.commandLine().getErr());
+      List<Registry.Entry<TorchLoss>> entries = id == null ? platform.losses().entries() : List.of(platform.losses().entry(id));
+      if (common.json) {
+        Map<String, Object> doc = JsonOut.document("losses");
+        List<Object> list = new ArrayList<>();
+        for (Registry.Entry<TorchLoss> e : entries) {
+          TorchLoss loss = e.value();
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("id", loss.id());
+          m.put("label", loss.label());
+          m.put("description", loss.description());
+          m.put("tasks", loss.taskTypes().stream().map(TaskType::id).toList());
+          List<Object> params = new ArrayList<>();
+          loss.paramSet().params().forEach(p -> params.add(JsonOut.param(p.withId("loss." + p.id()))));
+          m.put("params", params);
+          m.put("source", e.source());
+          list.add(m);
+        }
+        doc.put("losses", list);
+        JsonOut.print(out, doc);
+        return 0;
+      }
+      if (id != null) {
+        Registry.Entry<TorchLoss> entry = entries.get(0);
+        TorchLoss loss = entry.value();
+        out.println(loss);
+        out.println("* Source: " + entry.source());
+        if (!loss.description().isEmpty()) {
+          out.println("* Description: " + loss.description());
+        }
+        if (!loss.paramSet().isEmpty()) {
+          out.println("* Parameter details (set as --set loss.<param>=<value>):");
+          for (Param p : loss.paramSet().params()) {
+            out.println("    " + p.withId("loss." + p.id()).summary());
+          }
+        }
+        return 0;
+      }
+      Output.Table table = new Output.Table("id", "label", "task", "parameters", "source");
+      for (Registry.Entry<TorchLoss> e : entries) {
+        TorchLoss loss = e.value();
+        String params = loss.paramSet().isEmpty() ? "-" : String.join(", ", loss.paramSet().params().stream()
+            .map(p -> "loss." + p.id() + (p.defaultValue() != null ? "=" + Param.format(p.defaultValue()) : "")).toList());
+        table.row(loss.id(), loss.label(), String.join(", ", loss.taskTypes().stream().map(TaskType::id).toList()), params,
+            e.source());
+      }
+      table.print(out);
+      out.println();
+      out.println("A learner trains with --set loss=ID (cross_entropy for classif, mse for regr by default) and takes its"
+          + " parameters as --set loss.<param>=VALUE; 'torchwork losses ID' describes one.");
       return 0;
     }
   }

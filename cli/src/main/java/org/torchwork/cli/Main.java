@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Trains DJL networks with mlr3torch-style callbacks found by id.",
     subcommands = {TrainCommand.class, ResampleCommand.class, TuneCommand.class, PredictCommand.class, ExportCommand.class, PlotCommand.class, CallbacksCommand.class,
-        CatalogCommands.Learners.class, CatalogCommands.Tasks.class, CatalogCommands.Measures.class, EnginesCommand.class,
+        CatalogCommands.Learners.class, CatalogCommands.Tasks.class, CatalogCommands.Measures.class, CatalogCommands.Losses.class,
+        EnginesCommand.class,
         PluginsCommand.class, ScheduleCommand.class, CertifyCommand.class, NewPluginCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit status for settings the user can fix before training: bad ids, parameters, files. */

@@ -98,7 +98,7 @@ public record Standardization(double[] mean, double[] scale) {
    * A standardized copy of a task.
    *
    * @param task the task, with the features this standardization was fitted on
-   * @return the copy
+   * @return the copy, with the task's row weights
    */
   public Task apply(Task task) {
     int n = task.nrow();

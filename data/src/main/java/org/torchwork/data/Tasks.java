@@ -27,7 +27,7 @@ public final class Tasks {
       for (int i = 0; i < task.nrow(); i++) {
         if (!Float.isFinite(task.target(i))) {
           throw new TorchworkException(role + " '" + task.id() + "' row " + (i + 1) + ": target '" + task.target() + "' is "
-              + task.target(i) + ". Targets must be finite numbers; remove or impute the row.");
+              + task.target(i) + ". Targets must be finite numbers; remove the row, or leave its target empty in a CSV file (such rows are dropped).");
         }
       }
     }

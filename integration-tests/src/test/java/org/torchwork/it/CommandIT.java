@@ -44,7 +44,7 @@ class CommandIT {
 
   @Test
   void everyHelpListsTheExitStatuses() {
-    for (String command : List.of("train", "predict", "export", "callbacks", "learners", "tasks", "measures", "engines",
+    for (String command : List.of("train", "predict", "export", "callbacks", "learners", "tasks", "measures", "losses", "engines",
         "plugins", "schedule")) {
       Dist.Result r = torchwork(command, "--help");
       assertEquals(0, r.exit(), r.toString());
@@ -73,6 +73,19 @@ class CommandIT {
         + " layers, activation, dropout +module org\\.torchwork\\.runtime.*")), learners.toString());
     Dist.Result mlp = torchwork("learners", "classif.mlp");
     assertTrue(mlp.outLines().contains("    opt.lr: a number > 0, default 0.001 - learning rate"), mlp.toString());
+    assertTrue(mlp.outLines().contains("    loss: a string, default cross_entropy - the loss to train with, by id ('torchwork losses'"
+        + " lists them); its parameters are set as loss.<param>"), mlp.toString());
+    assertTrue(mlp.outLines().contains("    loss.label_smoothing: a number in [0, 1], default 0 - cross_entropy: the share of the"
+        + " target spread evenly over all classes (PyTorch's label_smoothing)"), mlp.toString());
+    assertTrue(mlp.outLines().stream().anyMatch(l -> l.startsWith("    class_weight: a string, optional - classification: weigh")),
+        mlp.toString());
+    Dist.Result losses = torchwork("losses");
+    assertTrue(losses.outLines().stream().anyMatch(l -> l.matches("cross_entropy +Cross-entropy +classif +loss\\.label_smoothing=0"
+        + " +module org\\.torchwork\\.runtime.*")), losses.toString());
+    assertTrue(losses.outLines().stream().anyMatch(l -> l.matches("poisson +Poisson +regr +- +module org\\.torchwork\\.runtime.*")),
+        losses.toString());
+    Dist.Result poisson = torchwork("losses", "poisson");
+    assertTrue(poisson.out().contains("the network's output is the log of the rate"), poisson.toString());
     Dist.Result measures = torchwork("measures");
     assertTrue(measures.outLines().stream().anyMatch(l -> l.matches("classif\\.ce +Classification Error +classif +lower .*")),
         measures.toString());

@@ -72,6 +72,10 @@ class JsonIT {
         .asList().stream().map(p -> p.getAsJsonObject().get("id").getAsString()).filter("opt.lr"::equals).findFirst()
         .orElseThrow());
     assertTrue(json(torchwork("measures", "--json")).getAsJsonArray("measures").size() >= 6);
+    JsonObject huber = json(torchwork("losses", "huber", "--json")).getAsJsonArray("losses").get(0).getAsJsonObject();
+    assertEquals("regr", huber.getAsJsonArray("tasks").get(0).getAsString());
+    assertEquals("loss.delta", huber.getAsJsonArray("params").get(0).getAsJsonObject().get("id").getAsString());
+    assertEquals(7, json(torchwork("losses", "--json")).getAsJsonArray("losses").size());
   }
 
   @Test

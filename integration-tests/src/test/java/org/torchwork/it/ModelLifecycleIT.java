@@ -304,7 +304,7 @@ class ModelLifecycleIT {
         "--set", "batch_size=16");
     assertEquals(2, r.exit(), r.toString());
     assertEquals("error: Task file " + bad + " line 8, column 'Sepal.Length': 'Inf' is not a finite number. A feature must be"
-        + " finite: remove or impute the value.\n", r.err());
+        + " finite: remove the value or leave the cell empty (missing values are imputed).\n", r.err());
     r = Dist.torchwork(null, "predict", "--model", model.toString(), "--data", bad.toString());
     assertEquals(2, r.exit(), r.toString());
     assertTrue(r.err().startsWith("error: Data file " + bad + " line 8, column 'Sepal.Length': 'Inf' is not a finite number."), r.err());

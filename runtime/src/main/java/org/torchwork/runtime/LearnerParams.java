@@ -3,6 +3,7 @@ package org.torchwork.runtime;
 import java.util.List;
 import org.torchwork.api.Param;
 import org.torchwork.api.ParamSet;
+import org.torchwork.api.TaskType;
 
 /** The parameters every learner has, as in mlr3torch's {@code LearnerTorch}. */
 final class LearnerParams {
@@ -57,4 +58,16 @@ final class LearnerParams {
               .description("add a 0/1 column <feature>.missing for each numeric feature with missing values in training").build(),
           Param.integer("max_levels").min(2).defaultValue(1000)
               .description("the most levels a categorical feature may have to be one-hot encoded; more is refused").build());
+
+  /** The loss and how rows are weighed, for learners of a task type: the default loss is the type's. */
+  static ParamSet losses(TaskType type) {
+    return ParamSet.of(
+        Param.string("loss").defaultValue(type == TaskType.CLASSIF ? "cross_entropy" : "mse")
+            .description("the loss to train with, by id ('torchwork losses' lists them); its parameters are set as"
+                + " loss.<param>").build(),
+        Param.string("class_weight")
+            .description("classification: weigh each row by its class (times the row's own weight): balanced (rows / (classes"
+                + " * rows of the class), counted on the training rows) or class:weight pairs, e.g. setosa:2,virginica:0.5"
+                + " (classes not named weigh 1)").build());
+  }
 }

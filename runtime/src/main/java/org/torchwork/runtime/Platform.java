@@ -11,11 +11,13 @@ import java.util.stream.Stream;
 import org.torchwork.api.Measure;
 import org.torchwork.api.Task;
 import org.torchwork.api.TorchCallback;
+import org.torchwork.api.TorchLoss;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.api.internal.Names;
 import org.torchwork.api.spi.BackendProvider;
 import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.api.spi.TaskProvider.TaskSource;
+import org.torchwork.runtime.builtin.BuiltinLosses;
 import org.torchwork.runtime.plugin.Contributions;
 import org.torchwork.runtime.plugin.DeferredPlugin;
 import org.torchwork.runtime.plugin.PluginClasses;
@@ -24,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything Torchwork can resolve by id — callbacks, learners, backends, tasks and measures —
+ * Everything Torchwork can resolve by id — callbacks, learners, backends, tasks, measures and losses —
  * found with {@link ServiceLoader} on the module path (or class path) and in a plugins directory,
  * plus anything registered by hand.
  *
@@ -46,6 +48,7 @@ public final class Platform {
   private final Registry<BackendProvider> backends;
   private final Registry<TaskSource> tasks;
   private final Registry<Measure> measures;
+  private final Registry<TorchLoss> losses;
   private final List<PluginLoader.Loaded> plugins;
   private final Map<Path, String> clashes;
   private final Optional<Path> pluginsDir;
@@ -70,6 +73,12 @@ public final class Platform {
     b.learners.forEach(spec -> c.learners.add(new Registry.Entry<>(spec.id(), spec, "registered by hand")));
     b.backends.forEach(be -> c.backends.add(new Registry.Entry<>(be.id(), be, "registered by hand")));
     b.measures.forEach(m -> c.measures.add(new Registry.Entry<>(m.id(), m, "registered by hand")));
+    b.losses.forEach(l -> c.losses.add(new Registry.Entry<>(l.id(), l, "registered by hand")));
+    if (!b.discover) {
+      // Every run trains with a loss: without discovery the built-in ones stay, unless registered by hand.
+      new BuiltinLosses().losses().stream().filter(l -> b.losses.stream().noneMatch(h -> h.id().equals(l.id())))
+          .forEach(l -> c.losses.add(new Registry.Entry<>(l.id(), l, "built in")));
+    }
     this.pluginsDir = Optional.ofNullable(b.pluginsDir);
     List<PluginLoader.Loaded> loaded = new ArrayList<>();
     if (b.pluginsDir != null) {
@@ -84,6 +93,7 @@ public final class Platform {
     this.backends = new Registry<>("backend", origin, c.backends);
     this.tasks = new Registry<>("task", origin, c.tasks);
     this.measures = new Registry<>("measure", origin, c.measures);
+    this.losses = new Registry<>("loss", "losses", origin, c.losses);
     this.plugins = List.copyOf(loaded);
     this.clashes = clashes(loaded);
     this.classes = new PluginClasses(Platform.class.getClassLoader(), c.loaders,
@@ -101,7 +111,7 @@ public final class Platform {
     for (PluginLoader.Loaded l : loaded) {
       Path path = l.plugin().path();
       List<String> clashes = new ArrayList<>();
-      for (Registry<?> r : List.of(callbacks, learners, backends, tasks, measures)) {
+      for (Registry<?> r : List.of(callbacks, learners, backends, tasks, measures, losses)) {
         r.conflicts().forEach((id, sources) -> {
           if (sources.contains("plugin " + path)) {
             clashes.add(r.conflict(id).getMessage());
@@ -170,6 +180,15 @@ public final class Platform {
   }
 
   /**
+   * The registered losses.
+   *
+   * @return the registry
+   */
+  public Registry<TorchLoss> losses() {
+    return losses;
+  }
+
+  /**
    * Every entry of the plugins directory and whether it loaded. A plugin known from the plugin
    * index is listed as it was indexed until one of its ids is used (or {@link #loadAllPlugins()}
    * is called), then as its full load found it.
@@ -200,7 +219,7 @@ public final class Platform {
   /**
    * The loaded plugin that provides an id, if a plugin does.
    *
-   * @param kind {@code callback}, {@code learner}, {@code backend}, {@code task} or {@code measure}
+   * @param kind {@code callback}, {@code learner}, {@code backend}, {@code task}, {@code measure} or {@code loss}
    * @param id the id
    * @return the plugin; empty when the id comes from the module path, or nobody provides it
    */
@@ -252,6 +271,17 @@ public final class Platform {
   }
 
   /**
+   * A loss by id ({@code t_loss("huber")}).
+   *
+   * @param id the loss's id
+   * @return the loss
+   * @throws org.torchwork.api.TorchworkException listing the known ids when there is none
+   */
+  public TorchLoss loss(String id) {
+    return losses.get(id);
+  }
+
+  /**
    * A built-in task by id ({@code tsk("iris")}).
    *
    * @param id the task's id
@@ -289,12 +319,14 @@ public final class Platform {
     private final List<LearnerSpec> learners = new ArrayList<>();
     private final List<BackendProvider> backends = new ArrayList<>();
     private final List<Measure> measures = new ArrayList<>();
+    private final List<TorchLoss> losses = new ArrayList<>();
 
     private Builder() {}
 
     /**
      * Turns discovery with {@link ServiceLoader} on or off (tests may want only what they
-     * register by hand).
+     * register by hand). Without discovery the built-in losses are still there, so that a learner
+     * registered by hand trains with its default loss.
      *
      * @param discover whether to discover providers
      * @return this builder
@@ -404,6 +436,17 @@ public final class Platform {
      */
     public Builder measure(Measure measure) {
       measures.add(measure);
+      return this;
+    }
+
+    /**
+     * Registers a loss by hand.
+     *
+     * @param loss the loss
+     * @return this builder
+     */
+    public Builder loss(TorchLoss loss) {
+      losses.add(loss);
       return this;
     }
 

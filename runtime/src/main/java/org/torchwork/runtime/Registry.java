@@ -12,8 +12,8 @@ import org.torchwork.api.TorchworkException;
 import org.torchwork.api.internal.Names;
 
 /**
- * Things of one kind (callbacks, learners, backends, tasks, measures) by id, each with where it
- * came from.
+ * Things of one kind (callbacks, learners, backends, tasks, measures, losses) by id, each with where
+ * it came from.
  *
  * @param <T> what is registered
  */
@@ -107,12 +107,18 @@ public final class Registry<T> {
   }
 
   private final String kind;
+  private final String plural;
   private final String origin;
   private final Map<String, Entry<T>> entries;
   private final Map<String, List<String>> conflicts;
 
   Registry(String kind, String origin, List<Entry<T>> list) {
+    this(kind, kind + "s", origin, list);
+  }
+
+  Registry(String kind, String plural, String origin, List<Entry<T>> list) {
     this.kind = kind;
+    this.plural = plural;
     this.origin = origin;
     Map<String, Entry<T>> map = new TreeMap<>();
     Map<String, List<String>> clash = new TreeMap<>();
@@ -174,7 +180,7 @@ public final class Registry<T> {
     if (e == null) {
       throw new TorchworkException(
           "Unknown " + kind + " '" + id + "'." + Names.didYouMean(id, entries.keySet()) + " Available "
-              + kind + "s: " + Names.list(entries.keySet()) + ". (" + capitalized() + "s are found on "
+              + plural + ": " + Names.list(entries.keySet()) + ". (" + capitalized() + " are found on "
               + origin + ".)");
     }
     return e;
@@ -212,6 +218,6 @@ public final class Registry<T> {
   }
 
   private String capitalized() {
-    return Character.toUpperCase(kind.charAt(0)) + kind.substring(1);
+    return Character.toUpperCase(plural.charAt(0)) + plural.substring(1);
   }
 }

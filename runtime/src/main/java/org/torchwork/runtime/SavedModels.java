@@ -51,7 +51,8 @@ final class SavedModels {
     }
     TorchLearner learner = platform.learner(spec.id());
     meta.params().forEach((key, value) -> {
-      if (!RUN_ONLY.contains(key) && value != null) {
+      // How it trained (its loss and weights) is not needed to rebuild it, nor its loss's plugin.
+      if (!RUN_ONLY.contains(key) && !LossSettings.isLossKey(key) && value != null) {
         try {
           learner.set(key, value);
         } catch (TorchworkException e) {

@@ -21,6 +21,7 @@ import org.torchwork.api.Prediction;
 import org.torchwork.api.Task;
 import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchCallback;
+import org.torchwork.api.TorchLoss;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.api.spi.NetworkShape;
@@ -41,9 +42,10 @@ import org.slf4j.LoggerFactory;
  * A configurable, trainable learner, like {@code lrn("classif.mlp", ...)} in mlr3torch.
  *
  * <p>Parameters are set with {@link #set(String, Object)}: the learner's own ({@code epochs},
- * {@code batch_size}, {@code neurons}, {@code opt.lr}, ...) and its callbacks' as
- * {@code cb.<id>.<param>}. Values are checked when set where possible, and everything is
- * checked again before training starts, so a bad value never costs a training run.
+ * {@code batch_size}, {@code neurons}, {@code opt.lr}, {@code loss}, ...), its loss's as
+ * {@code loss.<param>} and its callbacks' as {@code cb.<id>.<param>}. Values are checked when set
+ * where possible, and everything is checked again before training starts, so a bad value never
+ * costs a training run.
  *
  * <pre>{@code
  * TorchLearner mlp = Torchwork.lrn("classif.mlp")
@@ -62,6 +64,8 @@ public final class TorchLearner implements Learner, AutoCloseable {
   private final LearnerSpec spec;
   private final ParamSet paramSet;
   private final Map<String, Object> values = new LinkedHashMap<>();
+  /** The loss parameters set, by id without the {@code loss.} prefix. */
+  private final Map<String, Object> lossValues = new LinkedHashMap<>();
   private final Map<String, Map<String, Object>> callbackValues = new LinkedHashMap<>();
   private final Map<String, String> configDefaults = new LinkedHashMap<>();
   private final List<TorchCallback> callbacks = new ArrayList<>();
@@ -71,7 +75,7 @@ public final class TorchLearner implements Learner, AutoCloseable {
   TorchLearner(Platform platform, LearnerSpec spec) {
     this.platform = platform;
     this.spec = spec;
-    this.paramSet = LearnerParams.COMMON.with(spec.params());
+    this.paramSet = LearnerParams.COMMON.with(LearnerParams.losses(spec.taskType())).with(spec.params());
   }
 
   @Override
@@ -85,14 +89,15 @@ public final class TorchLearner implements Learner, AutoCloseable {
   }
 
   /**
-   * Every parameter the learner takes: its own, then each of its callbacks' as
+   * Every parameter the learner takes: its own, then those of the losses for its task type as
+   * {@code loss.<param>} (a run takes those of its {@code loss}), then each of its callbacks' as
    * {@code cb.<id>.<param>} with the callback's types, ranges and defaults, so that tuning and
    * resampling see one space.
    *
    * @return the parameter set
    */
   public ParamSet paramSet() {
-    ParamSet all = paramSet;
+    ParamSet all = paramSet.with(LossSettings.params(platform, spec.taskType()));
     for (TorchCallback cb : callbacks) {
       all = all.with(cb.paramSet().prefixed("cb." + cb.id() + "."));
     }
@@ -100,8 +105,10 @@ public final class TorchLearner implements Learner, AutoCloseable {
   }
 
   /**
-   * Sets a parameter: a learner parameter such as {@code epochs}, or a callback parameter
-   * {@code cb.<id>.<param>}.
+   * Sets a parameter: a learner parameter such as {@code epochs}, a parameter of a loss
+   * {@code loss.<param>}, or a callback parameter {@code cb.<id>.<param>}. A loss parameter must
+   * belong to the loss the run trains with, which is checked before training (it may be set before
+   * {@code loss}); an unknown one is refused at once.
    *
    * @param key the parameter
    * @param value its value, as a Java object or a string; {@code null} unsets it
@@ -133,12 +140,27 @@ public final class TorchLearner implements Learner, AutoCloseable {
       }
       return this;
     }
+    if (key.startsWith(LossSettings.PREFIX)) {
+      String param = key.substring(LossSettings.PREFIX.length());
+      if (value == null) {
+        lossValues.remove(param);
+      } else {
+        lossValues.put(param, LossSettings.convert(platform, lossId(values), param, value));
+      }
+      return this;
+    }
     Param p = paramSet.find(key).orElseThrow(() -> unknownParam(key));
     if (value == null) {
       values.remove(key);
-    } else {
-      values.put(key, p.convert(value, key));
+      return this;
     }
+    Object converted = p.convert(value, key);
+    if (key.equals("loss")) {
+      LossSettings.loss(platform, spec, converted.toString());
+    } else if (key.equals("class_weight")) {
+      converted = LossSettings.checkClassWeight(spec, converted.toString());
+    }
+    values.put(key, converted);
     return this;
   }
 
@@ -241,7 +263,22 @@ public final class TorchLearner implements Learner, AutoCloseable {
    */
   @Override
   public ParamValues params() {
-    return paramSet.resolve(values, "");
+    return resolve(values);
+  }
+
+  /** Checks learner parameter values, with the loss parameters set, against the loss they name. */
+  private ParamValues resolve(Map<String, Object> given) {
+    TorchLoss loss = LossSettings.loss(platform, spec, lossId(given));
+    LossSettings.checkBelong(platform, spec, loss, lossValues);
+    Map<String, Object> all = new LinkedHashMap<>(given);
+    lossValues.forEach((param, value) -> all.put(LossSettings.PREFIX + param, value));
+    return paramSet.with(loss.paramSet().prefixed(LossSettings.PREFIX)).resolve(all, "");
+  }
+
+  /** The id of the loss parameter values name, or the default. */
+  private String lossId(Map<String, Object> given) {
+    Object id = given.get("loss");
+    return id != null ? id.toString() : paramSet.find("loss").orElseThrow().defaultValue().toString();
   }
 
   /**
@@ -334,8 +371,8 @@ public final class TorchLearner implements Learner, AutoCloseable {
       LOG.info("Training {} on task {}: {}", spec.id(), plan.data().train().id(), backend.describe());
       TorchLearner.this.close();
       TrainingData data = plan.data();
-      TrainingLoop loop = new TrainingLoop(TorchLearner.this, out, spec, plan.params(), plan.callbacks(), data,
-          plan.measuresTrain(), plan.measuresValid(), backend, plan.seed(), plan.resume(), plan.init());
+      TrainingLoop loop = new TrainingLoop(TorchLearner.this, out, spec, plan.params(), plan.loss(), plan.lossValues(),
+          plan.callbacks(), data, plan.measuresTrain(), plan.measuresValid(), backend, plan.seed(), plan.resume(), plan.init());
       TrainingLoop.Outcome outcome = Interrupts.during(loop::run);
       model = new TrainedModel(outcome.model(), SavedModels.meta(spec, platform.pluginProviding("learner", spec.id()), data.train(),
           data.preprocessing(), plan.idColumn(), plan.params().asMap(), plan.callbackParams(), data.standardization(), backend,
@@ -347,6 +384,8 @@ public final class TorchLearner implements Learner, AutoCloseable {
   /** Everything a run needs, checked. Creates the callbacks. */
   private record Plan(
       ParamValues params,
+      TorchLoss loss,
+      ParamValues lossValues,
       List<Live> callbacks,
       Map<String, Map<String, Object>> callbackParams,
       List<Measure> measuresTrain,
@@ -375,7 +414,9 @@ public final class TorchLearner implements Learner, AutoCloseable {
     // A resumed run continues from the checkpoint's weights and standardization, not init_from's.
     ModelFiles.Saved init = values.containsKey("init_from") && resume == null
         ? ModelFiles.read(Path.of(values.get("init_from").toString())) : null;
-    ParamValues p = init == null ? params() : paramSet.resolve(SavedModels.withNetworkOf(init, values, paramSet, spec), "");
+    ParamValues p = init == null ? params() : resolve(SavedModels.withNetworkOf(init, values, paramSet, spec));
+    TorchLoss loss = LossSettings.loss(platform, spec, p.getString("loss"));
+    ParamValues lossValues = LossSettings.values(loss, p);
     boolean validates = validation != null || (p.has("validate") && p.getDouble("validate") > 0);
     List<CallbackPlan.Resolved> live = CallbackPlan.resolve(callbacks, callbackValues, p, platform.callbacks().ids(), validates);
     List<Measure> measuresTrain = platform.measures(p.getList("measures_train", String.class), spec, "measures_train");
@@ -395,7 +436,7 @@ public final class TorchLearner implements Learner, AutoCloseable {
     Standardization inherited = resume != null ? resume.meta().standardization()
         : init != null ? init.meta().standardization() : null;
     Preprocessing preprocessing = resume != null ? resume.meta().preprocessing() : init != null ? init.meta().preprocessing() : null;
-    TrainingData data = TrainingData.prepare(task, validation, p, seed, categories(), preprocessing, inherited);
+    TrainingData data = LossSettings.weigh(TrainingData.prepare(task, validation, p, seed, categories(), preprocessing, inherited), p);
     // Building the network (not initializing it) checks its parameters, e.g. layers against neurons.
     NetworkShape shape = data.shape(spec.taskType() == TaskType.CLASSIF ? task.classes().size() : 1);
     spec.network().create(shape, p);
@@ -405,8 +446,8 @@ public final class TorchLearner implements Learner, AutoCloseable {
     live.forEach(r -> callbackParams.put(r.descriptor().id(), r.values().asMap()));
     data.unseen().forEach((feature, levels) -> LOG.warn("Validation rows hold levels of feature '{}' that the training rows do not"
         + " have, taken as missing: {}", feature, levels));
-    return new Plan(p, CallbackPlan.generate(live, platform.classes()), callbackParams, measuresTrain, measuresValid, resume, init,
-        seed, data, task.idColumn().orElse(null));
+    return new Plan(p, loss, lossValues, CallbackPlan.generate(live, platform.classes()), callbackParams, measuresTrain,
+        measuresValid, resume, init, seed, data, task.idColumn().orElse(null));
   }
 
   /**
@@ -514,7 +555,9 @@ public final class TorchLearner implements Learner, AutoCloseable {
   public String toString() {
     StringBuilder sb = new StringBuilder();
     sb.append("<Learner:").append(spec.id()).append("> ").append(spec.label()).append('\n');
-    sb.append("* Parameters: ").append(values.isEmpty() ? "(none set)" : values.entrySet().stream()
+    Map<String, Object> set = new LinkedHashMap<>(values);
+    lossValues.forEach((param, value) -> set.put(LossSettings.PREFIX + param, value));
+    sb.append("* Parameters: ").append(set.isEmpty() ? "(none set)" : set.entrySet().stream()
         .map(e -> e.getKey() + "=" + Param.format(e.getValue())).collect(Collectors.joining(", "))).append('\n');
     sb.append("* Callbacks: ").append(callbacks.isEmpty() ? "(none)" : String.join(", ", callbacks.stream().map(TorchCallback::id).toList()));
     return sb.toString();

@@ -46,6 +46,10 @@ class DataParallelTest {
   }
 
   private TorchLearner train(String engine, int devices, Probe probe, Object... more) {
+    return train(IRIS, engine, devices, probe, more);
+  }
+
+  private TorchLearner train(Task task, String engine, int devices, Probe probe, Object... more) {
     // 150 rows in batches of 32: four full batches and one of 22, split 11 + 11 (or 8 + 7 + 7 ...).
     TorchLearner l = PLATFORM.learner("classif.mlp").set("epochs", 3).set("batch_size", 32).set("neurons", 8)
         .set("seed", 3).set("dropout", 0.0).set("engine", engine).set("devices", devices).set("opt.lr", 0.01);
@@ -53,7 +57,7 @@ class DataParallelTest {
       l.set((String) more[i], more[i + 1]);
     }
     learners.add(l);
-    l.callbacks(TorchCallback.of("probe", Probe.class, () -> probe)).train(IRIS);
+    l.callbacks(TorchCallback.of("probe", Probe.class, () -> probe)).train(task);
     return l;
   }
 
@@ -91,6 +95,30 @@ class DataParallelTest {
         assertEquals(one.losses.get(step), parts.losses.get(step), 1e-5, "the batch's loss, step " + (step + 1));
       }
       assertEquals(one.rows, parts.rows, "predictions for every row of each batch");
+      assertClose(single, split, 1e-3, devices + " devices, final weights");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"pytorch", "mxnet"})
+  void weightedRowsSplitOverCopiesTrainAsOneDeviceDoes(String engine) {
+    // Weights 0 to 3 in turn, times balanced class weights: each part's loss is its sum(w_i l_i)
+    // over the whole batch's sum(w_i), not its own weighted mean times its share of the rows.
+    float[] w = new float[IRIS.nrow()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = i % 4;
+    }
+    Task weighted = IRIS.withWeights(w);
+    Object[] settings = {"loss", "focal", "class_weight", "balanced"};
+    Probe one = new Probe();
+    List<float[]> single = weights(train(weighted, engine, 1, one, settings));
+    for (int devices : new int[] {2, 3}) {
+      Probe parts = new Probe();
+      List<float[]> split = weights(train(weighted, engine, devices, parts, settings));
+      for (int step = 0; step < one.gradients.size(); step++) {
+        assertClose(one.gradients.get(step), parts.gradients.get(step), 1e-4, devices + " devices, step " + (step + 1));
+        assertEquals(one.losses.get(step), parts.losses.get(step), 1e-5, "the batch's loss, step " + (step + 1));
+      }
       assertClose(single, split, 1e-3, devices + " devices, final weights");
     }
   }

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.torchwork.api.CallbackSet;
+import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchCallback;
+import org.torchwork.api.TorchLoss;
 import org.torchwork.api.TorchworkException;
 
 class PlatformTest {
@@ -55,6 +57,31 @@ class PlatformTest {
         e.getMessage());
     assertEquals(java.util.Map.of("dup", java.util.List.of("registered by hand", "registered by hand")), p.callbacks().conflicts());
     assertEquals("fine", p.callback("fine").id());
+  }
+
+  @Test
+  void withoutDiscoveryTheBuiltInLossesStayUnlessRegisteredByHand() {
+    Platform bare = Platform.builder().discover(false).build();
+    assertEquals(java.util.Set.of("cross_entropy", "focal", "huber", "l1", "mse", "poisson", "smooth_l1"), bare.losses().ids());
+    assertEquals("built in", bare.losses().entry("mse").source());
+    TorchLoss mine = TorchLoss.builder("mse", TaskType.REGR)
+        .build((output, target, p) -> output.sub(target).abs().squeeze(1));
+    Platform own = Platform.builder().discover(false).loss(mine).build();
+    assertEquals("registered by hand", own.losses().entry("mse").source());
+    assertEquals(mine, own.loss("mse"));
+  }
+
+  @Test
+  void aDuplicateLossIdIsUnusableAndNamesBothSources() {
+    TorchLoss huber = TorchLoss.builder("huber", TaskType.REGR)
+        .build((output, target, p) -> output.sub(target).abs().squeeze(1));
+    Platform p = Platform.builder().loss(huber).build();
+    TorchworkException e = assertThrows(TorchworkException.class, () -> p.loss("huber"));
+    // The built-in one's source is the runtime's classes (its module and jar in the distribution).
+    assertTrue(e.getMessage().startsWith("Duplicate loss id 'huber': provided by " + p.losses().entry("mse").source()), e.getMessage());
+    assertTrue(e.getMessage().endsWith(" and by registered by hand. Ids must be unique; remove all but one of them from the module"
+        + " path or the plugins directory."), e.getMessage());
+    assertEquals("mse", p.loss("mse").id(), "the other losses work");
   }
 
   @Test

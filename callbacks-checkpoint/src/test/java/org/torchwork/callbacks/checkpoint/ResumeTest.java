@@ -247,6 +247,53 @@ class ResumeTest {
     }
   }
 
+  /** Weighted iris (weights 1, 2, 3, 0 in turn, times balanced class weights) with focal loss. */
+  private TorchLearner weighted(Path dir, String engine, String extras) {
+    return interruptible(learner(4, dir, engine, "adam", extras)).set("loss", "focal").set("loss.gamma", 1)
+        .set("class_weight", "balanced");
+  }
+
+  private static Task weightedIris() {
+    float[] w = new float[IRIS.nrow()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (i + 1) % 4;
+    }
+    return IRIS.withWeights(w);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"pytorch, -", "mxnet, -", "pytorch, devices"})
+  void aWeightedRunInterruptedAfterABatchResumesExactly(String engine, String extras) {
+    Task task = weightedIris();
+    List<float[]> straight;
+    Map<String, Object> straightStates;
+    Interrupter.at = -1;
+    try (TorchLearner full = weighted(tmp.resolve("full"), engine, extras).train(task)) {
+      straight = weights(full);
+      straightStates = full.model().callbacks();
+    }
+    // 120 training rows in batches of 32: stop after batch 2 of epoch 3, inside the epoch whose
+    // weighted loss the checkpoint carries on.
+    Interrupter.at = 10;
+    TorchLearner first = weighted(tmp.resolve("parts"), engine, extras);
+    assertThrows(TrainingInterrupted.class, () -> first.train(task));
+    first.close();
+    Interrupter.at = -1;
+    TorchLearner otherGamma = weighted(tmp.resolve("parts"), engine, extras).set("loss.gamma", 2)
+        .set("resume", tmp.resolve("parts").toString());
+    TorchworkException e = assertThrows(TorchworkException.class, () -> otherGamma.train(task));
+    assertTrue(e.getMessage().contains("was trained with other settings: loss.gamma was 1, is 2."), e.getMessage());
+    otherGamma.close();
+    try (TorchLearner rest = weighted(tmp.resolve("parts"), engine, extras).set("resume", tmp.resolve("parts").toString())
+        .train(task)) {
+      assertEquals(straightStates.get("history"), rest.model().callbacks().get("history"), "history, with each epoch's loss");
+      List<float[]> resumed = weights(rest);
+      for (int i = 0; i < straight.size(); i++) {
+        assertArrayEquals(straight.get(i), resumed.get(i), "parameter " + i + " differs");
+      }
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"pytorch", "mxnet"})
   void aResumeInTheMiddleOfAGroupOfBatchesTrainsWhatAnUninterruptedRunDoes(String engine) {

@@ -1,2 +1,2 @@
-/** Built-in learners, tasks and measures, registered through the SPIs like any plugin's. */
+/** Built-in learners, tasks, measures and losses, registered through the SPIs like any plugin's. */
 package org.torchwork.runtime.builtin;

@@ -17,17 +17,19 @@ import org.torchwork.api.TaskType;
 
 /**
  * A task's rows, in a given order, cut into batches: features as a {@code (size, features)} array,
- * targets as {@code (size)} class indices or a {@code (size, 1)} column of values. The last batch
- * may be smaller.
+ * targets as {@code (size)} class indices or a {@code (size, 1)} column of values, and, when the
+ * task's rows carry weights, the rows' weights as a second {@code (size)} labels array. The last
+ * batch may be smaller.
  *
  * <p>The rows are copied to the engine once per run ({@link Rows}); each epoch gathers them in
  * its order with one engine operation, so a batch costs no copy from Java. The batches are cut
  * from that in groups of about the square root of their number: a group is sliced off when a
  * batch of it is first asked for (a resumed epoch may start inside a group) and split into its
- * batches, a slice and a split per group for the features and again for the targets. Cutting
- * neither all at once nor one batch at a time: MXNet's split looks up each element's part among
- * all parts (one split of 100,000 rows into 391 batches cost several times the gather), and one
- * slice per batch costs a native call per batch, which dominates steps of a few rows.
+ * batches, a slice and a split per group for the features and again for the targets (and for the
+ * weights, when there are weights). Cutting neither all at once nor one batch at a time: MXNet's
+ * split looks up each element's part among all parts (one split of 100,000 rows into 391 batches
+ * cost several times the gather), and one slice per batch costs a native call per batch, which
+ * dominates steps of a few rows.
  */
 final class Batches implements AutoCloseable {
   private final Task task;
@@ -36,6 +38,7 @@ final class Batches implements AutoCloseable {
   private final NDManager manager;
   private final NDArray x;
   private final NDArray y;
+  private final NDArray w;
   private final Device device;
   private final int groupSize;
   private float[] truth;
@@ -43,12 +46,15 @@ final class Batches implements AutoCloseable {
   private NDManager groupManager;
   private NDList groupX;
   private NDList groupY;
+  private NDList groupW;
 
-  /** A task's features and targets as engine arrays, in row order, kept for the run. */
+  /** A task's features, targets and row weights as engine arrays, in row order, kept for the run. */
   static final class Rows implements AutoCloseable {
     private final NDManager manager;
     final NDArray x;
     final NDArray y;
+    /** Each row's weight; null when the rows are not weighted. */
+    final NDArray w;
 
     Rows(Task task, NDManager parent) {
       this.manager = parent.newSubManager(Device.cpu());
@@ -77,6 +83,15 @@ final class Batches implements AutoCloseable {
       task.copyTargets(identity, 0, n, targets);
       this.x = features;
       this.y = manager.create(targets, task.type() == TaskType.CLASSIF ? new Shape(n) : new Shape(n, 1));
+      if (task.hasWeights()) {
+        float[] weights = new float[n];
+        for (int i = 0; i < n; i++) {
+          weights[i] = task.weight(i);
+        }
+        this.w = manager.create(weights);
+      } else {
+        this.w = null;
+      }
     }
 
     @Override
@@ -115,6 +130,7 @@ final class Batches implements AutoCloseable {
     NDArray index = manager.create(order);
     this.x = gather(rows.x, index);
     this.y = gather(rows.y, index);
+    this.w = rows.w == null ? null : gather(rows.w, index);
   }
 
   /** The rows in this epoch's order; it belongs to the epoch. */
@@ -129,6 +145,18 @@ final class Batches implements AutoCloseable {
     return (int) ((rows + (long) batchSize - 1) / batchSize);
   }
 
+  /** The weight of a task's rows together: their number, or the sum of their weights in row order. */
+  static double weight(Task task) {
+    if (!task.hasWeights()) {
+      return task.nrow();
+    }
+    double sum = 0;
+    for (int i = 0; i < task.nrow(); i++) {
+      sum += task.weight(i);
+    }
+    return sum;
+  }
+
   int count() {
     return count(order.length, batchSize);
   }
@@ -141,8 +169,26 @@ final class Batches implements AutoCloseable {
       cutGroup(index / groupSize);
     }
     NDArray data = onDevice(groupX.get(index % groupSize), batchManager);
-    NDArray labels = onDevice(groupY.get(index % groupSize), batchManager);
-    return new Batch(batchManager, new NDList(data), new NDList(labels), size, Batchifier.STACK, Batchifier.STACK, index, count());
+    NDArray targets = onDevice(groupY.get(index % groupSize), batchManager);
+    NDList labels = groupW == null ? new NDList(targets) : new NDList(targets, onDevice(groupW.get(index % groupSize), batchManager));
+    return new Batch(batchManager, new NDList(data), labels, size, Batchifier.STACK, Batchifier.STACK, index, count());
+  }
+
+  /**
+   * The weight of batch {@code index}: its number of rows, or the sum of their weights, added in
+   * the batch's order. An epoch's loss is the batches' losses weighted by it.
+   */
+  double weight(int index) {
+    int start = index * batchSize;
+    int size = Math.min(batchSize, order.length - start);
+    if (!task.hasWeights()) {
+      return size;
+    }
+    double sum = 0;
+    for (int i = start; i < start + size; i++) {
+      sum += task.weight(order[i]);
+    }
+    return sum;
   }
 
   /** Cuts group {@code g}'s batches; what is left of the previous group is freed. */
@@ -162,6 +208,7 @@ final class Batches implements AutoCloseable {
     }
     groupX = cut(x, from, to, cuts);
     groupY = cut(y, from, to, cuts);
+    groupW = w == null ? null : cut(w, from, to, cuts);
   }
 
   private NDList cut(NDArray all, long from, long to, long[] cuts) {

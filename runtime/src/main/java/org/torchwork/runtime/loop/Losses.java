@@ -12,13 +12,15 @@ import java.util.List;
  * callback asks for it, the others together, every {@value #GROUP} batches and whenever the
  * epoch's sum is needed. On a GPU every read is a device sync, so a step whose loss no callback
  * reads syncs nowhere. The sum is the one reading each loss as it came would give: every
- * {@code loss * batch size}, added in batch order, in double precision.
+ * {@code loss * batch weight}, added in batch order, in double precision. A batch's weight is its
+ * number of rows, or the sum of its rows' weights when they carry weights, so that the sum divided
+ * by the epoch's weight is the mean loss of its rows, weighted like the batches' losses.
  */
 final class Losses implements AutoCloseable {
   static final int GROUP = 256;
   private final NDManager parent;
   private final List<NDArray> unread = new ArrayList<>(GROUP);
-  private final int[] sizes = new int[GROUP];
+  private final double[] weights = new double[GROUP];
   private NDManager holder;
   private NDArray last;
   private double lastValue = Double.NaN;
@@ -33,11 +35,11 @@ final class Losses implements AutoCloseable {
     this.holder = parent.newSubManager();
   }
 
-  /** Adds a batch's loss (a scalar) and the batch's size; keeps a detached handle, not the graph. */
-  void add(NDArray loss, int size) {
+  /** Adds a batch's loss (a scalar) and the batch's weight; keeps a detached handle, not the graph. */
+  void add(NDArray loss, double weight) {
     NDArray kept = loss.stopGradient();
     kept.attach(holder);
-    sizes[unread.size()] = size;
+    weights[unread.size()] = weight;
     unread.add(kept);
     last = kept;
     any = true;
@@ -61,7 +63,7 @@ final class Losses implements AutoCloseable {
     return lastValue;
   }
 
-  /** The sum of loss times size since the last {@link #restart}. */
+  /** The sum of loss times weight since the last {@link #restart}. */
   double sum() {
     read();
     return sum;
@@ -79,7 +81,7 @@ final class Losses implements AutoCloseable {
     }
     float[] values = unread.size() == 1 ? unread.get(0).toFloatArray() : NDArrays.stack(new NDList(unread)).toFloatArray();
     for (int i = 0; i < values.length; i++) {
-      sum += (double) values[i] * sizes[i];
+      sum += values[i] * weights[i];
     }
     if (last != null) {
       lastValue = values[values.length - 1];

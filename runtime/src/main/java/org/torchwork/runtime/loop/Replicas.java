@@ -26,7 +26,9 @@ import org.torchwork.api.TorchworkException;
  * parts as there are devices, part <i>i</i> runs forward and backward on a copy of the network on
  * device <i>i</i>, and the parts' gradients are added up on the main device, in part order, before
  * callbacks see them and the optimizer takes one step there. Each part's loss is weighted by its
- * share of the batch's rows, so the sum is the whole batch's mean-loss gradient. The copies are
+ * share of the batch's rows (of the batch's weight sum, when rows carry weights: the part's
+ * {@code sum(w_i l_i)} over the whole batch's {@code sum(w_i)}), so the sum is the whole batch's
+ * mean-loss gradient. The copies are
  * taken from the main network's weights (and buffers such as batch-norm statistics, as PyTorch's
  * {@code DistributedDataParallel} broadcasts them) before every step, so checkpoints, callbacks and
  * the optimizer's state only ever deal with the main network.
@@ -129,7 +131,7 @@ final class Replicas implements AutoCloseable {
    *
    * @param trainer the run's trainer (the main device's part runs through it)
    * @param batch the batch, on the main device
-   * @param loss the loss, a mean over rows
+   * @param loss the loss, a mean over rows (a weighted one when the labels hold weights)
    * @param collectors a new gradient collector for the passes
    * @param gradients this step's gradients, whose scope owns the step's arrays
    * @param scope the step's manager
@@ -163,6 +165,8 @@ final class Replicas implements AutoCloseable {
     }
     List<NDList> outputs = new ArrayList<>(parts);
     NDArray total = null;
+    RowLoss weighing = loss instanceof RowLoss r && r.weighs(labels) ? r : null;
+    NDArray batchWeight = weighing == null ? null : RowLoss.batchWeight(labels);
     try (GradientCollector collector = collectors.get()) {
       List<NDList> yHats = new ArrayList<>(parts);
       for (int i = 0; i < parts; i++) {
@@ -175,7 +179,9 @@ final class Replicas implements AutoCloseable {
       }
       Randomness.release();
       for (int i = 0; i < parts; i++) {
-        NDArray part = loss.evaluate(on(ys.get(i), devices[i], owners[i]), yHats.get(i)).mul((float) sizes[i] / rows);
+        NDList y = on(ys.get(i), devices[i], owners[i]);
+        NDArray part = weighing != null ? weighing.part(y, yHats.get(i), on(new NDList(batchWeight), devices[i], owners[i]).head())
+            : loss.evaluate(y, yHats.get(i)).mul((float) sizes[i] / rows);
         collector.backward(part);
         NDArray onMain = part.toDevice(devices[0], false);
         total = total == null ? onMain : total.add(onMain);

@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,6 +29,7 @@ import org.torchwork.api.Prediction;
 import org.torchwork.api.Stage;
 import org.torchwork.api.Task;
 import org.torchwork.api.TaskType;
+import org.torchwork.api.TorchLoss;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.api.TrainingInterrupted;
 import org.torchwork.api.spi.LearnerSpec;
@@ -64,6 +64,10 @@ public final class TrainingLoop {
 
   private final LearnerSpec spec;
   private final ParamValues params;
+  private final TorchLoss torchLoss;
+  private final ParamValues lossValues;
+  /** The training rows' weight together: their number, or the sum of their weights. */
+  private final double trainWeight;
   private final List<Live> callbacks;
   private final BackendChoice choice;
   private final int seed;
@@ -92,8 +96,11 @@ public final class TrainingLoop {
    * @param out where callbacks print
    * @param spec the learner's network and task type
    * @param params the learner's checked parameters
+   * @param loss the loss to train with
+   * @param lossValues the loss's checked parameters
    * @param callbacks the callbacks, in the order they run
-   * @param data the rows to train and validate on, and their standardization
+   * @param data the rows to train and validate on (with their weights, when the rows carry weights),
+   *     and their standardization
    * @param measuresTrain measures scored on the training predictions
    * @param measuresValid measures scored on the validation predictions
    * @param choice the engine and device
@@ -106,6 +113,8 @@ public final class TrainingLoop {
       PrintStream out,
       LearnerSpec spec,
       ParamValues params,
+      TorchLoss loss,
+      ParamValues lossValues,
       List<Live> callbacks,
       TrainingData data,
       List<Measure> measuresTrain,
@@ -118,6 +127,9 @@ public final class TrainingLoop {
     this.resume = resume;
     this.init = init;
     this.params = params;
+    this.torchLoss = loss;
+    this.lossValues = lossValues;
+    this.trainWeight = Batches.weight(data.train());
     this.callbacks = callbacks;
     this.choice = choice;
     this.seed = seed;
@@ -173,7 +185,7 @@ public final class TrainingLoop {
       ctx.learningRate.set(resume != null ? resume.meta().learningRate() : params.getDouble("opt.lr"));
       optimizer = Optimizers.create(params, ctx.learningRate, model.getNDManager());
       ctx.optimizer = optimizer;
-      ctx.loss = spec.taskType() == TaskType.CLASSIF ? Loss.softmaxCrossEntropyLoss("loss") : Loss.l2Loss("loss", 1f);
+      ctx.loss = RowLoss.of(torchLoss, lossValues, train.hasWeights());
       trainer =
           model.newTrainer(
               new DefaultTrainingConfig(ctx.loss).optOptimizer(ctx.optimizer).optDevices(new ai.djl.Device[] {choice.device()}));
@@ -347,7 +359,7 @@ public final class TrainingLoop {
           NDArray loss = passes.loss();
           ctx.yHat = passes.yHat();
           // Counted before on_batch_end, so that a checkpoint saved there holds this batch.
-          losses.add(loss, ctx.batch.getSize());
+          losses.add(loss, batches.weight(i));
           dispatch(Stage.ON_AFTER_BACKWARD);
           if (!ctx.skipStep) {
             optimizer.step(gradients, manager, gradientsAccumulate);
@@ -367,7 +379,7 @@ public final class TrainingLoop {
         checkInterrupt();
       }
     }
-    ctx.trainLoss = losses.sum() / ctx.taskTrain.nrow();
+    ctx.trainLoss = losses.sum() / trainWeight;
     ctx.hasTrainLoss = true;
     ctx.trainLossEpoch = ctx.epoch;
     if (collect) {

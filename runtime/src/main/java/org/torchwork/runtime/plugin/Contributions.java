@@ -11,23 +11,26 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.torchwork.api.Measure;
 import org.torchwork.api.TorchCallback;
+import org.torchwork.api.TorchLoss;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.api.spi.BackendProvider;
 import org.torchwork.api.spi.CallbackProvider;
 import org.torchwork.api.spi.LearnerProvider;
 import org.torchwork.api.spi.LearnerSpec;
+import org.torchwork.api.spi.LossProvider;
 import org.torchwork.api.spi.MeasureProvider;
 import org.torchwork.api.spi.TaskProvider;
 import org.torchwork.api.spi.TaskProvider.TaskSource;
 import org.torchwork.runtime.Registry;
 
-/** What providers contribute — callbacks, learners, backends, tasks, measures — each with its source. */
+/** What providers contribute — callbacks, learners, backends, tasks, measures, losses — each with its source. */
 public final class Contributions {
   public final List<Registry.Entry<TorchCallback>> callbacks = new ArrayList<>();
   public final List<Registry.Entry<LearnerSpec>> learners = new ArrayList<>();
   public final List<Registry.Entry<BackendProvider>> backends = new ArrayList<>();
   public final List<Registry.Entry<TaskSource>> tasks = new ArrayList<>();
   public final List<Registry.Entry<Measure>> measures = new ArrayList<>();
+  public final List<Registry.Entry<TorchLoss>> losses = new ArrayList<>();
   /** The class loaders of the plugins that loaded, for classes named in parameters. */
   public final List<ClassLoader> loaders = new ArrayList<>();
 
@@ -47,6 +50,7 @@ public final class Contributions {
     each(loaders.find(BackendProvider.class), layer, List::of, BackendProvider::id, backends, failures);
     each(loaders.find(TaskProvider.class), layer, TaskProvider::tasks, TaskSource::id, tasks, failures);
     each(loaders.find(MeasureProvider.class), layer, MeasureProvider::measures, Measure::id, measures, failures);
+    each(loaders.find(LossProvider.class), layer, LossProvider::losses, TorchLoss::id, losses, failures);
   }
 
   /** Finds the providers of a service. */
@@ -96,6 +100,7 @@ public final class Contributions {
         case "backend" -> c.backends.add(later(kind, id, source, () -> load.get().backends));
         case "task" -> c.tasks.add(later(kind, id, source, () -> load.get().tasks));
         case "measure" -> c.measures.add(later(kind, id, source, () -> load.get().measures));
+        case "loss" -> c.losses.add(later(kind, id, source, () -> load.get().losses));
         default -> throw new IllegalArgumentException("not a kind of id: " + kindAndId);
       }
     }
@@ -116,6 +121,7 @@ public final class Contributions {
     relabel(backends, source);
     relabel(tasks, source);
     relabel(measures, source);
+    relabel(losses, source);
   }
 
   private static <T> void relabel(List<Registry.Entry<T>> list, String source) {
@@ -130,6 +136,7 @@ public final class Contributions {
     backends.forEach(e -> ids.add("backend:" + e.id()));
     tasks.forEach(e -> ids.add("task:" + e.id()));
     measures.forEach(e -> ids.add("measure:" + e.id()));
+    losses.forEach(e -> ids.add("loss:" + e.id()));
     return new ArrayList<>(ids);
   }
 
@@ -140,5 +147,6 @@ public final class Contributions {
     backends.addAll(other.backends);
     tasks.addAll(other.tasks);
     measures.addAll(other.measures);
+    losses.addAll(other.losses);
   }
 }

@@ -32,7 +32,7 @@ final class PluginIndex {
   private static final String VERSION = "torchwork";
   private static final String SEPARATOR = "\u001f";
   /** A kind of id and the id, as {@code callback:history}. */
-  private static final String ID = "(callback|learner|backend|task|measure):[^:\\s]+";
+  private static final String ID = "(callback|learner|backend|task|measure|loss):[^:\\s]+";
 
   /** What a plugin provided when it last loaded. */
   record Known(String version, String api, List<String> modules, List<String> ids, List<String> warnings) {}

@@ -122,7 +122,7 @@ public final class Checkpoints {
    * @param standardization the run's standardization, or null: a resume uses it as it was
    * @param run the id of the run that wrote it; a resume continues that run
    * @param step the batches of epoch {@code epoch + 1} done (0 between epochs)
-   * @param epochLoss the sum of those batches' losses, each times its rows
+   * @param epochLoss the sum of those batches' losses, each times its weight (its rows, or their weights' sum)
    * @param published the sums and counts of the values published in that epoch so far, by name
    * @param end how the run ends, for a checkpoint saved once it is known (after its last epoch, or
    *     once a callback asked it to stop); null before
