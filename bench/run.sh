@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and prints their tables. Never part of the test run.
 #
-#   bench/run.sh [PART ...]     parts: train dispatch memory plugins startup (default: all)
+#   bench/run.sh [PART ...]     parts: train read dispatch memory plugins startup (default: all)
 #   REPS=5 ENGINES="pytorch mxnet" JOBS="synth tiny" bench/run.sh train
 #
 # train:    the synth and tiny jobs through Torchwork's Java API and CLI and as a hand-written
 #           DJL loop, each run in a fresh JVM, the runners interleaved, REPS times; medians and
 #           each runner's ratio to the hand-written loop measured in the same run.
+# read:     reading a 1,000,000-row CSV file (READ_ROWS) of 20 numeric or 20 mixed features with the
+#           hand-written reader Torchwork had and with the table reader, time per cell and peak heap
+#           against the float matrix; then training on the mixed table against a numeric one of the
+#           same encoded width.
 # dispatch: JMH, stage dispatch to 1, 10 and 100 callbacks, with bytes allocated per step.
 # memory:   resident memory after epochs 1, 10, 50 and 100 of a 100-epoch run, and its peak.
 # plugins:  building a platform over 100 generated plugin jars against an empty plugins
@@ -17,7 +21,7 @@ cd "$(dirname "$0")/.."
 REPS="${REPS:-5}"
 ENGINES="${ENGINES:-pytorch mxnet}"
 JOBS="${JOBS:-synth tiny}"
-PARTS="${*:-train dispatch memory plugins startup}"
+PARTS="${*:-train read dispatch memory plugins startup}"
 echo "Building (mvn -Pbench install -DskipTests)..." >&2
 mvn -q -B -Pbench install -DskipTests >&2
 touch cli/target/torchwork/.built
@@ -86,6 +90,59 @@ for part in $PARTS; do
         while read -r engine runner times; do
           printf '  %-7s %-20s %6.0f µs\n' "$engine" "$runner" "$(echo "$times" | tr ' ' '\n' | median | awk '{ print $1 / 2500 * 1e6 }')"
         done
+      ;;
+    read)
+      # Reading: the hand-written reader Torchwork had (numbers only) against the FastCSV-based
+      # table reader, on a numeric and a mixed table of READ_ROWS rows x 20 features, fresh JVMs
+      # with the serial collector; then whether each fits a heap of twice its matrix (plus 48 MiB for
+      # the JVM itself); then training on the mixed table against a numeric one of its encoded width.
+      tables="$work/tables"
+      "${JAVA[@]}" org.torchwork.bench.Reading generate "$tables" "${READ_ROWS:-1000000}"
+      for rep in $(seq 1 "$REPS"); do
+        for run in "handwritten numeric" "table numeric" "table mixed"; do
+          set -- $run
+          java -XX:+UseSerialGC -Xmx2g -Dai.djl.offline=true -cp "$CP" org.torchwork.bench.Reading read "$1" "$tables/$2.csv" |
+            tee -a "$work/read.txt" >&2
+        done
+      done
+      echo
+      echo "Reading ${READ_ROWS:-1000000} rows x 20 features + target: $(machine)"
+      echo
+      echo "| reader | file | s | ns per cell | x hand-written | peak live MiB | peak used MiB | matrix MiB | live / matrix | fits in 2 x matrix + 48 MiB |"
+      echo "|---|---|---|---|---|---|---|---|---|---|"
+      base="$(awk '$2 == "handwritten" { print $8 }' "$work/read.txt" | median)"
+      for run in "handwritten numeric.csv" "table numeric.csv" "table mixed.csv"; do
+        set -- $run
+        s="$(awk -v r="$1" -v f="$2" '$2 == r && $3 == f { print $6 }' "$work/read.txt" | median)"
+        ns="$(awk -v r="$1" -v f="$2" '$2 == r && $3 == f { print $7 }' "$work/read.txt" | median)"
+        live="$(awk -v r="$1" -v f="$2" '$2 == r && $3 == f { print $8 }' "$work/read.txt" | median)"
+        used="$(awk -v r="$1" -v f="$2" '$2 == r && $3 == f { print $9 }' "$work/read.txt" | median)"
+        matrix="$(awk -v r="$1" -v f="$2" '$2 == r && $3 == f { print $10 }' "$work/read.txt" | median)"
+        budget="$(awk -v m="$matrix" 'BEGIN { printf "%d", 2 * m + 48 }')"
+        if java -XX:+UseSerialGC -Xmx"${budget}m" -Dai.djl.offline=true -cp "$CP" org.torchwork.bench.Reading read "$1" "$tables/${2%.csv}.csv" \
+            >/dev/null 2>&1; then fits="yes (-Xmx${budget}m)"; else fits="no (-Xmx${budget}m)"; fi
+        base_ns="$(awk '$2 == "handwritten" { print $7 }' "$work/read.txt" | median)"
+        printf '| %s | %s | %.2f | %.1f | %.2f | %.0f | %.0f | %.0f | %.2f | %s |\n' "$1" "$2" "$s" "$ns" \
+          "$(echo "$ns / $base_ns" | bc -l)" "$live" "$used" "$matrix" "$(echo "$live / $matrix" | bc -l)" "$fits"
+      done
+      for rep in $(seq 1 "$REPS"); do
+        for file in mixed wide; do
+          java -Dai.djl.offline=true -cp "$CP" org.torchwork.bench.Reading train "$tables/$file.csv" 100000 3 | tee -a "$work/train-tables.txt" >&2
+        done
+      done
+      echo
+      echo "Training classif.mlp (64 units, batch 256, 3 epochs, PyTorch) on 100,000 rows: $(machine)"
+      echo
+      echo "| table | encoded width | train s (rows prepared) | rows per s | loop s | rows per s in the loop |"
+      echo "|---|---|---|---|---|---|"
+      for file in mixed.csv wide.csv; do
+        w="$(awk -v f="$file" '$2 == f { print $3 }' "$work/train-tables.txt" | median)"
+        s="$(awk -v f="$file" '$2 == f { print $5 }' "$work/train-tables.txt" | median)"
+        r="$(awk -v f="$file" '$2 == f { print $6 }' "$work/train-tables.txt" | median)"
+        ls="$(awk -v f="$file" '$2 == f { print $7 }' "$work/train-tables.txt" | median)"
+        lr="$(awk -v f="$file" '$2 == f { print $8 }' "$work/train-tables.txt" | median)"
+        printf '| %s | %.0f | %.2f | %.0f | %.2f | %.0f |\n' "$file" "$w" "$s" "$r" "$ls" "$lr"
+      done
       ;;
     dispatch)
       echo

@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Trains DJL networks with mlr3torch-style callbacks found by id.",
-    subcommands = {TrainCommand.class, ResampleCommand.class, TuneCommand.class, PredictCommand.class, ExportCommand.class, PlotCommand.class, CallbacksCommand.class,
+    subcommands = {TrainCommand.class, ResampleCommand.class, TuneCommand.class, PredictCommand.class, ModelCommand.class, ExportCommand.class, PlotCommand.class, CallbacksCommand.class,
         CatalogCommands.Learners.class, CatalogCommands.Tasks.class, CatalogCommands.Measures.class, CatalogCommands.Losses.class,
         EnginesCommand.class,
         PluginsCommand.class, ScheduleCommand.class, CertifyCommand.class, NewPluginCommand.class, CommandLine.HelpCommand.class})

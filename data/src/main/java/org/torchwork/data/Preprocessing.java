@@ -10,7 +10,6 @@ import java.util.Objects;
 import org.torchwork.api.ColumnType;
 import org.torchwork.api.Task;
 import org.torchwork.api.TorchworkException;
-import org.torchwork.api.internal.Names;
 
 /**
  * How a task's features become the numbers a network takes, learned from the training rows
@@ -492,18 +491,20 @@ public record Preprocessing(String categories, String impute, List<Preprocessing
     List<String> lines = new ArrayList<>();
     for (Input in : inputs) {
       if (in.categorical()) {
-        lines.add(in.name() + ": categorical, " + in.levels().size() + " level(s) " + Names.list(in.levels().subList(0,
-            Math.min(5, in.levels().size()))) + (in.levels().size() > 5 ? ", ..." : "") + (INDICES.equals(categories)
-            ? " as indices (embedding)" : " one-hot") + (in.missingLevel() ? ", missing as " + MISSING : ""));
+        List<String> shown = in.levels().subList(0, Math.min(5, in.levels().size()));
+        lines.add(in.name() + ": categorical, " + in.levels().size() + " level(s) (" + String.join(", ", shown)
+            + (in.levels().size() > shown.size() ? ", ..." : "") + "), " + (INDICES.equals(categories) ? "as level indices" : "one-hot")
+            + (in.missingLevel() || INDICES.equals(categories) ? "; missing and unseen levels as " + MISSING
+            : "; missing and unseen levels as none of them"));
       } else {
-        lines.add(in.name() + ": " + in.type() + (in.fill() == null ? "" : ", missing -> " + impute + " " + compact(in.fill()))
-            + (in.indicator() ? ", with " + in.name() + MISSING : ""));
+        lines.add(in.name() + ": " + in.type() + (in.fill() == null ? "; missing values refused" : "; missing -> " + impute + " "
+            + compact(in.fill())) + (in.indicator() ? ", flagged in " + in.name() + MISSING : ""));
       }
     }
     return lines;
   }
 
   private static String compact(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(java.util.Locale.ROOT, "%.6g", v);
+    return new java.math.BigDecimal(String.format(java.util.Locale.ROOT, "%.6g", v)).stripTrailingZeros().toPlainString();
   }
 }

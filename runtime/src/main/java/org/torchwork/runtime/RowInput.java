@@ -43,10 +43,14 @@ final class RowInput {
     return values;
   }
 
+  /** A value as a float: NaN is a missing value, imputed as in training; infinite ones are refused. */
   private static float toFloat(double v, int row, String feature) {
-    if (!Double.isFinite(v) || Math.abs(v) > Float.MAX_VALUE) {
+    if (Double.isNaN(v)) {
+      return Float.NaN;
+    }
+    if (Double.isInfinite(v) || Math.abs(v) > Float.MAX_VALUE) {
       throw new TorchworkException("Row " + (row + 1) + ", feature '" + feature + "': " + v + " is not a finite 32-bit float value."
-          + " Give a finite number (within about ±3.4e38).");
+          + " Give a finite number (within about ±3.4e38), or NaN for a missing value.");
     }
     return (float) v;
   }

@@ -332,7 +332,8 @@ public final class TrainedModel implements AutoCloseable {
    * Exports the model for serving without Torchwork. The one format that can be written is
    * {@code torchscript}: a TorchScript archive that {@code torch.jit.load} (Python), libtorch,
    * TorchServe and DJL's PyTorch engine (DJL Serving) load as it is. It takes float32 rows of
-   * {@link #features()} in that order, standardizes them if the model does, and returns class
+   * {@link #features()} in that order, replaces a missing value (NaN) as the model does, standardizes
+   * them if the model does, and returns class
    * probabilities in the order of {@link #classes()} (or the regression values). When the PyTorch
    * engine is installed, the file is loaded back and must predict 64 probe rows as this model
    * does before it takes the file's place, or the export is refused and a file there before stays
@@ -353,8 +354,15 @@ public final class TrainedModel implements AutoCloseable {
           + "), which a TorchScript file of float rows cannot express: it would need the labels as numbers. Export a model"
           + " trained on numeric features, or serve this one with torchwork predict.");
     }
+    float[] fill = null;
+    if (!preprocessing().impute().equals("none")) {
+      fill = new float[features().size()];
+      for (int j = 0; j < fill.length; j++) {
+        fill[j] = (float) (double) preprocessing().inputs().get(j).fill();
+      }
+    }
     double difference = Exporter.export(network.getBlock(), network.getNDManager(), learner(), taskType(), features(), classes(),
-        meta.standardization(), file, format, this::predict);
+        meta.standardization(), fill, file, format, this::predict);
     return new Export(file, format.toLowerCase(Locale.ROOT), !Double.isNaN(difference), Exporter.PROBE_ROWS, difference);
   }
 

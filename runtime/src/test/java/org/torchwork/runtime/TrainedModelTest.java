@@ -227,9 +227,10 @@ class TrainedModelTest {
     assertEquals("Task 'short' lacks features Petal.Length, Petal.Width, which the model needs. Did you mean 'Petal.Lenght'? Its"
         + " features: Sepal.Length, Sepal.Width, Petal.Lenght. Give a task with every feature the model was trained on:"
         + " Sepal.Length, Sepal.Width, Petal.Length, Petal.Width.", e.getMessage());
-    e = assertThrows(TorchworkException.class, () -> m.predict(new double[] {1, Double.NaN, 3, 4}));
-    assertEquals("Row 1, feature 'Sepal.Width': NaN is not a finite 32-bit float value. Give a finite number (within about"
-        + " ±3.4e38).", e.getMessage());
+    e = assertThrows(TorchworkException.class, () -> m.predict(new double[] {1, Double.POSITIVE_INFINITY, 3, 4}));
+    assertEquals("Row 1, feature 'Sepal.Width': Infinity is not a finite 32-bit float value. Give a finite number (within about"
+        + " ±3.4e38), or NaN for a missing value.", e.getMessage());
+    assertEquals(1, m.predict(new double[] {1, Double.NaN, 3, 4}).nrow(), "NaN is a missing value, imputed");
     e = assertThrows(TorchworkException.class, () -> m.predict(new double[] {1, 2, 3}));
     assertTrue(e.getMessage().startsWith("Row 1 has 3 values, but the model takes 4 features"), e.getMessage());
   }

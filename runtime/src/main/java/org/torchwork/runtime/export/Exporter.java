@@ -58,6 +58,7 @@ public final class Exporter {
    * @param features the feature names, in order
    * @param classes the class labels; empty for regression
    * @param standardization the model's standardization, or null
+   * @param fill what replaces each feature's missing value, or null when the model imputes nothing
    * @param file the file to write
    * @param format {@code torchscript}; others are refused, saying why
    * @param model the model's own predictions of rows of features, to compare with
@@ -67,7 +68,8 @@ public final class Exporter {
    *     the file does not predict as the model does
    */
   public static double export(Block network, NDManager manager, String learner, TaskType type, List<String> features,
-      List<String> classes, Standardization standardization, Path file, String format, Function<double[][], Prediction> model) {
+      List<String> classes, Standardization standardization, float[] fill, Path file, String format,
+      Function<double[][], Prediction> model) {
     String f = format.toLowerCase(Locale.ROOT);
     if (IMPOSSIBLE.containsKey(f)) {
       throw new TorchworkException("Export format '" + format + "' cannot be written: " + IMPOSSIBLE.get(f) + ". Use --format torchscript.");
@@ -78,14 +80,14 @@ public final class Exporter {
     }
     AtomicFiles.requireReplaceable(file, "Export file", "Give a file name, e.g. model.pt.");
     Folders.refuseInside(file, ModelFiles.KIND, "Export file");
-    AtomicFiles.Content archive = TorchScript.archive(network, manager, learner, type, features, classes, standardization);
+    AtomicFiles.Content archive = TorchScript.archive(network, manager, learner, type, features, classes, standardization, fill);
     Engine pytorch;
     try {
       pytorch = Engine.getEngine("PyTorch");
     } catch (RuntimeException e) {
       pytorch = null;
     }
-    double[][] probe = probe(features.size(), standardization);
+    double[][] probe = probe(features.size(), standardization, fill != null);
     Prediction mine = model.apply(probe);
     double[] difference = {Double.NaN};
     Engine engine = pytorch;
@@ -116,15 +118,22 @@ public final class Exporter {
     return difference;
   }
 
-  /** Seeded rows around the training data's centre (its standardization), or around 0. */
-  private static double[][] probe(int p, Standardization standardization) {
+  /**
+   * Seeded rows around the training data's centre (its standardization), or around 0; with
+   * {@code missing}, every fourth row misses one value (NaN), to check the imputation.
+   */
+  private static double[][] probe(int p, Standardization standardization, boolean missing) {
     Random random = new Random(42);
     double[][] probe = new double[PROBE_ROWS][p];
-    for (double[] row : probe) {
+    for (int i = 0; i < probe.length; i++) {
+      double[] row = probe[i];
       for (int j = 0; j < p; j++) {
         double mean = standardization == null ? 0 : standardization.mean()[j];
         double scale = standardization == null ? 1 : standardization.scale()[j];
         row[j] = (float) (mean + scale * random.nextGaussian());
+      }
+      if (missing && i % 4 == 3) {
+        row[(i / 4) % p] = Double.NaN;
       }
     }
     return probe;

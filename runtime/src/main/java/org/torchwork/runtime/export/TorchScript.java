@@ -63,17 +63,23 @@ public final class TorchScript {
    * @param features the feature names, in order
    * @param classes the class labels; empty for regression
    * @param standardization the model's standardization, or null
+   * @param fill the value that replaces a missing (NaN) value of each feature, or null when the
+   *     model imputes nothing
    * @return what writes the archive
    * @throws TorchworkException when a block has no TorchScript form
    */
   public static AtomicFiles.Content archive(Block network, NDManager manager, String learner, TaskType type, List<String> features,
-      List<String> classes, Standardization standardization) {
+      List<String> classes, Standardization standardization, float[] fill) {
     List<Step> steps = new ArrayList<>();
     translate(network, manager, learner, steps);
     List<String> names = new ArrayList<>();
     List<float[]> values = new ArrayList<>();
     List<long[]> shapes = new ArrayList<>();
     StringBuilder forward = new StringBuilder();
+    if (fill != null) {
+      add(names, values, shapes, "fill", fill, new long[] {features.size()});
+      forward.append("    x = torch.where(torch.isnan(x), self.fill, x)\n");
+    }
     if (standardization != null) {
       add(names, values, shapes, "mean", toFloats(standardization.mean()), new long[] {features.size()});
       add(names, values, shapes, "scale", toFloats(standardization.scale()), new long[] {features.size()});
@@ -94,7 +100,13 @@ public final class TorchScript {
     forward.append(type == TaskType.CLASSIF ? "    return torch.softmax(h, -1)\n" : "    return h\n");
 
     StringBuilder source = new StringBuilder("class " + CLASS + "(Module):\n  __parameters__ = [");
-    List<String> buffers = standardization == null ? List.of() : List.of("mean", "scale");
+    List<String> buffers = new ArrayList<>();
+    if (fill != null) {
+      buffers.add("fill");
+    }
+    if (standardization != null) {
+      buffers.addAll(List.of("mean", "scale"));
+    }
     for (String n : names) {
       if (!buffers.contains(n)) {
         source.append('"').append(n).append("\", ");
@@ -115,7 +127,8 @@ public final class TorchScript {
     data.string("training").bool(false).setItems().build();
 
     Map<String, Object> extra = Map.of("learner", learner, "task_type", type.id(), "features", features, "classes", classes,
-        "standardized", standardization != null, "output", type == TaskType.CLASSIF ? "class probabilities" : "values");
+        "standardized", standardization != null, "imputed", fill != null,
+        "output", type == TaskType.CLASSIF ? "class probabilities" : "values");
     return out -> {
       ZipOutputStream zip = new ZipOutputStream(out);
       stored(zip, "data.pkl", data.stop());
