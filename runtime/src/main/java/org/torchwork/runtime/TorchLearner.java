@@ -422,7 +422,7 @@ public final class TorchLearner implements Learner, AutoCloseable {
     List<Measure> measuresTrain = platform.measures(p.getList("measures_train", String.class), spec, "measures_train");
     List<Measure> measuresValid = platform.measures(p.getList("measures_valid", String.class), spec, "measures_valid");
     if (resume != null) {
-      Checkpoints.checkFits(resume, spec.id(), task, CallbackPlan.ids(callbacks, p), p, "auto".equals(from));
+      Checkpoints.checkFits(resume, spec.id(), task, CallbackPlan.ids(callbacks, p), p, values.keySet(), "auto".equals(from));
     }
     if (init != null) {
       ModelFiles.checkFineTune(init, spec.id(), task, p.getBoolean("standardize"));

@@ -54,6 +54,8 @@ import org.torchwork.data.Standardization;
 public final class Checkpoints {
   /** The checkpoint format this Torchwork writes and reads. */
   public static final int FORMAT = 5;
+  /** The first format whose settings hold the data and loss parameters (impute, loss, ...). */
+  static final int FIRST_WITH_DATA_SETTINGS = 5;
   /** The oldest format this Torchwork reads: 3, before callbacks' tensors. */
   static final int OLDEST = 3;
   private static final String KIND = "torchwork-checkpoint";
@@ -401,11 +403,12 @@ public final class Checkpoints {
    * @param task the run's task
    * @param callbackIds the ids of the run's callbacks, early stopping included
    * @param p the run's learner parameters
+   * @param given the parameters the run sets itself (not left at their defaults)
    * @param finishedIsFine whether a finished run's last checkpoint may give back the finished
    *     model ({@code resume=auto}) instead of being refused for leaving nothing to train
    * @throws TorchworkException naming every difference
    */
-  public static void checkFits(Loaded c, String learnerId, Task task, Set<String> callbackIds, ParamValues p,
+  public static void checkFits(Loaded c, String learnerId, Task task, Set<String> callbackIds, ParamValues p, Set<String> given,
       boolean finishedIsFine) {
     Meta meta = c.meta();
     String where = "Checkpoint " + c.file();
@@ -437,7 +440,9 @@ public final class Checkpoints {
       for (String k : keys) {
         String then = meta.settings().get(k);
         String here = settings.get(k);
-        if (!Objects.equals(then, here)) {
+        // A parameter newer than the checkpoint (impute, loss, ...) left at its default trains as the run did.
+        boolean newer = then == null && meta.format() < FIRST_WITH_DATA_SETTINGS && !given.contains(k);
+        if (!Objects.equals(then, here) && !newer) {
           differences.add(k + " was " + (then == null ? "unset" : then) + ", is " + (here == null ? "unset" : here));
         }
       }

@@ -164,4 +164,25 @@ class CheckpointsTest {
         + tmp.resolve("run.json") + " says the folder belongs to run run-2. Resume from a checkpoint file you know belongs to the"
         + " run you want (resume=FILE).", e.getMessage());
   }
+
+  @Test
+  void aCheckpointOlderThanTheDataAndLossSettingsResumesWithThemAtTheirDefaultsOnly() {
+    org.torchwork.api.ParamSet set = org.torchwork.api.ParamSet.of(
+        org.torchwork.api.Param.string("impute").defaultValue("median").build(),
+        org.torchwork.api.Param.integer("batch_size").defaultValue(16).build());
+    org.torchwork.api.ParamValues defaults = set.resolve(Map.of(), "");
+    org.torchwork.api.Task task = org.torchwork.api.Task.classif("t", "y", List.of("a"), List.of("x", "y"), new float[2],
+        new int[] {0, 1});
+    java.util.function.IntFunction<Checkpoints.Loaded> written = format -> new Checkpoints.Loaded(Path.of("c.zip"),
+        new Checkpoints.Meta(format, "classif.mlp", 1, 3, 1, 7L, 0.01, List.of("a"), List.of("x", "y"), Map.of("batch_size", "16"),
+            Map.of(), List.of(), Map.of(), null, "run-1", 0, 0, Map.of(), null, null), new byte[0], Map.of(), List.of(), null, Map.of());
+    Checkpoints.checkFits(written.apply(4), "classif.mlp", task, java.util.Set.of(), defaults, java.util.Set.of(), false);
+    org.torchwork.api.ParamValues mean = set.resolve(Map.of("impute", "mean"), "");
+    String m = assertThrows(TorchworkException.class, () -> Checkpoints.checkFits(written.apply(4), "classif.mlp", task,
+        java.util.Set.of(), mean, java.util.Set.of("impute"), false)).getMessage();
+    assertTrue(m.contains("impute was unset, is mean"), m);
+    m = assertThrows(TorchworkException.class, () -> Checkpoints.checkFits(written.apply(Checkpoints.FORMAT), "classif.mlp", task,
+        java.util.Set.of(), defaults, java.util.Set.of(), false)).getMessage();
+    assertTrue(m.contains("impute was unset, is median"), "a checkpoint of this format has every setting: " + m);
+  }
 }
