@@ -446,10 +446,12 @@ public final class Checkpoints {
           differences.add(k + " was " + (then == null ? "unset" : then) + ", is " + (here == null ? "unset" : here));
         }
       }
-      throw new TorchworkException(where + " was trained with other settings: " + String.join("; ", differences)
-          + ". A resumed run must keep every learner parameter but " + String.join(", ", new TreeSet<>(CHANGEABLE))
-          + "; set them as the checkpoint has them, or start a new run: set cb.checkpoint.fresh=true (which deletes"
-          + " this run's checkpoints) or give cb.checkpoint.path another folder.");
+      if (!differences.isEmpty()) {
+        throw new TorchworkException(where + " was trained with other settings: " + String.join("; ", differences)
+            + ". A resumed run must keep every learner parameter but " + String.join(", ", new TreeSet<>(CHANGEABLE))
+            + "; set them as the checkpoint has them, or start a new run: set cb.checkpoint.fresh=true (which deletes"
+            + " this run's checkpoints) or give cb.checkpoint.path another folder.");
+      }
     }
     // A finished run's last checkpoint gives back the finished model (resume=auto's third attempt).
     if (p.getInt("epochs") <= meta.epoch() && !(finishedIsFine && meta.end() != null && meta.step() == 0)) {

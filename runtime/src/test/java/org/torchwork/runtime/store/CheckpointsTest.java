@@ -169,7 +169,8 @@ class CheckpointsTest {
   void aCheckpointOlderThanTheDataAndLossSettingsResumesWithThemAtTheirDefaultsOnly() {
     org.torchwork.api.ParamSet set = org.torchwork.api.ParamSet.of(
         org.torchwork.api.Param.string("impute").defaultValue("median").build(),
-        org.torchwork.api.Param.integer("batch_size").defaultValue(16).build());
+        org.torchwork.api.Param.integer("batch_size").defaultValue(16).build(),
+        org.torchwork.api.Param.integer("epochs").defaultValue(5).build());
     org.torchwork.api.ParamValues defaults = set.resolve(Map.of(), "");
     org.torchwork.api.Task task = org.torchwork.api.Task.classif("t", "y", List.of("a"), List.of("x", "y"), new float[2],
         new int[] {0, 1});
