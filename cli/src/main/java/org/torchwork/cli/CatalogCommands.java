@@ -174,7 +174,7 @@ final class CatalogCommands {
           + (r.separator() == '\t' ? "\\t" : String.valueOf(r.separator())) + "', decimal mark '" + r.decimal() + "', missing: "
           + String.join(", ", na));
       r.columns().stream().filter(c -> c.role() == TableReport.Role.TARGET).findFirst().ifPresentOrElse(
-          c -> out.println("Target " + c.name() + ": " + c.type() + (c.distinct() > 0 ? " with " + c.distinct() + " values" : "")
+          c -> out.println("Target " + c.name() + " (" + c.type() + (c.distinct() > 0 ? ", " + c.distinct() + " values" : "") + ")"
               + (c.type().equals("categorical") || c.type().equals("logical") ? ": a classification task (classif.* learners)"
               : c.type().equals("integer") ? ": a regression task (regr.* learners), or classification if the numbers are class"
                   + " codes (then give them as labels)" : ": a regression task (regr.* learners)")),

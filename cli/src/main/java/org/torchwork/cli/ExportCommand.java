@@ -45,6 +45,9 @@ final class ExportCommand implements Callable<Integer> {
           + e.format() + ".");
       stdout.println("It takes float32 rows of " + m.features().size() + " features in this order: " + String.join(", ", m.features())
           + (m.standardized() ? " (raw values: it standardizes them itself)" : "") + ";");
+      if (!m.preprocessing().impute().equals("none")) {
+        stdout.println("a missing value (NaN) is filled with the training rows' " + m.preprocessing().impute() + ", as predict does;");
+      }
       stdout.println("it returns " + (m.classes().isEmpty() ? "the predicted values." : "the probabilities of " + String.join(", ",
           m.classes()) + ", in this order."));
       stdout.println(e.verified()
