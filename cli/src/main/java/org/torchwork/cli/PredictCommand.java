@@ -15,7 +15,6 @@ import java.util.concurrent.Callable;
 import org.torchwork.api.Measure;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.data.CsvFormat;
-import org.torchwork.data.CsvTable;
 import org.torchwork.runtime.Platform;
 import org.torchwork.runtime.PredictionReport;
 import org.torchwork.runtime.TrainedModel;
@@ -62,15 +61,7 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--engine", paramLabel = "ENGINE", description = "auto, pytorch, ... (default: the engine the model was trained on).")
   String engine;
 
-  @Option(names = "--sep", paramLabel = "CHAR", description = "The data file's separator (, ; \\t |); detected when not given.")
-  String sep;
-
-  @Option(names = "--decimal", paramLabel = "CHAR", description = "The data file's decimal mark, . (the default) or ,.")
-  String decimal;
-
-  @Option(names = "--na", paramLabel = "TOKENS",
-      description = "The cells that mean missing, comma-separated (default: empty, NA, NaN, N/A, null).")
-  String na;
+  @Mixin FormatOptions csv = new FormatOptions();
 
   @Option(names = "--device", paramLabel = "DEVICE", description = "auto, cpu, gpu or gpu:N.")
   String device;
@@ -85,17 +76,7 @@ final class PredictCommand implements Callable<Integer> {
     // With the predictions or the JSON document on standard output, everything else goes to standard error.
     PrintWriter info = toStdout || common.json ? spec.commandLine().getErr() : spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    CsvTable table = CsvTable.of(data);
-    if (sep != null) {
-      table.set("sep", sep);
-    }
-    if (decimal != null) {
-      table.set("decimal", decimal);
-    }
-    if (na != null) {
-      table.set("na", na);
-    }
-    CsvFormat format = table.format();
+    CsvFormat format = csv.format();
     Platform platform = common.platform(err);
     try (TrainedModel m = TrainedModel.load(model, platform, engine, device)) {
       List<Measure> measures = null;

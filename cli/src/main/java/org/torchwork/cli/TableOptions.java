@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.torchwork.data.CsvTable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,15 +17,7 @@ final class TableOptions {
   /** The settings, in the order {@link CsvTable#set} takes them. */
   static final List<String> KEYS = List.of("sep", "decimal", "na", "id", "weights", "drop", "features", "types");
 
-  @Option(names = "--sep", paramLabel = "CHAR", description = "CSV files: the separator (, ; \\t |); detected when not given.")
-  String sep;
-
-  @Option(names = "--decimal", paramLabel = "CHAR", description = "CSV files: the decimal mark, . (the default) or ,.")
-  String decimal;
-
-  @Option(names = "--na", paramLabel = "TOKENS",
-      description = "CSV files: the cells that mean missing, comma-separated (default: empty, NA, NaN, N/A, null); e.g. --na 'NA,?,'.")
-  String na;
+  @Mixin FormatOptions format = new FormatOptions();
 
   @Option(names = "--id", paramLabel = "COLUMN", description = "CSV files: the column of row ids; never a feature, written first in"
       + " predictions.")
@@ -45,10 +38,7 @@ final class TableOptions {
 
   /** The settings given, by flag or else in the config file. */
   Map<String, String> settings(RunConfig file) {
-    Map<String, String> flags = new LinkedHashMap<>();
-    flags.put("sep", sep);
-    flags.put("decimal", decimal);
-    flags.put("na", na);
+    Map<String, String> flags = new LinkedHashMap<>(format.given());
     flags.put("id", id);
     flags.put("weights", weights);
     flags.put("drop", drop);
