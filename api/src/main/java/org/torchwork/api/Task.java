@@ -42,16 +42,19 @@ public final class Task {
   private final float[] weights;
   /** The source's column of row ids; null when none. */
   private final String idColumn;
+  /** How the source file was read; empty when not given. */
+  private final Map<String, String> readSettings;
 
   static {
     TaskAccess.register(Task::adopt);
   }
 
   private Task(Task task, Path source, List<ColumnType> types, List<List<String>> levels, float[] weights) {
-    this(task, source, types, levels, weights, task.idColumn);
+    this(task, source, types, levels, weights, task.idColumn, task.readSettings);
   }
 
-  private Task(Task task, Path source, List<ColumnType> types, List<List<String>> levels, float[] weights, String idColumn) {
+  private Task(Task task, Path source, List<ColumnType> types, List<List<String>> levels, float[] weights, String idColumn,
+      Map<String, String> readSettings) {
     this.id = task.id;
     this.type = task.type;
     this.target = task.target;
@@ -65,6 +68,7 @@ public final class Task {
     this.levels = levels;
     this.weights = weights;
     this.idColumn = idColumn;
+    this.readSettings = readSettings;
   }
 
   private Task(String id, TaskType type, String target, List<String> features, List<String> classes, float[] x, float[] y) {
@@ -79,6 +83,7 @@ public final class Task {
     this.levels = null;
     this.weights = null;
     this.idColumn = null;
+    this.readSettings = Map.of();
     this.id = Objects.requireNonNull(id, "id");
     this.type = type;
     this.target = target;
@@ -310,7 +315,8 @@ public final class Task {
         sw[i] = weights[rows[i]];
       }
     }
-    return new Task(new Task(newId, type, target, features, classes, sx, sy, rows.length, false), source, types, levels, sw, idColumn);
+    return new Task(new Task(newId, type, target, features, classes, sx, sy, rows.length, false), source, types, levels, sw, idColumn,
+        readSettings);
   }
 
   /**
@@ -429,7 +435,31 @@ public final class Task {
    * @since 0.3
    */
   public Task withIdColumn(String column) {
-    return new Task(this, source, types, levels, weights, column);
+    return new Task(this, source, types, levels, weights, column, readSettings);
+  }
+
+  /**
+   * This task, noting the file its rows were read from and how it was read, so that files of the
+   * same kind (a model's data to predict) are read alike.
+   *
+   * @param file the file
+   * @param settings how it was read, as its reader takes them: e.g. {@code sep}, {@code decimal},
+   *     {@code na}
+   * @return the task with its source
+   * @since 0.3
+   */
+  public Task withSource(Path file, Map<String, String> settings) {
+    return new Task(this, file.toAbsolutePath().normalize(), types, levels, weights, idColumn, Map.copyOf(settings));
+  }
+
+  /**
+   * How the task's source file was read ({@link #withSource(Path, Map)}).
+   *
+   * @return the settings; empty when none were noted
+   * @since 0.3
+   */
+  public Map<String, String> readSettings() {
+    return readSettings;
   }
 
   /**

@@ -3,7 +3,6 @@ package org.torchwork.cli;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.torchwork.data.CsvFormat;
-import org.torchwork.data.CsvTable;
 import picocli.CommandLine.Option;
 
 /** How a CSV file is written: {@code --sep}, {@code --decimal}, {@code --na}; for every command that reads one. */
@@ -18,7 +17,7 @@ final class FormatOptions {
       description = "CSV files: the cells that mean missing, comma-separated (default: empty, NA, NaN, N/A, null); e.g. --na 'NA,?,'.")
   String na;
 
-  /** The flags given, by setting name ({@link CsvTable#set}). */
+  /** The flags given, by setting name ({@link org.torchwork.data.CsvTable#set}). */
   Map<String, String> given() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("sep", sep);
@@ -27,14 +26,13 @@ final class FormatOptions {
     return m;
   }
 
-  /** The format the flags give, the rest detected or by default. */
-  CsvFormat format() {
-    CsvTable t = CsvTable.of(java.nio.file.Path.of("x.csv"));
-    given().forEach((k, v) -> {
-      if (v != null) {
-        t.set(k, v);
-      }
-    });
-    return t.format();
+  /**
+   * The format the flags give on top of another.
+   *
+   * @param base the format where no flag is given (a model's, or the defaults)
+   * @return the format
+   */
+  CsvFormat format(CsvFormat base) {
+    return base.with(given());
   }
 }

@@ -76,9 +76,9 @@ final class PredictCommand implements Callable<Integer> {
     // With the predictions or the JSON document on standard output, everything else goes to standard error.
     PrintWriter info = toStdout || common.json ? spec.commandLine().getErr() : spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    CsvFormat format = csv.format();
     Platform platform = common.platform(err);
     try (TrainedModel m = TrainedModel.load(model, platform, engine, device)) {
+      CsvFormat format = csv.format(m.csvFormat());
       List<Measure> measures = null;
       if (score != null) {
         measures = new ArrayList<>();

@@ -1,7 +1,9 @@
 package org.torchwork.data;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.torchwork.api.TorchworkException;
 
@@ -66,6 +68,41 @@ public record CsvFormat(char separator, char decimal, List<String> na) {
         }
         return text.charAt(0);
     }
+  }
+
+  /**
+   * This format with settings as users write them ({@code sep}, {@code decimal}, {@code na}; other
+   * keys are ignored).
+   *
+   * @param settings the settings
+   * @return a copy
+   * @throws TorchworkException for a value that is not allowed
+   */
+  public CsvFormat with(Map<String, String> settings) {
+    CsvFormat f = this;
+    for (Map.Entry<String, String> e : settings.entrySet()) {
+      String v = e.getValue();
+      if (v == null) {
+        continue;
+      }
+      switch (e.getKey()) {
+        case "sep":
+          f = f.withSeparator(separator(v));
+          break;
+        case "decimal":
+          if (v.length() != 1) {
+            throw new TorchworkException("Decimal mark '" + v + "' is not one character. Give . or , (e.g. --decimal ',').");
+          }
+          f = f.withDecimal(v.charAt(0));
+          break;
+        case "na":
+          f = f.withNa(Arrays.asList(v.split(",", -1)));
+          break;
+        default:
+          break;
+      }
+    }
+    return f;
   }
 
   /**

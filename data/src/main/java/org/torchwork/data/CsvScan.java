@@ -4,6 +4,7 @@ import de.siegmar.fastcsv.reader.AbstractBaseCsvCallbackHandler;
 import de.siegmar.fastcsv.reader.CloseableIterator;
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.RecordType;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -14,9 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.torchwork.api.TorchworkException;
 
 /**
@@ -25,6 +29,10 @@ import org.torchwork.api.TorchworkException;
  * of its cells: numbers and level codes go into {@link #row} at the column's slot (NaN where the
  * cell is missing), texts into {@link #texts}, the rest is skipped; no string is made for a cell
  * unless it must be kept. Every problem names the file, the line and the column.
+ *
+ * <p>Before the pass, one quick look at the bytes ({@link Survey}) counts the lines (an upper
+ * bound of the records, to size arrays), refuses binary data, and finds a quote that opens a value
+ * and never closes it, which would otherwise swallow the rest of the file into one value.
  */
 final class CsvScan implements Closeable {
   /** What becomes of a column's cells. */
@@ -41,17 +49,6 @@ final class CsvScan implements Closeable {
     TEXT
   }
 
-  /** Why a column's cells cannot be read as its kind: its type was guessed from too few rows. */
-  static final class Conflict extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final int column;
-
-    Conflict(int column) {
-      super(null, null, false, false);
-      this.column = column;
-    }
-  }
-
   /** A column: its name, what becomes of its cells, and what was seen. */
   static final class Column {
     final String name;
@@ -61,7 +58,7 @@ final class CsvScan implements Closeable {
     Levels levels;
     /** For LEVEL columns: whether new texts become levels (else they are unseen, code -1). */
     boolean grow;
-    /** For NUMBER columns whose type was given, not guessed: a text is an error, not a conflict. */
+    /** For NUMBER and LOGICAL columns whose type was given, not guessed: a text is an error, not a conflict. */
     boolean declared;
     /** What the column is, for messages, e.g. "feature" or "regression target". */
     String role = "feature";
@@ -73,10 +70,15 @@ final class CsvScan implements Closeable {
     boolean whole = true;
     float min = Float.POSITIVE_INFINITY;
     float max = Float.NEGATIVE_INFINITY;
+    /** NUMBER: whether the numbers so far count up by one from the first, as a saved row index does. */
+    boolean counting = true;
+    long numbers;
+    float first;
     /** LEVEL: a text beyond the level limit was seen. */
     boolean overflow;
-    /** LEVEL with fixed levels: how many cells held texts not among them, by text (the first ones). */
-    java.util.Map<String, Long> unseen;
+    /** LEVEL with fixed levels: the cells that held texts not among them, by text (the first 20), and in all. */
+    Map<String, Long> unseen;
+    long unseenCells;
 
     Column(String name) {
       this.name = name;
@@ -87,12 +89,15 @@ final class CsvScan implements Closeable {
   /** The longest value read: a longer one is an unclosed quote, or not a table. */
   static final int MAX_FIELD = 1 << 20;
   static final List<Character> SEPARATORS = List.of(',', ';', '\t', '|');
-  private static final java.util.regex.Pattern INFINITY = java.util.regex.Pattern.compile("[+-]?inf(inity)?");
+  private static final Pattern INFINITY = Pattern.compile("[+-]?inf(inity)?");
+  /** A number with a decimal comma whose points group thousands: 1.234.567,5. */
+  private static final Pattern GROUPED = Pattern.compile("[+-]?\\d{1,3}(\\.\\d{3})+(,\\d*)?");
+  private static final int UNSEEN_SHOWN = 20;
 
   final String what;
   final List<Column> columns;
   final CsvFormat format;
-  final long lines;
+  final Survey survey;
   private final CloseableIterator<Object> records;
   private final CsvReader<Object> reader;
   private final Handler handler = new Handler();
@@ -103,6 +108,11 @@ final class CsvScan implements Closeable {
   /** When set, every cell's text is kept in {@link #raw} as well (to guess types from). */
   boolean keepRaw;
   String[] raw;
+  /**
+   * Columns whose guessed type a cell contradicted (text where numbers were guessed), with the
+   * line of the first such cell; they are read no further in this pass.
+   */
+  final Map<Integer, Long> conflicts = new LinkedHashMap<>();
 
   /**
    * Opens a file and reads its header.
@@ -110,10 +120,17 @@ final class CsvScan implements Closeable {
    * @param source the file's bytes
    * @param what how messages name it, e.g. {@code "Task file data.csv"}
    * @param given the separator (0 to detect it), decimal mark and missing-value tokens
+   * @param known the file's survey from an earlier pass, or null to make it
    */
-  CsvScan(Source source, String what, CsvFormat given) throws IOException {
+  CsvScan(Source source, String what, CsvFormat given, Survey known) throws IOException {
     this.what = what;
     byte[] head = source.head(DETECT_BYTES);
+    for (byte b : head) {
+      if (b == 0) {
+        throw new TorchworkException(what + " is not a text file: it holds binary data (a NUL byte in its first "
+            + DETECT_BYTES / 1024 + " KiB). Give a CSV file: UTF-8 text, a header row, one row per line.");
+      }
+    }
     String text = new String(head, StandardCharsets.UTF_8);
     if (text.startsWith("\uFEFF")) {
       text = text.substring(1);
@@ -131,16 +148,26 @@ final class CsvScan implements Closeable {
     for (int i = 0; i < na.length; i++) {
       na[i] = format.na().get(i).toLowerCase(Locale.ROOT).toCharArray();
     }
-    this.lines = source.lines();
+    this.survey = known != null ? known : Survey.of(source, separator);
+    if (survey.unclosedQuote() > 0) {
+      throw new TorchworkException(what + " line " + survey.unclosedQuote() + ": a quote opens a value there and never closes, so"
+          + " the rest of the file would be read as that one value. Close the quote (a quote inside a quoted value is written"
+          + " \"\"), or remove it.");
+    }
     this.reader = CsvReader.builder().fieldSeparator(separator).quoteCharacter('"').skipEmptyLines(true)
         .allowExtraFields(true).allowMissingFields(true).detectBomHeader(true).maxBufferSize(MAX_FIELD).build(handler, source.open());
-    this.records = reader.iterator();
-    handler.header = true;
-    if (!advance()) {
-      throw new TorchworkException(what + " is empty. It needs a header row naming the columns.");
+    try {
+      this.records = reader.iterator();
+      handler.header = true;
+      if (!next()) {
+        throw new TorchworkException(what + " is empty. It needs a header row naming the columns.");
+      }
+      handler.header = false;
+      this.columns = header(handler.names);
+    } catch (RuntimeException e) {
+      reader.close();
+      throw e;
     }
-    handler.header = false;
-    this.columns = header(handler.names);
   }
 
   private List<Column> header(List<String> names) {
@@ -184,23 +211,15 @@ final class CsvScan implements Closeable {
    * Reads the next record into {@link #row} and {@link #texts}.
    *
    * @return false at the end of the file
-   * @throws Conflict when a cell does not fit its column's guessed kind
    * @throws TorchworkException naming the line and column of a bad record or cell
    */
   boolean next() {
-    return advance();
-  }
-
-  private boolean advance() {
     try {
       return records.hasNext() && records.next() != null;
     } catch (CsvParseException e) {
       for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
         if (t instanceof TorchworkException) {
           throw (TorchworkException) t;
-        }
-        if (t instanceof Conflict) {
-          throw (Conflict) t;
         }
       }
       String cause = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
@@ -331,6 +350,14 @@ final class CsvScan implements Closeable {
   /** A number from a cell, the decimal mark applied; NaN when it is not one. */
   private float number(char[] buf, int off, int len) {
     if (format.decimal() == ',') {
+      boolean points = false;
+      for (int i = off; i < off + len; i++) {
+        points |= buf[i] == '.';
+      }
+      // With a decimal comma a point only groups thousands (1.234,5): a date (31.01.2026) is no number.
+      if (points && !GROUPED.matcher(new String(buf, off, len)).matches()) {
+        return Float.NaN;
+      }
       char[] s = len <= scratch.length ? scratch : new char[len];
       int n = 0;
       for (int i = off; i < off + len; i++) {
@@ -359,8 +386,12 @@ final class CsvScan implements Closeable {
 
   /** The cell's value for a LOGICAL column: 1, 0, or -1 when it is not a truth value. */
   static int truth(char[] buf, int off, int len) {
-    String s = new String(buf, off, len).toLowerCase(Locale.ROOT);
-    switch (s) {
+    return truth(new String(buf, off, len));
+  }
+
+  /** A text as a truth value: 1, 0, or -1 when it is none. */
+  static int truth(String text) {
+    switch (text.toLowerCase(Locale.ROOT)) {
       case "true": case "t": case "yes":
         return 1;
       case "false": case "f": case "no":
@@ -374,10 +405,14 @@ final class CsvScan implements Closeable {
     boolean header;
     final List<String> names = new ArrayList<>();
     long line;
+    /** Whether the record's first cell is blank, and whether it was counted as a missing value. */
+    boolean firstBlank;
+    boolean firstCounted;
 
     @Override
     protected void handleBegin(long startingLineNumber) {
       line = startingLineNumber;
+      firstCounted = false;
     }
 
     @Override
@@ -389,6 +424,9 @@ final class CsvScan implements Closeable {
       }
       if (index >= columns.size()) {
         return;
+      }
+      if (index == 0) {
+        firstBlank = !quoted && new String(buf, off, len).isBlank();
       }
       if (keepRaw) {
         raw[index] = new String(buf, off, len);
@@ -410,6 +448,8 @@ final class CsvScan implements Closeable {
       }
       if (isNa(buf, off, len)) {
         col.missing++;
+        col.counting = false;
+        firstCounted |= index == 0;
         if (col.kind == Kind.TEXT) {
           texts[col.slot] = null;
         } else {
@@ -418,49 +458,14 @@ final class CsvScan implements Closeable {
         return;
       }
       switch (col.kind) {
-        case NUMBER: {
-          float v = number(buf, off, len);
-          if (Float.isNaN(v)) {
-            if (!col.declared) {
-              throw new Conflict(index);
-            }
-            if (col.trainedAs != null) {
-              throw error(index, "'" + new String(buf, off, len) + "' is not a number, but " + col.trainedAs);
-            }
-            throw error(index, "'" + new String(buf, off, len) + "' is not a number. " + col.role + " '" + col.name + "' holds numbers"
-                + (col.role.startsWith("regression") ? "; for classes, use a classif.* learner" : ""
-                + "; remove or fix the value, or declare the column's type (--types " + col.name + "=categorical)") + ".");
-          }
-          if (Float.isInfinite(v)) {
-            String s = new String(buf, off, len);
-            boolean overflow = !s.toLowerCase(Locale.ROOT).contains("inf");
-            throw error(index, "'" + s + "' is " + (overflow ? "beyond the range of 32-bit floats (about ±3.4e38), which networks"
-                + " train in" : "not a finite number") + ". A " + col.role + " must be finite: " + (overflow ? "rescale the column, or "
-                : "") + "remove the value or leave the cell empty (missing values are imputed).");
-          }
-          if (col.whole && v != Math.rint(v)) {
-            col.whole = false;
-          }
-          if (v < col.min) {
-            col.min = v;
-          }
-          if (v > col.max) {
-            col.max = v;
-          }
-          row[col.slot] = v;
+        case NUMBER:
+          number(index, col, buf, off, len);
           return;
-        }
         case LOGICAL: {
           int t = truth(buf, off, len);
           if (t < 0) {
-            if (!col.declared) {
-              throw new Conflict(index);
-            }
-            if (col.trainedAs != null) {
-              throw error(index, "'" + new String(buf, off, len) + "' is not true or false, but " + col.trainedAs);
-            }
-            throw error(index, "'" + new String(buf, off, len) + "' is not true or false, which " + col.role + " '" + col.name
-                + "' holds. Remove or fix the value.");
+            mismatch(index, col, buf, off, len, "is not true or false");
+            return;
           }
           row[col.slot] = t;
           return;
@@ -471,8 +476,10 @@ final class CsvScan implements Closeable {
             col.overflow = true;
             row[col.slot] = Float.NaN;
           } else if (code == -1) {
-            if (col.unseen != null && (col.unseen.size() < 20 || col.unseen.containsKey(new String(buf, off, len)))) {
-              col.unseen.merge(new String(buf, off, len), 1L, Long::sum);
+            col.unseenCells++;
+            String text = new String(buf, off, len);
+            if (col.unseen != null && (col.unseen.size() < UNSEEN_SHOWN || col.unseen.containsKey(text))) {
+              col.unseen.merge(text, 1L, Long::sum);
             }
             row[col.slot] = -1;
           } else {
@@ -488,9 +495,61 @@ final class CsvScan implements Closeable {
       }
     }
 
+    private void number(int index, Column col, char[] buf, int off, int len) {
+      float v = CsvScan.this.number(buf, off, len);
+      if (Float.isNaN(v)) {
+        mismatch(index, col, buf, off, len, "is not a number");
+        return;
+      }
+      if (Float.isInfinite(v)) {
+        String s = new String(buf, off, len);
+        boolean overflow = !s.toLowerCase(Locale.ROOT).contains("inf");
+        throw error(index, "'" + s + "' is " + (overflow ? "beyond the range of 32-bit floats (about ±3.4e38), which networks"
+            + " train in" : "not a finite number") + ". A " + col.role + " must be finite: " + (overflow ? "rescale the column, or "
+            : "") + "remove the value or leave the cell empty (missing values are imputed).");
+      }
+      if (col.whole && v != Math.rint(v)) {
+        col.whole = false;
+      }
+      if (v < col.min) {
+        col.min = v;
+      }
+      if (v > col.max) {
+        col.max = v;
+      }
+      if (col.counting) {
+        if (col.numbers == 0) {
+          col.first = v;
+        }
+        col.counting = v == col.first + col.numbers;
+      }
+      col.numbers++;
+      row[col.slot] = v;
+    }
+
+    /** A cell that does not fit its column: a guessed type ends (the column is read again), a given one fails. */
+    private void mismatch(int index, Column col, char[] buf, int off, int len, String problem) {
+      String text = new String(buf, off, len);
+      if (!col.declared) {
+        conflicts.putIfAbsent(index, line);
+        col.kind = Kind.SKIP;
+        return;
+      }
+      if (col.trainedAs != null) {
+        throw error(index, "'" + text + "' " + problem + ", but " + col.trainedAs);
+      }
+      if (col.kind == Kind.LOGICAL) {
+        throw error(index, "'" + text + "' is not true or false, which " + col.role + " '" + col.name + "' holds. Remove or fix the"
+            + " value.");
+      }
+      throw error(index, "'" + text + "' is not a number. " + col.role + " '" + col.name + "' holds numbers"
+          + (col.role.startsWith("regression") ? "; for classes, use a classif.* learner" : "; remove or fix the value, or declare"
+          + " the column's type (--types " + col.name + "=categorical)") + ".");
+    }
+
     @Override
     protected Object buildRecord() {
-      if (getRecordType() != de.siegmar.fastcsv.reader.RecordType.DATA) {
+      if (getRecordType() != RecordType.DATA) {
         return null;
       }
       if (header) {
@@ -498,7 +557,11 @@ final class CsvScan implements Closeable {
       }
       int n = getFieldCount();
       if (n != columns.size()) {
-        if (n == 1 && columns.size() > 1 && blankRecord()) {
+        if (n == 1 && columns.size() > 1 && firstBlank) {
+          // A line of spaces is skipped as a blank line is.
+          if (firstCounted) {
+            columns.get(0).missing--;
+          }
           return null;
         }
         throw new TorchworkException(what + " line " + line + " has " + n + " values but the header has " + columns.size()
@@ -507,19 +570,84 @@ final class CsvScan implements Closeable {
       }
       return Boolean.TRUE;
     }
-
-    /** A record of one empty or blank cell: a line of spaces, skipped as blank lines are. */
-    private boolean blankRecord() {
-      Column first = columns.get(0);
-      if (first.kind == Kind.SKIP) {
-        return raw != null && raw[0] != null && raw[0].isBlank();
-      }
-      return first.kind == Kind.TEXT ? texts[first.slot] == null : Float.isNaN(row[first.slot]);
-    }
   }
 
   static String printable(char c) {
     return c == '\t' ? "\\t" : String.valueOf(c);
+  }
+
+  /**
+   * What one quick look at a file's bytes finds.
+   *
+   * @param lines how many lines it has: line breaks ({@code \n}, {@code \r\n} or a lone {@code \r},
+   *     inside quotes too) and a last line without one; no file has more records
+   * @param unclosedQuote the line on which a quoted value opens and never closes, or 0
+   */
+  record Survey(long lines, long unclosedQuote) {
+    /** Surveys a source with a separator, following quotes as FastCSV does: a quote opens a value only at its start. */
+    static Survey of(Source source, char separator) throws IOException {
+      long lines = 0;
+      boolean quoted = false;
+      boolean quotePending = false;
+      boolean fieldStart = true;
+      boolean crPending = false;
+      long opened = 0;
+      int last = -1;
+      byte[] buffer = new byte[1 << 16];
+      boolean start = true;
+      try (InputStream in = source.open()) {
+        for (int r; (r = in.read(buffer)) > 0; ) {
+          int from = 0;
+          if (start && r >= 3 && buffer[0] == (byte) 0xEF && buffer[1] == (byte) 0xBB && buffer[2] == (byte) 0xBF) {
+            from = 3;
+          }
+          start = false;
+          for (int i = from; i < r; i++) {
+            byte b = buffer[i];
+            if (crPending) {
+              crPending = false;
+              if (b != '\n') {
+                lines++;
+              }
+            }
+            if (b == '\n') {
+              lines++;
+            } else if (b == '\r') {
+              crPending = true;
+            }
+            if (quoted) {
+              if (quotePending) {
+                quotePending = false;
+                if (b == '"') {
+                  continue;
+                }
+                quoted = false;
+              } else {
+                if (b == '"') {
+                  quotePending = true;
+                }
+                continue;
+              }
+            }
+            if (b == '"' && fieldStart) {
+              quoted = true;
+              opened = lines + 1;
+              fieldStart = false;
+            } else {
+              fieldStart = b == separator || b == '\n' || b == '\r';
+            }
+          }
+          last = buffer[r - 1];
+        }
+      }
+      if (crPending) {
+        lines++;
+      }
+      if (last != -1 && last != '\n' && last != '\r') {
+        lines++;
+      }
+      return new Survey(lines, quoted && !quotePending ? opened : 0);
+    }
   }
 
   /** Where the bytes come from: a file, or bytes in memory. */
@@ -531,30 +659,6 @@ final class CsvScan implements Closeable {
       try (InputStream in = open()) {
         return in.readNBytes(most);
       }
-    }
-
-    /** How many lines the source has at most (line breaks, and a last line without one). */
-    default long lines() throws IOException {
-      long feeds = 0;
-      long returns = 0;
-      int last = '\n';
-      byte[] buffer = new byte[1 << 16];
-      try (InputStream in = open()) {
-        for (int r; (r = in.read(buffer)) > 0; ) {
-          for (int i = 0; i < r; i++) {
-            byte b = buffer[i];
-            if (b == '\n') {
-              feeds++;
-            } else if (b == '\r') {
-              returns++;
-            }
-          }
-          last = buffer[r - 1];
-        }
-      }
-      // Old Mac files end lines with a carriage return alone.
-      long n = Math.max(feeds, returns);
-      return last == '\n' || last == '\r' ? n : n + 1;
     }
 
     static Source of(Path file) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,9 +28,10 @@ import org.torchwork.api.TorchworkException;
  * TableReport report = CsvTable.of(Path.of("adult.csv")).target("income").describe();
  * }</pre>
  *
- * <p>One pass reads the file; its rows are held once, as the task's numbers. Types are guessed
- * from the first {@value #GUESS_ROWS} rows; a column that turns out otherwise later (text after
- * numbers) is read again with the right type.
+ * <p>A quick count of the lines sizes the task's arrays, then one pass reads the rows straight into
+ * them: they are held once, as the task's numbers. Types are guessed from the first
+ * {@value #GUESS_ROWS} rows; when later rows contradict a guess (text after numbers), the file is
+ * read once more with those columns as categorical.
  */
 public final class CsvTable {
   /** Rows read before the columns' types are guessed. */
@@ -113,16 +113,9 @@ public final class CsvTable {
   public CsvTable set(String key, String value) {
     switch (key) {
       case "sep":
-        format = format.withSeparator(CsvFormat.separator(value));
-        break;
       case "decimal":
-        if (value.length() != 1) {
-          throw new TorchworkException("Decimal mark '" + value + "' is not one character. Give . or , (e.g. --decimal ',').");
-        }
-        format = format.withDecimal(value.charAt(0));
-        break;
       case "na":
-        format = format.withNa(Arrays.asList(value.split(",", -1)));
+        format = format.with(Map.of(key, value));
         break;
       case "target":
         target = value;
@@ -390,6 +383,18 @@ public final class CsvTable {
   String taskId() {
     String n = file != null ? file.getFileName().toString() : name;
     return n.replaceFirst("(?i)\\.(csv|tsv|txt)$", "");
+  }
+
+  /**
+   * The class a truth value stands for when a target's labels are truth values written several
+   * ways (TRUE, true, T, yes).
+   *
+   * @param label a label
+   * @return {@code true} or {@code false}, or null when the label is no truth value
+   */
+  public static String truthClass(String label) {
+    int t = CsvScan.truth(label.strip());
+    return t < 0 ? null : t == 1 ? "true" : "false";
   }
 
   /**

@@ -6,8 +6,9 @@ package org.torchwork.data;
  * as an integer times a power of ten, is exact in a double ({@code m <= 2^53}, {@code |e| <= 22}).
  * Then one IEEE multiplication or division rounds it correctly to a double (Clinger's fast path),
  * and rounding that double to a float is exact unless it lies exactly halfway between two
- * floats, or among the subnormal floats; those, and every other form Java accepts (hexadecimal,
- * {@code f}/{@code d} suffixes, spaces, Infinity, NaN), go to {@link Float#parseFloat}.
+ * floats, or among the subnormal floats; those go to {@link Float#parseFloat}. Other forms Java
+ * accepts (hexadecimal, {@code f}/{@code d} suffixes, Infinity, NaN) are not numbers in a table,
+ * and are refused.
  */
 final class Floats32 {
   private static final double[] POWERS = new double[23];
@@ -15,6 +16,7 @@ final class Floats32 {
   // The 29 low bits of a double's fraction that a float drops; halfway is the top one alone.
   private static final long DROPPED = (1L << 29) - 1;
   private static final long HALFWAY = 1L << 28;
+  private static final java.util.regex.Pattern PLAIN = java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
   static {
     double p = 1;
@@ -31,7 +33,7 @@ final class Floats32 {
    *
    * @param s the text
    * @return the float {@link Float#parseFloat} returns
-   * @throws NumberFormatException where {@link Float#parseFloat} throws it
+   * @throws NumberFormatException for anything but a plain decimal number
    */
   static float parse(String s) {
     return parse(s.toCharArray(), 0, s.length());
@@ -45,7 +47,7 @@ final class Floats32 {
    * @param off where the number starts
    * @param len its length
    * @return the float {@link Float#parseFloat} returns for those characters
-   * @throws NumberFormatException where {@link Float#parseFloat} throws it
+   * @throws NumberFormatException for anything but a plain decimal number
    */
   static float parse(char[] buf, int off, int len) {
     int n = off + len;
@@ -126,7 +128,12 @@ final class Floats32 {
     return negative ? -f : f;
   }
 
+  /** Parses what the fast path leaves: plain decimal numbers only, not Java's 0x1p3, 30d or 12f. */
   private static float exact(char[] buf, int off, int len) {
-    return Float.parseFloat(new String(buf, off, len));
+    String s = new String(buf, off, len).strip();
+    if (!PLAIN.matcher(s).matches()) {
+      throw new NumberFormatException("not a plain decimal number: " + s);
+    }
+    return Float.parseFloat(s);
   }
 }

@@ -333,6 +333,9 @@ public record Preprocessing(String categories, String impute, List<Preprocessing
           out[o++] = absent ? 1 : 0;
         }
       } else if (indices) {
+        if ((Float.isNaN(v) || v < 0) && impute.equals("none")) {
+          return i;
+        }
         out[codes++] = v >= 0 ? v : in.levels().size();
       } else {
         if ((Float.isNaN(v) || v < 0) && impute.equals("none")) {
@@ -349,6 +352,17 @@ public record Preprocessing(String categories, String impute, List<Preprocessing
       }
     }
     return -1;
+  }
+
+  /**
+   * Why a value cannot be encoded with {@code impute=none}.
+   *
+   * @param raw the value as {@link #encodeRow} takes it
+   * @return the reason and the fix
+   */
+  public static String refusal(float raw) {
+    return (Float.isNaN(raw) ? "the value is missing" : "the level is one training never saw") + ", and the model was trained with"
+        + " impute=none, which has nothing to put in its place. Give a value training saw, or train with impute=median.";
   }
 
   private int numericWidth() {
@@ -394,6 +408,11 @@ public record Preprocessing(String categories, String impute, List<Preprocessing
       return task;
     }
     int width = width();
+    if ((long) n * width > Limits.MAX_ARRAY) {
+      throw new TorchworkException(role + " '" + task.id() + "': " + n + " rows of " + width + " columns once encoded (one per level of"
+          + " each categorical feature) are more values than one array holds (" + Limits.MAX_ARRAY + "). Use fewer rows, drop"
+          + " categorical features with many levels, or use a learner that learns embeddings of categories.");
+    }
     float[] raw = new float[inputs.size()];
     float[] x = new float[n * width];
     Map<String, Map<String, Long>> seen = unseen == null ? new LinkedHashMap<>() : unseen;
@@ -417,9 +436,8 @@ public record Preprocessing(String categories, String impute, List<Preprocessing
       }
       int refused = encodeRow(raw, 0, x, r * width);
       if (refused >= 0) {
-        throw new TorchworkException(role + " '" + task.id() + "' row " + (r + 1) + ", feature '" + inputs.get(refused).name() + "': the"
-            + " value is missing, and the model was trained with impute=none, which has no value to put in its place. Give the"
-            + " value, or train with impute=median.");
+        throw new TorchworkException(role + " '" + task.id() + "' row " + (r + 1) + ", feature '" + inputs.get(refused).name() + "': "
+            + refusal(raw[refused]));
       }
     }
     return Tasks.withFeatures(task, encodedNames(), x);
@@ -469,17 +487,6 @@ public record Preprocessing(String categories, String impute, List<Preprocessing
   private static float numberCode(Input in, float v) {
     String label = v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Float.toString(v);
     return in.levels().indexOf(label);
-  }
-
-  /**
-   * The level index of a categorical input's label.
-   *
-   * @param input the input's index
-   * @param label the label
-   * @return its index, or -1 for a level training never saw
-   */
-  public int levelIndex(int input, String label) {
-    return inputs.get(input).levels().indexOf(label);
   }
 
   /**

@@ -42,7 +42,7 @@ public final class RowReader implements Closeable {
    */
   public RowReader(Path file, CsvFormat format, Preprocessing model, String target, String id, String what) throws IOException {
     CsvTable.requireFile(file, what);
-    this.scan = new CsvScan(CsvScan.Source.of(file), what + " " + file, format);
+    this.scan = new CsvScan(CsvScan.Source.of(file), what + " " + file, format, null);
     this.model = model;
     List<String> header = new ArrayList<>();
     scan.columns.forEach(c -> header.add(c.name));
@@ -199,7 +199,8 @@ public final class RowReader implements Closeable {
 
   /**
    * The rows so far whose categorical inputs held levels training never saw: by input, by level
-   * (the first 20 levels of each input), how many rows.
+   * (the first 20 levels of each input, then the rest together as {@code (other levels)}), how many
+   * rows.
    *
    * @return the counts
    */
@@ -207,7 +208,12 @@ public final class RowReader implements Closeable {
     Map<String, Map<String, Long>> out = new LinkedHashMap<>();
     for (CsvScan.Column c : scan.columns) {
       if (c.unseen != null && !c.unseen.isEmpty()) {
-        out.put(c.name, new LinkedHashMap<>(c.unseen));
+        Map<String, Long> levels = new LinkedHashMap<>(c.unseen);
+        long shown = levels.values().stream().mapToLong(Long::longValue).sum();
+        if (c.unseenCells > shown) {
+          levels.put("(other levels)", c.unseenCells - shown);
+        }
+        out.put(c.name, levels);
       }
     }
     return out;

@@ -37,18 +37,6 @@ public record Standardization(double[] mean, double[] scale) {
   }
 
   /**
-   * Takes each feature's mean and standard deviation from a task's rows.
-   *
-   * @param task the training rows
-   * @return the standardization
-   */
-  public static Standardization fit(Task task) {
-    boolean[] all = new boolean[task.nfeatures()];
-    Arrays.fill(all, true);
-    return fit(task, all);
-  }
-
-  /**
    * Takes the mean and standard deviation of some of a task's features from its rows; the others
    * are left as they are (mean 0, scale 1).
    *

@@ -22,9 +22,10 @@ import org.torchwork.data.CsvScan.Kind;
 import org.torchwork.data.TableReport.Role;
 
 /**
- * Reads a {@link CsvTable} in one pass: the first {@value CsvTable#GUESS_ROWS} rows as texts, to
- * guess each column's type, then every row straight into the task's arrays. A column whose later
- * rows contradict its guess (text after numbers) is read again, as categorical, from the start.
+ * Reads a {@link CsvTable} in one pass over its rows (after a quick count of its lines, which sizes
+ * the arrays): the first {@value CsvTable#GUESS_ROWS} rows as texts, to guess each column's type,
+ * then every row straight into the task's arrays. When later rows contradict a guess (text after
+ * numbers), the pass ends and the file is read once more, every such column as categorical.
  */
 final class TableReader {
   private static final Pattern DATE = Pattern.compile(
@@ -37,8 +38,9 @@ final class TableReader {
   private final TaskType type;
   private final Task like;
   private final String what;
-  /** Columns whose later rows held text where the first ones held numbers or truth values. */
-  private final Set<Integer> categorical = new HashSet<>();
+  /** Columns whose later rows held text where the first ones held numbers or truth values, with that line. */
+  private final Map<Integer, Long> categorical = new LinkedHashMap<>();
+  private CsvScan.Survey survey;
 
   /** What a column turned out to be. */
   private enum Guess { NUMBER, LOGICAL, CATEGORICAL, DATE, EMPTY }
@@ -52,10 +54,13 @@ final class TableReader {
 
   CsvTable.Loaded read() throws IOException {
     while (true) {
-      try (CsvScan scan = new CsvScan(spec.source, what, spec.format)) {
-        return attempt(scan);
-      } catch (CsvScan.Conflict c) {
-        categorical.add(c.column);
+      try (CsvScan scan = new CsvScan(spec.source, what, spec.format, survey)) {
+        survey = scan.survey;
+        CsvTable.Loaded loaded = attempt(scan);
+        if (loaded != null) {
+          return loaded;
+        }
+        scan.conflicts.forEach(categorical::putIfAbsent);
       }
     }
   }
@@ -168,7 +173,10 @@ final class TableReader {
         col.declared = true;
         col.kind = t == ColumnType.CATEGORICAL ? Kind.LEVEL : t == ColumnType.LOGICAL ? Kind.LOGICAL : Kind.NUMBER;
       } else {
-        guesses[c] = categorical.contains(c) ? Guess.CATEGORICAL : guess(scan, sample, c);
+        guesses[c] = categorical.containsKey(c) ? Guess.CATEGORICAL : guess(scan, sample, c);
+        if (categorical.containsKey(c)) {
+          notes[c] = "its first rows hold numbers, but line " + categorical.get(c) + " holds text: read as categorical";
+        }
         col.kind = switch (guesses[c]) {
           case NUMBER, EMPTY -> Kind.NUMBER;
           case LOGICAL -> Kind.LOGICAL;
@@ -203,15 +211,12 @@ final class TableReader {
     }
     int p = stored.size();
     int[] slots = stored.stream().mapToInt(c -> cols.get(c).slot).toArray();
-    long capacity = Math.max(0, scan.lines - 1);
+    long capacity = Math.max(0, scan.survey.lines() - 1);
     if (!describe && capacity * Math.max(1, p) > Limits.MAX_ARRAY) {
       throw new TorchworkException(what + " has about " + capacity + " rows of " + p + " features, more values than one array holds ("
           + Limits.MAX_ARRAY + "). Train on a sample of the rows, or on fewer columns (--features, --drop).");
     }
-    float[] x = describe ? null : new float[(int) (capacity * p)];
-    float[] y = describe ? null : new float[(int) capacity];
-    float[] w = describe || weightCol < 0 ? null : new float[(int) capacity];
-    Rows rows = new Rows(scan, x, y, w, slots, targetCol < 0 ? -1 : cols.get(targetCol).slot,
+    Rows rows = new Rows(scan, describe, (int) capacity, weightCol >= 0, slots, targetCol < 0 ? -1 : cols.get(targetCol).slot,
         weightCol < 0 ? -1 : cols.get(weightCol).slot, targetCol, weightCol);
     if (like != null && type == TaskType.CLASSIF) {
       rows.classCodes = new HashMap<>();
@@ -225,6 +230,10 @@ final class TableReader {
     }
     while (scan.next()) {
       rows.commit();
+    }
+    if (!scan.conflicts.isEmpty()) {
+      // Read again, with every contradicted column as categorical.
+      return null;
     }
     if (rows.count == 0) {
       throw new TorchworkException(what + (rows.dropped > 0 ? " has no row with a target value: all " + rows.dropped + " rows miss"
@@ -253,10 +262,11 @@ final class TableReader {
         typeNames[c] = "text";
         notes[c] = "it looks like free text or ids (" + col.levels.size() + " distinct values in " + present + " rows); to use it as"
             + " a category anyway, give --types " + col.name + "=categorical";
-      } else if (col.kind == Kind.NUMBER && declaredType(declared[c], like, featureCols.indexOf(c)) == ColumnType.INTEGER && !col.whole) {
-        throw new TorchworkException(what + ": column '" + col.name + "' is given as integer but holds fractions. Give it as numeric.");
-      } else if (!describe && scan.unnamed(c) && col.kind == Kind.NUMBER && col.whole && col.missing == 0
-          && numbersRows(x, p, stored.indexOf(c), rows.count)) {
+      } else if (col.kind == Kind.NUMBER && "integer".equals(declared[c]) && !col.whole) {
+        throw new TorchworkException(what + ": column '" + col.name + "' is given as integer (--types) but holds fractions. Give it"
+            + " as numeric.");
+      } else if (c == 0 && scan.unnamed(c) && col.kind == Kind.NUMBER && col.counting && (col.first == 0 || col.first == 1)
+          && col.numbers == rows.count + rows.dropped) {
         roles[c] = Role.LEFT_OUT;
         notes[c] = "it has no name and numbers the rows (a saved row index)";
       }
@@ -271,7 +281,8 @@ final class TableReader {
     if (describe) {
       return new CsvTable.Loaded(null, tableReport);
     }
-    return new CsvTable.Loaded(task(scan, names, roles, stored, x, y, w, rows.count, targetCol, tableReport), tableReport);
+    return new CsvTable.Loaded(task(scan, names, roles, stored, rows.x, rows.y, rows.w, rows.count, targetCol, tableReport),
+        tableReport);
   }
 
   private Task task(CsvScan scan, List<String> names, Role[] roles, List<Integer> stored, float[] x, float[] y, float[] w, int nrow,
@@ -320,10 +331,10 @@ final class TableReader {
       if (like != null) {
         classes = like.classes();
       } else {
-        classes = sortLevels(t.levels, y, 1, 0, nrow);
+        classes = truthClasses(sortLevels(t.levels, y, 1, 0, nrow), y, nrow);
         if (classes.size() < 2) {
-          throw new TorchworkException("Task '" + spec.taskId() + "': target '" + target + "' has " + classes.size() + " class(es) ("
-              + String.join(", ", classes) + "); classification needs at least 2.");
+          throw new TorchworkException(what + ": target '" + target + "' has " + classes.size() + " class(es) (" + String.join(", ",
+              classes) + "); classification needs at least 2. Give rows of another class, or name another target column.");
         }
         checkNotRegression(classes, target);
       }
@@ -336,15 +347,15 @@ final class TableReader {
       task = task.withWeights(Arrays.copyOf(w, nrow));
     }
     task = task.withIdColumn(like == null ? spec.id : null);
-    return spec.file == null ? task : task.withSource(spec.file);
+    return spec.file == null ? task : task.withSource(spec.file, formatSettings(scan.format));
   }
 
   /** The rows as they are read, into the task's arrays. */
   private final class Rows {
     final CsvScan scan;
-    final float[] x;
-    final float[] y;
-    final float[] w;
+    float[] x;
+    float[] y;
+    float[] w;
     final int[] slots;
     final int targetSlot;
     final int weightSlot;
@@ -355,11 +366,12 @@ final class TableReader {
     int count;
     long dropped;
 
-    Rows(CsvScan scan, float[] x, float[] y, float[] w, int[] slots, int targetSlot, int weightSlot, int targetCol, int weightCol) {
+    Rows(CsvScan scan, boolean describe, int capacity, boolean weighted, int[] slots, int targetSlot, int weightSlot, int targetCol,
+        int weightCol) {
       this.scan = scan;
-      this.x = x;
-      this.y = y;
-      this.w = w;
+      this.x = describe ? null : new float[capacity * slots.length];
+      this.y = describe ? null : new float[capacity];
+      this.w = describe || !weighted ? null : new float[capacity];
       this.slots = slots;
       this.targetSlot = targetSlot;
       this.weightSlot = weightSlot;
@@ -373,6 +385,9 @@ final class TableReader {
       if (classCodes != null) {
         String label = scan.texts[targetSlot];
         Integer code = label == null ? null : classCodes.get(label);
+        if (code == null && label != null && CsvTable.truthClass(label) != null) {
+          code = classCodes.get(CsvTable.truthClass(label));
+        }
         if (label != null && code == null) {
           throw scan.error(targetCol, "class '" + label + "' is not a class of task '" + like.id() + "' (" + String.join(", ",
               like.classes()) + "). Remove the rows of classes the training data does not have.");
@@ -387,6 +402,13 @@ final class TableReader {
       }
       if (x != null) {
         int p = slots.length;
+        if (count == y.length) {
+          // More records than the lines counted: the file grew while it was read.
+          int more = Math.max(16, y.length / 2);
+          x = java.util.Arrays.copyOf(x, (y.length + more) * p);
+          w = w == null ? null : java.util.Arrays.copyOf(w, y.length + more);
+          y = java.util.Arrays.copyOf(y, y.length + more);
+        }
         int base = count * p;
         for (int k = 0; k < p; k++) {
           x[base + k] = row[slots[k]];
@@ -403,6 +425,26 @@ final class TableReader {
       }
       count++;
     }
+  }
+
+  /**
+   * A target whose labels are all truth values written several ways (TRUE, true, T) has the two
+   * classes {@code false} and {@code true}; the targets are recoded in place. Two labels (yes, no)
+   * stay as they are.
+   */
+  private static List<String> truthClasses(List<String> labels, float[] y, int nrow) {
+    if (labels.size() <= 2 || !labels.stream().allMatch(l -> CsvScan.truth(l) >= 0)) {
+      return labels;
+    }
+    List<String> classes = labels.stream().map(CsvTable::truthClass).distinct().sorted().toList();
+    float[] recode = new float[labels.size()];
+    for (int i = 0; i < recode.length; i++) {
+      recode[i] = classes.indexOf(CsvTable.truthClass(labels.get(i)));
+    }
+    for (int i = 0; i < nrow; i++) {
+      y[i] = recode[(int) y[i]];
+    }
+    return classes;
   }
 
   /** Sorts a column's levels as R sorts factor levels, and recodes the column's values in place. */
@@ -446,10 +488,22 @@ final class TableReader {
     if (values.stream().allMatch(v -> DATE.matcher(v).matches())) {
       return Guess.DATE;
     }
-    if (spec.format.decimal() == '.' && values.stream().allMatch(v -> DECIMAL_COMMA.matcher(v).matches())) {
-      throw new TorchworkException(what + ": column '" + scan.columns.get(c).name + "' holds numbers written with a decimal comma,"
-          + " such as '" + values.get(0) + "'. Read the file with --decimal ',' (and --sep ';' if its values are separated by"
-          + " semicolons); or, if they are labels, give --types " + scan.columns.get(c).name + "=categorical.");
+    String name = scan.columns.get(c).name;
+    List<String> odd = values.stream().filter(v -> !scan.isNumber(v)).distinct().toList();
+    if (odd.size() <= 2 && odd.size() < values.size() && odd.stream().allMatch(v -> v.chars().noneMatch(Character::isLetterOrDigit))
+        && values.stream().anyMatch(scan::isNumber)) {
+      String tokens = String.join(",", odd);
+      throw new TorchworkException(what + ": column '" + name + "' holds numbers and " + odd.stream().map(v -> "'" + v + "'")
+          .collect(java.util.stream.Collectors.joining(" and ")) + ". If " + (odd.size() == 1 ? "it marks" : "they mark") + " a missing"
+          + " value, give --na '" + String.join(",", spec.format.na()) + "," + tokens + "'; if the column holds categories, give --types "
+          + name + "=categorical.");
+    }
+    if (spec.format.decimal() == '.' && values.stream().allMatch(v -> scan.isNumber(v) || DECIMAL_COMMA.matcher(v).matches())
+        && values.stream().anyMatch(v -> DECIMAL_COMMA.matcher(v).matches())) {
+      String example = values.stream().filter(v -> DECIMAL_COMMA.matcher(v).matches()).findFirst().orElse("");
+      throw new TorchworkException(what + ": column '" + name + "' holds numbers written with a decimal comma, such as '" + example
+          + "'. Read the file with --decimal ',' (and --sep ';' if its values are separated by semicolons); or, if they are labels,"
+          + " give --types " + name + "=categorical.");
     }
     return Guess.CATEGORICAL;
   }
@@ -484,19 +538,6 @@ final class TableReader {
       default:
         return "-";
     }
-  }
-
-  private static boolean numbersRows(float[] x, int p, int k, int nrow) {
-    float first = x[k];
-    if (first != 0 && first != 1) {
-      return false;
-    }
-    for (int i = 0; i < nrow; i++) {
-      if (x[i * p + k] != first + i) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static TableReport.Column columnReport(CsvScan.Column col, Role role, String typeName, String note, boolean classes) {
@@ -540,6 +581,21 @@ final class TableReader {
       throw new TorchworkException(what + ": column '" + names.get(a) + "' is named both as " + roleA + " and as " + roleB + ". A column"
           + " has one role; name another column for one of them.");
     }
+  }
+
+  /**
+   * How a file of this kind is read: its decimal mark and missing-value tokens, where not the
+   * defaults (the separator is detected in each file).
+   */
+  private static Map<String, String> formatSettings(CsvFormat format) {
+    Map<String, String> m = new LinkedHashMap<>();
+    if (format.decimal() != '.') {
+      m.put("decimal", String.valueOf(format.decimal()));
+    }
+    if (!format.na().equals(CsvFormat.DEFAULT_NA)) {
+      m.put("na", String.join(",", format.na()));
+    }
+    return m;
   }
 
   /** A classification target that looks like numbers to regress is refused, with the hint to use regr.*. */

@@ -147,6 +147,10 @@ public final class TaskRows {
     }
     int n = rows.size();
     int p = features.size();
+    if ((long) n * p > Limits.MAX_ARRAY) {
+      throw new TorchworkException("Task '" + id + "': " + n + " rows of " + p + " features are more values than one array holds ("
+          + Limits.MAX_ARRAY + "). Give fewer rows.");
+    }
     float[] x = new float[n * p];
     List<ColumnType> featureTypes = new ArrayList<>();
     Map<String, List<String>> levels = new HashMap<>();
@@ -168,9 +172,10 @@ public final class TaskRows {
         }
         List<String> sorted = new ArrayList<>(labels);
         sorted.sort(null);
+        Map<String, Integer> position = index(sorted);
         for (int i = 0; i < n; i++) {
           Object v = rows.get(i).get(f);
-          x[i * p + j] = v == null ? Float.NaN : sorted.indexOf(label(v));
+          x[i * p + j] = v == null ? Float.NaN : position.get(label(v));
         }
         levels.put(f, sorted);
       } else {
@@ -182,19 +187,18 @@ public final class TaskRows {
     float[] y = new float[n];
     List<String> classes = List.of();
     if (type == TaskType.CLASSIF) {
-      List<String> labels = new ArrayList<>();
+      Set<String> distinct = new java.util.TreeSet<>();
       for (int i = 0; i < n; i++) {
         Object v = rows.get(i).get(target);
         if (v == null) {
           throw new TorchworkException("Task '" + id + "' row " + (i + 1) + " has no target value. Give every row a class.");
         }
-        if (!labels.contains(label(v))) {
-          labels.add(label(v));
-        }
+        distinct.add(label(v));
       }
-      labels.sort(null);
+      List<String> labels = new ArrayList<>(distinct);
+      Map<String, Integer> position = index(labels);
       for (int i = 0; i < n; i++) {
-        y[i] = labels.indexOf(label(rows.get(i).get(target)));
+        y[i] = position.get(label(rows.get(i).get(target)));
       }
       classes = labels;
       if (classes.size() < 2) {
@@ -220,6 +224,14 @@ public final class TaskRows {
       task = task.withWeights(w);
     }
     return task.withIdColumn(idColumn);
+  }
+
+  private static Map<String, Integer> index(List<String> labels) {
+    Map<String, Integer> position = new HashMap<>();
+    for (int i = 0; i < labels.size(); i++) {
+      position.put(labels.get(i), i);
+    }
+    return position;
   }
 
   /** A column's type from its values: booleans logical, numbers numeric or integer, anything else categorical. */

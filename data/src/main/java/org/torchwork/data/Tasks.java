@@ -48,27 +48,6 @@ public final class Tasks {
   }
 
   /**
-   * Refuses a task with a feature value that is not finite.
-   *
-   * @param task the task
-   * @param role how messages name it
-   * @throws TorchworkException naming the row and the column
-   */
-  public static void requireFinite(Task task, String role) {
-    int p = task.nfeatures();
-    for (int i = 0; i < task.nrow(); i++) {
-      for (int j = 0; j < p; j++) {
-        float v = task.feature(i, j);
-        if (!Float.isFinite(v)) {
-          throw new TorchworkException(role + " '" + task.id() + "' row " + (i + 1) + ", feature '" + task.featureNames().get(j)
-              + "': " + v + " is not a finite number. Networks cannot learn from it (their weights would become NaN); remove"
-              + " or impute the value.");
-        }
-      }
-    }
-  }
-
-  /**
    * Where each wanted feature is among a task's features, matched by name in any order.
    *
    * @param task the task
@@ -118,7 +97,9 @@ public final class Tasks {
       }
       task = task.withWeights(w);
     }
-    task = from.source().map(task::withSource).orElse(task);
+    if (from.source().isPresent()) {
+      task = task.withSource(from.source().get(), from.readSettings());
+    }
     return task.withIdColumn(from.idColumn().orElse(null));
   }
 

@@ -304,4 +304,102 @@ class CsvTableTest {
     assertEquals("d", again.id());
     assertFalse(again.featureNames().contains("id"));
   }
+
+  @Test
+  void linesEndingInCarriageReturnsAloneOrMixedAreCountedAndRead() {
+    Task t = read("a,b,y\r1,2,x\n3,4,z\r5,6,x\n7,8,z\r9,1,x\n", "y", TaskType.CLASSIF);
+    assertEquals(5, t.nrow());
+    assertEquals(9f, t.feature(4, 0));
+  }
+
+  @Test
+  void aQuoteThatNeverClosesIsRefusedNamingItsLineInsteadOfSwallowingTheRows() {
+    assertEquals("Task file t.csv line 4: a quote opens a value there and never closes, so the rest of the file would be read as"
+        + " that one value. Close the quote (a quote inside a quoted value is written \"\"), or remove it.",
+        message(() -> read("a,b,y\n1,2,x\n3,4,z\n5,6,\"z\n7,8,x\n", "y", TaskType.CLASSIF)));
+    // A quote inside an unquoted value is a character like any other.
+    assertEquals(List.of("5'11\""), read("h,x,y\n5'11\",1,a\n5'11\",2,b\n", "y", TaskType.CLASSIF).levels(0));
+  }
+
+  @Test
+  void binaryDataIsRefusedAsNotText() {
+    byte[] bytes = {'a', ',', 'y', '\n', 0, 1, 2, ',', 'x', '\n'};
+    assertTrue(message(() -> CsvTable.of("t.csv", bytes).target("y").task(TaskType.CLASSIF))
+        .startsWith("Task file t.csv is not a text file: it holds binary data"));
+  }
+
+  @Test
+  void aTargetOfTruthValuesWrittenSeveralWaysHasTwoClasses() {
+    Task t = read("a,y\n1,TRUE\n2,true\n3,F\n4,FALSE\n5,T\n", "y", TaskType.CLASSIF);
+    assertEquals(List.of("false", "true"), t.classes());
+    assertEquals(1f, t.target(0));
+    assertEquals(1f, t.target(1));
+    assertEquals(0f, t.target(3));
+    assertEquals(List.of("no", "yes"), read("a,y\n1,yes\n2,no\n", "y", TaskType.CLASSIF).classes(), "two labels stay as written");
+  }
+
+  @Test
+  void withDecimalCommasAPointOnlyGroupsThousandsSoDatesStayDates() {
+    CsvTable.Loaded r = table("datum;wert;y\n01.01.2020;1.234,5;a\n02.01.2020;2,5;b\n03.01.2020;3;a\n").set("decimal", ",")
+        .target("y").read(TaskType.CLASSIF);
+    assertEquals(List.of("wert"), r.task().featureNames());
+    assertEquals(1234.5f, r.task().feature(0, 0));
+    assertEquals("date", r.report().column("datum").type());
+  }
+
+  @Test
+  void javasOwnNumberFormsAndNumbersMixedWithDecimalCommasAreNotReadAsNumbers() {
+    assertEquals(ColumnType.CATEGORICAL, read("d,x,y\n30d,1,a\n60d,2,b\n0x1p3,3,a\n", "y", TaskType.CLASSIF).featureType(0));
+    assertTrue(message(() -> read("a;x;y\n3;1;a\n2,5;2;b\n4;3;a\n", "y", TaskType.CLASSIF))
+        .startsWith("Task file t.csv: column 'a' holds numbers written with a decimal comma, such as '2,5'."));
+  }
+
+  @Test
+  void numbersWithAPunctuationTokenAskForItAsAMissingValue() {
+    assertEquals("Task file t.csv: column 'n' holds numbers and '?'. If it marks a missing value, give --na ',NA,NaN,N/A,null,?'; if"
+        + " the column holds categories, give --types n=categorical.", message(() -> read("x,n,y\n1,?,a\n2,3,b\n3,4,a\n", "y",
+        TaskType.CLASSIF)));
+    Task t = table("x,n,y\n1,?,a\n2,3,b\n3,4,a\n").set("na", ",NA,?").target("y").task(TaskType.CLASSIF);
+    assertTrue(Float.isNaN(t.feature(0, 1)));
+  }
+
+  @Test
+  void aBlankLineAfterTheGuessingRowsIsSkippedWhenTheFirstColumnIsNotRead() {
+    StringBuilder csv = new StringBuilder("id,x,y\n");
+    for (int i = 0; i < CsvTable.GUESS_ROWS + 50; i++) {
+      csv.append(i == CsvTable.GUESS_ROWS + 20 ? "   \n" : "r" + i + "," + i + "," + (i % 2 == 0 ? "a" : "b") + "\n");
+    }
+    Task t = table(csv.toString()).id("id").target("y").task(TaskType.CLASSIF);
+    assertEquals(CsvTable.GUESS_ROWS + 49, t.nrow());
+  }
+
+  @Test
+  void anUnnamedRowIndexIsLeftOutAlikeWhenDescribedAndWhenRead() {
+    String csv = ",a,y\n0,1.5,x\n1,2.5,y\n2,3.5,x\n";
+    assertEquals(TableReport.Role.LEFT_OUT, table(csv).target("y").describe().column("column1").role());
+    assertEquals(List.of("a"), read(csv, "y", TaskType.CLASSIF).featureNames());
+    // A named column of row numbers is a feature like any other.
+    assertEquals(List.of("n", "a"), read("n,a,y\n0,1.5,x\n1,2.5,y\n", "y", TaskType.CLASSIF).featureNames());
+  }
+
+  @Test
+  void textAfterTheGuessingRowsInSeveralColumnsIsNotedAndReadAsCategorical() {
+    StringBuilder csv = new StringBuilder("p,q,y\n");
+    for (int i = 0; i < CsvTable.GUESS_ROWS + 10; i++) {
+      csv.append(i == CsvTable.GUESS_ROWS + 2 ? "P" : Integer.toString(i % 3)).append(',')
+          .append(i == CsvTable.GUESS_ROWS + 5 ? "Q" : Integer.toString(i % 4)).append(',').append(i % 2 == 0 ? "a" : "b").append('\n');
+    }
+    CsvTable.Loaded r = table(csv.toString()).target("y").read(TaskType.CLASSIF);
+    assertEquals(List.of(ColumnType.CATEGORICAL, ColumnType.CATEGORICAL), r.task().featureTypes());
+    assertEquals("its first rows hold numbers, but line " + (CsvTable.GUESS_ROWS + 4) + " holds text: read as categorical",
+        r.report().column("p").note());
+  }
+
+  @Test
+  void dataReadLikeATaskTakesFractionsInAColumnTheTaskHadWholeNumbersIn() throws IOException {
+    Task train = read("a,y\n1,x\n2,y\n", "y", TaskType.CLASSIF);
+    assertEquals(ColumnType.INTEGER, train.featureType(0));
+    Path valid = Files.writeString(dir.resolve("v.csv"), "a,y\n1.5,x\n");
+    assertEquals(1.5f, CsvTable.of(valid).readLike(train).feature(0, 0));
+  }
 }

@@ -174,6 +174,6 @@ final class SavedModels {
     List<String> classes = new ArrayList<>(train.classes());
     return new ModelFiles.Meta(ModelFiles.FORMAT, version(), spec.id(), origin, spec.taskType().id(), train.target(),
         preprocessing.names(), classes, Json.plain(params), Json.plain(callbackParams), standardization, training,
-        Objects.requireNonNullElse(states, Map.of()), preprocessing, id);
+        Objects.requireNonNullElse(states, Map.of()), preprocessing, id, train.readSettings());
   }
 }

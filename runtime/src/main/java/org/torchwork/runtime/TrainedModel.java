@@ -246,7 +246,7 @@ public final class TrainedModel implements AutoCloseable {
    *     cannot be written
    */
   public PredictionReport predictCsv(Path data, Path out, List<Measure> measures, int batchSize) {
-    return predictCsv(data, out, measures, batchSize, CsvFormat.DEFAULT);
+    return predictCsv(data, out, measures, batchSize, csvFormat());
   }
 
   /**
@@ -276,7 +276,7 @@ public final class TrainedModel implements AutoCloseable {
    * @return what was predicted
    */
   public PredictionReport predictCsv(Path data, Writer out, List<Measure> measures, int batchSize) {
-    return predictCsv(data, out, measures, batchSize, CsvFormat.DEFAULT);
+    return predictCsv(data, out, measures, batchSize, csvFormat());
   }
 
   /**
@@ -450,6 +450,17 @@ public final class TrainedModel implements AutoCloseable {
    */
   public Preprocessing preprocessing() {
     return meta.inputs();
+  }
+
+  /**
+   * How files to predict are read unless told otherwise: as the training file was (its decimal
+   * mark and missing-value tokens), the separator detected in each file.
+   *
+   * @return the format
+   * @since 0.3
+   */
+  public CsvFormat csvFormat() {
+    return CsvFormat.DEFAULT.with(meta.csv() == null ? Map.of() : meta.csv());
   }
 
   /**

@@ -163,4 +163,20 @@ class MixedTaskTest {
       }
     }
   }
+
+  @Test
+  void aSavedModelReadsFilesToPredictAsItsTrainingFileWasRead() throws Exception {
+    Path train = Files.writeString(tmp.resolve("train.csv"), "x;c;y\n1,5;a;u\n?;b;v\n2,5;a;u\n3,5;b;v\n");
+    Task task = CsvTable.of(train).set("decimal", ",").set("na", "?").target("y").task(TaskType.CLASSIF);
+    Path saved = tmp.resolve("decimal-model");
+    try (TorchLearner l = learner("pytorch").train(task)) {
+      l.model().save(saved);
+    }
+    Path data = Files.writeString(tmp.resolve("new.csv"), "x;c\n?;a\n2,75;b\n");
+    try (TrainedModel m = TrainedModel.load(saved)) {
+      assertEquals(',', m.csvFormat().decimal());
+      PredictionReport r = m.predictCsv(data, (Path) null, List.of(), 10);
+      assertEquals(2, r.rows());
+    }
+  }
 }

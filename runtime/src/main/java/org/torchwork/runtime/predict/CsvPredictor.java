@@ -20,6 +20,7 @@ import org.torchwork.api.TorchworkException;
 import org.torchwork.runtime.PredictionReport;
 import org.torchwork.runtime.builtin.BuiltinMeasures;
 import org.torchwork.data.CsvFormat;
+import org.torchwork.data.CsvTable;
 import org.torchwork.data.Limits;
 import org.torchwork.data.Preprocessing;
 import org.torchwork.data.RowReader;
@@ -119,8 +120,7 @@ public final class CsvPredictor {
         int i = batch.rows;
         int refused = inputs.encodeRow(csv.inputs(), 0, batch.x, i * width);
         if (refused >= 0) {
-          throw csv.error(refused, "the value is missing, and the model was trained with impute=none (or saved before missing"
-              + " values were imputed), so it has no value to put in its place. Give the value, or train with impute=median.");
+          throw csv.error(refused, Preprocessing.refusal(csv.inputs()[refused]));
         }
         if (batch.ids != null) {
           batch.ids[i] = csv.id() == null ? "" : csv.id();
@@ -133,6 +133,9 @@ public final class CsvPredictor {
             missingTruth++;
           } else if (type == TaskType.CLASSIF) {
             Integer code = codes.get(label);
+            if (code == null && CsvTable.truthClass(label) != null) {
+              code = codes.get(CsvTable.truthClass(label));
+            }
             if (code == null) {
               unseen.merge(label, 1L, Long::sum);
             }

@@ -95,6 +95,8 @@ public final class ModelFiles {
    * @param preprocessing how features become the network's inputs; null in models of format 2 and
    *     before (numbers as they are, none missing)
    * @param id the task's id column, carried into predictions; null when none
+   * @param csv how the training file was read (decimal mark, missing-value tokens), to read files to
+   *     predict alike; null or empty for the defaults
    */
   public record Meta(
       int format,
@@ -111,7 +113,8 @@ public final class ModelFiles {
       Training training,
       Map<String, Object> callbacks,
       Preprocessing preprocessing,
-      String id) {
+      String id,
+      Map<String, String> csv) {
 
     /**
      * This metadata with other callback states.
@@ -121,7 +124,7 @@ public final class ModelFiles {
      */
     public Meta withCallbacks(Map<String, Object> states) {
       return new Meta(format, torchwork, learner, origin, taskType, target, features, classes, params, callbackParams,
-          standardization, training, states, preprocessing, id);
+          standardization, training, states, preprocessing, id, csv);
     }
 
     /**
