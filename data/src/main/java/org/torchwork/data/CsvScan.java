@@ -7,8 +7,11 @@ import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.RecordType;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
+import java.io.FilterReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,9 +33,10 @@ import org.torchwork.api.TorchworkException;
  * cell is missing), texts into {@link #texts}, the rest is skipped; no string is made for a cell
  * unless it must be kept. Every problem names the file, the line and the column.
  *
- * <p>Before the pass, one quick look at the bytes ({@link Survey}) counts the lines (an upper
- * bound of the records, to size arrays), refuses binary data, and finds a quote that opens a value
- * and never closes it, which would otherwise swallow the rest of the file into one value.
+ * <p>The first bytes tell the separator, refuse binary data and estimate the rows (to size arrays:
+ * {@link #rowsEstimate}); the characters are watched as they are read ({@link QuoteWatch}) for a
+ * quote that opens a value and never closes, which would otherwise swallow the rest of the file
+ * into one value.
  */
 final class CsvScan implements Closeable {
   /** What becomes of a column's cells. */
@@ -97,7 +101,10 @@ final class CsvScan implements Closeable {
   final String what;
   final List<Column> columns;
   final CsvFormat format;
-  final Survey survey;
+  /** About how many rows the file holds, from the length of its first lines; 0 when unknown. */
+  final long rowsEstimate;
+  private final QuoteWatch watch;
+  private final long size;
   private final CloseableIterator<Object> records;
   private final CsvReader<Object> reader;
   private final Handler handler = new Handler();
@@ -120,9 +127,8 @@ final class CsvScan implements Closeable {
    * @param source the file's bytes
    * @param what how messages name it, e.g. {@code "Task file data.csv"}
    * @param given the separator (0 to detect it), decimal mark and missing-value tokens
-   * @param known the file's survey from an earlier pass, or null to make it
    */
-  CsvScan(Source source, String what, CsvFormat given, Survey known) throws IOException {
+  CsvScan(Source source, String what, CsvFormat given) throws IOException {
     this.what = what;
     byte[] head = source.head(DETECT_BYTES);
     for (byte b : head) {
@@ -148,14 +154,11 @@ final class CsvScan implements Closeable {
     for (int i = 0; i < na.length; i++) {
       na[i] = format.na().get(i).toLowerCase(Locale.ROOT).toCharArray();
     }
-    this.survey = known != null ? known : Survey.of(source, separator);
-    if (survey.unclosedQuote() > 0) {
-      throw new TorchworkException(what + " line " + survey.unclosedQuote() + ": a quote opens a value there and never closes, so"
-          + " the rest of the file would be read as that one value. Close the quote (a quote inside a quoted value is written"
-          + " \"\"), or remove it.");
-    }
+    this.size = source.size();
+    this.rowsEstimate = estimateRows(head, size);
+    this.watch = new QuoteWatch(new InputStreamReader(source.open(), StandardCharsets.UTF_8), separator, what);
     this.reader = CsvReader.builder().fieldSeparator(separator).quoteCharacter('"').skipEmptyLines(true)
-        .allowExtraFields(true).allowMissingFields(true).detectBomHeader(true).maxBufferSize(MAX_FIELD).build(handler, source.open());
+        .allowExtraFields(true).allowMissingFields(true).maxBufferSize(MAX_FIELD).build(handler, watch);
     try {
       this.records = reader.iterator();
       handler.header = true;
@@ -233,6 +236,32 @@ final class CsvScan implements Closeable {
     } catch (UncheckedIOException e) {
       throw new TorchworkException(what + " cannot be read: " + e.getCause().getMessage() + ".", e);
     }
+  }
+
+  /**
+   * About how many rows are left, from the share of the file read so far.
+   *
+   * @param rowsSoFar the rows read so far
+   * @return the estimate
+   */
+  long rowsLeft(long rowsSoFar) {
+    long read = Math.max(1, watch.chars);
+    return size <= 0 ? rowsSoFar / 2 + 16 : (long) Math.ceil((double) rowsSoFar * Math.max(0, size - read) / read) + 16;
+  }
+
+  /** About how many rows a file holds: all of them when it is shorter than its head, else by the head's line length. */
+  private static long estimateRows(byte[] head, long size) {
+    long lines = 0;
+    for (int i = 0; i < head.length; i++) {
+      if (head[i] == '\n' || (head[i] == '\r' && (i + 1 == head.length || head[i + 1] != '\n'))) {
+        lines++;
+      }
+    }
+    if (size <= head.length) {
+      return lines + 1;
+    }
+    double perLine = (double) head.length / Math.max(1, lines);
+    return (long) Math.ceil(size / perLine * 1.05) + 64;
   }
 
   /** The physical line the current record starts on (the header is line 1). */
@@ -426,12 +455,21 @@ final class CsvScan implements Closeable {
         return;
       }
       if (index == 0) {
-        firstBlank = !quoted && new String(buf, off, len).isBlank();
+        firstBlank = !quoted && blank(buf, off, len);
       }
       if (keepRaw) {
         raw[index] = new String(buf, off, len);
       }
       cell(index, buf, off, len);
+    }
+
+    private boolean blank(char[] buf, int off, int len) {
+      for (int i = off; i < off + len; i++) {
+        if (!Character.isWhitespace(buf[i])) {
+          return false;
+        }
+      }
+      return true;
     }
 
     void cell(int index, char[] buf, int off, int len) {
@@ -577,76 +615,109 @@ final class CsvScan implements Closeable {
   }
 
   /**
-   * What one quick look at a file's bytes finds.
-   *
-   * @param lines how many lines it has: line breaks ({@code \n}, {@code \r\n} or a lone {@code \r},
-   *     inside quotes too) and a last line without one; no file has more records
-   * @param unclosedQuote the line on which a quoted value opens and never closes, or 0
+   * The characters as FastCSV reads them, with their quotes followed as FastCSV follows them (a
+   * quote opens a value only at its start; {@code ""} inside is a quote): at the end of the file
+   * a value still open is refused, naming the line it opened on, before it could swallow the rest
+   * of the file. It also strips a byte-order mark and counts the characters read.
    */
-  record Survey(long lines, long unclosedQuote) {
-    /** Surveys a source with a separator, following quotes as FastCSV does: a quote opens a value only at its start. */
-    static Survey of(Source source, char separator) throws IOException {
-      long lines = 0;
-      boolean quoted = false;
-      boolean quotePending = false;
-      boolean fieldStart = true;
-      boolean crPending = false;
-      long opened = 0;
-      int last = -1;
-      byte[] buffer = new byte[1 << 16];
-      boolean start = true;
-      try (InputStream in = source.open()) {
-        for (int r; (r = in.read(buffer)) > 0; ) {
-          int from = 0;
-          if (start && r >= 3 && buffer[0] == (byte) 0xEF && buffer[1] == (byte) 0xBB && buffer[2] == (byte) 0xBF) {
-            from = 3;
-          }
-          start = false;
-          for (int i = from; i < r; i++) {
-            byte b = buffer[i];
-            if (crPending) {
-              crPending = false;
-              if (b != '\n') {
-                lines++;
-              }
-            }
-            if (b == '\n') {
-              lines++;
-            } else if (b == '\r') {
-              crPending = true;
-            }
-            if (quoted) {
-              if (quotePending) {
-                quotePending = false;
-                if (b == '"') {
-                  continue;
-                }
-                quoted = false;
-              } else {
-                if (b == '"') {
-                  quotePending = true;
-                }
-                continue;
-              }
-            }
-            if (b == '"' && fieldStart) {
-              quoted = true;
-              opened = lines + 1;
-              fieldStart = false;
-            } else {
-              fieldStart = b == separator || b == '\n' || b == '\r';
-            }
-          }
-          last = buffer[r - 1];
+  static final class QuoteWatch extends FilterReader {
+    private final char separator;
+    private final String what;
+    long chars;
+    private long line = 1;
+    private long opened;
+    private boolean quoted;
+    private boolean pending;
+    private boolean fieldStart = true;
+    private boolean cr;
+    private boolean start = true;
+
+    QuoteWatch(Reader in, char separator, String what) {
+      super(in);
+      this.separator = separator;
+      this.what = what;
+    }
+
+    @Override
+    public int read() throws IOException {
+      char[] one = new char[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0];
+    }
+
+    @Override
+    public int read(char[] buf, int off, int len) throws IOException {
+      int n = in.read(buf, off, len);
+      if (n < 0) {
+        if (quoted && !pending) {
+          throw new TorchworkException(what + " line " + opened + ": a quote opens a value there and never closes, so the rest of"
+              + " the file would be read as that one value. Close the quote (a quote inside a quoted value is written \"\"), or"
+              + " remove it.");
+        }
+        return n;
+      }
+      if (start && n > 0) {
+        start = false;
+        if (buf[off] == '\uFEFF') {
+          System.arraycopy(buf, off + 1, buf, off, n - 1);
+          n--;
         }
       }
-      if (crPending) {
-        lines++;
+      chars += n;
+      follow(buf, off, off + n);
+      return n;
+    }
+
+    private void follow(char[] buf, int from, int to) {
+      boolean inQuotes = quoted;
+      boolean quotePending = pending;
+      boolean atStart = fieldStart;
+      boolean afterCr = cr;
+      long l = line;
+      for (int i = from; i < to; i++) {
+        char c = buf[i];
+        // Most characters are neither quote, separator nor line break: nothing to follow but that a field has begun.
+        if (c > '"' && c != separator && !afterCr && !quotePending) {
+          atStart &= inQuotes;
+          continue;
+        }
+        if (afterCr) {
+          afterCr = false;
+          if (c != '\n') {
+            l++;
+          }
+        }
+        if (c == '\n') {
+          l++;
+        } else if (c == '\r') {
+          afterCr = true;
+        }
+        if (inQuotes) {
+          if (quotePending) {
+            quotePending = false;
+            if (c == '"') {
+              continue;
+            }
+            inQuotes = false;
+          } else {
+            if (c == '"') {
+              quotePending = true;
+            }
+            continue;
+          }
+        }
+        if (c == '"' && atStart) {
+          inQuotes = true;
+          opened = l;
+          atStart = false;
+        } else {
+          atStart = c == separator || c == '\n' || c == '\r';
+        }
       }
-      if (last != -1 && last != '\n' && last != '\r') {
-        lines++;
-      }
-      return new Survey(lines, quoted && !quotePending ? opened : 0);
+      quoted = inQuotes;
+      pending = quotePending;
+      fieldStart = atStart;
+      cr = afterCr;
+      line = l;
     }
   }
 
@@ -661,12 +732,37 @@ final class CsvScan implements Closeable {
       }
     }
 
+    /** The size in bytes, or -1 when unknown. */
+    default long size() throws IOException {
+      return -1;
+    }
+
     static Source of(Path file) {
-      return () -> Files.newInputStream(file);
+      return new Source() {
+        @Override
+        public InputStream open() throws IOException {
+          return Files.newInputStream(file);
+        }
+
+        @Override
+        public long size() throws IOException {
+          return Files.size(file);
+        }
+      };
     }
 
     static Source of(byte[] bytes) {
-      return () -> new ByteArrayInputStream(bytes);
+      return new Source() {
+        @Override
+        public InputStream open() {
+          return new ByteArrayInputStream(bytes);
+        }
+
+        @Override
+        public long size() {
+          return bytes.length;
+        }
+      };
     }
   }
 }

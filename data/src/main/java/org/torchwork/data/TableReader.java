@@ -22,9 +22,9 @@ import org.torchwork.data.CsvScan.Kind;
 import org.torchwork.data.TableReport.Role;
 
 /**
- * Reads a {@link CsvTable} in one pass over its rows (after a quick count of its lines, which sizes
- * the arrays): the first {@value CsvTable#GUESS_ROWS} rows as texts, to guess each column's type,
- * then every row straight into the task's arrays. When later rows contradict a guess (text after
+ * Reads a {@link CsvTable} in one pass: the first {@value CsvTable#GUESS_ROWS} rows as texts, to
+ * guess each column's type, then every row straight into the task's arrays, sized from the length
+ * of the first lines (and grown by what the rest of the file holds if that was too little). When later rows contradict a guess (text after
  * numbers), the pass ends and the file is read once more, every such column as categorical.
  */
 final class TableReader {
@@ -40,7 +40,6 @@ final class TableReader {
   private final String what;
   /** Columns whose later rows held text where the first ones held numbers or truth values, with that line. */
   private final Map<Integer, Long> categorical = new LinkedHashMap<>();
-  private CsvScan.Survey survey;
 
   /** What a column turned out to be. */
   private enum Guess { NUMBER, LOGICAL, CATEGORICAL, DATE, EMPTY }
@@ -54,8 +53,7 @@ final class TableReader {
 
   CsvTable.Loaded read() throws IOException {
     while (true) {
-      try (CsvScan scan = new CsvScan(spec.source, what, spec.format, survey)) {
-        survey = scan.survey;
+      try (CsvScan scan = new CsvScan(spec.source, what, spec.format)) {
         CsvTable.Loaded loaded = attempt(scan);
         if (loaded != null) {
           return loaded;
@@ -211,7 +209,7 @@ final class TableReader {
     }
     int p = stored.size();
     int[] slots = stored.stream().mapToInt(c -> cols.get(c).slot).toArray();
-    long capacity = Math.max(0, scan.survey.lines() - 1);
+    long capacity = Math.max(16, scan.rowsEstimate);
     if (!describe && capacity * Math.max(1, p) > Limits.MAX_ARRAY) {
       throw new TorchworkException(what + " has about " + capacity + " rows of " + p + " features, more values than one array holds ("
           + Limits.MAX_ARRAY + "). Train on a sample of the rows, or on fewer columns (--features, --drop).");
@@ -403,8 +401,8 @@ final class TableReader {
       if (x != null) {
         int p = slots.length;
         if (count == y.length) {
-          // More records than the lines counted: the file grew while it was read.
-          int more = Math.max(16, y.length / 2);
+          // More rows than estimated from the first lines: as many more as the part of the file left holds.
+          int more = (int) Math.min(Integer.MAX_VALUE - 8 - (long) y.length, scan.rowsLeft(count));
           x = java.util.Arrays.copyOf(x, (y.length + more) * p);
           w = w == null ? null : java.util.Arrays.copyOf(w, y.length + more);
           y = java.util.Arrays.copyOf(y, y.length + more);

@@ -402,4 +402,19 @@ class CsvTableTest {
     Path valid = Files.writeString(dir.resolve("v.csv"), "a,y\n1.5,x\n");
     assertEquals(1.5f, CsvTable.of(valid).readLike(train).feature(0, 0));
   }
+
+  @Test
+  void moreRowsThanTheFirstLinesSuggestAreAllRead() {
+    // The first lines are long (zeros before each number), the rest short: the rows estimated from the
+    // first 64 KiB are far too few, and the arrays grow by what the rest of the file holds.
+    StringBuilder csv = new StringBuilder("x,y\n");
+    String zeros = "0".repeat(300);
+    for (int i = 0; i < 30_000; i++) {
+      csv.append(i < 300 ? zeros : "").append(i).append(',').append(i % 2 == 0 ? "a" : "b").append('\n');
+    }
+    Task t = read(csv.toString(), "y", TaskType.CLASSIF);
+    assertEquals(30_000, t.nrow());
+    assertEquals(29_999f, t.feature(29_999, 0));
+    assertEquals(7f, t.feature(7, 0));
+  }
 }
