@@ -48,7 +48,7 @@ public final class CsvTable {
   /** Type names users may give besides {@link ColumnType}'s: a column to leave out. */
   public static final String IGNORED = "ignored";
 
-  final CsvScan.Source source;
+  final Source source;
   final String name;
   final Path file;
   CsvFormat format = CsvFormat.DEFAULT;
@@ -59,7 +59,7 @@ public final class CsvTable {
   List<String> features;
   Map<String, String> types = new LinkedHashMap<>();
 
-  private CsvTable(CsvScan.Source source, String name, Path file) {
+  private CsvTable(Source source, String name, Path file) {
     this.source = source;
     this.name = name;
     this.file = file;
@@ -72,7 +72,7 @@ public final class CsvTable {
    * @return the table, with the format detected and no roles given yet
    */
   public static CsvTable of(Path file) {
-    return new CsvTable(CsvScan.Source.of(file), file.toString(), file);
+    return new CsvTable(Source.of(file), file.toString(), file);
   }
 
   /**
@@ -83,7 +83,7 @@ public final class CsvTable {
    * @return the table
    */
   public static CsvTable of(String name, byte[] content) {
-    return new CsvTable(CsvScan.Source.of(content.clone()), name, null);
+    return new CsvTable(Source.of(content.clone()), name, null);
   }
 
   /**

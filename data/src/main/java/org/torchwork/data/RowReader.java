@@ -42,7 +42,7 @@ public final class RowReader implements Closeable {
    */
   public RowReader(Path file, CsvFormat format, Preprocessing model, String target, String id, String what) throws IOException {
     CsvTable.requireFile(file, what);
-    this.scan = new CsvScan(CsvScan.Source.of(file), what + " " + file, format);
+    this.scan = new CsvScan(Source.of(file), what + " " + file, format);
     this.model = model;
     List<String> header = new ArrayList<>();
     scan.columns.forEach(c -> header.add(c.name));
