@@ -30,7 +30,8 @@ module org.torchwork.runtime {
       org.torchwork.runtime.builtin.MlpLearners,
       org.torchwork.runtime.builtin.FeaturelessLearners,
       org.torchwork.runtime.builtin.TabResNetLearners,
-      org.torchwork.runtime.builtin.FtTransformerLearners;
+      org.torchwork.runtime.builtin.FtTransformerLearners,
+      org.torchwork.runtime.builtin.CnnLearners;
   provides org.torchwork.api.spi.TaskProvider with
       org.torchwork.runtime.builtin.BuiltinTasks;
   provides org.torchwork.api.spi.MeasureProvider with

@@ -33,28 +33,51 @@ public final class Task {
   private final float[] x;
   private final float[] y;
   private final int nrow;
-  private final Path source;
-  /** Each feature's type; null when all are numeric. */
-  private final List<ColumnType> types;
-  /** Each feature's levels (empty unless categorical); null when all are numeric. */
-  private final List<List<String>> levels;
-  /** Each row's weight; null when the rows are not weighted. */
-  private final float[] weights;
-  /** The source's column of row ids; null when none. */
-  private final String idColumn;
-  /** How the source file was read; empty when not given. */
-  private final Map<String, String> readSettings;
+  /** What the rows carry besides their features and targets. */
+  private final Extras extras;
+
+  /**
+   * What a task's rows carry besides features and targets; one record so that each {@code with}
+   * method changes one field.
+   *
+   * @param source the file the rows were read from, or null
+   * @param types each feature's type; null when all are numeric
+   * @param levels each feature's levels (empty unless categorical); null when all are numeric
+   * @param weights each row's weight; null when the rows are not weighted
+   * @param idColumn the source's column of row ids; null when none
+   * @param readSettings how the source file was read; empty when not given
+   * @param rowShape the shape of each row's features as a tensor; null for a flat row
+   */
+  private record Extras(Path source, List<ColumnType> types, List<List<String>> levels, float[] weights, String idColumn,
+      Map<String, String> readSettings, int[] rowShape) {
+    static final Extras NONE = new Extras(null, null, null, null, null, Map.of(), null);
+
+    Extras source(Path p, Map<String, String> settings) {
+      return new Extras(p, types, levels, weights, idColumn, settings, rowShape);
+    }
+
+    Extras types(List<ColumnType> t, List<List<String>> l) {
+      return new Extras(source, t, l, weights, idColumn, readSettings, rowShape);
+    }
+
+    Extras weights(float[] w) {
+      return new Extras(source, types, levels, w, idColumn, readSettings, rowShape);
+    }
+
+    Extras idColumn(String c) {
+      return new Extras(source, types, levels, weights, c, readSettings, rowShape);
+    }
+
+    Extras rowShape(int[] shape) {
+      return new Extras(source, types, levels, weights, idColumn, readSettings, shape);
+    }
+  }
 
   static {
     TaskAccess.register(Task::adopt);
   }
 
-  private Task(Task task, Path source, List<ColumnType> types, List<List<String>> levels, float[] weights) {
-    this(task, source, types, levels, weights, task.idColumn, task.readSettings);
-  }
-
-  private Task(Task task, Path source, List<ColumnType> types, List<List<String>> levels, float[] weights, String idColumn,
-      Map<String, String> readSettings) {
+  private Task(Task task, Extras extras) {
     this.id = task.id;
     this.type = task.type;
     this.target = task.target;
@@ -63,12 +86,7 @@ public final class Task {
     this.nrow = task.nrow;
     this.x = task.x;
     this.y = task.y;
-    this.source = source;
-    this.types = types;
-    this.levels = levels;
-    this.weights = weights;
-    this.idColumn = idColumn;
-    this.readSettings = readSettings;
+    this.extras = extras;
   }
 
   private Task(String id, TaskType type, String target, List<String> features, List<String> classes, float[] x, float[] y) {
@@ -78,12 +96,7 @@ public final class Task {
   /** {@code x} and {@code y} are taken as they are unless {@code copy}; {@code x} may be longer than the rows need. */
   private Task(String id, TaskType type, String target, List<String> features, List<String> classes, float[] x, float[] y, int nrow,
       boolean copy) {
-    this.source = null;
-    this.types = null;
-    this.levels = null;
-    this.weights = null;
-    this.idColumn = null;
-    this.readSettings = Map.of();
+    this.extras = Extras.NONE;
     this.id = Objects.requireNonNull(id, "id");
     this.type = type;
     this.target = target;
@@ -309,14 +322,13 @@ public final class Task {
     copyFeatures(rows, 0, rows.length, sx);
     copyTargets(rows, 0, rows.length, sy);
     float[] sw = null;
-    if (weights != null) {
+    if (extras.weights() != null) {
       sw = new float[rows.length];
       for (int i = 0; i < rows.length; i++) {
-        sw[i] = weights[rows[i]];
+        sw[i] = extras.weights()[rows[i]];
       }
     }
-    return new Task(new Task(newId, type, target, features, classes, sx, sy, rows.length, false), source, types, levels, sw, idColumn,
-        readSettings);
+    return new Task(new Task(newId, type, target, features, classes, sx, sy, rows.length, false), extras.weights(sw));
   }
 
   /**
@@ -327,7 +339,7 @@ public final class Task {
    * @since 0.2
    */
   public Optional<Path> source() {
-    return Optional.ofNullable(source);
+    return Optional.ofNullable(extras.source());
   }
 
   /**
@@ -338,7 +350,7 @@ public final class Task {
    * @since 0.2
    */
   public Task withSource(Path file) {
-    return new Task(this, file.toAbsolutePath().normalize(), types, levels, weights);
+    return new Task(this, extras.source(file.toAbsolutePath().normalize(), extras.readSettings()));
   }
 
   /**
@@ -390,8 +402,7 @@ public final class Task {
       all.add(copy);
     }
     boolean numeric = featureTypes.stream().noneMatch(t -> t != ColumnType.NUMERIC);
-    return new Task(this, source, numeric ? null : List.copyOf(featureTypes), numeric ? null : Collections.unmodifiableList(all),
-        weights);
+    return new Task(this, extras.types(numeric ? null : List.copyOf(featureTypes), numeric ? null : Collections.unmodifiableList(all)));
   }
 
   /**
@@ -404,7 +415,7 @@ public final class Task {
    */
   public Task withWeights(float[] rowWeights) {
     if (rowWeights == null) {
-      return new Task(this, source, types, levels, null);
+      return new Task(this, extras.weights(null));
     }
     if (rowWeights.length != nrow) {
       throw new TorchworkException("Task '" + id + "' has " + nrow + " rows but " + rowWeights.length + " weights were given. Give"
@@ -423,7 +434,7 @@ public final class Task {
       throw new TorchworkException("Task '" + id + "': every row has weight 0, so there is nothing to learn from. Give some rows a"
           + " positive weight.");
     }
-    return new Task(this, source, types, levels, rowWeights.clone());
+    return new Task(this, extras.weights(rowWeights.clone()));
   }
 
   /**
@@ -435,7 +446,7 @@ public final class Task {
    * @since 0.3
    */
   public Task withIdColumn(String column) {
-    return new Task(this, source, types, levels, weights, column, readSettings);
+    return new Task(this, extras.idColumn(column));
   }
 
   /**
@@ -449,7 +460,7 @@ public final class Task {
    * @since 0.3
    */
   public Task withSource(Path file, Map<String, String> settings) {
-    return new Task(this, file.toAbsolutePath().normalize(), types, levels, weights, idColumn, Map.copyOf(settings));
+    return new Task(this, extras.source(file.toAbsolutePath().normalize(), Map.copyOf(settings)));
   }
 
   /**
@@ -459,7 +470,7 @@ public final class Task {
    * @since 0.3
    */
   public Map<String, String> readSettings() {
-    return readSettings;
+    return extras.readSettings();
   }
 
   /**
@@ -469,7 +480,54 @@ public final class Task {
    * @since 0.3
    */
   public Optional<String> idColumn() {
-    return Optional.ofNullable(idColumn);
+    return Optional.ofNullable(extras.idColumn());
+  }
+
+  /**
+   * This task, its rows' features taken as tensors of a shape: C x H x W for an image, T x F for a
+   * sequence. The features stay stored row-major, one per element (in the tensor's own row-major
+   * order); a network gets a batch as an array of shape {@code (rows, dims...)}.
+   *
+   * @param dims the shape of one row; their product must be the number of features
+   * @return the task with the shape
+   * @throws TorchworkException when the product differs from the number of features or a size is
+   *     below 1
+   * @since 0.3
+   */
+  public Task withRowShape(int... dims) {
+    long product = 1;
+    for (int d : dims) {
+      if (d < 1) {
+        throw new TorchworkException("Task '" + id + "': row shape " + Arrays.toString(dims) + " has a size below 1. Give sizes of at"
+            + " least 1.");
+      }
+      product *= d;
+    }
+    if (dims.length == 0 || product != features.size()) {
+      throw new TorchworkException("Task '" + id + "': row shape " + Arrays.toString(dims) + " holds " + product + " values, but a row"
+          + " has " + features.size() + " features. Give a shape whose sizes multiply to the number of features.");
+    }
+    return new Task(this, extras.rowShape(dims.clone()));
+  }
+
+  /**
+   * The shape of one row's features as a tensor.
+   *
+   * @return a copy of the shape; {@code {nfeatures()}} for a task without one
+   * @since 0.3
+   */
+  public int[] rowShape() {
+    return extras.rowShape() == null ? new int[] {features.size()} : extras.rowShape().clone();
+  }
+
+  /**
+   * Whether the rows are tensors of a shape given with {@link #withRowShape}, rather than flat.
+   *
+   * @return true when a shape was given
+   * @since 0.3
+   */
+  public boolean hasRowShape() {
+    return extras.rowShape() != null;
   }
 
   /**
@@ -481,7 +539,7 @@ public final class Task {
    */
   public ColumnType featureType(int col) {
     Objects.checkIndex(col, features.size());
-    return types == null ? ColumnType.NUMERIC : types.get(col);
+    return extras.types() == null ? ColumnType.NUMERIC : extras.types().get(col);
   }
 
   /**
@@ -491,7 +549,7 @@ public final class Task {
    * @since 0.3
    */
   public List<ColumnType> featureTypes() {
-    return types != null ? types : Collections.nCopies(features.size(), ColumnType.NUMERIC);
+    return extras.types() != null ? extras.types() : Collections.nCopies(features.size(), ColumnType.NUMERIC);
   }
 
   /**
@@ -503,7 +561,7 @@ public final class Task {
    */
   public List<String> levels(int col) {
     Objects.checkIndex(col, features.size());
-    return levels == null ? List.of() : levels.get(col);
+    return extras.levels() == null ? List.of() : extras.levels().get(col);
   }
 
   /**
@@ -532,7 +590,7 @@ public final class Task {
    * @since 0.3
    */
   public boolean hasWeights() {
-    return weights != null;
+    return extras.weights() != null;
   }
 
   /**
@@ -544,7 +602,7 @@ public final class Task {
    */
   public float weight(int row) {
     Objects.checkIndex(row, nrow);
-    return weights == null ? 1f : weights[row];
+    return extras.weights() == null ? 1f : extras.weights()[row];
   }
 
   @Override
@@ -555,17 +613,17 @@ public final class Task {
     }
     return "<Task" + (type == TaskType.CLASSIF ? "Classif" : "Regr") + ":" + id + "> (" + nrow + " x " + (features.size() + 1) + ")\n"
         + "* Target: " + target + (type == TaskType.CLASSIF ? " (" + String.join(", ", classes) + ")" : "") + "\n"
-        + "* Features (" + features.size() + "): " + featureList() + (weights == null ? "" : "\n* Weights: yes");
+        + "* Features (" + features.size() + "): " + featureList() + (extras.weights() == null ? "" : "\n* Weights: yes");
   }
 
   /** The feature names, with their types when not all are numeric. */
   private String featureList() {
-    if (types == null) {
+    if (extras.types() == null) {
       return String.join(", ", features);
     }
     List<String> named = new ArrayList<>();
     for (int j = 0; j < features.size(); j++) {
-      named.add(features.get(j) + " (" + types.get(j) + ")");
+      named.add(features.get(j) + " (" + extras.types().get(j) + ")");
     }
     return String.join(", ", named);
   }

@@ -13,7 +13,9 @@ import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchLoss;
 import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.api.spi.TaskProvider.TaskSource;
+import org.torchwork.api.Task;
 import org.torchwork.data.CsvTable;
+import org.torchwork.data.IdxFiles;
 import org.torchwork.data.TableReport;
 import org.torchwork.runtime.Platform;
 import org.torchwork.runtime.Registry;
@@ -102,11 +104,17 @@ final class CatalogCommands {
     @Option(names = "--target", paramLabel = "COLUMN", description = "CSV files: the target column.")
     String target;
 
+    @Option(names = "--labels", paramLabel = "FILE", description = "IDX images files: their labels (default: the file beside).")
+    Path labels;
+
     @Mixin TableOptions table = new TableOptions();
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
+      if (id != null && TableOptions.isFile(id) && IdxFiles.isIdx(Path.of(id))) {
+        return describeImages(out, Path.of(id));
+      }
       if (id != null && TableOptions.isFile(id)) {
         return describe(out, Path.of(id));
       }
@@ -190,6 +198,29 @@ final class CatalogCommands {
         out.println();
         notes.forEach(n -> out.println("note: " + n));
       }
+      return 0;
+    }
+
+    private int describeImages(PrintWriter out, Path file) {
+      Task t = IdxFiles.read(file, labels);
+      Map<String, Long> counts = new LinkedHashMap<>();
+      t.classes().forEach(c -> counts.put(c, 0L));
+      for (int i = 0; t.hasTarget() && i < t.nrow(); i++) {
+        counts.merge(t.classes().get((int) t.target(i)), 1L, Long::sum);
+      }
+      if (common.json) {
+        Map<String, Object> doc = JsonOut.document("tasks");
+        doc.put("file", file.toString());
+        doc.put("format", "idx");
+        doc.put("rows", t.nrow());
+        doc.put("row_shape", t.rowShape());
+        doc.put("classes", counts);
+        JsonOut.print(out, doc);
+        return 0;
+      }
+      out.println("Images file " + file + ": " + Output.rows(t) + " (pixels scaled to 0..1)");
+      out.println(t.hasTarget() ? "Labels: " + counts.size() + " classes, images per class: " + counts
+          : "No labels file beside it (give --labels FILE to train on it); its images can be predicted.");
       return 0;
     }
 

@@ -134,6 +134,19 @@ final class Output {
   }
 
   /** A cell as shown: numbers with six significant digits (tiny and huge ones as 8.09587e-11), text as it is. */
+  /** A task's size as people read it: rows and features, or images and their shape. */
+  static String rows(org.torchwork.api.Task task) {
+    if (task.hasRowShape()) {
+      int[] d = task.rowShape();
+      StringBuilder shape = new StringBuilder();
+      for (int i = 0; i < d.length; i++) {
+        shape.append(i > 0 ? " x " : "").append(d[i]);
+      }
+      return task.nrow() + " rows of shape " + shape;
+    }
+    return task.nrow() + " rows, " + task.nfeatures() + " features";
+  }
+
   static String compact(String cell) {
     double d;
     try {

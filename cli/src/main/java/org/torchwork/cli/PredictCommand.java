@@ -13,7 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.torchwork.api.Measure;
+import org.torchwork.api.Task;
 import org.torchwork.api.TorchworkException;
+import org.torchwork.data.IdxFiles;
 import org.torchwork.data.CsvFormat;
 import org.torchwork.runtime.Platform;
 import org.torchwork.runtime.PredictionReport;
@@ -40,10 +42,15 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "A model folder written by train --save.")
   Path model;
 
-  @Option(names = "--data", required = true, paramLabel = "FILE.csv",
+  @Option(names = "--data", required = true, paramLabel = "FILE",
       description = "The rows to predict: a CSV file with the model's feature columns (by name, in any order; others are"
-          + " ignored), and the target column if it is to be scored.")
+          + " ignored), and the target column if it is to be scored; or an IDX images file (its labels, beside it or"
+          + " --labels, are scored).")
   Path data;
+
+  @Option(names = "--labels", paramLabel = "FILE",
+      description = "The labels of an IDX images file (default: the labels file beside it, if any).")
+  Path labels;
 
   @Option(names = "--out", paramLabel = "FILE.csv|-",
       description = "Write the predictions here (- for standard output): row_id, truth (when the data has it), response"
@@ -90,11 +97,16 @@ final class PredictCommand implements Callable<Integer> {
           + (m.classes().isEmpty() ? "" : ", classes " + String.join(", ", m.classes())) + "): " + m.backendChoice());
       info.flush();
       PredictionReport r;
+      Task images = IdxFiles.isIdx(data) ? IdxFiles.read(data, labels) : null;
+      if (images == null && labels != null) {
+        throw new TorchworkException("--labels is for IDX images files; " + data + " is not one. Remove --labels.");
+      }
       if (toStdout) {
         // Not System.out, which hides write errors: a closed pipe (| head) must stop the run.
         Writer stdout = new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8);
         try {
-          r = m.predictCsv(data, stdout, measures, batchSize, format);
+          r = images != null ? m.predictRows(images, "image", null, stdout, measures, batchSize)
+              : m.predictCsv(data, stdout, measures, batchSize, format);
           stdout.flush();
         } catch (TorchworkException | java.io.IOException e) {
           if (brokenPipe(e)) {
@@ -103,6 +115,8 @@ final class PredictCommand implements Callable<Integer> {
           }
           throw e;
         }
+      } else if (images != null) {
+        r = m.predictRows(images, "image", null, outFile == null ? null : Path.of(outFile), measures, batchSize);
       } else {
         r = m.predictCsv(data, outFile == null ? null : Path.of(outFile), measures, batchSize, format);
       }

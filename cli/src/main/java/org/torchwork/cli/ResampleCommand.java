@@ -60,8 +60,7 @@ final class ResampleCommand implements Callable<Integer> {
     if (saveModels != null) {
       org.torchwork.runtime.TrainedModel.checkSaveTarget(saveModels, false);
     }
-    out.println("Resampling " + p.config().learner() + " on task " + p.task().id() + " (" + p.task().nrow() + " rows, "
-        + p.task().nfeatures() + " features): " + r.describe() + (p.spec().taskType() == TaskType.CLASSIF ? ", stratified" : "")
+    out.println("Resampling " + p.config().learner() + " on task " + p.task().id() + " (" + Output.rows(p.task()) + "): " + r.describe() + (p.spec().taskType() == TaskType.CLASSIF ? ", stratified" : "")
         + ", split seed " + resampling.seed + "; " + p.backend().describe());
     List<String> header = new ArrayList<>(List.of("split", "train", "test", "epochs"));
     header.addAll(measures);

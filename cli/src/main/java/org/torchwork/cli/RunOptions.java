@@ -17,6 +17,7 @@ import org.torchwork.api.TorchworkException;
 import org.torchwork.runtime.Platform;
 import org.torchwork.runtime.TorchLearner;
 import org.torchwork.data.CsvTable;
+import org.torchwork.data.IdxFiles;
 import org.torchwork.runtime.tune.TaskReference;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,12 +31,17 @@ final class RunOptions {
       description = "A run config file holding any of the settings below; flags override it.")
   Path config;
 
-  @Option(names = "--task", paramLabel = "ID|FILE.csv",
-      description = "A built-in task id (iris) or a CSV file with a header row (then also --target).")
+  @Option(names = "--task", paramLabel = "ID|FILE",
+      description = "A built-in task id (iris), a CSV file with a header row (then also --target), or an IDX images file"
+          + " (MNIST's format, e.g. train-images-idx3-ubyte.gz).")
   String task;
 
   @Option(names = "--target", paramLabel = "COLUMN", description = "The target column of a CSV task.")
   String target;
+
+  @Option(names = "--labels", paramLabel = "FILE",
+      description = "The labels of an IDX images file (default: the labels file beside it, by the standard names).")
+  Path labels;
 
   @Mixin TableOptions table = new TableOptions();
 
@@ -96,6 +102,22 @@ final class RunOptions {
     String task = setting(this.task, file, "task", "--task ID or --task FILE.csv");
     String target = this.target != null ? this.target : file == null ? null : file.scalar("target").map(RunConfig.Located::value).orElse(null);
     boolean looksLikeFile = TableOptions.isFile(task);
+    if (looksLikeFile && IdxFiles.isIdx(Path.of(task))) {
+      if (target != null) {
+        throw new TorchworkException("--target is for CSV files; IDX images file " + task + " has its labels in a labels file"
+            + " (--labels FILE, or the one beside it). Remove --target.");
+      }
+      Path images = Path.of(task);
+      Path labelFile = labels;
+      if (this.task == null && !images.isAbsolute()) {
+        Path dir = file.file.toAbsolutePath().getParent();
+        images = dir == null ? images : dir.resolve(images).normalize();
+      }
+      return TaskReference.idx(images, labelFile);
+    }
+    if (labels != null) {
+      throw new TorchworkException("--labels is for IDX images files; task " + task + " is not one. Remove --labels.");
+    }
     Map<String, String> settings = table.settings(file);
     if (!looksLikeFile) {
       if (target != null) {
@@ -132,7 +154,7 @@ final class RunOptions {
   Task loadTask(Platform platform, TaskType type, java.io.PrintWriter notes) {
     return locate(file(), "task", task, () -> {
       TaskReference ref = taskReference();
-      if (ref.csv() == null) {
+      if (ref.csv() == null || ref.isIdx()) {
         return ref.load(platform, type);
       }
       CsvTable.Loaded loaded = ref.table().read(type);

@@ -150,8 +150,7 @@ final class TrainCommand implements Callable<Integer> {
         l.out(new PrintStream(OutputStream.nullOutputStream()));
       }
       TorchLearner.PreparedRun run = l.prepare(data, validData);
-      out.println("Training " + l.id() + " on task " + data.id() + " (" + data.nrow() + " rows, " + data.nfeatures()
-          + " features" + (validData == null ? "" : "; validating on " + validData.id() + ", " + validData.nrow() + " rows") + "): "
+      out.println("Training " + l.id() + " on task " + data.id() + " (" + Output.rows(data) + (validData == null ? "" : "; validating on " + validData.id() + ", " + validData.nrow() + " rows") + "): "
           + run.backend().describe());
       run.resuming().ifPresent(from -> out.println("Resuming from " + from + "."));
       out.flush();

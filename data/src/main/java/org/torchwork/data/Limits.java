@@ -98,6 +98,20 @@ public final class Limits {
   }
 
   /**
+   * Refuses data whose values, as floats, would not fit in Java's heap.
+   *
+   * @param bytes the bytes the values take
+   * @param what what the data is, for the message
+   */
+  public static void checkHeap(long bytes, String what) {
+    long heap = Runtime.getRuntime().maxMemory();
+    if (heap != Long.MAX_VALUE && bytes > heap) {
+      throw new TorchworkException(what + " takes " + bytes(bytes) + " as numbers, more than Java's heap (" + bytes(heap) + "). Give"
+          + " Java more (TORCHWORK_JAVA_OPTS=-Xmx" + Math.max(2, 2 * (bytes >> 30) + 1) + "g), or use fewer rows.");
+    }
+  }
+
+  /**
    * This machine's memory.
    *
    * @return the bytes /proc/meminfo gives, or -1 when unknown

@@ -32,8 +32,10 @@ import org.torchwork.api.TorchworkException;
  * @param categories {@link #ONE_HOT} or {@link #INDICES}
  * @param impute {@code median}, {@code mean} or {@code none} (missing values refused)
  * @param inputs the features the data must have, in the order they are read
+ * @param shape the shape of one row as the network gets it (C, H, W for images); empty for a flat
+ *     row
  */
-public record Preprocessing(String categories, String impute, List<Preprocessing.Input> inputs) {
+public record Preprocessing(String categories, String impute, List<Preprocessing.Input> inputs, List<Integer> shape) {
   /** Categories one-hot encoded. */
   public static final String ONE_HOT = "one_hot";
   /** Categories as level indices, for embeddings. */
@@ -89,6 +91,7 @@ public record Preprocessing(String categories, String impute, List<Preprocessing
    * @param categories {@link #ONE_HOT} or {@link #INDICES}
    * @param impute {@code median}, {@code mean} or {@code none}
    * @param inputs the features the data must have, in order
+   * @param shape the shape of one row; null or empty for a flat row
    * @throws TorchworkException naming what is wrong
    */
   public Preprocessing {
@@ -102,6 +105,10 @@ public record Preprocessing(String categories, String impute, List<Preprocessing
     inputs = List.copyOf(Objects.requireNonNull(inputs, "inputs"));
     if (inputs.isEmpty()) {
       throw new TorchworkException("A preprocessing has no inputs.");
+    }
+    shape = shape == null ? List.of() : List.copyOf(shape);
+    if (!shape.isEmpty() && shape.stream().mapToLong(Integer::longValue).reduce(1, (a, b) -> a * b) != inputs.size()) {
+      throw new TorchworkException("A preprocessing's row shape " + shape + " does not hold its " + inputs.size() + " inputs.");
     }
   }
 
@@ -119,6 +126,10 @@ public record Preprocessing(String categories, String impute, List<Preprocessing
    *     per feature), or a feature has too many levels to one-hot encode
    */
   public static Preprocessing fit(Task train, String categories, String impute, boolean indicators, int maxLevels) {
+    if (train.hasRowShape()) {
+      // Tensors (images) are taken as they are; a missing value among them is refused.
+      return numeric(train.featureNames()).withShape(train.rowShape());
+    }
     int n = train.nrow();
     int p = train.nfeatures();
     List<Input> inputs = new ArrayList<>();
@@ -170,7 +181,7 @@ public record Preprocessing(String categories, String impute, List<Preprocessing
     if (impute.equals("none") && !missing.isEmpty()) {
       throw missingRefused(train.id(), missing);
     }
-    return new Preprocessing(categories, impute, inputs);
+    return new Preprocessing(categories, impute, inputs, List.of());
   }
 
   /**
@@ -183,7 +194,46 @@ public record Preprocessing(String categories, String impute, List<Preprocessing
   public static Preprocessing numeric(List<String> features) {
     List<Input> inputs = new ArrayList<>();
     features.forEach(f -> inputs.add(new Input(f, ColumnType.NUMERIC, List.of(), null, false, false)));
-    return new Preprocessing(ONE_HOT, "none", inputs);
+    return new Preprocessing(ONE_HOT, "none", inputs, List.of());
+  }
+
+  /**
+   * This preprocessing giving the network each row as a tensor of a shape.
+   *
+   * @param dims the shape; its sizes multiply to the number of inputs
+   * @return a copy
+   */
+  public Preprocessing withShape(int... dims) {
+    List<Integer> s = new ArrayList<>();
+    for (int d : dims) {
+      s.add(d);
+    }
+    return new Preprocessing(categories, impute, inputs, s);
+  }
+
+  /**
+   * The shape of one row as the network gets it.
+   *
+   * @return {@link #shape()}, or {@code [width()]} for a flat row
+   */
+  public List<Integer> dims() {
+    return shape.isEmpty() ? List.of(width()) : shape;
+  }
+
+  /**
+   * The shape of a batch of rows as the network gets it.
+   *
+   * @param rows the rows
+   * @return {@code (rows, dims...)}
+   */
+  public long[] batch(long rows) {
+    List<Integer> d = dims();
+    long[] out = new long[d.size() + 1];
+    out[0] = rows;
+    for (int i = 0; i < d.size(); i++) {
+      out[i + 1] = d.get(i);
+    }
+    return out;
   }
 
   private static TorchworkException missingRefused(String task, Map<String, Integer> missing) {
@@ -496,6 +546,11 @@ public record Preprocessing(String categories, String impute, List<Preprocessing
    */
   public List<String> describe() {
     List<String> lines = new ArrayList<>();
+    if (!shape.isEmpty()) {
+      lines.add(inputs.size() + " values (" + inputs.get(0).name() + " ... " + inputs.get(inputs.size() - 1).name() + ") as a tensor of"
+          + " shape " + String.join(" x ", shape.stream().map(String::valueOf).toList()) + "; missing values refused");
+      return lines;
+    }
     for (Input in : inputs) {
       if (in.categorical()) {
         List<String> shown = in.levels().subList(0, Math.min(5, in.levels().size()));

@@ -100,6 +100,9 @@ public final class Tasks {
     if (from.source().isPresent()) {
       task = task.withSource(from.source().get(), from.readSettings());
     }
+    if (from.hasRowShape() && features.size() == from.nfeatures()) {
+      task = task.withRowShape(from.rowShape());
+    }
     return task.withIdColumn(from.idColumn().orElse(null));
   }
 

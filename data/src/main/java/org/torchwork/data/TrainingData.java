@@ -93,7 +93,7 @@ public record TrainingData(Task train, Task valid, Standardization standardizati
    * @return the shape
    */
   public NetworkShape shape(int outputs) {
-    return new NetworkShape(train.nfeatures(), outputs, preprocessing.cardinalities());
+    return new NetworkShape(train.nfeatures(), outputs, preprocessing.cardinalities(), preprocessing.shape());
   }
 
   private static String describe(Task t) {

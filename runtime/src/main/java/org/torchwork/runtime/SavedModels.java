@@ -68,7 +68,7 @@ final class SavedModels {
     BackendChoice choice = BackendChoice.resolve(platform.backends(), Optional.ofNullable(engine), Optional.ofNullable(device),
         "the %s asked for", trainedOn, "the model's engine", System::getenv);
     NetworkShape shape = new NetworkShape(meta.inputs().width(), type == TaskType.CLASSIF ? meta.classes().size() : 1,
-        meta.inputs().cardinalities());
+        meta.inputs().cardinalities(), meta.inputs().shape());
     ParamValues params;
     try {
       params = learner.params();

@@ -301,6 +301,48 @@ public final class TrainedModel implements AutoCloseable {
     }
   }
 
+  /**
+   * Predicts a task's rows into a CSV file or a writer, as {@link #predictCsv(Path, Path, List,
+   * int)} predicts a file's: one output row per row (images read from an IDX file or a folder, say),
+   * its id first.
+   *
+   * @param task the rows, with their target when they have one
+   * @param idName the first output column's name, e.g. {@code image} or {@code file}
+   * @param ids each row's id (a file name, say); null to number the rows from 1
+   * @param out the predictions file; null to write none
+   * @param measures measures to score with; null for the defaults when the task has a target
+   * @param batchSize rows per batch
+   * @return what was predicted
+   * @since 0.3
+   */
+  public PredictionReport predictRows(Task task, String idName, List<String> ids, Path out, List<Measure> measures, int batchSize) {
+    CsvPredictor predictor = predictor(measures, batchSize, csvFormat());
+    return out == null ? predictor.run(task, idName, ids, null, measures, batchSize, CsvPredictor.HEAD_ROWS)
+        : predictor.runToFile(task, task.source().orElse(null), idName, ids, out, measures, batchSize);
+  }
+
+  /**
+   * Predicts a task's rows into a writer ({@link #predictRows(Task, String, List, Path, List, int)}).
+   *
+   * @param task the rows
+   * @param idName the first output column's name
+   * @param ids each row's id; null to number the rows
+   * @param out where the CSV goes
+   * @param measures measures to score with; null for the defaults
+   * @param batchSize rows per batch
+   * @return what was predicted
+   * @since 0.3
+   */
+  public PredictionReport predictRows(Task task, String idName, List<String> ids, Writer out, List<Measure> measures,
+      int batchSize) {
+    try {
+      return predictor(measures, batchSize, csvFormat()).run(task, idName, ids, out, measures, batchSize, CsvPredictor.HEAD_ROWS);
+    } catch (UncheckedIOException e) {
+      throw new TorchworkException("The predictions could not be written: " + e.getCause() + ". Check where they go and that the"
+          + " disk has room.", e);
+    }
+  }
+
   /** The model's file predictor, once the measures and batch size are checked. */
   private CsvPredictor predictor(List<Measure> measures, int batchSize, CsvFormat format) {
     for (Measure m : measures == null ? List.<Measure>of() : measures) {

@@ -123,6 +123,7 @@ public final class FeaturelessLearners implements LearnerProvider {
         throw new IllegalArgumentException(bias.length + " values for " + shape.outputs() + " outputs");
       }
       SequentialBlock net = new SequentialBlock();
+      Layers.flattenTensors(net, shape);
       net.add(Linear.builder().setUnits(1).build());
       Linear out = Linear.builder().setUnits(shape.outputs()).build();
       net.add(out);

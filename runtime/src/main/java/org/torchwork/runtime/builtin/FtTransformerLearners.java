@@ -68,6 +68,7 @@ public final class FtTransformerLearners implements LearnerProvider {
   private static final NetworkFactory NETWORK = new NetworkFactory() {
     @Override
     public Block create(NetworkShape shape, ParamValues p) {
+      Layers.requireFlat(shape, "ft_transformer");
       return new FtTransformer(shape, p.getInt("n_blocks"), settings(p));
     }
 

@@ -17,6 +17,33 @@ final class Layers {
   private Layers() {}
 
   /**
+   * A block that turns each row of a tensor (an image) into a flat row, for networks of flat rows;
+   * nothing for rows that are flat already.
+   *
+   * @param net the network to start with it
+   * @param shape the rows' shape
+   */
+  static void flattenTensors(ai.djl.nn.SequentialBlock net, org.torchwork.api.spi.NetworkShape shape) {
+    if (shape.tensors()) {
+      net.add(ai.djl.nn.Blocks.batchFlattenBlock());
+    }
+  }
+
+  /**
+   * Refuses rows of tensors (images) for a network of table columns.
+   *
+   * @param shape the rows' shape
+   * @param learner the learner, for the message
+   */
+  static void requireFlat(org.torchwork.api.spi.NetworkShape shape, String learner) {
+    if (shape.tensors()) {
+      throw new org.torchwork.api.TorchworkException("Learner '" + learner + "' takes the columns of a table, but the task's rows"
+          + " are tensors of shape " + shape.dims() + " (images). Use a learner for images, e.g. classif.cnn, or classif.mlp"
+          + " (which flattens them).");
+    }
+  }
+
+  /**
    * A linear layer with PyTorch's default weights and a zero bias, as {@code classif.mlp}'s.
    *
    * @param units the outputs

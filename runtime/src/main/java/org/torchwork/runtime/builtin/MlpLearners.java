@@ -90,6 +90,7 @@ public final class MlpLearners implements LearnerProvider {
 
   private static Block network(NetworkShape shape, ParamValues params) {
     SequentialBlock net = new SequentialBlock();
+    Layers.flattenTensors(net, shape);
     double dropout = params.getDouble("dropout");
     String activation = params.getString("activation");
     for (int units : new ArrayList<>(hiddenLayers(params))) {
@@ -105,7 +106,7 @@ public final class MlpLearners implements LearnerProvider {
     return net;
   }
 
-  private static Block activation(String name) {
+  static Block activation(String name) {
     switch (name) {
       case "relu":
         return Activation.reluBlock();

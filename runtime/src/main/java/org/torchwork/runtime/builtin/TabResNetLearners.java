@@ -58,6 +58,7 @@ public final class TabResNetLearners implements LearnerProvider {
     return new NetworkFactory() {
       @Override
       public Block create(NetworkShape shape, ParamValues p) {
+        Layers.requireFlat(shape, learner);
         return new TabResNet(learner, shape, p.getInt("d_embedding"), p.getInt("n_blocks"), p.getInt("d_block"), hidden(p),
             p.getDouble("dropout1"), p.getDouble("dropout2"));
       }

@@ -220,6 +220,8 @@ public final class TorchScript {
 
   private static String activation(LambdaBlock block, NDManager manager, String learner) {
     switch (block.getName()) {
+      case "batchFlatten":
+        return "torch.flatten(h, 1)";
       case "ReLU":
         return "torch.relu(h)";
       case "Tanh":

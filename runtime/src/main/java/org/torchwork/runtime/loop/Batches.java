@@ -16,10 +16,10 @@ import org.torchwork.api.Task;
 import org.torchwork.api.TaskType;
 
 /**
- * A task's rows, in a given order, cut into batches: features as a {@code (size, features)} array,
- * targets as {@code (size)} class indices or a {@code (size, 1)} column of values, and, when the
- * task's rows carry weights, the rows' weights as a second {@code (size)} labels array. The last
- * batch may be smaller.
+ * A task's rows, in a given order, cut into batches: features as a {@code (size, features)} array
+ * ({@code (size, dims...)} for rows of tensors), targets as {@code (size)} class indices or a
+ * {@code (size, 1)} column of values, and, when the task's rows carry weights, the rows' weights as
+ * a second {@code (size)} labels array. The last batch may be smaller.
  *
  * <p>The rows are copied to the engine once per run ({@link Rows}); each epoch gathers them in
  * its order with one engine operation, so a batch costs no copy from Java. The batches are cut
@@ -67,7 +67,13 @@ final class Batches implements AutoCloseable {
       int chunk = Math.max(1, 16_384 / Math.max(1, p));
       float[] buffer = new float[chunk * p];
       ByteBuffer bytes = ByteBuffer.allocateDirect(buffer.length * Float.BYTES).order(ByteOrder.nativeOrder());
-      NDArray features = manager.zeros(new Shape(n, p), DataType.FLOAT32);
+      int[] dims = task.rowShape();
+      long[] all = new long[dims.length + 1];
+      all[0] = n;
+      for (int i = 0; i < dims.length; i++) {
+        all[i + 1] = dims[i];
+      }
+      NDArray features = manager.zeros(new Shape(all), DataType.FLOAT32);
       for (int from = 0; from < n; from += chunk) {
         int to = Math.min(n, from + chunk);
         task.copyFeatures(identity, from, to, buffer);
@@ -75,7 +81,8 @@ final class Batches implements AutoCloseable {
         bytes.asFloatBuffer().put(buffer, 0, (to - from) * p);
         bytes.limit((to - from) * p * Float.BYTES);
         // PyTorch reads the part from the buffer itself, so it is freed before the buffer is reused.
-        try (NDArray part = manager.create(bytes, new Shape(to - from, p), DataType.FLOAT32)) {
+        all[0] = to - from;
+        try (NDArray part = manager.create(bytes, new Shape(all), DataType.FLOAT32)) {
           features.set(new NDIndex().addSliceDim(from, to), part);
         }
       }

@@ -189,7 +189,7 @@ public final class TrainingLoop {
       trainer =
           model.newTrainer(
               new DefaultTrainingConfig(ctx.loss).optOptimizer(ctx.optimizer).optDevices(new ai.djl.Device[] {choice.device()}));
-      trainer.initialize(new Shape(1, train.nfeatures()));
+      trainer.initialize(new Shape(shape.batch(1)));
       Randomness.release();
       Gradients.skipSumCheck(trainer);
       boolean mxnet = "MXNet".equals(engine.getEngineName());

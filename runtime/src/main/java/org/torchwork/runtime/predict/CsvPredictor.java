@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.torchwork.api.Measure;
 import org.torchwork.api.Prediction;
+import org.torchwork.api.Task;
 import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.runtime.PredictionReport;
@@ -83,90 +84,276 @@ public final class CsvPredictor {
    * @throws TorchworkException naming the file, line and column of bad data
    */
   public PredictionReport run(Path data, Writer sink, List<Measure> measures, int batchSize, int headRows) throws IOException {
+    try (RowReader csv = new RowReader(data, format, forward.preprocessing(), target, id, "Data file")) {
+      return run(new FileRows(csv, data), sink, measures, batchSize, headRows);
+    }
+  }
+
+  /**
+   * Predicts a task's rows (images read from an IDX file or a folder, say), as {@link #run(Path,
+   * Writer, List, int, int)} predicts a file's.
+   *
+   * @param task the rows, with the target when they have one
+   * @param idName the name of the first output column, e.g. {@code image}
+   * @param ids each row's id, e.g. its file name; null to number the rows from 1
+   * @param sink where the predictions go, as CSV; null to write none
+   * @param measures the measures to score with; null for the defaults when the task has a target
+   * @param batchSize rows per batch
+   * @param headRows how many output rows to keep in the report
+   * @return what was predicted
+   * @throws UncheckedIOException when writing the predictions fails
+   */
+  public PredictionReport run(Task task, String idName, List<String> ids, Writer sink, List<Measure> measures, int batchSize,
+      int headRows) {
+    try {
+      return run(new TaskRows(task, idName, ids), sink, measures, batchSize, headRows);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing the predictions failed", e);
+    }
+  }
+
+  private PredictionReport run(Rows source, Writer sink, List<Measure> measures, int batchSize, int headRows) throws IOException {
     long start = System.nanoTime();
     Writer out = sink == null ? null : new OutputWriter(sink);
-    Preprocessing inputs = forward.preprocessing();
-    try (RowReader csv = new RowReader(data, format, inputs, target, id, "Data file")) {
-      boolean hasTruth = csv.hasTarget();
-      if (measures == null) {
-        measures = hasTruth ? defaultMeasures(type) : List.of();
-      } else if (!hasTruth && !measures.isEmpty()) {
-        throw new TorchworkException("Data file " + data + " has no column '" + target + "', the model's target, so there is no"
-            + " truth to score. Add the column, or leave out the measures (--score).");
+    boolean hasTruth = source.hasTruth();
+    if (measures == null) {
+      measures = hasTruth ? defaultMeasures(type) : List.of();
+    } else if (!hasTruth && !measures.isEmpty()) {
+      throw new TorchworkException(source.name() + " has no column '" + target + "', the model's target, so there is no truth to"
+          + " score. Add the column, or leave out the measures (--score).");
+    }
+    Map<String, Integer> codes = new HashMap<>();
+    for (int c = 0; c < classes.size(); c++) {
+      codes.put(classes.get(c), c);
+    }
+    int width = forward.preprocessing().width();
+    Limits.checkBatchBuffer(batchSize, width, "--batch-size");
+    List<String> columns = new ArrayList<>(List.of(source.idColumn() != null ? source.idColumn() : "row_id"));
+    if (hasTruth) {
+      columns.add("truth");
+    }
+    columns.add("response");
+    classes.forEach(c -> columns.add("prob." + c));
+    if (out != null) {
+      out.write(String.join(",", columns.stream().map(CsvPredictor::quote).toList()));
+      out.write('\n');
+    }
+    Batch batch = new Batch(batchSize, width, hasTruth, source.idColumn() != null);
+    Scoring scoring = new Scoring(hasTruth ? measures : List.of());
+    List<List<String>> head = new ArrayList<>();
+    Map<String, Long> unseen = new LinkedHashMap<>();
+    long rows = 0;
+    long missingTruth = 0;
+    while (source.next()) {
+      int i = batch.rows;
+      source.encode(batch.x, i * width);
+      if (batch.ids != null) {
+        batch.ids[i] = source.id() == null ? "" : source.id();
       }
-      Map<String, Integer> codes = new HashMap<>();
-      for (int c = 0; c < classes.size(); c++) {
-        codes.put(classes.get(c), c);
-      }
-      int width = inputs.width();
-      Limits.checkBatchBuffer(batchSize, width, "--batch-size");
-      List<String> columns = new ArrayList<>(List.of(csv.hasId() ? id : "row_id"));
       if (hasTruth) {
-        columns.add("truth");
-      }
-      columns.add("response");
-      classes.forEach(c -> columns.add("prob." + c));
-      if (out != null) {
-        out.write(String.join(",", columns.stream().map(CsvPredictor::quote).toList()));
-        out.write('\n');
-      }
-      Batch batch = new Batch(batchSize, width, hasTruth, csv.hasId());
-      Scoring scoring = new Scoring(hasTruth ? measures : List.of());
-      List<List<String>> head = new ArrayList<>();
-      Map<String, Long> unseen = new LinkedHashMap<>();
-      long rows = 0;
-      long missingTruth = 0;
-      while (csv.next()) {
-        int i = batch.rows;
-        int refused = inputs.encodeRow(csv.inputs(), 0, batch.x, i * width);
-        if (refused >= 0) {
-          throw csv.error(refused, Preprocessing.refusal(csv.inputs()[refused]));
-        }
-        if (batch.ids != null) {
-          batch.ids[i] = csv.id() == null ? "" : csv.id();
-        }
-        if (hasTruth) {
-          String label = csv.target();
-          batch.labels[i] = label == null ? "" : label;
-          if (label == null) {
-            batch.truth[i] = Float.NaN;
-            missingTruth++;
-          } else if (type == TaskType.CLASSIF) {
-            Integer code = codes.get(label);
-            if (code == null && CsvTable.truthClass(label) != null) {
-              code = codes.get(CsvTable.truthClass(label));
-            }
-            if (code == null) {
-              unseen.merge(label, 1L, Long::sum);
-            }
-            batch.truth[i] = code == null ? Float.NaN : code;
-          } else {
-            float v = csv.number(label);
-            if (Float.isNaN(v)) {
-              throw new TorchworkException("Data file " + data + " line " + csv.line() + ", column '" + target + "': '" + label
-                  + "' is not a number, but the model's target holds numbers. Fix the value or leave the cell empty.");
-            }
-            batch.truth[i] = v;
+        String label = source.truth();
+        batch.labels[i] = label == null ? "" : label;
+        if (label == null) {
+          batch.truth[i] = Float.NaN;
+          missingTruth++;
+        } else if (type == TaskType.CLASSIF) {
+          Integer code = codes.get(label);
+          if (code == null && CsvTable.truthClass(label) != null) {
+            code = codes.get(CsvTable.truthClass(label));
           }
-        }
-        batch.rows++;
-        rows++;
-        if (batch.rows == batchSize) {
-          flush(batch, rows - batch.rows, out, scoring, head, headRows);
+          if (code == null) {
+            unseen.merge(label, 1L, Long::sum);
+          }
+          batch.truth[i] = code == null ? Float.NaN : code;
+        } else {
+          batch.truth[i] = source.number(label);
         }
       }
-      if (batch.rows > 0) {
+      batch.rows++;
+      rows++;
+      if (batch.rows == batchSize) {
         flush(batch, rows - batch.rows, out, scoring, head, headRows);
       }
-      if (rows == 0) {
-        throw new TorchworkException("Data file " + data + " has a header but no rows. Add data rows.");
+    }
+    if (batch.rows > 0) {
+      flush(batch, rows - batch.rows, out, scoring, head, headRows);
+    }
+    if (rows == 0) {
+      throw new TorchworkException(source.name() + " has no rows to predict. Add data rows.");
+    }
+    if (out != null) {
+      out.flush();
+    }
+    Map<String, Double> scores = scoring.scores();
+    return new PredictionReport(rows, scoring.rows, hasTruth, unseen, missingTruth, scores, List.copyOf(columns),
+        List.copyOf(head), (System.nanoTime() - start) / 1e9, source.unseenLevels());
+  }
+
+  /** Where the rows to predict come from: a file read a row at a time, or a task in memory. */
+  private interface Rows {
+    /** How messages name the rows, e.g. {@code Data file new.csv}. */
+    String name();
+
+    boolean hasTruth();
+
+    /** The name of the id column the output starts with, or null to number the rows. */
+    String idColumn();
+
+    boolean next();
+
+    /** Writes the current row's encoded inputs; refuses one that cannot be encoded, saying where. */
+    void encode(float[] x, int offset);
+
+    String id();
+
+    /** The current row's truth as written, or null where it is missing. */
+    String truth();
+
+    /** A regression truth as a number; refuses text. */
+    float number(String label);
+
+    Map<String, Map<String, Long>> unseenLevels();
+  }
+
+  /** A CSV file's rows, read as the model's inputs. */
+  private final class FileRows implements Rows {
+    private final RowReader csv;
+    private final Path data;
+
+    FileRows(RowReader csv, Path data) {
+      this.csv = csv;
+      this.data = data;
+    }
+
+    @Override
+    public String name() {
+      return "Data file " + data;
+    }
+
+    @Override
+    public boolean hasTruth() {
+      return csv.hasTarget();
+    }
+
+    @Override
+    public String idColumn() {
+      return csv.hasId() ? id : null;
+    }
+
+    @Override
+    public boolean next() {
+      return csv.next();
+    }
+
+    @Override
+    public void encode(float[] x, int offset) {
+      int refused = forward.preprocessing().encodeRow(csv.inputs(), 0, x, offset);
+      if (refused >= 0) {
+        throw csv.error(refused, Preprocessing.refusal(csv.inputs()[refused]));
       }
-      if (out != null) {
-        out.flush();
+    }
+
+    @Override
+    public String id() {
+      return csv.id();
+    }
+
+    @Override
+    public String truth() {
+      return csv.target();
+    }
+
+    @Override
+    public float number(String label) {
+      float v = csv.number(label);
+      if (Float.isNaN(v)) {
+        throw new TorchworkException("Data file " + data + " line " + csv.line() + ", column '" + target + "': '" + label
+            + "' is not a number, but the model's target holds numbers. Fix the value or leave the cell empty.");
       }
-      Map<String, Double> scores = scoring.scores();
-      return new PredictionReport(rows, scoring.rows, hasTruth, unseen, missingTruth, scores, List.copyOf(columns),
-          List.copyOf(head), (System.nanoTime() - start) / 1e9, csv.unseen());
+      return v;
+    }
+
+    @Override
+    public Map<String, Map<String, Long>> unseenLevels() {
+      return csv.unseen();
+    }
+  }
+
+  /** A task's rows, encoded as the model's inputs. */
+  private final class TaskRows implements Rows {
+    private final Task task;
+    private final Task encoded;
+    private final String idName;
+    private final List<String> ids;
+    private final Map<String, Map<String, Long>> unseen = new LinkedHashMap<>();
+    private final int[] all;
+    private final float[] one;
+    private int row = -1;
+
+    TaskRows(Task task, String idName, List<String> ids) {
+      if (ids != null && ids.size() != task.nrow()) {
+        throw new IllegalArgumentException(ids.size() + " ids for " + task.nrow() + " rows");
+      }
+      if (task.hasTarget() && task.type() != type) {
+        throw new TorchworkException("Task '" + task.id() + "' is a " + task.type() + " task but the model predicts " + type
+            + ". Predict a " + type + " task, or rows without a target.");
+      }
+      this.task = task;
+      this.encoded = forward.preprocessing().encode(task, "Task", unseen);
+      this.idName = idName;
+      this.ids = ids;
+      this.all = org.torchwork.data.Splits.identity(task.nrow());
+      this.one = new float[encoded.nfeatures()];
+    }
+
+    @Override
+    public String name() {
+      return "Task '" + task.id() + "'";
+    }
+
+    @Override
+    public boolean hasTruth() {
+      return task.hasTarget();
+    }
+
+    @Override
+    public String idColumn() {
+      return idName;
+    }
+
+    @Override
+    public boolean next() {
+      return ++row < task.nrow();
+    }
+
+    @Override
+    public void encode(float[] x, int offset) {
+      encoded.copyFeatures(all, row, row + 1, one);
+      System.arraycopy(one, 0, x, offset, one.length);
+    }
+
+    @Override
+    public String id() {
+      return ids != null ? ids.get(row) : Integer.toString(row + 1);
+    }
+
+    @Override
+    public String truth() {
+      float t = task.target(row);
+      if (Float.isNaN(t)) {
+        return null;
+      }
+      return task.type() == TaskType.CLASSIF ? task.classes().get((int) t) : Float.toString(t);
+    }
+
+    @Override
+    public float number(String label) {
+      return task.target(row);
+    }
+
+    @Override
+    public Map<String, Map<String, Long>> unseenLevels() {
+      return unseen;
     }
   }
 
@@ -183,19 +370,47 @@ public final class CsvPredictor {
    * @throws TorchworkException naming the file and the cause
    */
   public PredictionReport runToFile(Path data, Path out, List<Measure> measures, int batchSize) {
+    return toFile(data, out, w -> run(data, w, measures, batchSize, HEAD_ROWS));
+  }
+
+  /**
+   * Predicts a task's rows into a file ({@link #run(Task, String, List, Writer, List, int, int)}),
+   * written beside it under a hidden name and renamed into place only when complete.
+   *
+   * @param task the rows
+   * @param source the file they were read from, never written to; null when none
+   * @param idName the first output column's name
+   * @param ids each row's id; null to number the rows
+   * @param out the predictions file
+   * @param measures as for {@link #run}
+   * @param batchSize rows per batch
+   * @return what was predicted
+   */
+  public PredictionReport runToFile(Task task, Path source, String idName, List<String> ids, Path out, List<Measure> measures,
+      int batchSize) {
+    return toFile(source, out, w -> run(task, idName, ids, w, measures, batchSize, HEAD_ROWS));
+  }
+
+  /** What writes predictions to a writer. */
+  @FunctionalInterface
+  private interface Writing {
+    PredictionReport to(Writer w) throws IOException;
+  }
+
+  private PredictionReport toFile(Path data, Path out, Writing writing) {
     Path target = out.toAbsolutePath();
     Folders.refuseInside(target, ModelFiles.KIND, "Predictions file");
     AtomicFiles.requireReplaceable(target, "Predictions file", "Give a file name, e.g. predictions.csv; leave out --out to write"
         + " none, or use --out - for standard output.");
     try {
-      if (Files.exists(target) && Files.isSameFile(target, data)) {
+      if (data != null && Files.exists(target) && Files.isSameFile(target, data)) {
         throw new TorchworkException("Predictions file " + out + " is the data file itself, which writing would destroy. Give"
             + " another file name.");
       }
       PredictionReport[] report = new PredictionReport[1];
       AtomicFiles.write(target, stream -> {
         Writer w = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
-        report[0] = run(data, w, measures, batchSize, HEAD_ROWS);
+        report[0] = writing.to(w);
         w.flush();
       }, null);
       return report[0];
@@ -207,6 +422,7 @@ public final class CsvPredictor {
           + " cannot be written. Check both; the predictions file is as it was.", e);
     }
   }
+
 
   /** Where predictions go: a writer whose failures say they are the output's, not the data's. */
   private static final class OutputWriter extends Writer {

@@ -80,7 +80,7 @@ public final class Forward {
     }
     int p = preprocessing.width();
     try (NDManager scope = network.getNDManager().newSubManager(device)) {
-      NDArray data = scope.create(FloatBuffer.wrap(x, 0, rows * p), new Shape(rows, p));
+      NDArray data = scope.create(FloatBuffer.wrap(x, 0, rows * p), new Shape(preprocessing.batch(rows)));
       NDList out = network.getBlock().forward(new ParameterStore(scope, false), new NDList(data), false);
       return toPrediction(type, classes, out.singletonOrThrow(), truth == null ? null : Arrays.copyOf(truth, rows));
     }

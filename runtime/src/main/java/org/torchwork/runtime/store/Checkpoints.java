@@ -165,12 +165,12 @@ public final class Checkpoints {
     }
 
     /**
-     * How many inputs the network takes: the encoded columns.
+     * The shape of a batch of one row as the network takes it.
      *
-     * @return the width
+     * @return {@code (1, dims...)}: the encoded columns, or the rows' tensor shape
      */
-    public int width() {
-      return preprocessing != null ? preprocessing.width() : features.size();
+    public long[] input() {
+      return preprocessing != null ? preprocessing.batch(1) : new long[] {1, features.size()};
     }
   }
 
@@ -355,7 +355,7 @@ public final class Checkpoints {
   /** Loads saved parameters into a network that is not initialized yet. */
   public static void loadNetwork(Loaded checkpoint, Block network, Supplier<Block> factory, NDManager manager) {
     try {
-      Tensors.loadNetwork(checkpoint.network(), network, factory, manager, checkpoint.meta().width());
+      Tensors.loadNetwork(checkpoint.network(), network, factory, manager, checkpoint.meta().input());
     } catch (IOException | MalformedModelException | RuntimeException e) {
       throw new TorchworkException("Checkpoint " + checkpoint.file() + " does not fit this network: " + e + ". Resume with"
           + " the same learner and network parameters (neurons, layers, ...) the checkpoint was saved with.", e);

@@ -156,7 +156,7 @@ public final class ModelFiles {
      */
     public void loadInto(Block block, Supplier<Block> factory, NDManager manager) {
       try {
-        Tensors.loadNetwork(network, block, factory, manager, meta.inputs().width());
+        Tensors.loadNetwork(network, block, factory, manager, meta.inputs().batch(1));
       } catch (IOException | MalformedModelException | RuntimeException e) {
         throw new TorchworkException(WHAT + " " + dir + ": " + NETWORK + " does not fit the network learner '" + meta.learner()
             + "' builds (" + e.getMessage() + "). Build the network as the model was saved: the same learner parameters"

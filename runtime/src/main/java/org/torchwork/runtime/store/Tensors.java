@@ -47,10 +47,10 @@ final class Tensors {
    * @param network the network, not initialized
    * @param factory builds the same network afresh, to learn the shapes its settings give
    * @param manager the manager the parameters will belong to
-   * @param inputs the number of features the network takes
+   * @param input the shape of a batch of one row, as the network takes it
    * @throws IOException, MalformedModelException or a RuntimeException when they do not fit
    */
-  static void loadNetwork(byte[] params, Block network, Supplier<Block> factory, NDManager manager, long inputs)
+  static void loadNetwork(byte[] params, Block network, Supplier<Block> factory, NDManager manager, long[] input)
       throws IOException, MalformedModelException {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(params))) {
       network.loadParameters(manager, in);
@@ -63,7 +63,7 @@ final class Tensors {
     try (NDManager scratch = manager.newSubManager()) {
       Block reference = factory.get();
       reference.setInitializer(Initializer.ZEROS, p -> true);
-      reference.initialize(scratch, DataType.FLOAT32, new Shape(1, inputs));
+      reference.initialize(scratch, DataType.FLOAT32, new Shape(input));
       for (Pair<String, Parameter> p : reference.getParameters()) {
         expected.put(p.getKey(), p.getValue().getArray().getShape());
       }

@@ -9,6 +9,7 @@ import org.torchwork.api.Task;
 import org.torchwork.api.TaskType;
 import org.torchwork.runtime.Platform;
 import org.torchwork.data.CsvTable;
+import org.torchwork.data.IdxFiles;
 
 /**
  * Where a task comes from, as plain values, so that a Spark executor can load the same rows: a
@@ -67,6 +68,31 @@ public record TaskReference(String id, String csv, String target, Map<String, St
   }
 
   /**
+   * Images in an IDX file (MNIST's format), with their labels.
+   *
+   * @param images the images file; made absolute
+   * @param labels the labels file, or null for the one beside the images by the standard names
+   * @return the reference
+   */
+  public static TaskReference idx(Path images, Path labels) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("format", "idx");
+    if (labels != null) {
+      settings.put("labels", labels.toAbsolutePath().normalize().toString());
+    }
+    return new TaskReference(null, images.toAbsolutePath().normalize().toString(), null, settings);
+  }
+
+  /**
+   * Whether the task is images in an IDX file.
+   *
+   * @return true for an IDX file
+   */
+  public boolean isIdx() {
+    return "idx".equals(settings.get("format"));
+  }
+
+  /**
    * Loads the task.
    *
    * @param platform where a built-in task is found
@@ -74,6 +100,10 @@ public record TaskReference(String id, String csv, String target, Map<String, St
    * @return the task
    */
   public Task load(Platform platform, TaskType type) {
+    if (isIdx()) {
+      String labels = settings.get("labels");
+      return IdxFiles.read(Path.of(csv), labels == null ? null : Path.of(labels));
+    }
     return id != null ? platform.task(id) : table().task(type);
   }
 
@@ -84,8 +114,8 @@ public record TaskReference(String id, String csv, String target, Map<String, St
    * @throws IllegalStateException for a built-in task
    */
   public CsvTable table() {
-    if (csv == null) {
-      throw new IllegalStateException("task " + id + " is built in");
+    if (csv == null || isIdx()) {
+      throw new IllegalStateException("task " + this + " is not a CSV file");
     }
     return CsvTable.of(Path.of(csv), settings).target(target);
   }
@@ -107,7 +137,16 @@ public record TaskReference(String id, String csv, String target, Map<String, St
     if (!settings.isEmpty()) {
       m.put("settings", settings);
     }
-    try (java.io.InputStream in = java.nio.file.Files.newInputStream(Path.of(csv))) {
+    if (settings.containsKey("labels")) {
+      m.put("labels", fingerprint(Path.of(settings.get("labels"))));
+    }
+    m.putAll(fingerprint(Path.of(csv)));
+    return m;
+  }
+
+  private static java.util.Map<String, Object> fingerprint(Path file) {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
       java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
       byte[] buffer = new byte[1 << 16];
       long size = 0;
@@ -118,7 +157,7 @@ public record TaskReference(String id, String csv, String target, Map<String, St
       m.put("bytes", Long.toString(size));
       m.put("sha256", java.util.HexFormat.of().formatHex(sha.digest()));
     } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
-      throw new org.torchwork.api.TorchworkException("Cannot read task file " + csv + ": " + e.getMessage() + ".");
+      throw new org.torchwork.api.TorchworkException("Cannot read task file " + file + ": " + e.getMessage() + ".");
     }
     return m;
   }

@@ -1,0 +1,114 @@
+package org.torchwork.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Images with the command: IDX files (MNIST's format) described, trained on with a convolutional
+ * network, and predicted one row per image; and Fashion-MNIST itself, from Debian's package.
+ */
+class ImagesIT {
+  static final Path FASHION = Path.of("/usr/share/datasets/fashion-mnist");
+
+  @TempDir Path tmp;
+
+  /** Writes n gray images of a bright square in one of two corners, and their labels beside them. */
+  static Path corners(Path dir, String prefix, int n, int size, long seed) throws IOException {
+    Random r = new Random(seed);
+    ByteArrayOutputStream images = new ByteArrayOutputStream();
+    ByteArrayOutputStream labels = new ByteArrayOutputStream();
+    DataOutputStream im = new DataOutputStream(images);
+    DataOutputStream lb = new DataOutputStream(labels);
+    im.writeInt(0x803);
+    im.writeInt(n);
+    im.writeInt(size);
+    im.writeInt(size);
+    lb.writeInt(0x801);
+    lb.writeInt(n);
+    for (int i = 0; i < n; i++) {
+      int label = r.nextInt(2);
+      lb.write(label);
+      for (int y = 0; y < size; y++) {
+        for (int x = 0; x < size; x++) {
+          boolean lit = label == 0 ? y < size / 2 && x < size / 2 : y >= size / 2 && x >= size / 2;
+          im.write((lit ? 180 : 20) + r.nextInt(60));
+        }
+      }
+    }
+    Path file = dir.resolve(prefix + "-images-idx3-ubyte.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+      out.write(images.toByteArray());
+    }
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(dir.resolve(prefix + "-labels-idx1-ubyte.gz")))) {
+      out.write(labels.toByteArray());
+    }
+    return file;
+  }
+
+  private static double score(String out, String measure) {
+    return Double.parseDouble(out.lines().filter(l -> l.trim().startsWith(measure + " = ")).findFirst().orElseThrow()
+        .trim().substring((measure + " = ").length()));
+  }
+
+  @Test
+  void idxImagesAreDescribedTrainedOnAndPredictedAnImageARow() throws IOException {
+    Path train = corners(tmp, "train", 240, 8, 1);
+    Path test = corners(tmp, "t10k", 100, 8, 2);
+    Dist.Result tasks = Dist.torchwork(null, "tasks", train.toString());
+    assertEquals(0, tasks.exit(), tasks.toString());
+    assertTrue(tasks.out().startsWith("Images file " + train + ": 240 rows of shape 1 x 8 x 8 (pixels scaled to 0..1)"), tasks.out());
+    Path model = tmp.resolve("cnn");
+    Dist.Result fit = Dist.torchwork(null, "train", "--task", train.toString(), "--learner", "classif.cnn", "--set", "channels=4,8",
+        "--set", "dense=16", "--set", "epochs=4", "--set", "batch_size=16", "--set", "opt.lr=0.01", "--set", "seed=1", "--save",
+        model.toString());
+    assertEquals(0, fit.exit(), fit.toString());
+    assertTrue(fit.out().contains("on task train-images (240 rows of shape 1 x 8 x 8)"), fit.out());
+    Path out = tmp.resolve("predictions.csv");
+    Dist.Result predict = Dist.torchwork(null, "predict", "--model", model.toString(), "--data", test.toString(), "--out",
+        out.toString());
+    assertEquals(0, predict.exit(), predict.toString());
+    List<String> lines = Files.readAllLines(out);
+    assertEquals("image,truth,response,prob.0,prob.1", lines.get(0));
+    assertEquals(101, lines.size());
+    assertTrue(lines.get(1).startsWith("1,"), lines.get(1));
+    assertTrue(score(predict.out(), "classif.acc") > 0.9, predict.out());
+    Dist.Result resample = Dist.torchwork(null, "resample", "--task", train.toString(), "--learner", "classif.cnn", "--set",
+        "channels=4", "--set", "dense=8", "--set", "epochs=2", "--set", "batch_size=16", "--folds", "2");
+    assertEquals(0, resample.exit(), resample.toString());
+  }
+
+  /** Fashion-MNIST as Debian ships it, installed here when it is not yet; skipped, with the reason, where it cannot be. */
+  @Test
+  void fashionMnistFromDebiansPackageTrainsAndPredicts() throws Exception {
+    if (!Files.isDirectory(FASHION)) {
+      Process install = new ProcessBuilder("apt-get", "install", "-y", "dataset-fashion-mnist").redirectErrorStream(true).start();
+      String log = new String(install.getInputStream().readAllBytes());
+      Assumptions.assumeTrue(install.waitFor() == 0 && Files.isDirectory(FASHION),
+          "Debian's dataset-fashion-mnist cannot be installed here (apt-get install -y dataset-fashion-mnist): " + log);
+    }
+    Path model = tmp.resolve("fashion");
+    Path test = FASHION.resolve("t10k-images-idx3-ubyte.gz");
+    // The 10,000 test images, one epoch of a small network: enough to show it learns, in seconds.
+    Dist.Result fit = Dist.torchwork(null, "train", "--task", test.toString(), "--learner", "classif.cnn", "--set", "channels=8,16",
+        "--set", "dense=32", "--set", "epochs=1", "--set", "batch_size=64", "--set", "seed=1", "--save", model.toString());
+    assertEquals(0, fit.exit(), fit.toString());
+    Dist.Result predict = Dist.torchwork(null, "predict", "--model", model.toString(), "--data", test.toString());
+    assertEquals(0, predict.exit(), predict.toString());
+    double acc = score(predict.out(), "classif.acc");
+    assertTrue(acc > 0.7, "the dataset's own benchmark has multilayer perceptrons at about 0.88; one epoch of a small network: "
+        + acc);
+  }
+}
