@@ -260,6 +260,20 @@ public final class Platform {
   }
 
   /**
+   * A new learner of a network given here rather than found by id (mlr3torch's
+   * {@code classif.module}): it trains with this platform's callbacks, measures, losses and
+   * engines. To load a model it saved, build a platform that has the learner
+   * ({@link Builder#learner(LearnerSpec)}).
+   *
+   * @param spec the learner
+   * @return the learner
+   * @since 0.3
+   */
+  public TorchLearner learner(LearnerSpec spec) {
+    return new TorchLearner(this, spec);
+  }
+
+  /**
    * A measure by id ({@code msr("classif.acc")}).
    *
    * @param id the measure's id

@@ -6,7 +6,10 @@ import java.util.List;
 import org.torchwork.api.Measure;
 import org.torchwork.api.Task;
 import org.torchwork.api.TaskType;
+import org.torchwork.api.ParamSet;
 import org.torchwork.api.TorchCallback;
+import org.torchwork.api.spi.LearnerSpec;
+import org.torchwork.api.spi.NetworkShape;
 import org.torchwork.data.CsvTable;
 
 /**
@@ -101,6 +104,38 @@ public final class Torchwork {
    */
   public static TorchLearner lrn(String id, Object... keyValues) {
     TorchLearner learner = platform().learner(id);
+    pairs(keyValues, learner::set);
+    return learner;
+  }
+
+  /**
+   * A learner of your own DJL network, as mlr3torch's {@code classif.module}: the network is built
+   * for each run from the task's shape ({@link NetworkShape#dims()}: C x H x W for images, the
+   * feature count for a table; {@link NetworkShape#outputs()}: one logit per class, or 1), and
+   * trained by the shared loop with every callback, loss and learner parameter.
+   *
+   * <pre>{@code
+   * TorchLearner mine = Torchwork.module("classif.tiny_cnn", shape -> new SequentialBlock()
+   *     .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(8).build())
+   *     .add(Activation::relu).add(Blocks.batchFlattenBlock())
+   *     .add(Linear.builder().setUnits(shape.outputs()).build()), "epochs", 5, "batch_size", 64);
+   * }</pre>
+   *
+   * @param id the learner's id, starting with its task type: {@code classif.} or {@code regr.}
+   * @param network builds the (uninitialized) network for a task's shape
+   * @param keyValues alternating parameter keys and values, e.g. {@code "epochs", 5}
+   * @return the learner
+   * @throws org.torchwork.api.TorchworkException when the id names no task type
+   * @since 0.3
+   */
+  public static TorchLearner module(String id, java.util.function.Function<NetworkShape, ai.djl.nn.Block> network,
+      Object... keyValues) {
+    TaskType type = id.startsWith("classif.") ? TaskType.CLASSIF : id.startsWith("regr.") ? TaskType.REGR : null;
+    if (type == null) {
+      throw new org.torchwork.api.TorchworkException("Learner id '" + id + "' does not start with its task type. Name it"
+          + " classif.<name> or regr.<name>, e.g. classif.my_cnn.");
+    }
+    TorchLearner learner = platform().learner(LearnerSpec.of(id, "Module", type, ParamSet.of(), (shape, params) -> network.apply(shape)));
     pairs(keyValues, learner::set);
     return learner;
   }

@@ -141,4 +141,20 @@ class CnnTest {
     assertTrue(e.getMessage().startsWith("Learner 'classif.cnn': images of 8 x 8 shrink to nothing after convolution 2 of 4"),
         e.getMessage());
   }
+
+  @Test
+  void aNetworkOfYourOwnTrainsOnImagesThroughTheJavaApi() {
+    TorchLearner mine = Torchwork.module("classif.tiny_cnn", shape -> new ai.djl.nn.SequentialBlock()
+        .add(ai.djl.nn.convolutional.Conv2d.builder().setKernelShape(new ai.djl.ndarray.types.Shape(3, 3)).setFilters(4).build())
+        .add(ai.djl.nn.Activation::relu)
+        .add(ai.djl.nn.Blocks.batchFlattenBlock())
+        .add(ai.djl.nn.core.Linear.builder().setUnits(shape.outputs()).build()),
+        "epochs", 4, "batch_size", 16, "seed", 2, "opt.lr", 0.01);
+    try (mine) {
+      mine.train(corners(160, 8, 11));
+      assertTrue(mine.predict(corners(80, 8, 12)).score(PLATFORM.measure("classif.acc")) > 0.9);
+    }
+    TorchworkException e = assertThrows(TorchworkException.class, () -> Torchwork.module("tiny", shape -> null));
+    assertTrue(e.getMessage().startsWith("Learner id 'tiny' does not start with its task type."), e.getMessage());
+  }
 }
