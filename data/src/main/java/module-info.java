@@ -6,6 +6,8 @@
 module org.torchwork.data {
   requires transitive org.torchwork.api;
   requires de.siegmar.fastcsv;
+  // Images decoded with the JDK (PNG, JPEG, GIF, BMP): nothing downloaded, nothing native.
+  requires java.desktop;
 
   exports org.torchwork.data;
 

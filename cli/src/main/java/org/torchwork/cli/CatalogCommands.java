@@ -16,6 +16,7 @@ import org.torchwork.api.spi.TaskProvider.TaskSource;
 import org.torchwork.api.Task;
 import org.torchwork.data.CsvTable;
 import org.torchwork.data.IdxFiles;
+import org.torchwork.data.ImageFolder;
 import org.torchwork.data.TableReport;
 import org.torchwork.runtime.Platform;
 import org.torchwork.runtime.Registry;
@@ -109,11 +110,18 @@ final class CatalogCommands {
 
     @Mixin TableOptions table = new TableOptions();
 
+    @Mixin ImageOptions images = new ImageOptions();
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
+      if (id != null && java.nio.file.Files.isDirectory(Path.of(id))) {
+        ImageFolder folder = ImageFolder.of(Path.of(id));
+        images.settings(null).forEach(folder::set);
+        return describeImages(out, Path.of(id), folder.read().task(), "Image folder");
+      }
       if (id != null && TableOptions.isFile(id) && IdxFiles.isIdx(Path.of(id))) {
-        return describeImages(out, Path.of(id));
+        return describeImages(out, Path.of(id), IdxFiles.read(Path.of(id), labels), "Images file");
       }
       if (id != null && TableOptions.isFile(id)) {
         return describe(out, Path.of(id));
@@ -201,8 +209,7 @@ final class CatalogCommands {
       return 0;
     }
 
-    private int describeImages(PrintWriter out, Path file) {
-      Task t = IdxFiles.read(file, labels);
+    private int describeImages(PrintWriter out, Path file, Task t, String what) {
       Map<String, Long> counts = new LinkedHashMap<>();
       t.classes().forEach(c -> counts.put(c, 0L));
       for (int i = 0; t.hasTarget() && i < t.nrow(); i++) {
@@ -211,16 +218,17 @@ final class CatalogCommands {
       if (common.json) {
         Map<String, Object> doc = JsonOut.document("tasks");
         doc.put("file", file.toString());
-        doc.put("format", "idx");
+        doc.put("format", what.equals("Image folder") ? "images" : "idx");
         doc.put("rows", t.nrow());
         doc.put("row_shape", t.rowShape());
         doc.put("classes", counts);
         JsonOut.print(out, doc);
         return 0;
       }
-      out.println("Images file " + file + ": " + Output.rows(t) + " (pixels scaled to 0..1)");
-      out.println(t.hasTarget() ? "Labels: " + counts.size() + " classes, images per class: " + counts
-          : "No labels file beside it (give --labels FILE to train on it); its images can be predicted.");
+      out.println(what + " " + file + ": " + Output.rows(t) + " (pixels scaled to 0..1)");
+      out.println(t.hasTarget() ? "Classes: " + counts.size() + ", images per class: " + counts
+          : "No classes (" + (what.equals("Image folder") ? "no subfolders" : "no labels file beside it; give --labels FILE")
+              + "): its images can be predicted, not trained on.");
       return 0;
     }
 

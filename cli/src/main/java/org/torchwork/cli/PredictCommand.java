@@ -16,6 +16,7 @@ import org.torchwork.api.Measure;
 import org.torchwork.api.Task;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.data.IdxFiles;
+import org.torchwork.data.ImageFolder;
 import org.torchwork.data.CsvFormat;
 import org.torchwork.runtime.Platform;
 import org.torchwork.runtime.PredictionReport;
@@ -44,8 +45,8 @@ final class PredictCommand implements Callable<Integer> {
 
   @Option(names = "--data", required = true, paramLabel = "FILE",
       description = "The rows to predict: a CSV file with the model's feature columns (by name, in any order; others are"
-          + " ignored), and the target column if it is to be scored; or an IDX images file (its labels, beside it or"
-          + " --labels, are scored).")
+          + " ignored), and the target column if it is to be scored; an IDX images file (its labels, beside it or"
+          + " --labels, are scored); or a folder of images (read as the training images were; in class subfolders, scored).")
   Path data;
 
   @Option(names = "--labels", paramLabel = "FILE",
@@ -101,11 +102,21 @@ final class PredictCommand implements Callable<Integer> {
       if (images == null && labels != null) {
         throw new TorchworkException("--labels is for IDX images files; " + data + " is not one. Remove --labels.");
       }
+      List<String> files = null;
+      if (java.nio.file.Files.isDirectory(data)) {
+        // Read as the training images were: their size, channels and normalization.
+        ImageFolder folder = ImageFolder.of(data);
+        m.readSettings().forEach(folder::set);
+        ImageFolder.Loaded loaded = folder.read();
+        images = loaded.task();
+        files = loaded.files();
+      }
+      String idName = files == null ? "image" : "file";
       if (toStdout) {
         // Not System.out, which hides write errors: a closed pipe (| head) must stop the run.
         Writer stdout = new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8);
         try {
-          r = images != null ? m.predictRows(images, "image", null, stdout, measures, batchSize)
+          r = images != null ? m.predictRows(images, idName, files, stdout, measures, batchSize)
               : m.predictCsv(data, stdout, measures, batchSize, format);
           stdout.flush();
         } catch (TorchworkException | java.io.IOException e) {
@@ -116,7 +127,7 @@ final class PredictCommand implements Callable<Integer> {
           throw e;
         }
       } else if (images != null) {
-        r = m.predictRows(images, "image", null, outFile == null ? null : Path.of(outFile), measures, batchSize);
+        r = m.predictRows(images, idName, files, outFile == null ? null : Path.of(outFile), measures, batchSize);
       } else {
         r = m.predictCsv(data, outFile == null ? null : Path.of(outFile), measures, batchSize, format);
       }

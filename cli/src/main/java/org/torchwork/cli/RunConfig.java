@@ -53,8 +53,9 @@ import org.torchwork.api.internal.Names;
  */
 final class RunConfig {
   static final List<String> KEYS =
-      List.of("task", "target", "id", "weights", "drop", "features", "types", "sep", "decimal", "na", "valid", "learner", "engine",
-          "device", "callbacks", "plugins", "save", "overwrite", "params", "search");
+      List.of("task", "target", "id", "weights", "drop", "features", "types", "sep", "decimal", "na", "labels", "resize", "crop",
+          "channels", "mean", "std", "valid", "learner", "engine", "device", "callbacks", "plugins", "save", "overwrite", "params",
+          "search");
 
   /** A value from the file and where it stands. */
   record Located<T>(T value, String where) {

@@ -45,6 +45,8 @@ final class RunOptions {
 
   @Mixin TableOptions table = new TableOptions();
 
+  @Mixin ImageOptions images = new ImageOptions();
+
   @Option(names = "--learner", paramLabel = "ID", description = "The learner, e.g. classif.mlp or regr.mlp.")
   String learner;
 
@@ -102,13 +104,30 @@ final class RunOptions {
     String task = setting(this.task, file, "task", "--task ID or --task FILE.csv");
     String target = this.target != null ? this.target : file == null ? null : file.scalar("target").map(RunConfig.Located::value).orElse(null);
     boolean looksLikeFile = TableOptions.isFile(task);
+    Map<String, String> imageSettings = images.settings(file);
+    if (java.nio.file.Files.isDirectory(Path.of(task)) || (this.task == null && file != null && dirOf(task))) {
+      if (target != null) {
+        throw new TorchworkException("--target is for CSV files; image folder " + task + " has its classes as subfolders. Remove"
+            + " --target.");
+      }
+      Path dir = Path.of(task);
+      if (this.task == null && !dir.isAbsolute()) {
+        Path base = file.file.toAbsolutePath().getParent();
+        dir = base == null ? dir : base.resolve(dir).normalize();
+      }
+      return TaskReference.images(dir, imageSettings);
+    }
+    if (!imageSettings.isEmpty()) {
+      throw new TorchworkException("--" + imageSettings.keySet().iterator().next() + " is for folders of images; task " + task
+          + " is not one. Remove it.");
+    }
     if (looksLikeFile && IdxFiles.isIdx(Path.of(task))) {
       if (target != null) {
         throw new TorchworkException("--target is for CSV files; IDX images file " + task + " has its labels in a labels file"
             + " (--labels FILE, or the one beside it). Remove --target.");
       }
       Path images = Path.of(task);
-      Path labelFile = labels;
+      Path labelFile = labels != null ? labels : file == null ? null : file.path("labels").orElse(null);
       if (this.task == null && !images.isAbsolute()) {
         Path dir = file.file.toAbsolutePath().getParent();
         images = dir == null ? images : dir.resolve(images).normalize();
@@ -142,6 +161,12 @@ final class RunOptions {
     return TaskReference.csv(csv, target, settings);
   }
 
+  /** Whether a config file's relative task names a folder beside it. */
+  private boolean dirOf(String task) {
+    Path dir = file.file.toAbsolutePath().getParent();
+    return dir != null && !Path.of(task).isAbsolute() && java.nio.file.Files.isDirectory(dir.resolve(task));
+  }
+
   /** Loads the task, naming the config file's line when it came from there. */
   Task loadTask(Platform platform, TaskType type) {
     return loadTask(platform, type, null);
@@ -154,7 +179,7 @@ final class RunOptions {
   Task loadTask(Platform platform, TaskType type, java.io.PrintWriter notes) {
     return locate(file(), "task", task, () -> {
       TaskReference ref = taskReference();
-      if (ref.csv() == null || ref.isIdx()) {
+      if (ref.csv() == null || ref.isIdx() || ref.isImages()) {
         return ref.load(platform, type);
       }
       CsvTable.Loaded loaded = ref.table().read(type);

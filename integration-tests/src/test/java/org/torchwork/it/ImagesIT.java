@@ -90,6 +90,50 @@ class ImagesIT {
     assertEquals(0, resample.exit(), resample.toString());
   }
 
+  /** PNG images of a bright square in one of two corners, in one subfolder per class (or, with no classes, loose). */
+  static void folder(Path dir, int n, int size, long seed, boolean classes) throws IOException {
+    Random r = new Random(seed);
+    for (int i = 0; i < n; i++) {
+      int label = r.nextInt(2);
+      java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(size + 4, size, java.awt.image.BufferedImage.TYPE_INT_RGB);
+      for (int y = 0; y < size; y++) {
+        for (int x = 0; x < size + 4; x++) {
+          boolean lit = label == 0 ? y < size / 2 && x < size / 2 + 2 : y >= size / 2 && x >= size / 2 + 2;
+          int v = (lit ? 180 : 20) + r.nextInt(60);
+          image.setRGB(x, y, new java.awt.Color(v, v, v).getRGB());
+        }
+      }
+      Path target = classes ? dir.resolve(label == 0 ? "top" : "bottom") : dir;
+      Files.createDirectories(target);
+      javax.imageio.ImageIO.write(image, "png", target.resolve(String.format("img%03d.png", i)).toFile());
+    }
+  }
+
+  @Test
+  void aFolderOfImagesTrainsAndItsFilesArePredictedByName() throws IOException {
+    Path train = tmp.resolve("shapes");
+    folder(train, 160, 8, 3, true);
+    Path fresh = tmp.resolve("fresh");
+    folder(fresh, 12, 8, 4, false);
+    Dist.Result tasks = Dist.torchwork(null, "tasks", train.toString(), "--crop", "8");
+    assertEquals(0, tasks.exit(), tasks.toString());
+    assertTrue(tasks.out().contains("160 rows of shape 1 x 8 x 8"), tasks.out());
+    Path model = tmp.resolve("folder-cnn");
+    Dist.Result fit = Dist.torchwork(null, "train", "--task", train.toString(), "--crop", "8", "--learner", "classif.cnn", "--set",
+        "channels=4,8", "--set", "dense=16", "--set", "epochs=5", "--set", "batch_size=16", "--set", "opt.lr=0.01", "--set", "seed=1",
+        "--save", model.toString(), "--score", "classif.acc");
+    assertEquals(0, fit.exit(), fit.toString());
+    assertTrue(score(fit.out(), "classif.acc") > 0.9, fit.out());
+    Path out = tmp.resolve("files.csv");
+    Dist.Result predict = Dist.torchwork(null, "predict", "--model", model.toString(), "--data", fresh.toString(), "--out",
+        out.toString());
+    assertEquals(0, predict.exit(), predict.toString());
+    List<String> lines = Files.readAllLines(out);
+    assertEquals("file,response,prob.bottom,prob.top", lines.get(0));
+    assertEquals(13, lines.size());
+    assertTrue(lines.get(1).startsWith("img000.png,"), lines.get(1));
+  }
+
   /** Fashion-MNIST as Debian ships it, installed here when it is not yet; skipped, with the reason, where it cannot be. */
   @Test
   void fashionMnistFromDebiansPackageTrainsAndPredicts() throws Exception {

@@ -502,7 +502,18 @@ public final class TrainedModel implements AutoCloseable {
    * @since 0.3
    */
   public CsvFormat csvFormat() {
-    return CsvFormat.DEFAULT.with(meta.csv() == null ? Map.of() : meta.csv());
+    return CsvFormat.DEFAULT.with(readSettings());
+  }
+
+  /**
+   * How the training data was read: a CSV file's decimal mark and missing-value tokens, an image
+   * folder's size, channels and normalization. Data to predict is read alike.
+   *
+   * @return the settings; empty for the defaults
+   * @since 0.3
+   */
+  public Map<String, String> readSettings() {
+    return meta.read() == null ? Map.of() : meta.read();
   }
 
   /**

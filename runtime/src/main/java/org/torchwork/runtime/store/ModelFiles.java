@@ -95,8 +95,9 @@ public final class ModelFiles {
    * @param preprocessing how features become the network's inputs; null in models of format 2 and
    *     before (numbers as they are, none missing)
    * @param id the task's id column, carried into predictions; null when none
-   * @param csv how the training file was read (decimal mark, missing-value tokens), to read files to
-   *     predict alike; null or empty for the defaults
+   * @param read how the training data was read (a CSV file's decimal mark and missing-value tokens,
+   *     an image folder's size, channels and normalization), to read data to predict alike; null or
+   *     empty for the defaults
    */
   public record Meta(
       int format,
@@ -114,7 +115,7 @@ public final class ModelFiles {
       Map<String, Object> callbacks,
       Preprocessing preprocessing,
       String id,
-      Map<String, String> csv) {
+      Map<String, String> read) {
 
     /**
      * This metadata with other callback states.
@@ -124,7 +125,7 @@ public final class ModelFiles {
      */
     public Meta withCallbacks(Map<String, Object> states) {
       return new Meta(format, torchwork, learner, origin, taskType, target, features, classes, params, callbackParams,
-          standardization, training, states, preprocessing, id, csv);
+          standardization, training, states, preprocessing, id, read);
     }
 
     /**

@@ -10,6 +10,7 @@ import org.torchwork.api.TaskType;
 import org.torchwork.runtime.Platform;
 import org.torchwork.data.CsvTable;
 import org.torchwork.data.IdxFiles;
+import org.torchwork.data.ImageFolder;
 
 /**
  * Where a task comes from, as plain values, so that a Spark executor can load the same rows: a
@@ -84,6 +85,28 @@ public record TaskReference(String id, String csv, String target, Map<String, St
   }
 
   /**
+   * A folder of images, one subfolder per class.
+   *
+   * @param dir the folder; made absolute
+   * @param settings how the images are read ({@link ImageFolder#set}: resize, crop, channels, mean, std)
+   * @return the reference
+   */
+  public static TaskReference images(Path dir, Map<String, String> settings) {
+    Map<String, String> s = new LinkedHashMap<>(settings);
+    s.put("format", "images");
+    return new TaskReference(null, dir.toAbsolutePath().normalize().toString(), null, s);
+  }
+
+  /**
+   * Whether the task is a folder of images.
+   *
+   * @return true for a folder of images
+   */
+  public boolean isImages() {
+    return "images".equals(settings.get("format"));
+  }
+
+  /**
    * Whether the task is images in an IDX file.
    *
    * @return true for an IDX file
@@ -104,6 +127,11 @@ public record TaskReference(String id, String csv, String target, Map<String, St
       String labels = settings.get("labels");
       return IdxFiles.read(Path.of(csv), labels == null ? null : Path.of(labels));
     }
+    if (isImages()) {
+      ImageFolder folder = ImageFolder.of(Path.of(csv));
+      settings.forEach(folder::set);
+      return folder.read().task();
+    }
     return id != null ? platform.task(id) : table().task(type);
   }
 
@@ -114,7 +142,7 @@ public record TaskReference(String id, String csv, String target, Map<String, St
    * @throws IllegalStateException for a built-in task
    */
   public CsvTable table() {
-    if (csv == null || isIdx()) {
+    if (csv == null || isIdx() || isImages()) {
       throw new IllegalStateException("task " + this + " is not a CSV file");
     }
     return CsvTable.of(Path.of(csv), settings).target(target);
@@ -140,8 +168,26 @@ public record TaskReference(String id, String csv, String target, Map<String, St
     if (settings.containsKey("labels")) {
       m.put("labels", fingerprint(Path.of(settings.get("labels"))));
     }
+    if (isImages()) {
+      m.put("images", folderFingerprint(Path.of(csv)));
+      return m;
+    }
     m.putAll(fingerprint(Path.of(csv)));
     return m;
+  }
+
+  /** Every image's path, size and time, hashed: another set of images is not taken for these. */
+  private static String folderFingerprint(Path dir) {
+    try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(dir)) {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      for (Path p : s.filter(java.nio.file.Files::isRegularFile).sorted().toList()) {
+        sha.update((dir.relativize(p) + "\0" + java.nio.file.Files.size(p) + "\0" + java.nio.file.Files.getLastModifiedTime(p) + "\n")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      return java.util.HexFormat.of().formatHex(sha.digest());
+    } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+      throw new org.torchwork.api.TorchworkException("Cannot read image folder " + dir + ": " + e.getMessage() + ".");
+    }
   }
 
   private static java.util.Map<String, Object> fingerprint(Path file) {
