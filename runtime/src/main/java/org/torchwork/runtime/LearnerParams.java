@@ -56,6 +56,11 @@ final class LearnerParams {
                   + " their own); none refuses data with missing values").build(),
           Param.bool("impute_indicators").defaultValue(false)
               .description("add a 0/1 column <feature>.missing for each numeric feature with missing values in training").build(),
+          Param.bool("augment_flip").defaultValue(false)
+              .description("images: flip each training image left to right with probability 1/2 (seeded, resumable)").build(),
+          Param.integer("augment_crop").min(0).defaultValue(0)
+              .description("images: pad each training image with this many zeros and cut it back at a random place; 0 is off")
+              .build(),
           Param.integer("max_levels").min(2).defaultValue(1000)
               .description("the most levels a categorical feature may have to be one-hot encoded; more is refused").build());
 

@@ -30,6 +30,7 @@ import org.torchwork.data.Preprocessing;
 import org.torchwork.data.Standardization;
 import org.torchwork.data.Tasks;
 import org.torchwork.data.TrainingData;
+import org.torchwork.runtime.loop.Augment;
 import org.torchwork.runtime.loop.CallbackPlan;
 import org.torchwork.runtime.loop.Live;
 import org.torchwork.runtime.loop.TrainingLoop;
@@ -440,6 +441,7 @@ public final class TorchLearner implements Learner, AutoCloseable {
     // Building the network (not initializing it) checks its parameters, e.g. layers against neurons.
     NetworkShape shape = data.shape(spec.taskType() == TaskType.CLASSIF ? task.classes().size() : 1);
     spec.network().create(shape, p);
+    Augment.of(p, data.train().rowShape());
     Limits.checkNetwork(spec.id(), spec.network().parameterCount(shape, p), Limits.machineMemory());
     Limits.checkBatch(p.getInt("batch_size"), task.nrow(), shape.inputs());
     Map<String, Map<String, Object>> callbackParams = new LinkedHashMap<>();

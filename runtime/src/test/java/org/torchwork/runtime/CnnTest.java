@@ -81,18 +81,20 @@ class CnnTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"pytorch", "mxnet"})
-  void aConvolutionalNetworkLearnsImagesAndAResumeInTheMiddleOfAnEpochEndsBitForBitAlike(String engine) {
+  void aConvolutionalNetworkLearnsAugmentedImagesAndAResumeInTheMiddleOfAnEpochEndsBitForBitAlike(String engine) {
     Task train = corners(160, 8, 1);
     Path ckpt = tmp.resolve("ckpt-" + engine);
     TorchCallback saver = TorchCallback.builder("saver", SaveMidEpoch.class).build(p -> new SaveMidEpoch(ckpt));
     List<float[]> straight;
-    try (TorchLearner l = cnn(engine).callbacks(saver).train(train)) {
+    // Shuffled (the default) and augmented: every batch's flips and crops come from the seed and the batch's number.
+    try (TorchLearner l = cnn(engine).set("augment_flip", true).set("augment_crop", 1).callbacks(saver).train(train)) {
       straight = weights(l.model());
       double acc = l.model().predict(corners(100, 8, 2)).score(PLATFORM.measure("classif.acc"));
       assertTrue(acc > 0.9, engine + ": accuracy on new images " + acc);
       assertEquals(List.of(1, 8, 8), l.model().preprocessing().shape());
     }
-    try (TorchLearner resumed = cnn(engine).callbacks(saver).set("resume", ckpt.toString()).train(train)) {
+    try (TorchLearner resumed = cnn(engine).set("augment_flip", true).set("augment_crop", 1).callbacks(saver)
+        .set("resume", ckpt.toString()).train(train)) {
       List<float[]> after = weights(resumed.model());
       for (int i = 0; i < straight.size(); i++) {
         assertArrayEquals(straight.get(i), after.get(i), engine + ": parameter " + i);
@@ -156,5 +158,91 @@ class CnnTest {
     }
     TorchworkException e = assertThrows(TorchworkException.class, () -> Torchwork.module("tiny", shape -> null));
     assertTrue(e.getMessage().startsWith("Learner id 'tiny' does not start with its task type."), e.getMessage());
+  }
+
+  /** Records the first batch's images in training and in validation. */
+  static final class FirstBatches extends CallbackSet {
+    static float[] train;
+    static float[] valid;
+
+    @Override
+    public void onBatchBegin(Context ctx) {
+      if (ctx.epoch() == 1 && ctx.step() == 1) {
+        train = ctx.batch().getData().head().toFloatArray();
+      }
+    }
+
+    @Override
+    public void onBatchValidBegin(Context ctx) {
+      if (ctx.epoch() == 1 && valid == null) {
+        valid = ctx.batch().getData().head().toFloatArray();
+      }
+    }
+  }
+
+  @Test
+  void augmentationFlipsAndShiftsTrainingImagesOnlyAndOnlyImages() {
+    Task images = corners(32, 4, 21);
+    TorchCallback record = TorchCallback.builder("record", FirstBatches.class).build(p -> new FirstBatches());
+    float[][] seen = new float[3][];
+    float[][] valid = new float[3][];
+    for (int run = 0; run < 3; run++) {
+      FirstBatches.train = null;
+      FirstBatches.valid = null;
+      TorchLearner l = PLATFORM.learner("classif.cnn").set("epochs", 1).set("batch_size", 32).set("seed", 5).set("shuffle", false)
+          .set("channels", List.of(2)).set("dense", List.of(4)).set("kernel", 1).set("pool", 1).set("validate", 0.25)
+          .callbacks(record);
+      if (run == 1) {
+        l.set("augment_flip", true);
+      } else if (run == 2) {
+        l.set("augment_crop", 1);
+      }
+      try (l) {
+        l.train(images);
+      }
+      seen[run] = FirstBatches.train;
+      valid[run] = FirstBatches.valid;
+    }
+    assertArrayEquals(valid[0], valid[1], "validation images are never changed");
+    int flipped = 0;
+    for (int i = 0; i < seen[0].length / 16; i++) {
+      boolean same = true;
+      boolean mirrored = true;
+      for (int r = 0; r < 4; r++) {
+        for (int c = 0; c < 4; c++) {
+          same &= seen[1][i * 16 + r * 4 + c] == seen[0][i * 16 + r * 4 + c];
+          mirrored &= seen[1][i * 16 + r * 4 + c] == seen[0][i * 16 + r * 4 + 3 - c];
+        }
+      }
+      assertTrue(same || mirrored, "image " + i + " is itself or its mirror");
+      flipped += same ? 0 : 1;
+    }
+    assertTrue(flipped > 3 && flipped < seen[0].length / 16 - 3, "about half are flipped: " + flipped);
+    int shifted = 0;
+    for (int i = 0; i < seen[0].length / 16; i++) {
+      boolean found = false;
+      for (int dy = -1; dy <= 1 && !found; dy++) {
+        for (int dx = -1; dx <= 1 && !found; dx++) {
+          boolean all = true;
+          for (int r = 0; r < 4; r++) {
+            for (int c = 0; c < 4; c++) {
+              int sy = r + dy;
+              int sx = c + dx;
+              float want = sy < 0 || sy > 3 || sx < 0 || sx > 3 ? 0 : seen[0][i * 16 + sy * 4 + sx];
+              all &= seen[2][i * 16 + r * 4 + c] == want;
+            }
+          }
+          found = all;
+          shifted += all && (dx != 0 || dy != 0) ? 1 : 0;
+        }
+      }
+      assertTrue(found, "image " + i + " is itself shifted by at most one pixel, zeros coming in");
+    }
+    assertTrue(shifted > 10, "most images move: " + shifted);
+    assertArrayEquals(valid[0], valid[2]);
+    TorchworkException e = assertThrows(TorchworkException.class, () -> PLATFORM.learner("classif.mlp").set("epochs", 1)
+        .set("batch_size", 8).set("augment_crop", 2).train(PLATFORM.task("iris")));
+    assertEquals("augment_crop changes images, but the task's rows are flat (4 features). Use it with images (rows of shape C x H x W:"
+        + " an IDX file, an image folder), or remove it.", e.getMessage());
   }
 }

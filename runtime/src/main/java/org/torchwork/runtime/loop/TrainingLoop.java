@@ -85,6 +85,7 @@ public final class TrainingLoop {
   private boolean gradientsAccumulate;
   private Randomness.PerBatch seeding;
   private Replicas replicas;
+  private Augment augment;
   private List<Prediction> parts;
   private Path lastCheckpoint;
   private final Dispatcher dispatcher;
@@ -198,6 +199,7 @@ public final class TrainingLoop {
       gradients = new StepGradients(block.getParameters().stream().collect(Collectors.toList()));
       ctx.gradients = gradients;
       seeding = Randomness.perBatch(engine, block, mxnet);
+      augment = Augment.of(params, train.rowShape());
       replicas = Replicas.of(engine, choice.device(), params.getInt("devices"), block, gradients, model.getNDManager());
       losses = new Losses(model.getNDManager());
       ctx.losses = losses;
@@ -352,6 +354,9 @@ public final class TrainingLoop {
         }
         try (NDManager manager = ctx.model.getNDManager().newSubManager(ctx.device)) {
           ctx.batch = batches.get(manager, i);
+          if (augment != null) {
+            ctx.batch = augment.apply(ctx.batch, manager, seed, ctx.globalStep);
+          }
           gradients.newStep(manager);
           dispatch(Stage.ON_BATCH_BEGIN);
           Replicas.Step passes = Replicas.passes(
