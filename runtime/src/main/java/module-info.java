@@ -11,6 +11,7 @@ module org.torchwork.runtime {
   requires transitive org.torchwork.data;
   requires org.slf4j;
   requires com.google.gson;
+  requires ai.djl.model_zoo;
 
   exports org.torchwork.runtime;
   exports org.torchwork.runtime.tune;
@@ -31,7 +32,8 @@ module org.torchwork.runtime {
       org.torchwork.runtime.builtin.FeaturelessLearners,
       org.torchwork.runtime.builtin.TabResNetLearners,
       org.torchwork.runtime.builtin.FtTransformerLearners,
-      org.torchwork.runtime.builtin.CnnLearners;
+      org.torchwork.runtime.builtin.CnnLearners,
+      org.torchwork.runtime.builtin.ResNetLearners;
   provides org.torchwork.api.spi.TaskProvider with
       org.torchwork.runtime.builtin.BuiltinTasks;
   provides org.torchwork.api.spi.MeasureProvider with

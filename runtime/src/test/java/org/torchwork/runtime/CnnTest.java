@@ -144,6 +144,20 @@ class CnnTest {
         e.getMessage());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"pytorch", "mxnet"})
+  void aResidualNetworkFromDjlsBuilderLearnsImagesAndRefusesADepthItsBuilderLacks(String engine) {
+    try (TorchLearner l = PLATFORM.learner("classif.resnet").set("depth", 8).set("epochs", 3).set("batch_size", 16)
+        .set("seed", 4).set("engine", engine).set("opt.lr", 0.01).train(corners(160, 8, 21))) {
+      double acc = l.model().predict(corners(80, 8, 22)).score(PLATFORM.measure("classif.acc"));
+      assertTrue(acc > 0.9, engine + ": accuracy " + acc);
+    }
+    TorchworkException e = assertThrows(TorchworkException.class, () -> PLATFORM.learner("classif.resnet").set("depth", 18)
+        .set("epochs", 1).set("batch_size", 8).set("engine", engine).train(corners(16, 8, 9)));
+    assertTrue(e.getMessage().startsWith("Learner 'classif.resnet': depth 18 does not exist for images 8 pixels high. Images up to 28"
+        + " pixels high take the CIFAR form: depth 6n + 2 (20, 32, 44, 56, 110)"), e.getMessage());
+  }
+
   @Test
   void aNetworkOfYourOwnTrainsOnImagesThroughTheJavaApi() {
     TorchLearner mine = Torchwork.module("classif.tiny_cnn", shape -> new ai.djl.nn.SequentialBlock()
