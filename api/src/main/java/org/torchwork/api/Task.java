@@ -12,7 +12,8 @@ import java.util.Optional;
 import org.torchwork.api.internal.TaskAccess;
 
 /**
- * A supervised learning task: features and a target, held in memory.
+ * A supervised learning task: features and a target, held in memory, or, for data larger than
+ * memory, features read from a {@link RowSource} (a file) as they are needed ({@link #isStreamed}).
  *
  * <p>Features are stored row-major as {@code float}s. Each feature has a {@link ColumnType}:
  * numbers (numeric, integer, logical), or a categorical feature whose value in a row is the index
@@ -30,7 +31,10 @@ public final class Task {
   private final String target;
   private final List<String> features;
   private final List<String> classes;
+  /** The features, row-major; null when they are read from {@link #stored}. */
   private final float[] x;
+  /** Where the features are read from, for a task larger than memory; null when they are in {@link #x}. */
+  private final RowSource stored;
   private final float[] y;
   private final int nrow;
   /** What the rows carry besides their features and targets. */
@@ -85,8 +89,30 @@ public final class Task {
     this.classes = task.classes;
     this.nrow = task.nrow;
     this.x = task.x;
+    this.stored = task.stored;
     this.y = task.y;
     this.extras = extras;
+  }
+
+  /** A task whose features are read from {@code rows}; {@code y} is taken as it is. */
+  private Task(String id, TaskType type, String target, List<String> features, List<String> classes, RowSource rows, float[] y) {
+    this.extras = Extras.NONE;
+    this.id = Objects.requireNonNull(id, "id");
+    this.type = type;
+    this.target = target;
+    this.features = List.copyOf(features);
+    this.classes = List.copyOf(classes);
+    this.nrow = rows.nrow();
+    this.x = null;
+    this.stored = rows;
+    this.y = y;
+    if (features.isEmpty()) {
+      throw new TorchworkException("Task '" + id + "' has no features; a task needs at least one feature column.");
+    }
+    if (rows.width() != features.size() || y.length != nrow) {
+      throw new IllegalArgumentException("Task '" + id + "': rows of " + rows.width() + " values for " + features.size() + " features, "
+          + y.length + " targets for " + nrow + " rows.");
+    }
   }
 
   private Task(String id, TaskType type, String target, List<String> features, List<String> classes, float[] x, float[] y) {
@@ -116,6 +142,7 @@ public final class Task {
           "Task '" + id + "': " + x.length + " feature values for " + nrow + " rows and " + features.size() + " features.");
     }
     this.x = copy ? x.clone() : x;
+    this.stored = null;
     this.y = copy ? y.clone() : y;
   }
 
@@ -183,6 +210,85 @@ public final class Task {
     float[] y = new float[features.isEmpty() ? 0 : x.length / features.size()];
     Arrays.fill(y, Float.NaN);
     return new Task(id, null, null, features, List.of(), x, y);
+  }
+
+  /**
+   * A classification task whose features are read from a {@link RowSource} (a file) as they are
+   * needed, for data larger than memory; only the targets are held in memory.
+   *
+   * @param id the task's id
+   * @param target the target column's name
+   * @param features the feature names, {@code rows.width()} of them
+   * @param classes the class labels
+   * @param rows where the features are read from
+   * @param y each row's class index into {@code classes}
+   * @return the task
+   * @since 0.3
+   */
+  public static Task classif(String id, String target, List<String> features, List<String> classes, RowSource rows, int[] y) {
+    if (classes.size() < 2) {
+      throw new TorchworkException(
+          "Task '" + id + "': target '" + target + "' has " + classes.size() + " class(es); classification needs at least 2.");
+    }
+    float[] labels = new float[y.length];
+    for (int i = 0; i < y.length; i++) {
+      if (y[i] < 0 || y[i] >= classes.size()) {
+        throw new IllegalArgumentException("Task '" + id + "': row " + i + " has class index " + y[i] + " of " + classes.size() + ".");
+      }
+      labels[i] = y[i];
+    }
+    return new Task(id, TaskType.CLASSIF, target, features, classes, rows, labels);
+  }
+
+  /**
+   * A regression task whose features are read from a {@link RowSource} as they are needed.
+   *
+   * @param id the task's id
+   * @param target the target column's name
+   * @param features the feature names, {@code rows.width()} of them
+   * @param rows where the features are read from
+   * @param y each row's target value
+   * @return the task
+   * @since 0.3
+   */
+  public static Task regr(String id, String target, List<String> features, RowSource rows, float[] y) {
+    return new Task(id, TaskType.REGR, Objects.requireNonNull(target, "target"), features, List.of(), rows, y.clone());
+  }
+
+  /**
+   * A task with features only, to predict, read from a {@link RowSource} as they are needed.
+   *
+   * @param id the task's id
+   * @param features the feature names, {@code rows.width()} of them
+   * @param rows where the features are read from
+   * @return the task
+   * @since 0.3
+   */
+  public static Task unlabeled(String id, List<String> features, RowSource rows) {
+    float[] y = new float[rows.nrow()];
+    Arrays.fill(y, Float.NaN);
+    return new Task(id, null, null, features, List.of(), rows, y);
+  }
+
+  /**
+   * Whether the task's features are read from a {@link RowSource} as they are needed rather than
+   * held in memory.
+   *
+   * @return true for a streamed task
+   * @since 0.3
+   */
+  public boolean isStreamed() {
+    return stored != null;
+  }
+
+  /**
+   * Where a streamed task's features are read from.
+   *
+   * @return the source; empty for a task held in memory
+   * @since 0.3
+   */
+  public Optional<RowSource> rowSource() {
+    return Optional.ofNullable(stored);
   }
 
   /**
@@ -266,6 +372,12 @@ public final class Task {
    * @return the value
    */
   public float feature(int row, int col) {
+    if (stored != null) {
+      Objects.checkIndex(col, features.size());
+      float[] one = new float[features.size()];
+      stored.read(new int[] {row}, 0, 1, one);
+      return one[col];
+    }
     return x[row * features.size() + col];
   }
 
@@ -288,6 +400,10 @@ public final class Task {
    * @param dest receives {@code (to - from) * nfeatures()} values from index 0
    */
   public void copyFeatures(int[] rows, int from, int to, float[] dest) {
+    if (stored != null) {
+      stored.read(rows, from, to, dest);
+      return;
+    }
     int p = features.size();
     for (int i = from; i < to; i++) {
       System.arraycopy(x, rows[i] * p, dest, (i - from) * p, p);
@@ -316,6 +432,19 @@ public final class Task {
    * @return the subset
    */
   public Task subset(String newId, int[] rows) {
+    if (stored != null) {
+      float[] sy = new float[rows.length];
+      copyTargets(rows, 0, rows.length, sy);
+      float[] sw = null;
+      if (extras.weights() != null) {
+        sw = new float[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+          sw[i] = extras.weights()[rows[i]];
+        }
+      }
+      // A view of the same file: nothing of the features is copied.
+      return new Task(new Task(newId, type, target, features, classes, stored.view(rows), sy), extras.weights(sw));
+    }
     int p = features.size();
     float[] sx = new float[rows.length * p];
     float[] sy = new float[rows.length];
@@ -392,7 +521,7 @@ public final class Task {
             + copy + ". Give each level once.");
       }
       for (int i = 0; i < nrow; i++) {
-        float v = x[i * p + j];
+        float v = stored != null ? feature(i, j) : x[i * p + j];
         if (!Float.isNaN(v) && (v < 0 || v >= copy.size() || v != Math.rint(v))) {
           throw new TorchworkException("Task '" + id + "' row " + (i + 1) + ", categorical feature '" + features.get(j) + "': " + v
               + " is not the index of one of its " + copy.size() + " levels. Give 0 for its first level, 1 for the second, ...,"
@@ -575,6 +704,23 @@ public final class Task {
     Objects.checkIndex(col, features.size());
     int p = features.size();
     int n = 0;
+    if (stored != null) {
+      // A chunk of rows at a time, in file order.
+      int chunk = Math.max(1, 65_536 / p);
+      float[] values = new float[chunk * p];
+      int[] order = new int[nrow];
+      Arrays.setAll(order, i -> i);
+      for (int from = 0; from < nrow; from += chunk) {
+        int to = Math.min(nrow, from + chunk);
+        stored.read(order, from, to, values);
+        for (int i = 0; i < to - from; i++) {
+          if (Float.isNaN(values[i * p + col])) {
+            n++;
+          }
+        }
+      }
+      return n;
+    }
     for (int i = 0; i < nrow; i++) {
       if (Float.isNaN(x[i * p + col])) {
         n++;
@@ -613,7 +759,8 @@ public final class Task {
     }
     return "<Task" + (type == TaskType.CLASSIF ? "Classif" : "Regr") + ":" + id + "> (" + nrow + " x " + (features.size() + 1) + ")\n"
         + "* Target: " + target + (type == TaskType.CLASSIF ? " (" + String.join(", ", classes) + ")" : "") + "\n"
-        + "* Features (" + features.size() + "): " + featureList() + (extras.weights() == null ? "" : "\n* Weights: yes");
+        + "* Features (" + features.size() + "): " + featureList() + (extras.weights() == null ? "" : "\n* Weights: yes")
+        + (stored == null ? "" : "\n* Rows read from: " + stored.describe());
   }
 
   /** The feature names, with their types when not all are numeric. */

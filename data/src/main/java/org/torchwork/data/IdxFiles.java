@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,7 +17,6 @@ import java.util.zip.GZIPInputStream;
 import org.torchwork.api.Task;
 import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchworkException;
-import org.torchwork.api.internal.TaskAccess;
 
 /**
  * IDX files, the format of MNIST and Fashion-MNIST ({@code train-images-idx3-ubyte}, gzipped or
@@ -81,6 +81,12 @@ public final class IdxFiles {
    * @throws TorchworkException naming the file and what is wrong with it
    */
   public static Task read(Path images, Path labels) {
+    RowSink.ArraySink sink = new RowSink.ArraySink();
+    return scan(images, labels, sink).task(sink.values());
+  }
+
+  /** Reads the images into a sink, and the labels. */
+  static Scanned scan(Path images, Path labels, RowSink sink) {
     CsvTable.requireFile(images, "Images file");
     Path labelFile = labels != null ? labels : labelsBeside(images);
     if (labels != null) {
@@ -94,13 +100,10 @@ public final class IdxFiles {
       int[] dims = header(in, images, 3, "Images file");
       int n = dims[0];
       int pixels = dims[1] * dims[2];
-      if ((long) n * pixels > Limits.MAX_ARRAY) {
-        throw new TorchworkException("Images file " + images + " declares " + n + " images of " + dims[1] + " x " + dims[2] + ", more"
-            + " values than one array holds (" + Limits.MAX_ARRAY + "). Give a file of fewer images.");
-      }
-      Limits.checkHeap((long) n * pixels * Float.BYTES, "Images file " + images + " (" + n + " images of " + dims[1] + " x " + dims[2]
-          + ")");
-      float[] x = new float[n * pixels];
+      // The labels first: a wrong labels file is found before the images are read.
+      int[] codes = labelFile == null ? null : labels(labelFile, n);
+      sink.begin(n, pixels, "Images file " + images + " (" + n + " images of " + dims[1] + " x " + dims[2] + ")");
+      float[] x = new float[pixels];
       byte[] row = new byte[pixels];
       for (int i = 0; i < n; i++) {
         try {
@@ -109,43 +112,40 @@ public final class IdxFiles {
           throw new TorchworkException("Images file " + images + " is truncated: it declares " + n + " images of " + dims[1] + " x "
               + dims[2] + " but ends in image " + (i + 1) + ". Use a complete copy of the file.", e);
         }
-        int base = i * pixels;
         for (int j = 0; j < pixels; j++) {
-          x[base + j] = (row[j] & 0xFF) / 255f;
+          x[j] = (row[j] & 0xFF) / 255f;
         }
+        sink.accept(x, 0);
       }
       List<String> features = new ArrayList<>(pixels);
       for (int j = 1; j <= pixels; j++) {
         features.add("pixel" + j);
       }
-      Task task;
-      if (labelFile == null) {
+      int[] shape = {1, dims[1], dims[2]};
+      if (codes == null) {
         float[] y = new float[n];
         java.util.Arrays.fill(y, Float.NaN);
-        task = TaskAccess.adopt(id, null, null, features, List.of(), x, y, n);
-      } else {
-        int[] codes = labels(labelFile, n);
-        TreeSet<Integer> distinct = new TreeSet<>();
-        for (int c : codes) {
-          distinct.add(c);
-        }
-        List<String> classes = new ArrayList<>();
-        int[] index = new int[256];
-        for (int c : distinct) {
-          index[c] = classes.size();
-          classes.add(Integer.toString(c));
-        }
-        if (classes.size() < 2) {
-          throw new TorchworkException("Labels file " + labelFile + " holds one class (" + classes + "); classification needs at least"
-              + " 2. Give the labels of another set of images.");
-        }
-        float[] y = new float[n];
-        for (int i = 0; i < n; i++) {
-          y[i] = index[codes[i]];
-        }
-        task = TaskAccess.adopt(id, TaskType.CLASSIF, "label", features, classes, x, y, n);
+        return new Scanned(id, null, null, features, List.of(), y, shape, images, Map.of());
       }
-      return task.withRowShape(1, dims[1], dims[2]).withSource(images);
+      TreeSet<Integer> distinct = new TreeSet<>();
+      for (int c : codes) {
+        distinct.add(c);
+      }
+      List<String> classes = new ArrayList<>();
+      int[] index = new int[256];
+      for (int c : distinct) {
+        index[c] = classes.size();
+        classes.add(Integer.toString(c));
+      }
+      if (classes.size() < 2) {
+        throw new TorchworkException("Labels file " + labelFile + " holds one class (" + classes + "); classification needs at least"
+            + " 2. Give the labels of another set of images.");
+      }
+      float[] y = new float[n];
+      for (int i = 0; i < n; i++) {
+        y[i] = index[codes[i]];
+      }
+      return new Scanned(id, TaskType.CLASSIF, "label", features, classes, y, shape, images, Map.of());
     } catch (IOException e) {
       throw new TorchworkException("Images file " + images + " cannot be read: " + e.getMessage() + ".", e);
     }

@@ -139,6 +139,14 @@ public final class ImageFolder {
    * @throws TorchworkException naming the folder or file and what is wrong
    */
   public Loaded read() {
+    RowSink.ArraySink sink = new RowSink.ArraySink();
+    List<String> names = new ArrayList<>();
+    Scanned scanned = scan(sink, names);
+    return new Loaded(scanned.task(sink.values()), names);
+  }
+
+  /** Decodes the images into a sink, in file order; {@code names} receives each one's file, relative to the folder. */
+  Scanned scan(RowSink sink, List<String> names) {
     if (!Files.isDirectory(dir)) {
       throw new TorchworkException("Image folder " + dir + " " + (Files.exists(dir) ? "is not a folder" : "does not exist")
           + ". Give a folder with one subfolder of images per class (or the images to predict).");
@@ -190,15 +198,16 @@ public final class ImageFolder {
       if (size == null) {
         size = new int[] {image.getHeight(), image.getWidth()};
         pixels = c * size[0] * size[1];
-        Limits.checkHeap((long) files.size() * pixels * Float.BYTES, "Image folder " + dir + " (" + files.size() + " images of " + c
-            + " x " + size[0] + " x " + size[1] + ")");
-        x = new float[files.size() * pixels];
+        sink.begin(files.size(), pixels, "Image folder " + dir + " (" + files.size() + " images of " + c + " x " + size[0] + " x "
+            + size[1] + ")");
+        x = new float[pixels];
       } else if (image.getHeight() != size[0] || image.getWidth() != size[1]) {
         throw new TorchworkException("Image folder " + dir + ": " + dir.relativize(f) + " is " + image.getWidth() + " x "
             + image.getHeight() + " pixels once prepared, " + dir.relativize(files.get(0)) + " " + size[1] + " x " + size[0] + "."
             + " Images must be of one size: give --resize N and --crop N (e.g. 224) to make them so.");
       }
-      fill(image, c, x, i * pixels);
+      fill(image, c, x, 0);
+      sink.accept(x, 0);
     }
     List<String> features = new ArrayList<>(pixels);
     for (int j = 1; j <= pixels; j++) {
@@ -211,14 +220,11 @@ public final class ImageFolder {
     }
     String id = dir.toAbsolutePath().normalize().getFileName() == null ? "images" : dir.toAbsolutePath().normalize().getFileName()
         .toString();
-    Task task = labeled ? TaskAccess.adopt(id, TaskType.CLASSIF, "class", features, classes, x, y, n)
-        : TaskAccess.adopt(id, null, null, features, List.of(), x, y, n);
     Map<String, String> settings = settings();
     settings.put("channels", Integer.toString(c));
-    task = task.withRowShape(c, size[0], size[1]).withSource(dir, settings);
-    List<String> names = new ArrayList<>();
     files.forEach(f -> names.add(dir.relativize(f).toString()));
-    return new Loaded(task, names);
+    return new Scanned(id, labeled ? TaskType.CLASSIF : null, labeled ? "class" : null, features, labeled ? classes : List.of(), y,
+        new int[] {c, size[0], size[1]}, dir, settings);
   }
 
   /** The images directly in a folder, sorted by name; hidden files and others skipped. */

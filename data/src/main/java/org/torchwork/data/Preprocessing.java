@@ -130,6 +130,10 @@ public record Preprocessing(String categories, String impute, List<Preprocessing
       // Tensors (images) are taken as they are; a missing value among them is refused.
       return numeric(train.featureNames()).withShape(train.rowShape());
     }
+    if (train.isStreamed()) {
+      // Rows read from a file as they are needed: numbers, none missing (the cache refuses others when built).
+      return numeric(train.featureNames());
+    }
     int n = train.nrow();
     int p = train.nfeatures();
     List<Input> inputs = new ArrayList<>();
@@ -502,6 +506,10 @@ public record Preprocessing(String categories, String impute, List<Preprocessing
       if (columns[i] != i || inputs.get(i).categorical() || inputs.get(i).indicator()) {
         return false;
       }
+    }
+    if (task.isStreamed()) {
+      // Its source gives finite numbers (RowSource's contract); reading every row here would cost a pass over the file.
+      return true;
     }
     for (int r = 0; r < task.nrow(); r++) {
       for (int j = 0; j < task.nfeatures(); j++) {

@@ -2,6 +2,7 @@ package org.torchwork.data;
 
 import java.util.Arrays;
 import java.util.List;
+import org.torchwork.api.RowSource;
 import org.torchwork.api.Task;
 import org.torchwork.api.TorchworkException;
 
@@ -49,13 +50,21 @@ public record Standardization(double[] mean, double[] scale) {
     int n = task.nrow();
     double[] mean = new double[p];
     double[] m2 = new double[p];
+    // A chunk of rows at a time, in row order: one read per chunk for rows streamed from a file.
+    int[] all = Splits.identity(n);
+    int chunk = Math.max(1, 65_536 / Math.max(1, p));
+    float[] rows = new float[Math.min(n, chunk) * p];
     // Welford's algorithm: stable for large values with small spread.
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < p; j++) {
-        double x = task.feature(i, j);
-        double delta = x - mean[j];
-        mean[j] += delta / (i + 1);
-        m2[j] += delta * (x - mean[j]);
+    for (int from = 0; from < n; from += chunk) {
+      int to = Math.min(n, from + chunk);
+      task.copyFeatures(all, from, to, rows);
+      for (int i = from; i < to; i++) {
+        for (int j = 0; j < p; j++) {
+          double x = rows[(i - from) * p + j];
+          double delta = x - mean[j];
+          mean[j] += delta / (i + 1);
+          m2[j] += delta * (x - mean[j]);
+        }
       }
     }
     double[] scale = new double[p];
@@ -89,6 +98,33 @@ public record Standardization(double[] mean, double[] scale) {
    * @return the copy, with the task's row weights
    */
   public Task apply(Task task) {
+    if (task.isStreamed()) {
+      // Scaled as each batch is read: the rows stay in their file.
+      RowSource raw = task.rowSource().orElseThrow();
+      Standardization self = this;
+      return Tasks.withRows(task, task.featureNames(), new RowSource() {
+        @Override
+        public int nrow() {
+          return raw.nrow();
+        }
+
+        @Override
+        public int width() {
+          return raw.width();
+        }
+
+        @Override
+        public void read(int[] rows, int from, int to, float[] dest) {
+          raw.read(rows, from, to, dest);
+          self.apply(dest, to - from);
+        }
+
+        @Override
+        public String describe() {
+          return raw.describe() + ", standardized";
+        }
+      });
+    }
     int n = task.nrow();
     float[] x = new float[n * task.nfeatures()];
     task.copyFeatures(Splits.identity(n), 0, n, x);

@@ -430,7 +430,7 @@ final class TableReader {
    * classes {@code false} and {@code true}; the targets are recoded in place. Two labels (yes, no)
    * stay as they are.
    */
-  private static List<String> truthClasses(List<String> labels, float[] y, int nrow) {
+  static List<String> truthClasses(List<String> labels, float[] y, int nrow) {
     if (labels.size() <= 2 || !labels.stream().allMatch(l -> CsvScan.truth(l) >= 0)) {
       return labels;
     }
@@ -446,7 +446,7 @@ final class TableReader {
   }
 
   /** Sorts a column's levels as R sorts factor levels, and recodes the column's values in place. */
-  private static List<String> sortLevels(Levels levels, float[] values, int stride, int offset, int nrow) {
+  static List<String> sortLevels(Levels levels, float[] values, int stride, int offset, int nrow) {
     List<String> texts = levels.texts();
     String[] sorted = texts.toArray(String[]::new);
     Arrays.sort(sorted);

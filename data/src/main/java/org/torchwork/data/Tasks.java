@@ -2,6 +2,7 @@ package org.torchwork.data;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.torchwork.api.RowSource;
 import org.torchwork.api.Task;
 import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchworkException;
@@ -89,7 +90,42 @@ public final class Tasks {
     for (int i = 0; i < n; i++) {
       y[i] = from.target(i);
     }
-    Task task = TaskAccess.adopt(from.id(), from.type(), from.target(), features, from.classes(), x, y, n);
+    return carry(from, features, TaskAccess.adopt(from.id(), from.type(), from.target(), features, from.classes(), x, y, n));
+  }
+
+  /**
+   * A task of new feature columns for the same rows, read from a source as they are needed, with
+   * what the rows carry besides their features, as {@link #withFeatures}.
+   *
+   * @param from the task the rows come from
+   * @param features the new features' names
+   * @param rows the new features, {@code from.nrow()} rows
+   * @return the task
+   */
+  public static Task withRows(Task from, List<String> features, RowSource rows) {
+    int n = from.nrow();
+    Task task;
+    if (from.type() == null) {
+      task = Task.unlabeled(from.id(), features, rows);
+    } else if (from.type() == TaskType.CLASSIF) {
+      int[] y = new int[n];
+      for (int i = 0; i < n; i++) {
+        y[i] = (int) from.target(i);
+      }
+      task = Task.classif(from.id(), from.target(), features, from.classes(), rows, y);
+    } else {
+      float[] y = new float[n];
+      for (int i = 0; i < n; i++) {
+        y[i] = from.target(i);
+      }
+      task = Task.regr(from.id(), from.target(), features, rows, y);
+    }
+    return carry(from, features, task);
+  }
+
+  /** {@code task} with what {@code from}'s rows carry besides their features: weights, source, shape and id column. */
+  private static Task carry(Task from, List<String> features, Task task) {
+    int n = from.nrow();
     if (from.hasWeights()) {
       float[] w = new float[n];
       for (int i = 0; i < n; i++) {

@@ -378,6 +378,7 @@ public final class TorchLearner implements Learner, AutoCloseable {
       model = new TrainedModel(outcome.model(), SavedModels.meta(spec, platform.pluginProviding("learner", spec.id()), data.train(),
           data.preprocessing(), plan.idColumn(), plan.params().asMap(), plan.callbackParams(), data.standardization(), backend,
           plan.seed(), outcome.epochs(), outcome.states(), outcome.end()), backend, null, outcome.tensors());
+      model.feed = outcome.feed();
       return TorchLearner.this;
     }
   }

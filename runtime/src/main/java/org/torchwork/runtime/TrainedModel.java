@@ -52,6 +52,8 @@ public final class TrainedModel implements AutoCloseable {
   private final Path source;
   private final Forward forward;
   private final Map<String, Map<String, NDArray>> tensors;
+  /** How the training rows were streamed; null when they were in memory or the model was loaded. */
+  DataFeed feed;
 
   TrainedModel(Model network, ModelFiles.Meta meta, BackendChoice choice, Path source, Map<String, Map<String, NDArray>> tensors) {
     this.network = network;
@@ -608,6 +610,17 @@ public final class TrainedModel implements AutoCloseable {
    */
   public Optional<RunEnd> end() {
     return SavedModels.end(meta);
+  }
+
+  /**
+   * How the training rows reached the run that trained this model, when they were streamed from a
+   * file: where from, and the share of the run spent waiting for them.
+   *
+   * @return the report; empty when the rows were in memory, or for a loaded model
+   * @since 0.3
+   */
+  public Optional<DataFeed> dataFeed() {
+    return Optional.ofNullable(feed);
   }
 
   /**

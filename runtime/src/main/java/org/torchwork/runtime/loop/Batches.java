@@ -31,7 +31,7 @@ import org.torchwork.api.TaskType;
  * cost several times the gather), and one slice per batch costs a native call per batch, which
  * dominates steps of a few rows.
  */
-final class Batches implements AutoCloseable {
+final class Batches implements EpochBatches {
   private final Task task;
   private final int[] order;
   private final int batchSize;
@@ -164,12 +164,13 @@ final class Batches implements AutoCloseable {
     return sum;
   }
 
-  int count() {
+  @Override
+  public int count() {
     return count(order.length, batchSize);
   }
 
-  /** Batch {@code index} (from 0); its arrays belong to {@code batchManager}. */
-  Batch get(NDManager batchManager, int index) {
+  @Override
+  public Batch get(NDManager batchManager, int index) {
     int start = index * batchSize;
     int size = Math.min(batchSize, order.length - start);
     if (index / groupSize != group) {
@@ -185,7 +186,8 @@ final class Batches implements AutoCloseable {
    * The weight of batch {@code index}: its number of rows, or the sum of their weights, added in
    * the batch's order. An epoch's loss is the batches' losses weighted by it.
    */
-  double weight(int index) {
+  @Override
+  public double weight(int index) {
     int start = index * batchSize;
     int size = Math.min(batchSize, order.length - start);
     if (!task.hasWeights()) {
@@ -239,8 +241,8 @@ final class Batches implements AutoCloseable {
     return moved;
   }
 
-  /** The targets of batch {@code index}, as the measures score them. */
-  float[] truth(int index) {
+  @Override
+  public float[] truth(int index) {
     int start = index * batchSize;
     int size = Math.min(batchSize, order.length - start);
     if (truth == null) {

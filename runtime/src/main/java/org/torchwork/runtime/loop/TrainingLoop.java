@@ -35,6 +35,7 @@ import org.torchwork.api.TrainingInterrupted;
 import org.torchwork.api.spi.LearnerSpec;
 import org.torchwork.api.spi.NetworkShape;
 import org.torchwork.runtime.BackendChoice;
+import org.torchwork.runtime.DataFeed;
 import org.torchwork.runtime.Interrupts;
 import org.torchwork.runtime.RunEnd;
 import org.torchwork.data.Splits;
@@ -58,9 +59,11 @@ public final class TrainingLoop {
    * @param epochs the epochs that ran
    * @param end how the run ended
    * @param tensors the callbacks' tensors at the end, copies the model owns
+   * @param feed how the training rows were streamed and how long the run waited for them; null for
+   *     rows held in memory
    */
   public record Outcome(Model model, Map<String, Object> states, int epochs, RunEnd end,
-      Map<String, Map<String, NDArray>> tensors) {}
+      Map<String, Map<String, NDArray>> tensors, DataFeed feed) {}
 
   private final LearnerSpec spec;
   private final ParamValues params;
@@ -79,8 +82,9 @@ public final class TrainingLoop {
   private final String runId;
   private long epochRandomState;
   private Losses losses;
-  private Batches.Rows rowsTrain;
-  private Batches.Rows rowsValid;
+  private Feed feedTrain;
+  private Feed feedValid;
+  private DataFeed feed;
   private StepGradients gradients;
   private boolean gradientsAccumulate;
   private Randomness.PerBatch seeding;
@@ -162,6 +166,7 @@ public final class TrainingLoop {
    * @return the trained network, the callbacks' states and the epochs that ran
    */
   public Outcome run() {
+    long started = System.nanoTime();
     Task train = ctx.taskTrain;
     NetworkShape shape = data.shape(spec.taskType() == TaskType.CLASSIF ? train.classes().size() : 1);
     ShuffleRandom random = new ShuffleRandom(seed);
@@ -203,8 +208,8 @@ public final class TrainingLoop {
       replicas = Replicas.of(engine, choice.device(), params.getInt("devices"), block, gradients, model.getNDManager());
       losses = new Losses(model.getNDManager());
       ctx.losses = losses;
-      rowsTrain = new Batches.Rows(train, model.getNDManager());
-      rowsValid = ctx.taskValid == null ? null : new Batches.Rows(ctx.taskValid, model.getNDManager());
+      feedTrain = Feed.of(train, model.getNDManager());
+      feedValid = ctx.taskValid == null ? null : Feed.of(ctx.taskValid, model.getNDManager());
       ctx.trainer = trainer;
       ctx.checkpointWriter = dir -> writeCheckpoint(dir, random);
       if (resume != null) {
@@ -287,7 +292,8 @@ public final class TrainingLoop {
     ctx.yHat = null;
     ctx.failure = failure;
     // The rows' engine copies are freed before on_exit; the losses stay readable there.
-    Batches.Rows.close(rowsTrain, rowsValid);
+    feed = feedReport(started);
+    Feed.close(feedTrain, feedValid);
     // What on_exit saves is what an interrupted run reports.
     lastCheckpoint = null;
     CallbackException exitFailure;
@@ -317,7 +323,7 @@ public final class TrainingLoop {
       failure = new TrainingInterrupted(seen.signal(), seen.epoch(), seen.step(), lastCheckpoint);
     }
     if (failure == null && exitFailure == null) {
-      return new Outcome(model, states, ctx.epoch, Resumes.end(ctx), tensors);
+      return new Outcome(model, states, ctx.epoch, Resumes.end(ctx), tensors, feed);
     }
     if (model != null) {
       model.close();
@@ -337,11 +343,20 @@ public final class TrainingLoop {
     throw new TorchworkException("Training failed: " + failure, failure);
   }
 
+  /** How streamed rows reached the run, or null when they were in memory. */
+  private DataFeed feedReport(long started) {
+    if (feedTrain == null || !feedTrain.streamed()) {
+      return null;
+    }
+    long waited = feedTrain.waitNanos() + (feedValid == null ? 0 : feedValid.waitNanos());
+    return new DataFeed(ctx.taskTrain.rowSource().orElseThrow().describe(), waited / 1e9, (System.nanoTime() - started) / 1e9);
+  }
+
   /** Trains the epoch's batches from ctx.step on, adding to the epoch's loss and parts. */
   private void trainEpoch(Trainer trainer, int[] order, Engine engine) {
     boolean collect = parts != null;
     int first = ctx.step;
-    try (Batches batches = new Batches(ctx.taskTrain, rowsTrain, order, params.getInt("batch_size"), ctx.model.getNDManager(), ctx.device)) {
+    try (EpochBatches batches = feedTrain.epoch(order, params.getInt("batch_size"), ctx.model.getNDManager(), ctx.device)) {
       for (int i = first; i < batches.count(); i++) {
         ctx.step++;
         ctx.globalStep++;
@@ -412,7 +427,7 @@ public final class TrainingLoop {
 
   private void validate(Trainer trainer) {
     List<Prediction> parts = new ArrayList<>();
-    try (Batches batches = new Batches(ctx.taskValid, rowsValid, Splits.identity(ctx.taskValid.nrow()), params.getInt("batch_size"),
+    try (EpochBatches batches = feedValid.epoch(Splits.identity(ctx.taskValid.nrow()), params.getInt("batch_size"),
         ctx.model.getNDManager(), ctx.device)) {
       for (int i = 0; i < batches.count(); i++) {
         ctx.stepValid++;

@@ -1,0 +1,534 @@
+package org.torchwork.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.torchwork.api.RowSource;
+import org.torchwork.api.Task;
+import org.torchwork.api.TaskType;
+import org.torchwork.api.TorchworkException;
+
+/**
+ * Data larger than memory, streamed: a CSV file, an IDX file or an image folder converted once
+ * into a binary cache of 32-bit floats beside it ({@code data.csv.rows}, {@code images.rows}),
+ * whose rows a {@link Task} reads by index as the loop asks for them ({@link Task#isStreamed}).
+ *
+ * <p>The cache records the source's files (each one's size and modification time) and the
+ * SHA-256 of their bytes, and how the source was read. Each time it is opened, the source is
+ * hashed again: a cache whose source or settings changed is rebuilt; one whose own bytes do not
+ * match the checksum it ends with (edited, damaged, cut short) is refused, never read. A cache is
+ * written to a temporary file beside it and moved into place when complete, so a crash leaves no
+ * half-written cache.
+ *
+ * <p>File layout, little-endian: the 8 bytes {@code TWROWS} 0 1; the rows' features, row-major;
+ * each row's target; a header (Java properties, UTF-8); the header's offset (8 bytes); the SHA-256
+ * of everything before it (32 bytes).
+ */
+public final class RowCache {
+  /** The name a cache gets beside its source: the source's name and this. */
+  public static final String SUFFIX = ".rows";
+  private static final byte[] MAGIC = {'T', 'W', 'R', 'O', 'W', 'S', 0, 1};
+  private static final int TRAILER = 8 + 32;
+  private static final Cleaner CLEANER = Cleaner.create();
+
+  private RowCache() {}
+
+  /**
+   * A streamed task and where its rows are.
+   *
+   * @param task the task, reading its features from the cache
+   * @param cache the cache file
+   * @param built why the cache was written now (e.g. {@code "the source changed: ..."}), or null
+   *     when the one there was used
+   */
+  public record Opened(Task task, Path cache, String built) {}
+
+  /**
+   * Opens the cache of a source, building it first when there is none or it no longer matches.
+   *
+   * @param source a CSV file, an IDX images file or an image folder
+   * @param settings how to read it, as {@link CsvTable#set}, {@link ImageFolder#set} take them,
+   *     and {@code labels} for an IDX file's labels; {@code cache} names the cache file instead of
+   *     the one beside the source
+   * @param type the task type for a CSV file; IDX files and folders are classification
+   * @return the task over the cache
+   * @throws TorchworkException when the source cannot be read as set, the cache cannot be written,
+   *     or the cache there is damaged
+   */
+  public static Opened open(Path source, Map<String, String> settings, TaskType type) {
+    Path src = source.toAbsolutePath().normalize();
+    Map<String, String> read = new TreeMap<>(settings);
+    String given = read.remove("cache");
+    Path cache = given != null ? Path.of(given).toAbsolutePath().normalize()
+        : src.resolveSibling(src.getFileName() + SUFFIX);
+    if (!Files.exists(src)) {
+      throw new TorchworkException("Data " + src + " does not exist. Give a CSV file, an IDX images file or an image folder.");
+    }
+    if (cache.equals(src)) {
+      throw new TorchworkException("The cache " + cache + " would be the data itself. Name another file for it (--cache FILE).");
+    }
+    String kind = ImageFolder.isFolder(src) ? "images" : IdxFiles.isIdx(src) ? "idx" : "csv";
+    Fingerprint now = Fingerprint.of(src, kind, read);
+    String reason;
+    if (!Files.exists(cache)) {
+      reason = "there was no cache";
+    } else {
+      Header old = Header.read(cache, src);
+      reason = old.staleness(now, kind, read, type);
+      if (reason == null) {
+        return new Opened(old.task(cache), cache, null);
+      }
+    }
+    build(src, kind, read, type, now, cache);
+    return new Opened(Header.read(cache, src).task(cache), cache, reason);
+  }
+
+  /** Reads the source into a new cache, written beside the final one and moved into place. */
+  private static void build(Path src, String kind, Map<String, String> read, TaskType type, Fingerprint fingerprint, Path cache) {
+    Path dir = cache.getParent();
+    Path tmp;
+    try {
+      tmp = Files.createTempFile(dir, cache.getFileName().toString(), ".tmp");
+    } catch (IOException e) {
+      throw new TorchworkException("The cache for " + src + " cannot be written at " + cache + ": " + reason(e) + ". Name a place"
+          + " Torchwork may write it (--cache FILE).", e);
+    }
+    try {
+      try (CacheSink sink = new CacheSink(tmp)) {
+        Scanned scanned = scan(src, kind, read, type, sink);
+        sink.finish(scanned, fingerprint, kind, read);
+      }
+      Files.move(tmp, cache, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new TorchworkException("The cache for " + src + " cannot be written at " + cache + ": " + reason(e) + ". Free some space,"
+          + " or name another place for it (--cache FILE).", e);
+    } finally {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // Nothing was moved into place; the temporary file's name says what it is.
+      }
+    }
+  }
+
+  private static String reason(IOException e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  private static Scanned scan(Path src, String kind, Map<String, String> read, TaskType type, RowSink sink) {
+    switch (kind) {
+      case "images": {
+        ImageFolder folder = ImageFolder.of(src);
+        read.forEach((k, v) -> {
+          if (!k.equals("format") && !k.equals("labels")) {
+            folder.set(k, v);
+          }
+        });
+        return folder.scan(sink, new ArrayList<>());
+      }
+      case "idx":
+        return IdxFiles.scan(src, read.containsKey("labels") ? Path.of(read.get("labels")) : null, sink);
+      default: {
+        CsvTable table = CsvTable.of(src);
+        read.forEach((k, v) -> {
+          if (!k.equals("format")) {
+            table.set(k, v);
+          }
+        });
+        return StreamedCsv.scan(table, type == null ? TaskType.CLASSIF : type, sink);
+      }
+    }
+  }
+
+  /** The files a source consists of, their sizes and times, and the SHA-256 of their bytes. */
+  record Fingerprint(List<String> files, String sha256) {
+    static Fingerprint of(Path src, String kind, Map<String, String> read) {
+      List<Path> paths = new ArrayList<>();
+      try {
+        if (kind.equals("images")) {
+          try (Stream<Path> walk = Files.walk(src)) {
+            walk.filter(Files::isRegularFile).filter(p -> !src.relativize(p).toString().matches("(.*/)?\\..*")).sorted()
+                .forEach(paths::add);
+          }
+        } else {
+          paths.add(src);
+          Path labels = kind.equals("idx") ? (read.containsKey("labels") ? Path.of(read.get("labels")) : IdxFiles.labelsBeside(src))
+              : null;
+          if (labels != null && Files.isRegularFile(labels)) {
+            paths.add(labels.toAbsolutePath().normalize());
+          }
+        }
+        MessageDigest sha = RowCache.sha256();
+        List<String> files = new ArrayList<>();
+        byte[] buffer = new byte[1 << 16];
+        for (Path p : paths) {
+          String name = kind.equals("images") ? src.relativize(p).toString() : p.toString();
+          files.add(name + " " + Files.size(p) + " bytes, modified " + Files.getLastModifiedTime(p).toMillis());
+          sha.update(name.getBytes(StandardCharsets.UTF_8));
+          sha.update((byte) 0);
+          try (InputStream in = Files.newInputStream(p)) {
+            for (int k; (k = in.read(buffer)) > 0; ) {
+              sha.update(buffer, 0, k);
+            }
+          }
+        }
+        return new Fingerprint(files, HexFormat.of().formatHex(sha.digest()));
+      } catch (IOException | UncheckedIOException e) {
+        throw new TorchworkException("Data " + src + " cannot be read: " + e.getMessage() + ".", e);
+      }
+    }
+
+    /** The first difference from another fingerprint, for a message. */
+    String change(Fingerprint old) {
+      for (int i = 0; i < Math.max(files.size(), old.files.size()); i++) {
+        String a = i < old.files.size() ? old.files.get(i) : null;
+        String b = i < files.size() ? files.get(i) : null;
+        if (a == null || b == null || !a.equals(b)) {
+          return a == null ? "added " + b : b == null ? "removed " + a : "was " + a + ", is " + b;
+        }
+      }
+      return "its bytes changed (same sizes and times)";
+    }
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A cache's header: what the rows are and what they were read from. */
+  private record Header(Properties p, long rows, int width) {
+    /** Reads and checks a cache's trailer, checksum and header; refuses one that does not match its checksum. */
+    static Header read(Path cache, Path src) {
+      try (FileChannel ch = FileChannel.open(cache, StandardOpenOption.READ)) {
+        long size = ch.size();
+        if (size < MAGIC.length + TRAILER) {
+          throw damaged(cache, src, "it is shorter than any cache");
+        }
+        ByteBuffer trailer = ByteBuffer.allocate(TRAILER).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, trailer, size - TRAILER);
+        trailer.flip();
+        long headerAt = trailer.getLong();
+        byte[] expected = new byte[32];
+        trailer.get(expected);
+        // Every byte before the checksum, read once, in order.
+        MessageDigest sha = sha256();
+        ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20);
+        for (long at = 0; at < size - 32; ) {
+          chunk.clear();
+          chunk.limit((int) Math.min(chunk.capacity(), size - 32 - at));
+          readFully(ch, chunk, at);
+          chunk.flip();
+          at += chunk.remaining();
+          sha.update(chunk);
+        }
+        if (!MessageDigest.isEqual(expected, sha.digest())) {
+          throw damaged(cache, src, "its bytes do not match the checksum it ends with: it was changed after it was written (edited,"
+              + " damaged or cut short)");
+        }
+        ByteBuffer magic = ByteBuffer.allocate(MAGIC.length);
+        readFully(ch, magic, 0);
+        if (!Arrays.equals(magic.array(), MAGIC) || headerAt < MAGIC.length || headerAt > size - TRAILER) {
+          throw damaged(cache, src, "it is not a cache of this version of Torchwork");
+        }
+        ByteBuffer text = ByteBuffer.allocate((int) (size - TRAILER - headerAt));
+        readFully(ch, text, headerAt);
+        Properties p = new Properties();
+        p.load(new StringReader(new String(text.array(), StandardCharsets.UTF_8)));
+        long rows = Long.parseLong(p.getProperty("rows"));
+        int width = Integer.parseInt(p.getProperty("width"));
+        if (MAGIC.length + rows * width * Float.BYTES + rows * Float.BYTES != headerAt) {
+          throw damaged(cache, src, "its header does not agree with its size");
+        }
+        return new Header(p, rows, width);
+      } catch (IOException | RuntimeException e) {
+        if (e instanceof TorchworkException) {
+          throw (TorchworkException) e;
+        }
+        throw damaged(cache, src, "it cannot be read (" + e.getMessage() + ")");
+      }
+    }
+
+    private static TorchworkException damaged(Path cache, Path src, String why) {
+      return new TorchworkException("Cache " + cache + " is refused: " + why + ". Its rows are not used. Delete it, and it is"
+          + " rebuilt from " + src + ".");
+    }
+
+    /** Why the cache no longer stands for the source as it is now read, or null when it does. */
+    String staleness(Fingerprint now, String kind, Map<String, String> read, TaskType type) {
+      if (!kind.equals(p.getProperty("kind"))) {
+        return "the data is now " + kind;
+      }
+      Map<String, String> was = prefixed(p, "setting.");
+      if (!was.equals(read)) {
+        return "it was read with " + was + ", now with " + read;
+      }
+      String taskType = type == null ? "" : type.toString();
+      if (kind.equals("csv") && !p.getProperty("type", "").equals(taskType)) {
+        return "the task type changed";
+      }
+      if (!now.sha256().equals(p.getProperty("source.sha256"))) {
+        return "the source changed: " + now.change(new Fingerprint(list(p.getProperty("source.files")), ""));
+      }
+      return null;
+    }
+
+    Task task(Path cache) {
+      String typeName = p.getProperty("task.type", "");
+      TaskType type = typeName.isEmpty() ? null : TaskType.valueOf(typeName);
+      float[] y = new float[Math.toIntExact(rows)];
+      try (FileChannel ch = FileChannel.open(cache, StandardOpenOption.READ)) {
+        ByteBuffer b = ByteBuffer.allocate(y.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, b, MAGIC.length + rows * width * Float.BYTES);
+        b.flip();
+        b.asFloatBuffer().get(y);
+      } catch (IOException e) {
+        throw new TorchworkException("Cache " + cache + " cannot be read: " + e.getMessage() + ".", e);
+      }
+      String shape = p.getProperty("shape", "");
+      int[] dims = shape.isEmpty() ? null : Arrays.stream(shape.split(",")).mapToInt(Integer::parseInt).toArray();
+      Scanned s = new Scanned(p.getProperty("id"), type, type == null ? null : p.getProperty("target"), list(p.getProperty("features")),
+          list(p.getProperty("classes")), y, dims, Path.of(p.getProperty("source")), prefixed(p, "read."));
+      return s.task(new CacheRows(cache, Math.toIntExact(rows), width));
+    }
+
+    private static Map<String, String> prefixed(Properties p, String prefix) {
+      Map<String, String> m = new TreeMap<>();
+      for (String k : p.stringPropertyNames()) {
+        if (k.startsWith(prefix)) {
+          m.put(k.substring(prefix.length()), p.getProperty(k));
+        }
+      }
+      return m;
+    }
+  }
+
+  /** Lists in the header: values separated by a unit separator, which no name holds. */
+  private static final char SEP = '\u001f';
+
+  private static String join(List<String> values) {
+    return String.join(String.valueOf(SEP), values);
+  }
+
+  private static List<String> list(String joined) {
+    return joined == null || joined.isEmpty() ? List.of() : List.of(joined.split(String.valueOf(SEP), -1));
+  }
+
+  private static void readFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
+    long pos = at;
+    while (b.hasRemaining()) {
+      int k = ch.read(b, pos);
+      if (k < 0) {
+        throw new IOException("the file ends early");
+      }
+      pos += k;
+    }
+  }
+
+  /** Writes rows into a new cache file, hashing every byte as it goes. */
+  private static final class CacheSink implements RowSink, AutoCloseable {
+    private final FileChannel out;
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+    private final MessageDigest sha = sha256();
+    private int width;
+    private long rows;
+
+    CacheSink(Path file) throws IOException {
+      this.out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+      buffer.put(MAGIC);
+    }
+
+    @Override
+    public void begin(int n, int w, String what) {
+      this.width = w;
+    }
+
+    @Override
+    public void accept(float[] values, int offset) {
+      for (int j = 0; j < width; j++) {
+        if (buffer.remaining() < Float.BYTES) {
+          flush();
+        }
+        buffer.putFloat(values[offset + j]);
+      }
+      rows++;
+    }
+
+    private void flush() {
+      buffer.flip();
+      ByteBuffer view = buffer.duplicate();
+      sha.update(view);
+      try {
+        while (buffer.hasRemaining()) {
+          out.write(buffer);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      buffer.clear();
+    }
+
+    /** Writes the targets, the header and the trailer, and forces all to disk. */
+    void finish(Scanned s, Fingerprint fingerprint, String kind, Map<String, String> read) throws IOException {
+      try {
+        for (float t : s.y()) {
+          if (buffer.remaining() < Float.BYTES) {
+            flush();
+          }
+          buffer.putFloat(t);
+        }
+        flush();
+        long headerAt = MAGIC.length + rows * width * Float.BYTES + rows * Float.BYTES;
+        Properties p = new Properties();
+        p.setProperty("format", "1");
+        p.setProperty("kind", kind);
+        p.setProperty("rows", Long.toString(rows));
+        p.setProperty("width", Integer.toString(width));
+        p.setProperty("id", s.id());
+        p.setProperty("type", kind.equals("csv") && s.type() != null ? s.type().toString() : "");
+        p.setProperty("task.type", s.type() == null ? "" : s.type().name());
+        if (s.target() != null) {
+          p.setProperty("target", s.target());
+        }
+        p.setProperty("features", join(s.features()));
+        p.setProperty("classes", join(s.classes()));
+        if (s.shape() != null) {
+          p.setProperty("shape", String.join(",", Arrays.stream(s.shape()).mapToObj(Integer::toString).toList()));
+        }
+        p.setProperty("source", s.source().toAbsolutePath().normalize().toString());
+        p.setProperty("source.files", join(fingerprint.files()));
+        p.setProperty("source.sha256", fingerprint.sha256());
+        read.forEach((k, v) -> p.setProperty("setting." + k, v));
+        s.settings().forEach((k, v) -> p.setProperty("read." + k, v));
+        StringWriter text = new StringWriter();
+        p.store(text, "Torchwork row cache of " + s.source());
+        buffer.put(text.toString().getBytes(StandardCharsets.UTF_8));
+        buffer.putLong(headerAt);
+        flush();
+        ByteBuffer digest = ByteBuffer.wrap(sha.digest());
+        while (digest.hasRemaining()) {
+          out.write(digest);
+        }
+        out.force(true);
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      out.close();
+    }
+  }
+
+  /** The rows of a cache file, read with positional reads: a row at a time, or runs of consecutive rows at once. */
+  static final class CacheRows implements RowSource {
+    private final Path file;
+    private final FileChannel channel;
+    private final int nrow;
+    private final int width;
+    private final long rowBytes;
+
+    CacheRows(Path file, int nrow, int width) {
+      this.file = file;
+      this.nrow = nrow;
+      this.width = width;
+      this.rowBytes = (long) width * Float.BYTES;
+      try {
+        this.channel = FileChannel.open(file, StandardOpenOption.READ);
+      } catch (IOException e) {
+        throw new TorchworkException("Cache " + file + " cannot be opened: " + e.getMessage() + ".", e);
+      }
+      FileChannel ch = channel;
+      // The channel lives as long as the task that reads it.
+      CLEANER.register(this, () -> {
+        try {
+          ch.close();
+        } catch (IOException ignored) {
+          // Closing a channel opened for reading loses nothing.
+        }
+      });
+    }
+
+    @Override
+    public int nrow() {
+      return nrow;
+    }
+
+    @Override
+    public int width() {
+      return width;
+    }
+
+    @Override
+    public void read(int[] rows, int from, int to, float[] dest) {
+      ByteBuffer b = ByteBuffer.allocate((int) ((to - from) * rowBytes)).order(ByteOrder.LITTLE_ENDIAN);
+      read(rows, from, to, b);
+      b.flip();
+      b.asFloatBuffer().get(dest, 0, (to - from) * width);
+    }
+
+    @Override
+    public void read(int[] rows, int from, int to, ByteBuffer dest) {
+      if (dest.order() != ByteOrder.LITTLE_ENDIAN) {
+        float[] values = new float[(to - from) * width];
+        read(rows, from, to, values);
+        dest.asFloatBuffer().put(values);
+        dest.position(dest.position() + values.length * Float.BYTES);
+        return;
+      }
+      int limit = dest.limit();
+      try {
+        for (int i = from; i < to; ) {
+          int first = rows[i];
+          java.util.Objects.checkIndex(first, nrow);
+          int run = 1;
+          while (i + run < to && rows[i + run] == first + run) {
+            run++;
+          }
+          dest.limit(Math.toIntExact(dest.position() + run * rowBytes));
+          readFully(channel, dest, MAGIC.length + first * rowBytes);
+          i += run;
+        }
+      } catch (IOException e) {
+        throw new TorchworkException("Cache " + file + " cannot be read: " + e.getMessage() + ". Do not change or remove it while it"
+            + " is in use.", e);
+      } finally {
+        dest.limit(limit);
+      }
+    }
+
+    @Override
+    public String describe() {
+      return "cache " + file;
+    }
+  }
+}
