@@ -14,8 +14,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.torchwork.api.Measure;
 import org.torchwork.api.Task;
+import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchworkException;
 import org.torchwork.data.IdxFiles;
+import org.torchwork.data.NpyFiles;
 import org.torchwork.data.ImageFolder;
 import org.torchwork.data.CsvFormat;
 import org.torchwork.runtime.Platform;
@@ -46,11 +48,12 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--data", required = true, paramLabel = "FILE",
       description = "The rows to predict: a CSV file with the model's feature columns (by name, in any order; others are"
           + " ignored), and the target column if it is to be scored; an IDX images file (its labels, beside it or"
-          + " --labels, are scored); or a folder of images (read as the training images were; in class subfolders, scored).")
+          + " --labels, are scored); an NPY array (rows along its first dimension; --labels FILE.npy to score them); or a folder"
+          + " of images (read as the training images were; in class subfolders, scored).")
   Path data;
 
   @Option(names = "--labels", paramLabel = "FILE",
-      description = "The labels of an IDX images file (default: the labels file beside it, if any).")
+      description = "The labels of an IDX images file (default: the labels file beside it, if any) or of an NPY array.")
   Path labels;
 
   @Option(names = "--out", paramLabel = "FILE.csv|-",
@@ -98,9 +101,10 @@ final class PredictCommand implements Callable<Integer> {
           + (m.classes().isEmpty() ? "" : ", classes " + String.join(", ", m.classes())) + "): " + m.backendChoice());
       info.flush();
       PredictionReport r;
-      Task images = IdxFiles.isIdx(data) ? IdxFiles.read(data, labels) : null;
+      Task images = IdxFiles.isIdx(data) ? IdxFiles.read(data, labels)
+          : NpyFiles.isNpy(data) ? NpyFiles.read(data, labels, m.classes().isEmpty() ? TaskType.REGR : TaskType.CLASSIF) : null;
       if (images == null && labels != null) {
-        throw new TorchworkException("--labels is for IDX images files; " + data + " is not one. Remove --labels.");
+        throw new TorchworkException("--labels is for IDX images files and NPY arrays; " + data + " is neither. Remove --labels.");
       }
       List<String> files = null;
       if (java.nio.file.Files.isDirectory(data)) {

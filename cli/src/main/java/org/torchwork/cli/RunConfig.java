@@ -54,7 +54,7 @@ import org.torchwork.api.internal.Names;
 final class RunConfig {
   static final List<String> KEYS =
       List.of("task", "target", "id", "weights", "drop", "features", "types", "sep", "decimal", "na", "labels", "resize", "crop",
-          "channels", "mean", "std", "valid", "learner", "engine", "device", "callbacks", "plugins", "save", "overwrite", "params",
+          "channels", "mean", "std", "stream", "cache", "valid", "learner", "engine", "device", "callbacks", "plugins", "save", "overwrite", "params",
           "search");
 
   /** A value from the file and where it stands. */

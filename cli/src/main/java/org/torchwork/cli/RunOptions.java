@@ -18,6 +18,8 @@ import org.torchwork.runtime.Platform;
 import org.torchwork.runtime.TorchLearner;
 import org.torchwork.data.CsvTable;
 import org.torchwork.data.IdxFiles;
+import org.torchwork.data.NpyFiles;
+import org.torchwork.data.RowCache;
 import org.torchwork.runtime.tune.TaskReference;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,16 +34,25 @@ final class RunOptions {
   Path config;
 
   @Option(names = "--task", paramLabel = "ID|FILE",
-      description = "A built-in task id (iris), a CSV file with a header row (then also --target), or an IDX images file"
-          + " (MNIST's format, e.g. train-images-idx3-ubyte.gz).")
+      description = "A built-in task id (iris), a CSV file with a header row (then also --target), an IDX images file"
+          + " (MNIST's format, e.g. train-images-idx3-ubyte.gz), an NPY array (then also --labels) or a folder of images (one"
+          + " subfolder per class).")
   String task;
 
   @Option(names = "--target", paramLabel = "COLUMN", description = "The target column of a CSV task.")
   String target;
 
   @Option(names = "--labels", paramLabel = "FILE",
-      description = "The labels of an IDX images file (default: the labels file beside it, by the standard names).")
+      description = "The labels of an IDX images file (default: the labels file beside it, by the standard names) or of an NPY"
+          + " array (FILE.npy, one per row).")
   Path labels;
+
+  @Option(names = "--stream", description = "Read the task a batch at a time from a binary cache beside it (DATA.rows: built once,"
+      + " rebuilt when the data changes), for data larger than memory: a CSV file of numbers, an IDX file or an image folder.")
+  boolean stream;
+
+  @Option(names = "--cache", paramLabel = "FILE", description = "Where --stream keeps the cache (default: beside the data).")
+  Path cache;
 
   @Mixin TableOptions table = new TableOptions();
 
@@ -98,8 +109,33 @@ final class RunOptions {
     return file.scalar(key).get().apply(action);
   }
 
-  /** Where the task comes from: a built-in id, or a CSV file (relative to the config file when named there) and its target. */
+  /** Where the task comes from, streamed through a cache when --stream (or stream: true) says so. */
   TaskReference taskReference() {
+    TaskReference ref = source();
+    RunConfig file = file();
+    boolean streamed = stream || (file != null && file.scalar("stream").map(v -> v.apply(() -> {
+      if (!v.value().equals("true") && !v.value().equals("false")) {
+        throw new TorchworkException("stream must be true or false, not '" + v.value() + "'.");
+      }
+      return Boolean.parseBoolean(v.value());
+    })).orElse(false));
+    Path cacheFile = cache != null ? cache : file == null ? null : file.path("cache").orElse(null);
+    if (!streamed) {
+      if (cacheFile != null) {
+        throw new TorchworkException("--cache says where --stream keeps its cache, but the task is not streamed. Add --stream, or"
+            + " remove --cache.");
+      }
+      return ref;
+    }
+    if (ref.id() != null) {
+      throw new TorchworkException("--stream reads a file a batch at a time; task '" + ref.id() + "' is built in and held in memory."
+          + " Remove --stream, or give a CSV file, an IDX file or an image folder.");
+    }
+    return ref.streamed(cacheFile);
+  }
+
+  /** Where the task comes from: a built-in id, or a CSV file (relative to the config file when named there) and its target. */
+  private TaskReference source() {
     RunConfig file = file();
     String task = setting(this.task, file, "task", "--task ID or --task FILE.csv");
     String target = this.target != null ? this.target : file == null ? null : file.scalar("target").map(RunConfig.Located::value).orElse(null);
@@ -134,8 +170,24 @@ final class RunOptions {
       }
       return TaskReference.idx(images, labelFile);
     }
+    if (looksLikeFile && NpyFiles.isNpy(Path.of(task))) {
+      if (target != null) {
+        throw new TorchworkException("--target is for CSV files; NPY features file " + task + " has its labels in an NPY labels file"
+            + " (--labels FILE). Remove --target.");
+      }
+      Path features = Path.of(task);
+      Path labelFile = labels != null ? labels : file == null ? null : file.path("labels").orElse(null);
+      if (labelFile == null) {
+        throw new TorchworkException("NPY features file " + task + " needs its labels to train on: --labels FILE.npy (one per row).");
+      }
+      if (this.task == null && !features.isAbsolute()) {
+        Path dir = file.file.toAbsolutePath().getParent();
+        features = dir == null ? features : dir.resolve(features).normalize();
+      }
+      return TaskReference.npy(features, labelFile);
+    }
     if (labels != null) {
-      throw new TorchworkException("--labels is for IDX images files; task " + task + " is not one. Remove --labels.");
+      throw new TorchworkException("--labels is for IDX images files and NPY arrays; task " + task + " is neither. Remove --labels.");
     }
     Map<String, String> settings = table.settings(file);
     if (!looksLikeFile) {
@@ -179,7 +231,16 @@ final class RunOptions {
   Task loadTask(Platform platform, TaskType type, java.io.PrintWriter notes) {
     return locate(file(), "task", task, () -> {
       TaskReference ref = taskReference();
-      if (ref.csv() == null || ref.isIdx() || ref.isImages()) {
+      if (ref.isStreamed()) {
+        RowCache.Opened opened = ref.open(type);
+        if (notes != null) {
+          notes.println("note: " + (opened.built() == null ? "streaming rows from cache " + opened.cache()
+              : "built cache " + opened.cache() + " of " + ref.csv() + " (" + opened.built() + ")"));
+          notes.flush();
+        }
+        return opened.task();
+      }
+      if (ref.csv() == null || ref.isIdx() || ref.isNpy() || ref.isImages()) {
         return ref.load(platform, type);
       }
       CsvTable.Loaded loaded = ref.table().read(type);

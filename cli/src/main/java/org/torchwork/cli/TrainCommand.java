@@ -165,6 +165,7 @@ final class TrainCommand implements Callable<Integer> {
       TrainedModel model = l.model();
       (quiet && !common.json ? spec.commandLine().getOut() : out).println("Trained " + model.epochs() + " epoch(s) with seed "
           + model.seed() + model.end().map(e -> ": " + e.describe()).orElse("") + ".");
+      model.dataFeed().ifPresent(f -> out.println("Data: " + f.describe() + "."));
       if (saveDir != null) {
         try {
           model.save(saveDir, replace);
@@ -198,6 +199,8 @@ final class TrainCommand implements Callable<Integer> {
         doc.put("validation", validData == null ? null : Map.of("id", validData.id(), "rows", validData.nrow()));
         doc.put("choice", JsonOut.choice(run.backend()));
         doc.put("seed", model.seed());
+        model.dataFeed().ifPresent(f -> doc.put("data_feed", Map.of("source", f.source(), "wait_seconds", f.waitSeconds(),
+            "run_seconds", f.runSeconds(), "wait_share", f.waitShare())));
         doc.put("epochs", model.epochs());
         doc.put("end", model.end().map(JsonOut::end).orElse(null));
         doc.put("seconds", (System.nanoTime() - started) / 1e9);

@@ -15,14 +15,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.torchwork.api.RowSource;
@@ -31,7 +35,7 @@ import org.torchwork.api.TaskType;
 import org.torchwork.api.TorchworkException;
 
 /**
- * Data larger than memory, streamed: a CSV file, an IDX file or an image folder converted once
+ * Data larger than memory, streamed: a CSV file, an IDX or NPY file or an image folder converted once
  * into a binary cache of 32-bit floats beside it ({@code data.csv.rows}, {@code images.rows}),
  * whose rows a {@link Task} reads by index as the loop asks for them ({@link Task#isStreamed}).
  *
@@ -68,11 +72,11 @@ public final class RowCache {
   /**
    * Opens the cache of a source, building it first when there is none or it no longer matches.
    *
-   * @param source a CSV file, an IDX images file or an image folder
+   * @param source a CSV file, an IDX images file, an NPY features file or an image folder
    * @param settings how to read it, as {@link CsvTable#set}, {@link ImageFolder#set} take them,
-   *     and {@code labels} for an IDX file's labels; {@code cache} names the cache file instead of
+   *     and {@code labels} for an IDX or NPY file's labels; {@code cache} names the cache file instead of
    *     the one beside the source
-   * @param type the task type for a CSV file; IDX files and folders are classification
+   * @param type the task type for a CSV or NPY file; IDX files and folders are classification
    * @return the task over the cache
    * @throws TorchworkException when the source cannot be read as set, the cache cannot be written,
    *     or the cache there is damaged
@@ -89,7 +93,7 @@ public final class RowCache {
     if (cache.equals(src)) {
       throw new TorchworkException("The cache " + cache + " would be the data itself. Name another file for it (--cache FILE).");
     }
-    String kind = ImageFolder.isFolder(src) ? "images" : IdxFiles.isIdx(src) ? "idx" : "csv";
+    String kind = ImageFolder.isFolder(src) ? "images" : IdxFiles.isIdx(src) ? "idx" : NpyFiles.isNpy(src) ? "npy" : "csv";
     Fingerprint now = Fingerprint.of(src, kind, read);
     String reason;
     if (!Files.exists(cache)) {
@@ -111,6 +115,15 @@ public final class RowCache {
     Path tmp;
     try {
       tmp = Files.createTempFile(dir, cache.getFileName().toString(), ".tmp");
+      // Readable by those who may read the data, not only by its maker as a temporary file is.
+      if (Files.getFileAttributeView(src, PosixFileAttributeView.class) != null) {
+        Set<PosixFilePermission> perms = EnumSet.copyOf(Files.getPosixFilePermissions(src));
+        perms.removeAll(EnumSet.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_EXECUTE));
+        perms.add(PosixFilePermission.OWNER_READ);
+        perms.add(PosixFilePermission.OWNER_WRITE);
+        Files.setPosixFilePermissions(tmp, perms);
+      }
     } catch (IOException e) {
       throw new TorchworkException("The cache for " + src + " cannot be written at " + cache + ": " + reason(e) + ". Name a place"
           + " Torchwork may write it (--cache FILE).", e);
@@ -153,6 +166,9 @@ public final class RowCache {
       }
       case "idx":
         return IdxFiles.scan(src, read.containsKey("labels") ? Path.of(read.get("labels")) : null, sink);
+      case "npy":
+        return NpyFiles.scan(src, read.containsKey("labels") ? Path.of(read.get("labels")) : null,
+            type == null ? TaskType.CLASSIF : type, sink);
       default: {
         CsvTable table = CsvTable.of(src);
         read.forEach((k, v) -> {
@@ -177,7 +193,7 @@ public final class RowCache {
           }
         } else {
           paths.add(src);
-          Path labels = kind.equals("idx") ? (read.containsKey("labels") ? Path.of(read.get("labels")) : IdxFiles.labelsBeside(src))
+          Path labels = read.containsKey("labels") ? Path.of(read.get("labels")) : kind.equals("idx") ? IdxFiles.labelsBeside(src)
               : null;
           if (labels != null && Files.isRegularFile(labels)) {
             paths.add(labels.toAbsolutePath().normalize());
@@ -292,7 +308,7 @@ public final class RowCache {
         return "it was read with " + was + ", now with " + read;
       }
       String taskType = type == null ? "" : type.toString();
-      if (kind.equals("csv") && !p.getProperty("type", "").equals(taskType)) {
+      if ((kind.equals("csv") || kind.equals("npy")) && !p.getProperty("type", "").equals(taskType)) {
         return "the task type changed";
       }
       if (!now.sha256().equals(p.getProperty("source.sha256"))) {
@@ -413,7 +429,7 @@ public final class RowCache {
         p.setProperty("rows", Long.toString(rows));
         p.setProperty("width", Integer.toString(width));
         p.setProperty("id", s.id());
-        p.setProperty("type", kind.equals("csv") && s.type() != null ? s.type().toString() : "");
+        p.setProperty("type", (kind.equals("csv") || kind.equals("npy")) && s.type() != null ? s.type().toString() : "");
         p.setProperty("task.type", s.type() == null ? "" : s.type().name());
         if (s.target() != null) {
           p.setProperty("target", s.target());

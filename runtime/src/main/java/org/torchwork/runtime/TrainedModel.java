@@ -406,7 +406,7 @@ public final class TrainedModel implements AutoCloseable {
       }
     }
     double difference = Exporter.export(network.getBlock(), network.getNDManager(), learner(), taskType(), features(), classes(),
-        meta.standardization(), fill, file, format, this::predict);
+        meta.standardization(), fill, preprocessing().dims(), file, format, this::predict);
     return new Export(file, format.toLowerCase(Locale.ROOT), !Double.isNaN(difference), Exporter.PROBE_ROWS, difference);
   }
 

@@ -158,6 +158,24 @@ class CnnTest {
         + " pixels high take the CIFAR form: depth 6n + 2 (20, 32, 44, 56, 110)"), e.getMessage());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"pytorch", "mxnet"})
+  void aConvolutionalNetworkExportsToTorchScriptThatPredictsAsItDoesAndAResidualOneSaysWhyNot(String engine) {
+    try (TorchLearner l = cnn(engine).set("batch_norm", true).set("pooling", "each").set("padding", 1).set("epochs", 2)
+        .train(corners(64, 8, 31))) {
+      TrainedModel.Export export = l.model().export(tmp.resolve("cnn-" + engine + ".pt"), "torchscript");
+      assertTrue(export.verified(), export.toString());
+      assertTrue(export.maxDifference() < 1e-5, export.toString());
+    }
+    try (TorchLearner l = PLATFORM.learner("classif.resnet").set("depth", 8).set("epochs", 1).set("batch_size", 16)
+        .set("engine", engine).train(corners(32, 8, 32))) {
+      TorchworkException e = assertThrows(TorchworkException.class, () -> l.model().export(tmp.resolve("r.pt"), "torchscript"));
+      assertTrue(e.getMessage().startsWith("The network of learner 'classif.resnet' has a block TorchScript export cannot translate:"
+          + " ai.djl.nn.ParallelBlock."), e.getMessage());
+      assertTrue(!java.nio.file.Files.exists(tmp.resolve("r.pt")));
+    }
+  }
+
   @Test
   void aNetworkOfYourOwnTrainsOnImagesThroughTheJavaApi() {
     TorchLearner mine = Torchwork.module("classif.tiny_cnn", shape -> new ai.djl.nn.SequentialBlock()

@@ -135,7 +135,9 @@ public final class CnnLearners implements LearnerProvider {
       }
       net.add(MlpLearners.activation(activation));
       if (pool > 1 && (each || i == channels.size() - 1)) {
-        net.add(Pool.maxPool2dBlock(new Shape(pool, pool), new Shape(pool, pool)));
+        // Named with its size, which the TorchScript export reads (DJL's own pooling block does not say it).
+        Shape window = new Shape(pool, pool);
+        net.add(LambdaBlock.singleton(x -> Pool.maxPool2d(x, window, window, new Shape(0, 0), false), "maxPool2d " + pool));
       }
     }
     if (p.getDouble("dropout_conv") > 0) {

@@ -59,6 +59,7 @@ public final class Exporter {
    * @param classes the class labels; empty for regression
    * @param standardization the model's standardization, or null
    * @param fill what replaces each feature's missing value, or null when the model imputes nothing
+   * @param dims the shape the network takes each row in; one size for flat rows
    * @param file the file to write
    * @param format {@code torchscript}; others are refused, saying why
    * @param model the model's own predictions of rows of features, to compare with
@@ -68,7 +69,7 @@ public final class Exporter {
    *     the file does not predict as the model does
    */
   public static double export(Block network, NDManager manager, String learner, TaskType type, List<String> features,
-      List<String> classes, Standardization standardization, float[] fill, Path file, String format,
+      List<String> classes, Standardization standardization, float[] fill, List<Integer> dims, Path file, String format,
       Function<double[][], Prediction> model) {
     String f = format.toLowerCase(Locale.ROOT);
     if (IMPOSSIBLE.containsKey(f)) {
@@ -80,7 +81,7 @@ public final class Exporter {
     }
     AtomicFiles.requireReplaceable(file, "Export file", "Give a file name, e.g. model.pt.");
     Folders.refuseInside(file, ModelFiles.KIND, "Export file");
-    AtomicFiles.Content archive = TorchScript.archive(network, manager, learner, type, features, classes, standardization, fill);
+    AtomicFiles.Content archive = TorchScript.archive(network, manager, learner, type, features, classes, standardization, fill, dims);
     Engine pytorch;
     try {
       pytorch = Engine.getEngine("PyTorch");

@@ -8,7 +8,9 @@ import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
@@ -37,11 +39,13 @@ import org.torchwork.runtime.store.Json;
  * <p>DJL cannot trace a network built in Java into TorchScript, so the archive is written here:
  * the network is translated layer by layer into TorchScript source, its weights into the
  * archive's tensor records, and the whole into the archive layout libtorch reads (pickled module
- * state, code, constants, version). Networks made of linear layers, dropout (which prediction
- * skips) and the activations ReLU, LeakyReLU, ELU, SELU, GELU, sigmoid, tanh, softplus and Mish,
- * nested in sequential blocks, translate; any other block is refused, naming it. The archive takes
- * float32 rows of the model's features, in its order, standardizes them when the model does, and
- * returns the class probabilities (softmax) or the regression values.
+ * state, code, constants, version). Networks made of linear layers, 2-d convolutions, batch
+ * normalization (with its running statistics), {@code classif.cnn}'s max pooling, dropout (which
+ * prediction skips) and the activations ReLU, LeakyReLU, ELU, SELU, GELU, sigmoid, tanh, softplus
+ * and Mish, nested in sequential blocks, translate; any other block (a residual connection, say) is
+ * refused, naming it. The archive takes float32 rows of the model's features, in its order
+ * (images as rows of C x H x W values, or as arrays of that shape), standardizes them when the
+ * model does, and returns the class probabilities (softmax) or the regression values.
  */
 public final class TorchScript {
   private static final String CLASS = "TorchworkModel";
@@ -65,11 +69,12 @@ public final class TorchScript {
    * @param standardization the model's standardization, or null
    * @param fill the value that replaces a missing (NaN) value of each feature, or null when the
    *     model imputes nothing
+   * @param dims the shape the network takes each row in (C, H, W for images); one size for flat rows
    * @return what writes the archive
    * @throws TorchworkException when a block has no TorchScript form
    */
   public static AtomicFiles.Content archive(Block network, NDManager manager, String learner, TaskType type, List<String> features,
-      List<String> classes, Standardization standardization, float[] fill) {
+      List<String> classes, Standardization standardization, float[] fill, List<Integer> dims) {
     List<Step> steps = new ArrayList<>();
     translate(network, manager, learner, steps);
     List<String> names = new ArrayList<>();
@@ -86,6 +91,12 @@ public final class TorchScript {
       forward.append("    h = torch.div(torch.sub(x, self.mean), self.scale)\n");
     } else {
       forward.append("    h = x\n");
+    }
+    if (dims.size() > 1) {
+      // Rows of features in, as the model takes them; the network gets them in its shape.
+      StringBuilder shape = new StringBuilder("[-1");
+      dims.forEach(d -> shape.append(", ").append(d));
+      forward.append("    h = torch.reshape(h, ").append(shape).append("])\n");
     }
     int parameters = 0;
     for (Step step : steps) {
@@ -209,6 +220,16 @@ public final class TorchScript {
         tensors.add(p.getValue().getArray());
       }
       steps.add(new Step(tensors.size() == 2 ? "torch.linear(h, $, $)" : "torch.linear(h, $)", tensors));
+    } else if (block instanceof Conv2d) {
+      Conv2d conv = (Conv2d) block;
+      List<NDArray> tensors = new ArrayList<>();
+      for (Pair<String, Parameter> p : block.getParameters()) {
+        tensors.add(p.getValue().getArray());
+      }
+      steps.add(new Step(String.format(Locale.ROOT, "torch.conv2d(h, $, %s, %s, %s, %s, %d)", conv.isIncludeBias() ? "$" : "None",
+          list(conv.getStride()), list(conv.getPadding()), list(conv.getDilation()), conv.getGroups()), tensors));
+    } else if (block instanceof BatchNorm) {
+      steps.add(batchNorm((BatchNorm) block, learner));
     } else if (block instanceof Dropout) {
       return; // no-op when predicting
     } else if (block instanceof LambdaBlock) {
@@ -218,8 +239,60 @@ public final class TorchScript {
     }
   }
 
+  /** A shape as a TorchScript list of ints. */
+  private static String list(ai.djl.ndarray.types.Shape shape) {
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < shape.dimension(); i++) {
+      b.append(i == 0 ? "" : ", ").append(shape.get(i));
+    }
+    return b.append(']').toString();
+  }
+
+  /**
+   * Batch normalization as prediction computes it, with the running mean and variance. DJL's block
+   * does not say its axis and epsilon: they are read from its fields (DJL's module is open to
+   * reflection), and a block whose fields cannot be read is refused.
+   */
+  private static Step batchNorm(BatchNorm block, String learner) {
+    int axis;
+    float epsilon;
+    boolean center;
+    boolean scale;
+    try {
+      axis = (int) field(block, "axis");
+      epsilon = (float) field(block, "epsilon");
+      center = (boolean) field(block, "center");
+      scale = (boolean) field(block, "scale");
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw refuse("batch normalization whose settings cannot be read (" + e + ")", learner);
+    }
+    if (axis != 1) {
+      throw refuse("batch normalization over axis " + axis + " (TorchScript's is over axis 1, the channels)", learner);
+    }
+    Map<String, NDArray> p = new java.util.HashMap<>();
+    for (Pair<String, Parameter> param : block.getParameters()) {
+      p.put(param.getKey(), param.getValue().getArray());
+    }
+    NDArray gamma = scale ? p.get("gamma") : p.get("gamma").onesLike();
+    NDArray beta = center ? p.get("beta") : p.get("beta").zerosLike();
+    return new Step(String.format(Locale.ROOT, "torch.batch_norm(h, $, $, $, $, False, 0.1, %s, False)", Float.toString(epsilon)),
+        List.of(gamma, beta, p.get("runningMean"), p.get("runningVar")));
+  }
+
+  private static Object field(Object o, String name) throws ReflectiveOperationException {
+    java.lang.reflect.Field f = o.getClass().getDeclaredField(name);
+    f.setAccessible(true);
+    return f.get(o);
+  }
+
   private static String activation(LambdaBlock block, NDManager manager, String learner) {
+    if (block.getName().startsWith("maxPool2d ")) {
+      String k = block.getName().substring("maxPool2d ".length());
+      return "torch.max_pool2d(h, [" + k + ", " + k + "], [" + k + ", " + k + "], [0, 0], [1, 1], False)";
+    }
     switch (block.getName()) {
+      case "addChannel":
+        return "torch.unsqueeze(h, 1)";
       case "batchFlatten":
         return "torch.flatten(h, 1)";
       case "ReLU":
@@ -258,9 +331,9 @@ public final class TorchScript {
 
   private static TorchworkException refuse(String what, String learner) {
     return new TorchworkException("The network of learner '" + learner + "' has a block TorchScript export cannot translate: "
-        + what + ". Export translates networks of linear layers, dropout and the activations ReLU, LeakyReLU, ELU, SELU,"
-        + " GELU, sigmoid, tanh, softplus and Mish, in sequential blocks. Serve this model with Torchwork itself"
-        + " (TrainedModel.load and predict), or train a learner whose network is made of those blocks alone, such as"
-        + " classif.mlp or regr.mlp.");
+        + what + ". Export translates networks of linear layers, 2-d convolutions, batch normalization, classif.cnn's max"
+        + " pooling, dropout and the activations ReLU, LeakyReLU, ELU, SELU, GELU, sigmoid, tanh, softplus and Mish, in"
+        + " sequential blocks. Serve this model with Torchwork itself (TrainedModel.load and predict), or train a learner whose"
+        + " network is made of those blocks alone, such as classif.mlp or classif.cnn.");
   }
 }

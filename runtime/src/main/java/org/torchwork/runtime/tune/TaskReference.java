@@ -11,6 +11,8 @@ import org.torchwork.runtime.Platform;
 import org.torchwork.data.CsvTable;
 import org.torchwork.data.IdxFiles;
 import org.torchwork.data.ImageFolder;
+import org.torchwork.data.NpyFiles;
+import org.torchwork.data.RowCache;
 
 /**
  * Where a task comes from, as plain values, so that a Spark executor can load the same rows: a
@@ -85,6 +87,31 @@ public record TaskReference(String id, String csv, String target, Map<String, St
   }
 
   /**
+   * An NPY array of features (rows along the first dimension), with an NPY array of labels.
+   *
+   * @param features the features file; made absolute
+   * @param labels the labels file, or null for none (a task to predict)
+   * @return the reference
+   */
+  public static TaskReference npy(Path features, Path labels) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("format", "npy");
+    if (labels != null) {
+      settings.put("labels", labels.toAbsolutePath().normalize().toString());
+    }
+    return new TaskReference(null, features.toAbsolutePath().normalize().toString(), null, settings);
+  }
+
+  /**
+   * Whether the task is an NPY array.
+   *
+   * @return true for an NPY file
+   */
+  public boolean isNpy() {
+    return "npy".equals(settings.get("format"));
+  }
+
+  /**
    * A folder of images, one subfolder per class.
    *
    * @param dir the folder; made absolute
@@ -95,6 +122,47 @@ public record TaskReference(String id, String csv, String target, Map<String, St
     Map<String, String> s = new LinkedHashMap<>(settings);
     s.put("format", "images");
     return new TaskReference(null, dir.toAbsolutePath().normalize().toString(), null, s);
+  }
+
+  /**
+   * This source, read a batch at a time from a binary cache ({@link RowCache}) instead of into
+   * memory.
+   *
+   * @param cache the cache file, or null for the one beside the data
+   * @return the reference
+   */
+  public TaskReference streamed(Path cache) {
+    Map<String, String> s = new LinkedHashMap<>(settings);
+    s.put("stream", "true");
+    if (cache != null) {
+      s.put("cache", cache.toAbsolutePath().normalize().toString());
+    }
+    return new TaskReference(id, csv, target, s);
+  }
+
+  /**
+   * Whether the task is streamed from a cache.
+   *
+   * @return true when it is
+   */
+  public boolean isStreamed() {
+    return "true".equals(settings.get("stream"));
+  }
+
+  /**
+   * Opens a streamed task's cache, building it when there is none or it no longer matches.
+   *
+   * @param type the learner's task type, which a CSV file is read as
+   * @return the task and its cache
+   */
+  public RowCache.Opened open(TaskType type) {
+    Map<String, String> s = new LinkedHashMap<>(settings);
+    s.remove("stream");
+    s.remove("format");
+    if (target != null) {
+      s.put("target", target);
+    }
+    return RowCache.open(Path.of(csv), s, isIdx() || isImages() ? null : type);
   }
 
   /**
@@ -123,9 +191,16 @@ public record TaskReference(String id, String csv, String target, Map<String, St
    * @return the task
    */
   public Task load(Platform platform, TaskType type) {
+    if (isStreamed()) {
+      return open(type).task();
+    }
     if (isIdx()) {
       String labels = settings.get("labels");
       return IdxFiles.read(Path.of(csv), labels == null ? null : Path.of(labels));
+    }
+    if (isNpy()) {
+      String labels = settings.get("labels");
+      return NpyFiles.read(Path.of(csv), labels == null ? null : Path.of(labels), type);
     }
     if (isImages()) {
       ImageFolder folder = ImageFolder.of(Path.of(csv));
@@ -142,8 +217,8 @@ public record TaskReference(String id, String csv, String target, Map<String, St
    * @throws IllegalStateException for a built-in task
    */
   public CsvTable table() {
-    if (csv == null || isIdx() || isImages()) {
-      throw new IllegalStateException("task " + this + " is not a CSV file");
+    if (csv == null || isIdx() || isNpy() || isImages() || isStreamed()) {
+      throw new IllegalStateException("task " + this + " is not a CSV file read into memory");
     }
     return CsvTable.of(Path.of(csv), settings).target(target);
   }
