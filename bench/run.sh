@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and prints their tables. Never part of the test run.
 #
-#   bench/run.sh [PART ...]     parts: train read dispatch memory plugins startup (default: all)
+#   bench/run.sh [PART ...]     parts: train read images stream dispatch memory plugins startup (default: all)
 #   REPS=5 ENGINES="pytorch mxnet" JOBS="synth tiny" bench/run.sh train
 #
 # train:    the synth and tiny jobs through Torchwork's Java API and CLI and as a hand-written
@@ -11,6 +11,13 @@
 #           hand-written reader Torchwork had and with the table reader, time per cell and peak heap
 #           against the float matrix; then training on the mixed table against a numeric one of the
 #           same encoded width.
+# images:   Fashion-MNIST (Debian's dataset-fashion-mnist, installed when missing), PyTorch's MNIST CNN,
+#           batch 128, Adam: time per epoch of the hand-written DJL loop, the Java API in memory
+#           and streamed from the row cache, interleaved, REPS times, both engines; then the test
+#           accuracy after 10 epochs, plain and with batch normalization and random flips (PyTorch).
+# stream:   an NPY file 4 x the heap (STREAM_HEAP, 256 MiB) trained streamed with -Xmx256m against
+#           the same file in memory (-Xmx3g): rows per second each epoch, share of the run waiting
+#           for data, resident memory after each epoch.
 # dispatch: JMH, stage dispatch to 1, 10 and 100 callbacks, with bytes allocated per step.
 # memory:   resident memory after epochs 1, 10, 50 and 100 of a 100-epoch run, and its peak.
 # plugins:  building a platform over 100 generated plugin jars against an empty plugins
@@ -21,7 +28,7 @@ cd "$(dirname "$0")/.."
 REPS="${REPS:-5}"
 ENGINES="${ENGINES:-pytorch mxnet}"
 JOBS="${JOBS:-synth tiny}"
-PARTS="${*:-train read dispatch memory plugins startup}"
+PARTS="${*:-train read images stream dispatch memory plugins startup}"
 echo "Building (mvn -Pbench install -DskipTests)..." >&2
 mvn -q -B -Pbench install -DskipTests >&2
 touch cli/target/torchwork/.built
@@ -144,6 +151,78 @@ for part in $PARTS; do
         printf '| %s | %.0f | %.2f | %.0f | %.2f | %.0f |\n' "$file" "$w" "$s" "$r" "$ls" "$lr"
       done
       ;;
+    images)
+      [ -d /usr/share/datasets/fashion-mnist ] || apt-get install -y dataset-fashion-mnist >&2
+      # A copy, so that the streamed runner's row cache is written beside it, not into /usr/share.
+      mkdir -p "$work/fashion"
+      cp /usr/share/datasets/fashion-mnist/*-ubyte.gz "$work/fashion/"
+      IMAGES=("${JAVA[@]}" -Dbench.fashion="$work/fashion")
+      # The cache the streamed runner reads, built once before any clock starts.
+      "${IMAGES[@]}" org.torchwork.bench.Images cache
+      for rep in $(seq 1 "$REPS"); do
+        for engine in $ENGINES; do
+          for runner in djl torchwork stream; do
+            "${IMAGES[@]}" org.torchwork.bench.Images epoch "$runner" "$engine" | tee -a "$work/images.txt" >&2
+          done
+        done
+      done
+      echo
+      echo "Fashion-MNIST, 60,000 training images, one epoch: $(machine)"
+      echo
+      echo "| engine | runner | epoch s | x djl | paired | process s | peak MiB | waiting for data |"
+      echo "|---|---|---|---|---|---|---|---|"
+      for engine in $ENGINES; do
+        base="$(awk -v e="$engine" '$2 == "djl" && $3 == e { print $4 }' "$work/images.txt" | median)"
+        for runner in djl torchwork stream; do
+          t="$(awk -v e="$engine" -v r="$runner" '$2 == r && $3 == e { print $4 }' "$work/images.txt" | median)"
+          q="$(awk -v e="$engine" -v r="$runner" '$2 == r && $3 == e { print $5 }' "$work/images.txt" | median)"
+          m="$(awk -v e="$engine" -v r="$runner" '$2 == r && $3 == e { print $6 }' "$work/images.txt" | median)"
+          w="$(awk -v e="$engine" -v r="$runner" '$2 == r && $3 == e { print $8 }' "$work/images.txt" | median)"
+          # Paired: each repetition's time over the hand-written loop's in the same repetition.
+          paired="$(paste <(awk -v e="$engine" -v r="$runner" '$2 == r && $3 == e { print $4 }' "$work/images.txt") \
+            <(awk -v e="$engine" '$2 == "djl" && $3 == e { print $4 }' "$work/images.txt") | awk '{ print $1 / $2 }' | median)"
+          printf '| %s | %s | %.1f | %.2f | %.2f | %.1f | %.0f | %.1f%% |\n' "$engine" "$runner" "$t" "$(echo "$t / $base" | bc -l)" \
+            "$paired" "$q" "$m" "$(echo "$w * 100" | bc -l)"
+        done
+      done
+      for job in plain bn-flip; do
+        "${IMAGES[@]}" org.torchwork.bench.Images "$job" torchwork pytorch | tee -a "$work/accuracy.txt" >&2
+      done
+      echo
+      echo "Fashion-MNIST test accuracy after 10 epochs (PyTorch, seed 1): $(machine | sed 's/, medians.*//')"
+      echo
+      echo "| network | test accuracy | epoch s |"
+      echo "|---|---|---|"
+      awk '{ printf "| %s | %.4f | %.1f |\n", ($1 == "plain" ? "classif.cnn defaults" : "batch_norm=true, augment_flip=true"), $7, $4 }' \
+        "$work/accuracy.txt"
+      ;;
+    stream)
+      heap="${STREAM_HEAP:-256}"
+      data="$work/stream"
+      "${JAVA[@]}" org.torchwork.bench.Streaming prepare "$data" "$((4 * heap))"
+      # The cache, built before the clocks start (one epoch, not timed).
+      java -Xmx"${heap}m" -Dai.djl.offline=true -cp "$CP" org.torchwork.bench.Streaming run "$data" stream pytorch 1 >/dev/null
+      for rep in $(seq 1 "$REPS"); do
+        java -Xmx3g -Dai.djl.offline=true -cp "$CP" org.torchwork.bench.Streaming run "$data" memory pytorch 3 |
+          tee -a "$work/streaming.txt" >&2
+        java -Xmx"${heap}m" -Dai.djl.offline=true -cp "$CP" org.torchwork.bench.Streaming run "$data" stream pytorch 3 |
+          tee -a "$work/streaming.txt" >&2
+      done
+      echo
+      echo "A file 4 x the heap, classif.mlp (256-64-10, batch 1024, PyTorch), 3 epochs: $(machine)"
+      echo
+      echo "| rows | heap MiB | file MiB | rows per s, epochs 1, 2, 3 | x in memory (epochs 2-3) | waiting for data | RSS MiB after epochs 1, 2, 3 | peak RSS MiB |"
+      echo "|---|---|---|---|---|---|---|---|"
+      mem="$(awk '$1 == "memory" { split($5, r, ","); print (r[2] + r[3]) / 2 }' "$work/streaming.txt" | median)"
+      for mode in memory stream; do
+        awk -v m="$mode" '$1 == m' "$work/streaming.txt" | sort -t' ' -k5 | awk -v mem="$mem" '
+          { split($5, r, ","); rate[NR] = (r[2] + r[3]) / 2; line[NR] = $0 }
+          END { # the median repetition by its rows per second in epochs 2 and 3
+            for (i = 1; i <= NR; i++) for (j = i + 1; j <= NR; j++) if (rate[j] < rate[i]) { t = rate[i]; rate[i] = rate[j]; rate[j] = t; t = line[i]; line[i] = line[j]; line[j] = t }
+            k = int((NR + 1) / 2); split(line[k], f, " ")
+            printf "| %s | %s | %s | %s | %.2f | %.1f%% | %s | %s |\n", f[1], f[3], f[4], f[5], rate[k] / mem, 100 * f[6], f[7], f[8] }'
+      done
+      ;;
     dispatch)
       echo
       echo "Dispatch (JMH, one step = 3 stages to every callback): $(machine | sed 's/, medians.*//')"
@@ -214,7 +293,7 @@ for part in $PARTS; do
       done
       ;;
     *)
-      echo "Unknown part '$part'; parts: train dispatch memory plugins startup" >&2
+      echo "Unknown part '$part'; parts: train read images stream dispatch memory plugins startup" >&2
       exit 2
       ;;
   esac

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -55,7 +54,6 @@ public final class RowCache {
   public static final String SUFFIX = ".rows";
   private static final byte[] MAGIC = {'T', 'W', 'R', 'O', 'W', 'S', 0, 1};
   private static final int TRAILER = 8 + 32;
-  private static final Cleaner CLEANER = Cleaner.create();
 
   private RowCache() {}
 
@@ -465,33 +463,44 @@ public final class RowCache {
     }
   }
 
-  /** The rows of a cache file, read with positional reads: a row at a time, or runs of consecutive rows at once. */
+  /**
+   * The rows of a cache file, memory-mapped: a row is copied out of the kernel's page cache
+   * without a system call, so a batch of rows in any order costs little more than the copy. The
+   * mapped pages are the file's, shared and given back by the kernel under memory pressure; the
+   * Java heap holds none of them. The file is mapped in segments of whole rows, each under 2 GiB.
+   */
   static final class CacheRows implements RowSource {
+    private static final long SEGMENT = 1L << 30;
     private final Path file;
-    private final FileChannel channel;
     private final int nrow;
     private final int width;
-    private final long rowBytes;
+    private final int rowBytes;
+    private final int rowsPerSegment;
+    private final ByteBuffer[] segments;
 
     CacheRows(Path file, int nrow, int width) {
       this.file = file;
       this.nrow = nrow;
       this.width = width;
-      this.rowBytes = (long) width * Float.BYTES;
-      try {
-        this.channel = FileChannel.open(file, StandardOpenOption.READ);
+      if ((long) width * Float.BYTES > SEGMENT) {
+        throw new TorchworkException("Cache " + file + " has rows of " + width + " values, more than " + (SEGMENT >> 20) + " MiB a row."
+            + " Give rows of fewer values.");
+      }
+      this.rowBytes = width * Float.BYTES;
+      this.rowsPerSegment = (int) Math.min(nrow == 0 ? 1 : nrow, SEGMENT / rowBytes);
+      int count = nrow == 0 ? 0 : (nrow + rowsPerSegment - 1) / rowsPerSegment;
+      this.segments = new ByteBuffer[count];
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        for (int k = 0; k < count; k++) {
+          long first = (long) k * rowsPerSegment;
+          long rows = Math.min(rowsPerSegment, nrow - first);
+          // A mapping outlives its channel; it is released when the task that reads it is collected.
+          segments[k] = ch.map(FileChannel.MapMode.READ_ONLY, MAGIC.length + first * rowBytes, rows * rowBytes)
+              .order(ByteOrder.LITTLE_ENDIAN);
+        }
       } catch (IOException e) {
         throw new TorchworkException("Cache " + file + " cannot be opened: " + e.getMessage() + ".", e);
       }
-      FileChannel ch = channel;
-      // The channel lives as long as the task that reads it.
-      CLEANER.register(this, () -> {
-        try {
-          ch.close();
-        } catch (IOException ignored) {
-          // Closing a channel opened for reading loses nothing.
-        }
-      });
     }
 
     @Override
@@ -506,10 +515,25 @@ public final class RowCache {
 
     @Override
     public void read(int[] rows, int from, int to, float[] dest) {
-      ByteBuffer b = ByteBuffer.allocate((int) ((to - from) * rowBytes)).order(ByteOrder.LITTLE_ENDIAN);
-      read(rows, from, to, b);
-      b.flip();
-      b.asFloatBuffer().get(dest, 0, (to - from) * width);
+      for (int i = from; i < to; i++) {
+        int r = rows[i];
+        java.util.Objects.checkIndex(r, nrow);
+        ByteBuffer segment = segments[r / rowsPerSegment];
+        int at = (r % rowsPerSegment) * rowBytes;
+        int base = (i - from) * width;
+        try {
+          for (int j = 0; j < width; j++) {
+            dest[base + j] = segment.getFloat(at + j * Float.BYTES);
+          }
+        } catch (InternalError e) {
+          throw changed(e);
+        }
+      }
+    }
+
+    private TorchworkException changed(InternalError e) {
+      return new TorchworkException("Cache " + file + " was changed while it was read (cut short or written over). Leave a cache"
+          + " alone while a run reads it; Torchwork itself replaces one only by moving a complete new file into its place.", e);
     }
 
     @Override
@@ -521,25 +545,23 @@ public final class RowCache {
         dest.position(dest.position() + values.length * Float.BYTES);
         return;
       }
-      int limit = dest.limit();
-      try {
-        for (int i = from; i < to; ) {
-          int first = rows[i];
-          java.util.Objects.checkIndex(first, nrow);
-          int run = 1;
-          while (i + run < to && rows[i + run] == first + run) {
-            run++;
-          }
-          dest.limit(Math.toIntExact(dest.position() + run * rowBytes));
-          readFully(channel, dest, MAGIC.length + first * rowBytes);
-          i += run;
-        }
-      } catch (IOException e) {
-        throw new TorchworkException("Cache " + file + " cannot be read: " + e.getMessage() + ". Do not change or remove it while it"
-            + " is in use.", e);
-      } finally {
-        dest.limit(limit);
+      int at = dest.position();
+      if (dest.remaining() < (long) (to - from) * rowBytes) {
+        throw new java.nio.BufferOverflowException();
       }
+      try {
+        for (int i = from; i < to; i++) {
+          int r = rows[i];
+          java.util.Objects.checkIndex(r, nrow);
+          // Absolute copies: the mapped segments' positions never move, so threads may read at once.
+          dest.put(at, segments[r / rowsPerSegment], (r % rowsPerSegment) * rowBytes, rowBytes);
+          at += rowBytes;
+        }
+      } catch (InternalError e) {
+        // What the JVM makes of a fault in mapped memory: the file was cut short under the mapping.
+        throw changed(e);
+      }
+      dest.position(at);
     }
 
     @Override
