@@ -16,6 +16,7 @@ import org.torchwork.api.spi.TaskProvider.TaskSource;
 import org.torchwork.api.Task;
 import org.torchwork.data.CsvTable;
 import org.torchwork.data.IdxFiles;
+import org.torchwork.data.NpyFiles;
 import org.torchwork.data.ImageFolder;
 import org.torchwork.data.TableReport;
 import org.torchwork.runtime.Platform;
@@ -105,7 +106,8 @@ final class CatalogCommands {
     @Option(names = "--target", paramLabel = "COLUMN", description = "CSV files: the target column.")
     String target;
 
-    @Option(names = "--labels", paramLabel = "FILE", description = "IDX images files: their labels (default: the file beside).")
+    @Option(names = "--labels", paramLabel = "FILE", description = "IDX images files: their labels (default: the file beside);"
+        + " NPY arrays: their labels.")
     Path labels;
 
     @Mixin TableOptions table = new TableOptions();
@@ -122,6 +124,9 @@ final class CatalogCommands {
       }
       if (id != null && TableOptions.isFile(id) && IdxFiles.isIdx(Path.of(id))) {
         return describeImages(out, Path.of(id), IdxFiles.read(Path.of(id), labels), "Images file");
+      }
+      if (id != null && TableOptions.isFile(id) && NpyFiles.isNpy(Path.of(id))) {
+        return describeImages(out, Path.of(id), NpyFiles.read(Path.of(id), labels, TaskType.CLASSIF), "Array file");
       }
       if (id != null && TableOptions.isFile(id)) {
         return describe(out, Path.of(id));
@@ -218,17 +223,19 @@ final class CatalogCommands {
       if (common.json) {
         Map<String, Object> doc = JsonOut.document("tasks");
         doc.put("file", file.toString());
-        doc.put("format", what.equals("Image folder") ? "images" : "idx");
+        doc.put("format", what.equals("Image folder") ? "images" : what.equals("Array file") ? "npy" : "idx");
         doc.put("rows", t.nrow());
         doc.put("row_shape", t.rowShape());
         doc.put("classes", counts);
         JsonOut.print(out, doc);
         return 0;
       }
-      out.println(what + " " + file + ": " + Output.rows(t) + " (pixels scaled to 0..1)");
-      out.println(t.hasTarget() ? "Classes: " + counts.size() + ", images per class: " + counts
-          : "No classes (" + (what.equals("Image folder") ? "no subfolders" : "no labels file beside it; give --labels FILE")
-              + "): its images can be predicted, not trained on.");
+      boolean array = what.equals("Array file");
+      out.println(what + " " + file + ": " + Output.rows(t) + (array ? " (values as they are)" : " (pixels scaled to 0..1)"));
+      out.println(t.hasTarget() ? "Classes: " + counts.size() + ", " + (array ? "rows" : "images") + " per class: " + counts
+          : "No classes (" + (what.equals("Image folder") ? "no subfolders" : array ? "no labels; give --labels FILE.npy"
+              : "no labels file beside it; give --labels FILE") + "): its " + (array ? "rows" : "images")
+              + " can be predicted, not trained on.");
       return 0;
     }
 

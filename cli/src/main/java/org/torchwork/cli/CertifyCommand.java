@@ -1,12 +1,17 @@
 package org.torchwork.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.torchwork.api.TorchCallback;
+import org.torchwork.api.Task;
 import org.torchwork.api.TorchworkException;
+import org.torchwork.data.IdxFiles;
+import org.torchwork.data.ImageFolder;
 import org.torchwork.runtime.Platform;
 import org.torchwork.testkit.Certificate;
 import org.torchwork.testkit.TestKit;
@@ -38,7 +43,8 @@ final class CertifyCommand implements Callable<Integer> {
   @Option(names = "--epochs", defaultValue = "3", description = "Epochs of each run, 2 or more (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--task", defaultValue = "iris", description = "The task to train on (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--task", defaultValue = "iris", description = "The task to train on: a built-in id, an IDX images file (labels"
+      + " beside it) or a folder of images, one subfolder per class (default: ${DEFAULT-VALUE}).")
   String task;
 
   @Option(names = "--learner", defaultValue = "classif.mlp", description = "The learner (default: ${DEFAULT-VALUE}).")
@@ -48,6 +54,22 @@ final class CertifyCommand implements Callable<Integer> {
       description = "A learner parameter (epochs excepted) or the callback's (cb.<id>.<param>=VALUE); repeatable.")
   List<String> settings = new ArrayList<>();
 
+  /** The task: built in, or images. */
+  private Task task(Platform platform) {
+    Path path = Path.of(task);
+    if (Files.isDirectory(path)) {
+      return ImageFolder.of(path).read().task();
+    }
+    if (Files.isRegularFile(path) && IdxFiles.isIdx(path)) {
+      return IdxFiles.read(path, null);
+    }
+    if (Files.exists(path) || TableOptions.isFile(task)) {
+      throw new TorchworkException("certify --task " + task + ": certify trains on a built-in task, an IDX images file or a folder of"
+          + " images. Give one of those (e.g. --task iris).");
+    }
+    return platform.task(task);
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -56,7 +78,7 @@ final class CertifyCommand implements Callable<Integer> {
     if (epochs < 2) {
       throw new TorchworkException("--epochs " + epochs + ": a run split at every epoch needs 2 epochs or more.");
     }
-    TestKit kit = TestKit.callback(callback).platform(platform).withLearner(learner).task(platform.task(task)).param("epochs", epochs);
+    TestKit kit = TestKit.callback(callback).platform(platform).withLearner(learner).task(task(platform)).param("epochs", epochs);
     String prefix = "cb." + id + ".";
     for (String s : settings) {
       int eq = s.indexOf('=');

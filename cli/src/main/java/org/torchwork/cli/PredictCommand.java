@@ -115,7 +115,7 @@ final class PredictCommand implements Callable<Integer> {
         images = loaded.task();
         files = loaded.files();
       }
-      String idName = files == null ? "image" : "file";
+      String idName = files != null ? "file" : NpyFiles.isNpy(data) ? "row" : "image";
       if (toStdout) {
         // Not System.out, which hides write errors: a closed pipe (| head) must stop the run.
         Writer stdout = new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8);

@@ -107,7 +107,7 @@ public final class Limits {
     long heap = Runtime.getRuntime().maxMemory();
     if (heap != Long.MAX_VALUE && bytes > heap) {
       throw new TorchworkException(what + " takes " + bytes(bytes) + " as numbers, more than Java's heap (" + bytes(heap) + "). Give"
-          + " Java more (TORCHWORK_JAVA_OPTS=-Xmx" + Math.max(2, 2 * (bytes >> 30) + 1) + "g), stream it from disk a batch at a time (--stream), or use fewer rows.");
+          + " Java more (TORCHWORK_JAVA_OPTS=-Xmx" + Math.max(2, 2 * (bytes >> 30) + 1) + "g), train streaming it from disk a batch at a time (train --stream), or use fewer rows.");
     }
   }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.torchwork.api.ColumnType;
+import org.torchwork.api.RowSource;
 import org.torchwork.api.Task;
 import org.torchwork.api.TorchworkException;
 
@@ -461,6 +462,9 @@ public record Preprocessing(String categories, String impute, List<Preprocessing
     if (identity(task, columns)) {
       return task;
     }
+    if (task.isStreamed()) {
+      return pickStreamed(task, role, columns);
+    }
     int width = width();
     if ((long) n * width > Limits.MAX_ARRAY) {
       throw new TorchworkException(role + " '" + task.id() + "': " + n + " rows of " + width + " columns once encoded (one per level of"
@@ -495,6 +499,51 @@ public record Preprocessing(String categories, String impute, List<Preprocessing
       }
     }
     return Tasks.withFeatures(task, encodedNames(), x);
+  }
+
+  /**
+   * A streamed task's columns as the model takes them, picked from each row as it is read. Encoding
+   * categories or marking missing values needs the rows in memory, and is refused.
+   */
+  private Task pickStreamed(Task task, String role, int[] columns) {
+    RowSource raw = task.rowSource().orElseThrow();
+    for (Input in : inputs) {
+      if (in.categorical() || in.indicator()) {
+        throw new TorchworkException(role + " '" + task.id() + "' is streamed from " + raw.describe() + ", but the model "
+            + (in.categorical() ? "encodes feature '" + in.name() + "' as categories" : "marks missing values of '" + in.name() + "'")
+            + ", which needs the rows in memory. Read the data into memory (without --stream), or use a model trained on streamed"
+            + " data.");
+      }
+    }
+    int width = raw.width();
+    int[] picked = columns.clone();
+    return Tasks.withRows(task, encodedNames(), new RowSource() {
+      @Override
+      public int nrow() {
+        return raw.nrow();
+      }
+
+      @Override
+      public int width() {
+        return picked.length;
+      }
+
+      @Override
+      public void read(int[] rows, int from, int to, float[] dest) {
+        float[] all = new float[(to - from) * width];
+        raw.read(rows, from, to, all);
+        for (int i = 0; i < to - from; i++) {
+          for (int j = 0; j < picked.length; j++) {
+            dest[i * picked.length + j] = all[i * width + picked[j]];
+          }
+        }
+      }
+
+      @Override
+      public String describe() {
+        return raw.describe();
+      }
+    });
   }
 
   /** Whether the task's features already are the encoded columns: numbers, in order, none missing or infinite. */

@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -92,23 +93,46 @@ public final class RowCache {
       throw new TorchworkException("The cache " + cache + " would be the data itself. Name another file for it (--cache FILE).");
     }
     String kind = ImageFolder.isFolder(src) ? "images" : IdxFiles.isIdx(src) ? "idx" : NpyFiles.isNpy(src) ? "npy" : "csv";
-    Fingerprint now = Fingerprint.of(src, kind, read);
-    String reason;
-    if (!Files.exists(cache)) {
-      reason = "there was no cache";
-    } else {
-      Header old = Header.read(cache, src);
-      reason = old.staleness(now, kind, read, type);
-      if (reason == null) {
-        return new Opened(old.task(cache), cache, null);
+    Fingerprint now = Fingerprint.of(src, kind, read, cache);
+    // What the type is recorded as: the one asked for, for the file kinds whose reading depends on it.
+    String typeKey = (kind.equals("csv") || kind.equals("npy")) && type != null ? type.toString() : "";
+    String reason = "there was no cache";
+    if (Files.exists(cache)) {
+      // One channel from the check to the mapping: the bytes checked are the bytes read, whatever replaces the file meanwhile.
+      try (FileChannel ch = openCache(cache)) {
+        Header old = Header.read(ch, cache, src);
+        reason = old.staleness(now, kind, read, typeKey);
+        if (reason == null) {
+          return new Opened(old.task(ch, cache), cache, null);
+        }
+      } catch (IOException e) {
+        throw unreadable(cache, e);
       }
     }
-    build(src, kind, read, type, now, cache);
-    return new Opened(Header.read(cache, src).task(cache), cache, reason);
+    build(src, kind, read, type, typeKey, now, cache);
+    try (FileChannel ch = openCache(cache)) {
+      return new Opened(Header.read(ch, cache, src).task(ch, cache), cache, reason);
+    } catch (IOException e) {
+      throw unreadable(cache, e);
+    }
+  }
+
+  private static FileChannel openCache(Path cache) {
+    try {
+      return FileChannel.open(cache, StandardOpenOption.READ);
+    } catch (IOException e) {
+      throw unreadable(cache, e);
+    }
+  }
+
+  private static TorchworkException unreadable(Path cache, IOException e) {
+    return new TorchworkException("Cache " + cache + " cannot be read: " + reason(e) + ". Name a cache of your own (--cache FILE).",
+        e);
   }
 
   /** Reads the source into a new cache, written beside the final one and moved into place. */
-  private static void build(Path src, String kind, Map<String, String> read, TaskType type, Fingerprint fingerprint, Path cache) {
+  private static void build(Path src, String kind, Map<String, String> read, TaskType type, String typeKey, Fingerprint fingerprint,
+      Path cache) {
     Path dir = cache.getParent();
     Path tmp;
     try {
@@ -129,12 +153,13 @@ public final class RowCache {
     try {
       try (CacheSink sink = new CacheSink(tmp)) {
         Scanned scanned = scan(src, kind, read, type, sink);
-        sink.finish(scanned, fingerprint, kind, read);
+        sink.finish(scanned, fingerprint, kind, read, typeKey);
       }
       Files.move(tmp, cache, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new TorchworkException("The cache for " + src + " cannot be written at " + cache + ": " + reason(e) + ". Free some space,"
-          + " or name another place for it (--cache FILE).", e);
+    } catch (IOException | UncheckedIOException e) {
+      IOException cause = e instanceof UncheckedIOException ? ((UncheckedIOException) e).getCause() : (IOException) e;
+      throw new TorchworkException("The cache for " + src + " cannot be written at " + cache + ": " + reason(cause) + ". Free some"
+          + " space, or name another place for it (--cache FILE).", cause);
     } finally {
       try {
         Files.deleteIfExists(tmp);
@@ -181,13 +206,15 @@ public final class RowCache {
 
   /** The files a source consists of, their sizes and times, and the SHA-256 of their bytes. */
   record Fingerprint(List<String> files, String sha256) {
-    static Fingerprint of(Path src, String kind, Map<String, String> read) {
+    static Fingerprint of(Path src, String kind, Map<String, String> read, Path cache) {
       List<Path> paths = new ArrayList<>();
       try {
         if (kind.equals("images")) {
-          try (Stream<Path> walk = Files.walk(src)) {
-            walk.filter(Files::isRegularFile).filter(p -> !src.relativize(p).toString().matches("(.*/)?\\..*")).sorted()
-                .forEach(paths::add);
+          // Linked folders followed, as reading the images follows them; the cache and its temporary files left out.
+          String cacheName = cache.getFileName().toString();
+          try (Stream<Path> walk = Files.walk(src, FileVisitOption.FOLLOW_LINKS)) {
+            walk.filter(Files::isRegularFile).filter(p -> !src.relativize(p).toString().matches("(.*/)?\\..*"))
+                .filter(p -> !p.getFileName().toString().startsWith(cacheName)).sorted().forEach(paths::add);
           }
         } else {
           paths.add(src);
@@ -217,16 +244,34 @@ public final class RowCache {
       }
     }
 
-    /** The first difference from another fingerprint, for a message. */
+    /** The first difference from another fingerprint, for a message: a file added, removed or changed. */
     String change(Fingerprint old) {
-      for (int i = 0; i < Math.max(files.size(), old.files.size()); i++) {
-        String a = i < old.files.size() ? old.files.get(i) : null;
-        String b = i < files.size() ? files.get(i) : null;
-        if (a == null || b == null || !a.equals(b)) {
-          return a == null ? "added " + b : b == null ? "removed " + a : "was " + a + ", is " + b;
+      Map<String, String> before = byName(old.files);
+      Map<String, String> after = byName(files);
+      for (Map.Entry<String, String> e : after.entrySet()) {
+        if (!before.containsKey(e.getKey())) {
+          return "added " + e.getValue();
+        }
+      }
+      for (Map.Entry<String, String> e : before.entrySet()) {
+        if (!after.containsKey(e.getKey())) {
+          return "removed " + e.getValue();
+        }
+      }
+      for (Map.Entry<String, String> e : after.entrySet()) {
+        if (!e.getValue().equals(before.get(e.getKey()))) {
+          return "was " + before.get(e.getKey()) + ", is " + e.getValue();
         }
       }
       return "its bytes changed (same sizes and times)";
+    }
+
+    private static Map<String, String> byName(List<String> entries) {
+      Map<String, String> m = new java.util.LinkedHashMap<>();
+      for (String entry : entries) {
+        m.put(entry.replaceFirst(" \\d+ bytes, modified -?\\d+$", ""), entry);
+      }
+      return m;
     }
   }
 
@@ -241,9 +286,18 @@ public final class RowCache {
   /** A cache's header: what the rows are and what they were read from. */
   private record Header(Properties p, long rows, int width) {
     /** Reads and checks a cache's trailer, checksum and header; refuses one that does not match its checksum. */
-    static Header read(Path cache, Path src) {
-      try (FileChannel ch = FileChannel.open(cache, StandardOpenOption.READ)) {
+    static Header read(FileChannel ch, Path cache, Path src) {
+      try {
         long size = ch.size();
+        ByteBuffer magic = ByteBuffer.allocate(MAGIC.length);
+        if (size >= MAGIC.length) {
+          readFully(ch, magic, 0);
+        }
+        if (size < MAGIC.length || !Arrays.equals(Arrays.copyOf(magic.array(), 6), Arrays.copyOf(MAGIC, 6))) {
+          throw new TorchworkException("File " + cache + " is not a Torchwork row cache (it does not start with TWROWS), so it is"
+              + " neither read nor written over. Name another file for the cache (--cache FILE), or remove this one if it is no"
+              + " longer needed.");
+        }
         if (size < MAGIC.length + TRAILER) {
           throw damaged(cache, src, "it is shorter than any cache");
         }
@@ -268,8 +322,6 @@ public final class RowCache {
           throw damaged(cache, src, "its bytes do not match the checksum it ends with: it was changed after it was written (edited,"
               + " damaged or cut short)");
         }
-        ByteBuffer magic = ByteBuffer.allocate(MAGIC.length);
-        readFully(ch, magic, 0);
         if (!Arrays.equals(magic.array(), MAGIC) || headerAt < MAGIC.length || headerAt > size - TRAILER) {
           throw damaged(cache, src, "it is not a cache of this version of Torchwork");
         }
@@ -297,7 +349,7 @@ public final class RowCache {
     }
 
     /** Why the cache no longer stands for the source as it is now read, or null when it does. */
-    String staleness(Fingerprint now, String kind, Map<String, String> read, TaskType type) {
+    String staleness(Fingerprint now, String kind, Map<String, String> read, String typeKey) {
       if (!kind.equals(p.getProperty("kind"))) {
         return "the data is now " + kind;
       }
@@ -305,8 +357,7 @@ public final class RowCache {
       if (!was.equals(read)) {
         return "it was read with " + was + ", now with " + read;
       }
-      String taskType = type == null ? "" : type.toString();
-      if ((kind.equals("csv") || kind.equals("npy")) && !p.getProperty("type", "").equals(taskType)) {
+      if (!p.getProperty("type", "").equals(typeKey)) {
         return "the task type changed";
       }
       if (!now.sha256().equals(p.getProperty("source.sha256"))) {
@@ -315,11 +366,11 @@ public final class RowCache {
       return null;
     }
 
-    Task task(Path cache) {
+    Task task(FileChannel ch, Path cache) {
       String typeName = p.getProperty("task.type", "");
       TaskType type = typeName.isEmpty() ? null : TaskType.valueOf(typeName);
       float[] y = new float[Math.toIntExact(rows)];
-      try (FileChannel ch = FileChannel.open(cache, StandardOpenOption.READ)) {
+      try {
         ByteBuffer b = ByteBuffer.allocate(y.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         readFully(ch, b, MAGIC.length + rows * width * Float.BYTES);
         b.flip();
@@ -331,7 +382,7 @@ public final class RowCache {
       int[] dims = shape.isEmpty() ? null : Arrays.stream(shape.split(",")).mapToInt(Integer::parseInt).toArray();
       Scanned s = new Scanned(p.getProperty("id"), type, type == null ? null : p.getProperty("target"), list(p.getProperty("features")),
           list(p.getProperty("classes")), y, dims, Path.of(p.getProperty("source")), prefixed(p, "read."));
-      return s.task(new CacheRows(cache, Math.toIntExact(rows), width));
+      return s.task(new CacheRows(ch, cache, Math.toIntExact(rows), width));
     }
 
     private static Map<String, String> prefixed(Properties p, String prefix) {
@@ -411,7 +462,7 @@ public final class RowCache {
     }
 
     /** Writes the targets, the header and the trailer, and forces all to disk. */
-    void finish(Scanned s, Fingerprint fingerprint, String kind, Map<String, String> read) throws IOException {
+    void finish(Scanned s, Fingerprint fingerprint, String kind, Map<String, String> read, String typeKey) throws IOException {
       try {
         for (float t : s.y()) {
           if (buffer.remaining() < Float.BYTES) {
@@ -427,7 +478,7 @@ public final class RowCache {
         p.setProperty("rows", Long.toString(rows));
         p.setProperty("width", Integer.toString(width));
         p.setProperty("id", s.id());
-        p.setProperty("type", (kind.equals("csv") || kind.equals("npy")) && s.type() != null ? s.type().toString() : "");
+        p.setProperty("type", typeKey);
         p.setProperty("task.type", s.type() == null ? "" : s.type().name());
         if (s.target() != null) {
           p.setProperty("target", s.target());
@@ -444,9 +495,9 @@ public final class RowCache {
         s.settings().forEach((k, v) -> p.setProperty("read." + k, v));
         StringWriter text = new StringWriter();
         p.store(text, "Torchwork row cache of " + s.source());
-        buffer.put(text.toString().getBytes(StandardCharsets.UTF_8));
-        buffer.putLong(headerAt);
-        flush();
+        // The header may be larger than the buffer (a name per feature, a line per image): written on its own.
+        write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
+        write(ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(0, headerAt));
         ByteBuffer digest = ByteBuffer.wrap(sha.digest());
         while (digest.hasRemaining()) {
           out.write(digest);
@@ -454,6 +505,14 @@ public final class RowCache {
         out.force(true);
       } catch (UncheckedIOException e) {
         throw e.getCause();
+      }
+    }
+
+    /** Hashes and writes bytes that do not go through the buffer (which is empty then). */
+    private void write(ByteBuffer bytes) throws IOException {
+      sha.update(bytes.duplicate());
+      while (bytes.hasRemaining()) {
+        out.write(bytes);
       }
     }
 
@@ -478,7 +537,7 @@ public final class RowCache {
     private final int rowsPerSegment;
     private final ByteBuffer[] segments;
 
-    CacheRows(Path file, int nrow, int width) {
+    CacheRows(FileChannel ch, Path file, int nrow, int width) {
       this.file = file;
       this.nrow = nrow;
       this.width = width;
@@ -490,7 +549,7 @@ public final class RowCache {
       this.rowsPerSegment = (int) Math.min(nrow == 0 ? 1 : nrow, SEGMENT / rowBytes);
       int count = nrow == 0 ? 0 : (nrow + rowsPerSegment - 1) / rowsPerSegment;
       this.segments = new ByteBuffer[count];
-      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      try {
         for (int k = 0; k < count; k++) {
           long first = (long) k * rowsPerSegment;
           long rows = Math.min(rowsPerSegment, nrow - first);

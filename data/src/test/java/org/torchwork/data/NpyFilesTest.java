@@ -101,6 +101,23 @@ class NpyFilesTest {
   }
 
   @Test
+  void aCacheOfRowsSoWideThatItsHeaderOutgrowsTheWriteBufferIsWrittenAndRead() throws IOException {
+    int width = 200_000;
+    float[] x = new float[2 * width];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = i % 1000;
+    }
+    Path wide = npy(dir.resolve("wide.npy"), "<f4", false, new long[] {2, width}, floats(ByteOrder.LITTLE_ENDIAN, x));
+    Path labels = npy(dir.resolve("wide-y.npy"), "<f4", false, new long[] {2}, floats(ByteOrder.LITTLE_ENDIAN, 1.5f, 2.5f));
+    RowCache.Opened opened = RowCache.open(wide, Map.of("labels", labels.toString()), TaskType.REGR);
+    assertTrue(Files.size(opened.cache()) - 8L * width > 1 << 20, "a header of more than 1 MiB");
+    assertEquals(width, opened.task().nfeatures());
+    assertEquals(999f, opened.task().feature(1, 199_999));
+    assertEquals(2.5f, opened.task().target(1));
+    assertEquals(null, RowCache.open(wide, Map.of("labels", labels.toString()), TaskType.REGR).built());
+  }
+
+  @Test
   void arraysTorchworkCannotTakeAreRefusedSayingWhatToSave() throws IOException {
     Path fortran = npy(dir.resolve("f.npy"), "<f4", true, new long[] {2, 2}, floats(ByteOrder.LITTLE_ENDIAN, 1, 2, 3, 4));
     assertEquals("Features file " + fortran + " is stored in Fortran order. Save it in C order:"

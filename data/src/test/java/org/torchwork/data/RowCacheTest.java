@@ -154,7 +154,7 @@ class RowCacheTest {
     Files.write(cache, Arrays.copyOf(good, good.length - 100));
     assertTrue(assertThrows(TorchworkException.class, () -> RowCache.open(images, Map.of(), null)).getMessage()
         .contains("its bytes do not match the checksum"));
-    Files.write(cache, new byte[10]);
+    Files.write(cache, Arrays.copyOf(good, 12));
     assertTrue(assertThrows(TorchworkException.class, () -> RowCache.open(images, Map.of(), null)).getMessage()
         .contains("is refused: it is shorter than any cache"));
     // Deleted, it is rebuilt.
@@ -222,6 +222,22 @@ class RowCacheTest {
     RowCache.Opened grown = RowCache.open(folder, Map.of("channels", "3"), null);
     assertEquals("the source changed: added dog/9.png", grown.built().replaceFirst(" \\d+ bytes, modified \\d+$", ""));
     assertEquals(7, grown.task().nrow());
+
+    // Through a link to the folder: its images are read and fingerprinted through the link.
+    Path link = Files.createSymbolicLink(dir.resolve("linked"), folder);
+    RowCache.Opened viaLink = RowCache.open(link, Map.of("channels", "3"), null);
+    assertEquals(7, viaLink.task().nrow());
+    ImageIO.write(new BufferedImage(5, 4, BufferedImage.TYPE_INT_RGB), "png", folder.resolve("cat").resolve("8.png").toFile());
+    RowCache.Opened relinked = RowCache.open(link, Map.of("channels", "3"), null);
+    assertEquals("the source changed: added cat/8.png", relinked.built().replaceFirst(" \\d+ bytes, modified \\d+$", ""));
+    assertEquals(8, relinked.task().nrow());
+
+    // A file that is not a cache, named as the cache, is neither read nor written over.
+    Path notes = Files.writeString(dir.resolve("notes.txt"), "my notes");
+    TorchworkException foreign = assertThrows(TorchworkException.class,
+        () -> RowCache.open(folder, Map.of("channels", "3", "cache", notes.toString()), null));
+    assertTrue(foreign.getMessage().startsWith("File " + notes + " is not a Torchwork row cache"), foreign.getMessage());
+    assertEquals("my notes", Files.readString(notes));
 
     Path nowhere = dir.resolve("missing-dir").resolve("c.rows");
     TorchworkException e = assertThrows(TorchworkException.class,

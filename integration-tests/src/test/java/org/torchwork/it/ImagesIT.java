@@ -90,6 +90,19 @@ class ImagesIT {
     assertEquals(0, resample.exit(), resample.toString());
   }
 
+  @Test
+  void aCallbackIsCertifiedOnAConvolutionalNetworkOverImagesWithAugmentation() throws IOException {
+    Path train = corners(tmp, "cert", 64, 8, 7);
+    Dist.Result r = Dist.torchwork(null, "certify", "history", "--task", train.toString(), "--learner", "classif.cnn", "--set",
+        "channels=2", "--set", "dense=4", "--set", "batch_size=16", "--set", "augment_flip=true", "--set", "augment_crop=1",
+        "--epochs", "2");
+    assertEquals(0, r.exit(), r.toString());
+    assertTrue(r.out().startsWith("certify history: passed."), r.out());
+    Dist.Result csv = Dist.torchwork(null, "certify", "history", "--task", tmp.resolve("x.csv").toString());
+    assertEquals(2, csv.exit(), csv.toString());
+    assertTrue(csv.err().contains("certify trains on a built-in task, an IDX images file or a folder of images."), csv.err());
+  }
+
   /** PNG images of a bright square in one of two corners, in one subfolder per class (or, with no classes, loose). */
   static void folder(Path dir, int n, int size, long seed, boolean classes) throws IOException {
     Random r = new Random(seed);

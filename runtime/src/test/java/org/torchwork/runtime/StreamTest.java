@@ -146,6 +146,19 @@ class StreamTest {
         .set("neurons", List.of(8)).train(streamed)) {
       assertSameWeights(a, weights(l.model()), "standardized");
       assertFalse(l.model().dataFeed().isEmpty());
+      // The same rows, columns in another order, streamed: the model picks its columns as the rows are read.
+      StringBuilder shuffled = new StringBuilder("y,c,a,b\n");
+      List<String> lines = Files.readAllLines(csv);
+      for (String line : lines.subList(1, lines.size())) {
+        String[] f = line.split(",");
+        shuffled.append(f[3]).append(',').append(f[2]).append(',').append(f[0]).append(',').append(f[1]).append('\n');
+      }
+      Path other = Files.writeString(tmp.resolve("shuffled.csv"), shuffled);
+      Prediction picked = l.model().predict(RowCache.open(other, Map.of("target", "y"), TaskType.REGR).task());
+      Prediction direct = l.model().predict(memory);
+      for (int i = 0; i < 300; i++) {
+        assertEquals(direct.response(i), picked.response(i), "row " + i);
+      }
       Path saved = tmp.resolve("model");
       l.model().save(saved);
       try (TrainedModel loaded = TrainedModel.load(saved)) {

@@ -81,6 +81,10 @@ public final class TorchScript {
     List<float[]> values = new ArrayList<>();
     List<long[]> shapes = new ArrayList<>();
     StringBuilder forward = new StringBuilder();
+    if (dims.size() > 1) {
+      // Arrays of the image's shape taken as the rows of features they are.
+      forward.append("    x = torch.reshape(x, [-1, ").append(features.size()).append("])\n");
+    }
     if (fill != null) {
       add(names, values, shapes, "fill", fill, new long[] {features.size()});
       forward.append("    x = torch.where(torch.isnan(x), self.fill, x)\n");

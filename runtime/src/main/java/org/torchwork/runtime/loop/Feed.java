@@ -28,9 +28,9 @@ import org.torchwork.api.TorchworkException;
  *
  * <p>A streamed epoch reads its rows in the epoch's order (shuffled by the run's seed, as in
  * memory), so the batches are the same arrays either way and a run resumed in the middle of an
- * epoch goes on exactly. Each batch is read into a direct buffer that the batch's features array
- * is made from; the buffer is used again once the step that trained on it is over (its arrays are
- * freed with the step). The time the loop spends waiting for a batch that is not read yet is
+ * epoch goes on exactly. Each batch is read into a direct buffer, copied into an array of the
+ * engine's own (a callback may keep a batch's arrays as long as it likes), and the buffer is used
+ * again for a later batch. The time the loop spends waiting for a batch that is not read yet is
  * counted ({@link #waitNanos}).
  */
 abstract class Feed implements AutoCloseable {
@@ -171,7 +171,6 @@ abstract class Feed implements AutoCloseable {
       private final int[] order;
       private final int batchSize;
       private final Future<ByteBuffer>[] pending;
-      private final ByteBuffer[] used;
       private final long rowBytes = (long) source.width() * Float.BYTES;
 
       @SuppressWarnings("unchecked")
@@ -179,7 +178,6 @@ abstract class Feed implements AutoCloseable {
         this.order = order;
         this.batchSize = batchSize;
         this.pending = new Future[count()];
-        this.used = new ByteBuffer[count()];
       }
 
       @Override
@@ -205,19 +203,13 @@ abstract class Feed implements AutoCloseable {
 
       @Override
       public Batch get(NDManager batchManager, int index) {
-        // The steps before this one are over: their arrays, made from their buffers, are freed.
-        for (int i = 0; i < index; i++) {
-          if (used[i] != null) {
-            release(used[i]);
-            used[i] = null;
-          }
-        }
         for (int i = index; i < Math.min(count(), index + AHEAD + 1); i++) {
-          if (pending[i] == null && used[i] == null) {
+          if (pending[i] == null) {
             submit(i);
           }
         }
         Future<ByteBuffer> f = pending[index];
+        // Taken: a batch asked for again (never, in the loop) would be read again.
         pending[index] = null;
         ByteBuffer rows;
         long start = System.nanoTime();
@@ -239,11 +231,15 @@ abstract class Feed implements AutoCloseable {
         if (!ready) {
           waited += System.nanoTime() - start;
         }
-        used[index] = rows;
         int size = size(index);
         long[] shape = dims.clone();
         shape[0] = size;
-        NDArray x = batchManager.create(rows, new Shape(shape), DataType.FLOAT32);
+        // PyTorch makes a CPU array over the buffer itself; the copy is the engine's, and the buffer free for the next read.
+        NDArray x;
+        try (NDArray over = batchManager.create(rows, new Shape(shape), DataType.FLOAT32)) {
+          x = over.duplicate();
+        }
+        release(rows);
         float[] truth = truth(index);
         NDArray y = batchManager.create(truth, task.type() == TaskType.CLASSIF ? new Shape(size) : new Shape(size, 1));
         NDList labels = new NDList(y);
@@ -281,15 +277,12 @@ abstract class Feed implements AutoCloseable {
 
       @Override
       public void close() {
+        // Only the batches read ahead are still pending: at most AHEAD + 1 from the last one asked for.
         for (int i = 0; i < pending.length; i++) {
           if (pending[i] != null) {
             // A read under way finishes into its own buffer, which is then dropped.
             pending[i].cancel(false);
             pending[i] = null;
-          }
-          if (used[i] != null) {
-            release(used[i]);
-            used[i] = null;
           }
         }
       }
