@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * The features of a task's rows, kept outside the Java heap (in a file) and read by row index, so
- * that a task may be larger than memory. A {@link Task} made over one ({@link Task#streamed}) reads
+ * that a task may be larger than memory. A {@link Task} made over one ({@link Task#isStreamed}) reads
  * its rows from it as they are asked for; the training loop reads each batch on a background
  * thread while the network trains on the one before.
  *

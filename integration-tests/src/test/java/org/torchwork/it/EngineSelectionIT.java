@@ -114,8 +114,8 @@ class EngineSelectionIT {
 
     Files.writeString(file, "task: iris\nlernr: classif.mlp\n");
     assertEquals("error: Config file " + file + " line 2: unknown key 'lernr'. Did you mean 'learner'? Known keys: task,"
-        + " target, id, weights, drop, features, types, sep, decimal, na, valid, learner, engine, device, callbacks, plugins, save,"
-        + " overwrite, params, search.\n", Dist.torchwork(null, "train", "--config", file.toString()).err());
+        + " target, id, weights, drop, features, types, sep, decimal, na, labels, resize, crop, channels, mean, std, stream, cache,"
+        + " valid, learner, engine, device, callbacks, plugins, save, overwrite, params, search.\n", Dist.torchwork(null, "train", "--config", file.toString()).err());
 
     Files.writeString(file, "task: iris\nlearner: [classif.mlp\n");
     assertTrue(Dist.torchwork(null, "train", "--config", file.toString()).err()

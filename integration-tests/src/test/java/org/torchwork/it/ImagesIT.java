@@ -103,6 +103,28 @@ class ImagesIT {
     assertTrue(csv.err().contains("certify trains on a built-in task, an IDX images file or a folder of images."), csv.err());
   }
 
+  @Test
+  void anImageRunPlotsWritesJsonFineTunesAndExportsLikeAnyOther() throws IOException {
+    Path train = corners(tmp, "tune", 96, 8, 8);
+    Path model = tmp.resolve("first");
+    Path png = tmp.resolve("curves.png");
+    Dist.Result fit = Dist.torchwork(null, "train", "--json", "--task", train.toString(), "--stream", "--learner", "classif.cnn",
+        "--set", "channels=4", "--set", "dense=8", "--set", "batch_norm=true", "--set", "epochs=2", "--set", "batch_size=16",
+        "--set", "validate=0.25", "--set", "measures_valid=classif.acc", "--set", "seed=1", "--callbacks", "history", "--plot",
+        png.toString(), "--save", model.toString());
+    assertEquals(0, fit.exit(), fit.toString());
+    assertTrue(fit.out().contains("\"data_feed\""), fit.out());
+    assertTrue(fit.out().contains("\"wait_share\""), fit.out());
+    assertTrue(Files.size(png) > 1000, "a plot was drawn");
+    Dist.Result again = Dist.torchwork(null, "train", "--task", train.toString(), "--learner", "classif.cnn", "--set", "channels=4",
+        "--set", "dense=8", "--set", "batch_norm=true", "--set", "epochs=1", "--set", "batch_size=16", "--init-from", model.toString());
+    assertEquals(0, again.exit(), again.toString());
+    Path pt = tmp.resolve("cnn.pt");
+    Dist.Result export = Dist.torchwork(null, "export", "--model", model.toString(), "--out", pt.toString());
+    assertEquals(0, export.exit(), export.toString());
+    assertTrue(Files.size(pt) > 0);
+  }
+
   /** PNG images of a bright square in one of two corners, in one subfolder per class (or, with no classes, loose). */
   static void folder(Path dir, int n, int size, long seed, boolean classes) throws IOException {
     Random r = new Random(seed);

@@ -88,7 +88,7 @@ class PluginDirectoryIT {
     Dist.Result learner = Dist.torchwork(plugins, "train", "--task", "iris", "--learner", "classif.mpl", "--set", "epochs=1");
     assertEquals(2, learner.exit(), learner.toString());
     assertTrue(learner.err().startsWith("error: Unknown learner 'classif.mpl'. Did you mean 'classif.mlp'? Available learners:"
-        + " classif.featureless, classif.ft_transformer, classif.mlp, classif.tab_resnet, regr.featureless, regr.ft_transformer,"
-        + " regr.mlp, regr.tab_resnet."), learner.err());
+        + " classif.cnn, classif.featureless, classif.ft_transformer, classif.mlp, classif.resnet, classif.tab_resnet, regr.cnn,"
+        + " regr.featureless, regr.ft_transformer, regr.mlp, regr.resnet, regr.tab_resnet."), learner.err());
   }
 }

@@ -287,10 +287,11 @@ class TabularLearnersTest {
     Path file = tmp.resolve("model.pt");
     TorchworkException e = assertThrows(TorchworkException.class, () -> l.model().export(file, "torchscript"));
     assertEquals("The network of learner '" + id + "' has a block TorchScript export cannot translate:"
-        + " org.torchwork.runtime.builtin." + block + ". Export translates networks of linear layers, dropout and the"
-        + " activations ReLU, LeakyReLU, ELU, SELU, GELU, sigmoid, tanh, softplus and Mish, in sequential blocks. Serve this"
-        + " model with Torchwork itself (TrainedModel.load and predict), or train a learner whose network is made of those"
-        + " blocks alone, such as classif.mlp or regr.mlp.", e.getMessage());
+        + " org.torchwork.runtime.builtin." + block + ". Export translates networks of linear layers, 2-d convolutions, batch"
+        + " normalization, classif.cnn's max pooling, dropout and the activations ReLU, LeakyReLU, ELU, SELU, GELU, sigmoid,"
+        + " tanh, softplus and Mish, in sequential blocks. Serve this model with Torchwork itself (TrainedModel.load and"
+        + " predict), or train a learner whose network is made of those blocks alone, such as classif.mlp or classif.cnn.",
+        e.getMessage());
     assertTrue(!file.toFile().exists(), "nothing written");
   }
 }

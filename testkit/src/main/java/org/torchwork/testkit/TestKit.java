@@ -141,13 +141,17 @@ public final class TestKit {
   }
 
   /**
-   * Uses another learner for a callback's run.
+   * Uses another learner for a callback's run. The kit's default of 8 neurons is kept for the
+   * MLPs ({@code *.mlp}) only; other learners train with their own defaults.
    *
    * @param id the learner id
    * @return this kit
    */
   public TestKit withLearner(String id) {
     this.learner = id;
+    if (!id.endsWith(".mlp") && Integer.valueOf(8).equals(learnerParams.get("neurons"))) {
+      learnerParams.remove("neurons");
+    }
     return this;
   }
 
