@@ -164,6 +164,11 @@ public final class Task {
    * @return the task
    */
   public static Task classif(String id, String target, List<String> features, List<String> classes, float[] x, int[] y) {
+    return new Task(id, TaskType.CLASSIF, target, features, classes, x, classIndices(id, target, classes, y));
+  }
+
+  /** The class indices as the task keeps them, checked to index the classes, of which there are at least 2. */
+  private static float[] classIndices(String id, String target, List<String> classes, int[] y) {
     if (classes.size() < 2) {
       throw new TorchworkException(
           "Task '" + id + "': target '" + target + "' has " + classes.size() + " class(es); classification needs at least 2.");
@@ -175,7 +180,7 @@ public final class Task {
       }
       labels[i] = y[i];
     }
-    return new Task(id, TaskType.CLASSIF, target, features, classes, x, labels);
+    return labels;
   }
 
   /**
@@ -226,18 +231,7 @@ public final class Task {
    * @since 0.3
    */
   public static Task classif(String id, String target, List<String> features, List<String> classes, RowSource rows, int[] y) {
-    if (classes.size() < 2) {
-      throw new TorchworkException(
-          "Task '" + id + "': target '" + target + "' has " + classes.size() + " class(es); classification needs at least 2.");
-    }
-    float[] labels = new float[y.length];
-    for (int i = 0; i < y.length; i++) {
-      if (y[i] < 0 || y[i] >= classes.size()) {
-        throw new IllegalArgumentException("Task '" + id + "': row " + i + " has class index " + y[i] + " of " + classes.size() + ".");
-      }
-      labels[i] = y[i];
-    }
-    return new Task(id, TaskType.CLASSIF, target, features, classes, rows, labels);
+    return new Task(id, TaskType.CLASSIF, target, features, classes, rows, classIndices(id, target, classes, y));
   }
 
   /**

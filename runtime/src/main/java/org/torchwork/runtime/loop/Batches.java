@@ -189,7 +189,11 @@ final class Batches implements EpochBatches {
   @Override
   public double weight(int index) {
     int start = index * batchSize;
-    int size = Math.min(batchSize, order.length - start);
+    return weight(task, order, start, Math.min(batchSize, order.length - start));
+  }
+
+  /** The weight of {@code size} rows from {@code start} in {@code order}: their number, or their weights added in that order. */
+  static double weight(Task task, int[] order, int start, int size) {
     if (!task.hasWeights()) {
       return size;
     }

@@ -255,16 +255,7 @@ abstract class Feed implements AutoCloseable {
 
       @Override
       public double weight(int index) {
-        int start = index * batchSize;
-        int size = size(index);
-        if (!task.hasWeights()) {
-          return size;
-        }
-        double sum = 0;
-        for (int i = start; i < start + size; i++) {
-          sum += task.weight(order[i]);
-        }
-        return sum;
+        return Batches.weight(task, order, index * batchSize, size(index));
       }
 
       @Override
