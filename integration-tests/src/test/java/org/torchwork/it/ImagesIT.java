@@ -125,6 +125,19 @@ class ImagesIT {
     assertTrue(Files.size(pt) > 0);
   }
 
+  @Test
+  void aConvolutionalNetworkIsTunedOnStreamedImages() throws IOException {
+    Path train = corners(tmp, "grid", 64, 8, 9);
+    Path run = tmp.resolve("run.yaml");
+    Files.writeString(run, "task: " + train + "\nstream: true\nlearner: classif.cnn\nparams:\n  channels: 2\n  dense: 4\n  epochs: 1\n"
+        + "  batch_size: 16\n  seed: 1\nsearch:\n  opt.lr: [0.001, 0.01]\n");
+    Dist.Result tune = Dist.torchwork(null, "tune", "--config", run.toString(), "--folds", "2", "--method", "grid", "--out",
+        tmp.resolve("tuning").toString());
+    assertEquals(0, tune.exit(), tune.toString());
+    assertTrue(tune.out().contains("opt.lr"), tune.out());
+    assertTrue(Files.isRegularFile(tmp.resolve("grid-images-idx3-ubyte.gz.rows")), "trials read the streamed cache");
+  }
+
   /** PNG images of a bright square in one of two corners, in one subfolder per class (or, with no classes, loose). */
   static void folder(Path dir, int n, int size, long seed, boolean classes) throws IOException {
     Random r = new Random(seed);
