@@ -3,6 +3,7 @@
 #
 #   bench/run.sh [PART ...]     parts: train read images stream dispatch memory plugins startup (default: all)
 #   REPS=5 ENGINES="pytorch mxnet" JOBS="synth tiny" bench/run.sh train
+#   REPS=5 IMAGE_RUNNERS="djl torchwork" IMAGE_ACCURACY=no bench/run.sh images
 #
 # train:    the synth and tiny jobs through Torchwork's Java API and CLI and as a hand-written
 #           DJL loop, each run in a fresh JVM, the runners interleaved, REPS times; medians and
@@ -28,18 +29,29 @@ cd "$(dirname "$0")/.."
 REPS="${REPS:-5}"
 ENGINES="${ENGINES:-pytorch mxnet}"
 JOBS="${JOBS:-synth tiny}"
+IMAGE_RUNNERS="${IMAGE_RUNNERS:-djl torchwork stream}"
+IMAGE_ACCURACY="${IMAGE_ACCURACY:-yes}"
 PARTS="${*:-train read images stream dispatch memory plugins startup}"
 echo "Building (mvn -Pbench install -DskipTests)..." >&2
 mvn -q -B -Pbench install -DskipTests >&2
 touch cli/target/torchwork/.built
-CP="bench/target/torchwork-bench-0.1.0-SNAPSHOT.jar:$(cat bench/target/classpath.txt)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+# The project's own jars are copied, so that a build during the run (mvn install replaces the
+# modules' target/ jars) cannot change the classes under it.
+mkdir -p "$work/jars"
+CP=""
+for jar in bench/target/torchwork-bench-0.1.0-SNAPSHOT.jar $(tr ':' ' ' < bench/target/classpath.txt); do
+  case "$jar" in
+    "$PWD"/* | bench/*) cp "$jar" "$work/jars/" && jar="$work/jars/$(basename "$jar")" ;;
+  esac
+  CP="${CP:+$CP:}$jar"
+done
 JAVA=(java -Dai.djl.offline=true -cp "$CP")
 # Discovery runs as the distribution does: Torchwork on the module path, plugins in layers.
 MODULAR=(java -Dlogback.configurationFile=bench/src/main/resources/bench-logback.xml
   --module-path cli/target/torchwork/lib --add-modules org.torchwork.runtime
   -cp bench/target/torchwork-bench-0.1.0-SNAPSHOT.jar)
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
 
 machine() {
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), load average" \
@@ -161,7 +173,7 @@ for part in $PARTS; do
       "${IMAGES[@]}" org.torchwork.bench.Images cache
       for rep in $(seq 1 "$REPS"); do
         for engine in $ENGINES; do
-          for runner in djl torchwork stream; do
+          for runner in $IMAGE_RUNNERS; do
             "${IMAGES[@]}" org.torchwork.bench.Images epoch "$runner" "$engine" | tee -a "$work/images.txt" >&2
           done
         done
@@ -173,7 +185,7 @@ for part in $PARTS; do
       echo "|---|---|---|---|---|---|---|---|"
       for engine in $ENGINES; do
         base="$(awk -v e="$engine" '$2 == "djl" && $3 == e { print $4 }' "$work/images.txt" | median)"
-        for runner in djl torchwork stream; do
+        for runner in $IMAGE_RUNNERS; do
           t="$(awk -v e="$engine" -v r="$runner" '$2 == r && $3 == e { print $4 }' "$work/images.txt" | median)"
           q="$(awk -v e="$engine" -v r="$runner" '$2 == r && $3 == e { print $5 }' "$work/images.txt" | median)"
           m="$(awk -v e="$engine" -v r="$runner" '$2 == r && $3 == e { print $6 }' "$work/images.txt" | median)"
@@ -185,6 +197,7 @@ for part in $PARTS; do
             "$paired" "$q" "$m" "$(echo "$w * 100" | bc -l)"
         done
       done
+      [ "$IMAGE_ACCURACY" = yes ] || continue
       for job in plain bn-flip; do
         "${IMAGES[@]}" org.torchwork.bench.Images "$job" torchwork pytorch | tee -a "$work/accuracy.txt" >&2
       done
@@ -211,7 +224,7 @@ for part in $PARTS; do
       echo
       echo "A file 4 x the heap, classif.mlp (256-64-10, batch 1024, PyTorch), 3 epochs: $(machine)"
       echo
-      echo "| rows | heap MiB | file MiB | rows per s, epochs 1, 2, 3 | x in memory (epochs 2-3) | waiting for data | RSS MiB after epochs 1, 2, 3 | peak RSS MiB |"
+      echo "| data | heap MiB | file MiB | rows per s, epochs 1, 2, 3 | x in memory (epochs 2-3) | waiting for data | RSS MiB after epochs 1, 2, 3 | peak RSS MiB |"
       echo "|---|---|---|---|---|---|---|---|"
       mem="$(awk '$1 == "memory" { split($5, r, ","); print (r[2] + r[3]) / 2 }' "$work/streaming.txt" | median)"
       for mode in memory stream; do

@@ -25,6 +25,8 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -61,7 +63,8 @@ public final class Images {
   /**
    * Runs one job.
    *
-   * @param args job, runner, engine
+   * @param args job, runner, engine, then learner settings as {@code key=value} ({@code
+   *     callbacks=lr_one_cycle,...} adds callbacks by id)
    * @throws Exception when the run fails
    */
   public static void main(String[] args) throws Exception {
@@ -82,7 +85,7 @@ public final class Images {
       result = djl(IdxFiles.read(trainFile, null), test, engine, epochs, job.equals("bn-flip"));
     } else {
       Task train = runner.equals("stream") ? RowCache.open(trainFile, Map.of(), null).task() : IdxFiles.read(trainFile, null);
-      result = torchwork(train, test, engine, epochs, job.equals("bn-flip"));
+      result = torchwork(train, test, engine, epochs, job.equals("bn-flip"), Arrays.copyOfRange(args, 3, args.length));
     }
     double process = (System.currentTimeMillis() - processStart) / 1000.0;
     System.out.println(String.format(Locale.ROOT, "%s %s %s %.3f %.3f %d %.4f %.4f", job, runner, engine, result[0] / epochs, process,
@@ -90,7 +93,7 @@ public final class Images {
   }
 
   /** Loop seconds, test accuracy, share of the run waiting for data, through the Java API. */
-  private static double[] torchwork(Task train, Task test, String engine, int epochs, boolean bnFlip) {
+  private static double[] torchwork(Task train, Task test, String engine, int epochs, boolean bnFlip, String[] settings) {
     Platform platform = Platform.builder().build();
     platform.backends().get(engine).engine();
     Bench.Clock clock = new Bench.Clock();
@@ -99,7 +102,20 @@ public final class Images {
       if (bnFlip) {
         l.set("batch_norm", true).set("augment_flip", true);
       }
-      l.callbacks(List.of(TorchCallback.of("clock", Bench.Clock.class, () -> clock)));
+      List<TorchCallback> callbacks = new ArrayList<>(List.of(TorchCallback.of("clock", Bench.Clock.class, () -> clock)));
+      for (String setting : settings) {
+        if (setting.startsWith("callbacks=")) {
+          Arrays.stream(setting.substring(10).split(",")).map(platform::callback).forEach(callbacks::add);
+        }
+      }
+      l.callbacks(callbacks);
+      for (String setting : settings) {
+        String key = setting.substring(0, setting.indexOf('='));
+        String value = setting.substring(setting.indexOf('=') + 1);
+        if (!key.equals("callbacks")) {
+          l.set(key, value.matches("-?[0-9.]+([eE][+-]?[0-9]+)?") ? (Object) Double.valueOf(value) : value);
+        }
+      }
       l.out(new PrintStream(PrintStream.nullOutputStream()));
       l.train(train);
       double acc = l.predict(test).score(platform.measure("classif.acc"));
