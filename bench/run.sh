@@ -206,7 +206,7 @@ for part in $PARTS; do
       echo
       echo "| network | test accuracy | epoch s |"
       echo "|---|---|---|"
-      awk '{ printf "| %s | %.4f | %.1f |\n", ($1 == "plain" ? "classif.cnn defaults" : "batch_norm=true, augment_flip=true"), $7, $4 }' \
+      awk '{ printf "| %s | %.4f | %.1f |\n", ($1 == "plain" ? "classif.cnn defaults" : "batch_norm=true, augment_flip=true, dropout=0.25, lr_one_cycle(max_lr=0.003)"), $7, $4 }' \
         "$work/accuracy.txt"
       ;;
     stream)
