@@ -172,8 +172,8 @@ final class TrainCommand implements Callable<Integer> {
         } catch (TorchworkException e) {
           throw new Main.RunFailed(e);
         }
-        String file = data.rowShape().length > 1 ? "FILE" : "FILE.csv";
-        out.println("Saved the model to " + saveDir + " (predict with: torchwork predict --model " + saveDir + " --data " + file + ").");
+        String dataFile = data.rowShape().length > 1 ? "FILE" : "FILE.csv";
+        out.println("Saved the model to " + saveDir + " (predict with: torchwork predict --model " + saveDir + " --data " + dataFile + ").");
       }
       if (plot != null) {
         try {
