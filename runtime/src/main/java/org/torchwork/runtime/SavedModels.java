@@ -77,7 +77,6 @@ final class SavedModels {
           + e.getMessage() + ") Load it with the learner version that saved it.", e);
     }
     Block block = spec.network().create(shape, params);
-    choice.backend().prepare(shape, choice.device());
     Model model = Model.newInstance(spec.id(), choice.device(), choice.engine().getEngineName());
     try {
       model.setBlock(block);

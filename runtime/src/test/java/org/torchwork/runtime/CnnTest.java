@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -122,23 +121,6 @@ class CnnTest {
       }
       NetworkShape shape = new NetworkShape(64, 2, List.of(), List.of(1, 8, 8));
       assertEquals(real, PLATFORM.learners().get("classif.cnn").network().parameterCount(shape, l.params()));
-    }
-  }
-
-  @Test
-  void onTheCpuPyTorchRunsImagesOnEveryCoreAndTablesOnOneFewer() {
-    int cores = Runtime.getRuntime().availableProcessors();
-    try (TorchLearner l = cnn("pytorch").set("epochs", 1).train(corners(32, 8, 5))) {
-      assertEquals(cores, JniUtils.getNumThreads(), "a CNN's training");
-      Path saved = tmp.resolve("cnn");
-      l.model().save(saved);
-      try (TorchLearner mlp = PLATFORM.learner("classif.mlp").set("epochs", 1).set("batch_size", 16).set("seed", 1)
-          .set("neurons", List.of(4)).set("engine", "pytorch").train(PLATFORM.task("iris"))) {
-        assertEquals(Math.max(1, cores - 1), JniUtils.getNumThreads(), "an MLP's training on a table");
-      }
-      try (TrainedModel loaded = TrainedModel.load(saved)) {
-        assertEquals(cores, JniUtils.getNumThreads(), "the saved CNN, loaded to predict");
-      }
     }
   }
 

@@ -1,7 +1,6 @@
 package org.torchwork.api.spi;
 
 import org.torchwork.api.ApiStatus;
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.training.GradientCollector;
 
@@ -62,16 +61,4 @@ public interface BackendProvider {
   default GradientCollector newGradientCollector() {
     return engine().newGradientCollector();
   }
-
-  /**
-   * Called on the thread that trains or predicts, before a network of this shape runs on this
-   * backend's engine: the place to tune the engine for the work ahead (the PyTorch backend picks
-   * its CPU threads here). What it chooses must follow from its arguments alone, so that a run and
-   * its resumption compute alike. The default does nothing.
-   *
-   * @param shape the network's inputs and outputs
-   * @param device where the network runs
-   * @since 0.3
-   */
-  default void prepare(NetworkShape shape, Device device) {}
 }

@@ -178,7 +178,6 @@ public final class TrainingLoop {
     Map<String, Map<String, NDArray>> tensors = Map.of();
     try {
       Engine engine = choice.engine();
-      choice.backend().prepare(shape, choice.device());
       Randomness.seedAndHold(engine, seed);
       model = Model.newInstance(spec.id(), choice.device(), engine.getEngineName());
       ctx.model = model;
