@@ -15,11 +15,9 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.ArrayDataset;
-import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
@@ -167,19 +165,7 @@ public final class Images {
         NDManager m = model.getNDManager();
         ArrayDataset data = new ArrayDataset.Builder().setData(m.create(x, new Shape(n, 1, 28, 28)))
             .optLabels(m.create(labels)).setSampling(128, true).build();
-        long start = System.nanoTime();
-        for (int epoch = 0; epoch < epochs; epoch++) {
-          for (Batch batch : trainer.iterateDataset(data)) {
-            try (GradientCollector collector = trainer.newGradientCollector()) {
-              NDList prediction = trainer.forward(batch.getData());
-              NDArray loss = trainer.getLoss().evaluate(batch.getLabels(), prediction);
-              collector.backward(loss);
-            }
-            trainer.step();
-            batch.close();
-          }
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = Bench.handWrittenEpochs(trainer, data, epochs);
         return new double[] {seconds, accuracy(net, test, m), 0};
       }
     }
